@@ -1,0 +1,47 @@
+# The two commands (see README.md):
+#   make reports   set up .venv, create and seed the store if needed, build every report
+#   make test      the same set-up, then lint and the whole test suite
+# Needs only Python 3.11 and make. Re-running reuses .venv and the store.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+UV_VERSION := 0.13.9
+
+.PHONY: setup store reports test lint format benchmark lab clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "scirocco-lab needs Python 3.11; set PYTHON=/path/to/python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev]"
+	@touch $@
+
+setup: $(STAMP)
+
+store: setup
+	$(BIN)/scirocco-lab store init --seed-demo-if-empty
+
+reports: store
+	$(BIN)/scirocco-lab reports build
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: store lint
+	$(BIN)/python -m pytest
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+benchmark: setup
+	$(BIN)/python benchmarks/consensus_benchmark.py
+
+lab: store
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) reports/regions reports/index.html

@@ -1,0 +1,92 @@
+"""One exception hierarchy for the whole workbench.
+
+Every error raised on purpose by scirocco-lab derives from :class:`SciroccoLabError`, so
+scripts can catch one class. Messages say what was wrong, where (file, row, field) and
+how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ConfigurationError",
+    "DataValidationError",
+    "DuplicateRecordError",
+    "InputProblem",
+    "InstrumentError",
+    "NotFoundError",
+    "SchemaVersionError",
+    "SciroccoLabError",
+    "StoreError",
+]
+
+
+class SciroccoLabError(Exception):
+    """Base of every error scirocco-lab raises on purpose."""
+
+
+class ConfigurationError(SciroccoLabError):
+    """A setting (environment variable, CLI option, parameter) is missing or invalid."""
+
+
+class InstrumentError(SciroccoLabError):
+    """An instrument file is malformed or an instrument cannot be found."""
+
+
+class StoreError(SciroccoLabError):
+    """The store cannot be opened or a write was refused."""
+
+
+class SchemaVersionError(StoreError):
+    """The store was written by a newer scirocco-lab than this one."""
+
+
+class NotFoundError(SciroccoLabError, LookupError):
+    """A region, good practice, assessment or other record does not exist."""
+
+
+class DuplicateRecordError(StoreError):
+    """A record that must be unique already exists."""
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One problem found while validating user input (a file, a form).
+
+    ``row`` is the 1-based line number as a spreadsheet or editor shows it (the header
+    is row 1), or ``None`` when the problem is not tied to one row.
+    """
+
+    source: str
+    row: int | None
+    field: str | None
+    value: object
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", column '{self.field}'"
+        shown = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: {self.message}{shown}. Fix: {self.fix}"
+
+
+class DataValidationError(SciroccoLabError, ValueError):
+    """Input failed validation; nothing was written.
+
+    ``problems`` lists every problem found (validation does not stop at the first).
+    """
+
+    def __init__(self, problems: list[InputProblem] | tuple[InputProblem, ...], *, limit: int = 20):
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:limit])
+        more = len(self.problems) - limit
+        if more > 0:
+            shown += f"\n  ... and {more} more problem(s)"
+        super().__init__(
+            f"{len(self.problems)} problem(s) found; nothing was written:\n{shown}"
+        )

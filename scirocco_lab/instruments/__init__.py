@@ -1,0 +1,576 @@
+"""Instruments: maturity models as data.
+
+An instrument is one YAML or JSON file (format described in ``docs/instruments.md``): its
+dimensions, their levels and the labels of those levels. Nothing about the SCIROCCO model is
+hard-coded in the analysis; every function takes an :class:`Instrument`.
+
+Two instruments are bundled: ``scirocco-exchange`` (the default) and ``scirocco-v3``, plus the
+cross-walk between them. Your own file (official wording, another language, an adapted
+instrument) loads by path:
+
+>>> from scirocco_lab.instruments import load_instrument
+>>> exchange = load_instrument("scirocco-exchange")
+>>> exchange.dimension("funding").name
+'Funding'
+>>> exchange.dimension("funding").level(5).display_label
+'Secure multi-year budget or reimbursement open to all stakeholders'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from scirocco_lab.errors import InstrumentError
+
+__all__ = [
+    "DEFAULT_INSTRUMENT",
+    "INSTRUMENT_FORMAT",
+    "INSTRUMENT_PATH_ENV",
+    "NO_LABEL",
+    "Crosswalk",
+    "CrosswalkLink",
+    "Dimension",
+    "Instrument",
+    "Level",
+    "instrument_from_mapping",
+    "list_instruments",
+    "load_crosswalk",
+    "load_instrument",
+]
+
+DEFAULT_INSTRUMENT = "scirocco-exchange"
+INSTRUMENT_FORMAT = "scirocco-lab/instrument@1"
+CROSSWALK_FORMAT = "scirocco-lab/crosswalk@1"
+#: Colon-separated folders searched for instrument files by id, after the bundled ones.
+INSTRUMENT_PATH_ENV = "SCIROCCO_LAB_INSTRUMENT_PATH"
+#: Shown for a level whose file carries no label: honest, never an invented text.
+NO_LABEL = "(no summary label bundled)"
+
+_LABEL_KINDS = ("summary", "official", "adapted")
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of a dimension's scale."""
+
+    number: int
+    label: str | None
+    description: str | None = None
+
+    @property
+    def display_label(self) -> str:
+        """The label, or an explicit note that the instrument file carries none."""
+        return self.label if self.label else NO_LABEL
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One dimension of an instrument, with its levels in scale order."""
+
+    key: str
+    number: int
+    name: str
+    objective: str
+    levels: tuple[Level, ...]
+    source: str | None = None
+
+    def level(self, number: int) -> Level:
+        """The level with this number (``InstrumentError`` if the scale has none)."""
+        for candidate in self.levels:
+            if candidate.number == number:
+                return candidate
+        raise InstrumentError(
+            f"dimension '{self.key}' has no level {number}; "
+            f"levels are {self.levels[0].number}..{self.levels[-1].number}"
+        )
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A maturity model loaded from an instrument file.
+
+    ``language`` is the language the texts were resolved in; ``languages`` lists all the
+    file offers.
+    """
+
+    id: str
+    title: str
+    version: str
+    languages: tuple[str, ...]
+    language: str
+    scale_min: int
+    scale_max: int
+    label_kind: str
+    dimensions: tuple[Dimension, ...]
+    source: str = ""
+    licence: str = ""
+    notes: str = ""
+    origin: str = ""
+
+    @property
+    def dimension_keys(self) -> tuple[str, ...]:
+        """Dimension keys in the instrument's order."""
+        return tuple(dimension.key for dimension in self.dimensions)
+
+    @property
+    def dimension_names(self) -> dict[str, str]:
+        """Mapping of dimension key to display name, in order."""
+        return {dimension.key: dimension.name for dimension in self.dimensions}
+
+    @property
+    def level_numbers(self) -> tuple[int, ...]:
+        """The valid levels of the scale, e.g. ``(0, 1, 2, 3, 4, 5)``."""
+        return tuple(range(self.scale_min, self.scale_max + 1))
+
+    def dimension(self, key: str) -> Dimension:
+        """The dimension with this key; the error lists the keys that exist."""
+        for dimension in self.dimensions:
+            if dimension.key == key:
+                return dimension
+        raise InstrumentError(
+            f"instrument '{self.id}' has no dimension '{key}'. "
+            f"Use one of: {', '.join(self.dimension_keys)}"
+        )
+
+    def levels_table(self):
+        """Tidy table of every level: one row per dimension x level.
+
+        >>> load_instrument("scirocco-exchange").levels_table().columns.tolist()
+        ['dimension', 'dimension_number', 'dimension_name', 'level', 'label', 'has_label']
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "dimension": dimension.key,
+                "dimension_number": dimension.number,
+                "dimension_name": dimension.name,
+                "level": level.number,
+                "label": level.display_label,
+                "has_label": level.label is not None,
+            }
+            for dimension in self.dimensions
+            for level in dimension.levels
+        ]
+        return pd.DataFrame(rows)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The instrument as a plain mapping in the file format (resolved language only)."""
+        return {
+            "format": INSTRUMENT_FORMAT,
+            "id": self.id,
+            "title": self.title,
+            "version": self.version,
+            "languages": [self.language],
+            "scale": {"min": self.scale_min, "max": self.scale_max},
+            "label_kind": self.label_kind,
+            "source": self.source,
+            "licence": self.licence,
+            "notes": self.notes,
+            "dimensions": [
+                {
+                    "key": dimension.key,
+                    "number": dimension.number,
+                    "name": dimension.name,
+                    "objective": dimension.objective,
+                    "source": dimension.source,
+                    "levels": [
+                        {"level": lv.number, "label": lv.label, "description": lv.description}
+                        for lv in dimension.levels
+                    ],
+                }
+                for dimension in self.dimensions
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class CrosswalkLink:
+    """Dimensions of one instrument that correspond to dimensions of another.
+
+    ``relation`` is ``same``, ``renamed``, ``merged`` (several to one), ``split`` (one to
+    several), ``new`` (no counterpart in the older instrument) or ``dropped`` (no counterpart
+    in the newer one).
+    """
+
+    from_keys: tuple[str, ...]
+    to_keys: tuple[str, ...]
+    relation: str
+
+    @property
+    def comparable(self) -> bool:
+        """True when both sides have at least one dimension."""
+        return bool(self.from_keys) and bool(self.to_keys)
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    """Correspondence between the dimensions of two instruments."""
+
+    id: str
+    from_instrument: str
+    to_instrument: str
+    basis: str
+    notes: str
+    links: tuple[CrosswalkLink, ...]
+
+    def reversed(self) -> Crosswalk:
+        """The same cross-walk read in the other direction."""
+        flip = {"merged": "split", "split": "merged", "new": "dropped", "dropped": "new"}
+        return Crosswalk(
+            id=self.id,
+            from_instrument=self.to_instrument,
+            to_instrument=self.from_instrument,
+            basis=self.basis,
+            notes=self.notes,
+            links=tuple(
+                CrosswalkLink(link.to_keys, link.from_keys, flip.get(link.relation, link.relation))
+                for link in self.links
+            ),
+        )
+
+    def table(self):
+        """Tidy table, one row per link: from/to keys joined by ' + ', relation, comparable."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "from_instrument": self.from_instrument,
+                    "from_dimensions": " + ".join(link.from_keys),
+                    "to_instrument": self.to_instrument,
+                    "to_dimensions": " + ".join(link.to_keys),
+                    "relation": link.relation,
+                    "comparable": link.comparable,
+                }
+                for link in self.links
+            ]
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+
+
+def _bundled_dir() -> Path:
+    return Path(str(resources.files("scirocco_lab.instruments")))
+
+
+def _search_dirs() -> list[Path]:
+    dirs = [_bundled_dir()]
+    extra = os.environ.get(INSTRUMENT_PATH_ENV, "")
+    dirs.extend(Path(part) for part in extra.split(os.pathsep) if part.strip())
+    return dirs
+
+
+def _read_file(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstrumentError(
+            f"{path}: file not found. Give a bundled instrument id "
+            f"({', '.join(_bundled_ids())}) or the path of an instrument file."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstrumentError(f"{path}: cannot read the file ({exc}). Save it as UTF-8.") from exc
+    try:
+        if path.suffix.lower() == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise InstrumentError(
+            f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} "
+            f"({exc}). Fix the syntax; docs/instruments.md shows a complete example."
+        ) from exc
+
+
+def _instrument_files() -> dict[str, Path]:
+    """Instrument id -> file, bundled first, then the folders in the environment variable."""
+    found: dict[str, Path] = {}
+    for folder in _search_dirs():
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() not in _SUFFIXES:
+                continue
+            try:
+                data = _read_file(path)
+            except InstrumentError:
+                continue  # a broken file elsewhere must not hide the good ones
+            if isinstance(data, Mapping) and data.get("format") == INSTRUMENT_FORMAT:
+                found.setdefault(str(data.get("id")), path)
+    return found
+
+
+def _bundled_ids() -> list[str]:
+    folder = _bundled_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def list_instruments() -> list[dict[str, str]]:
+    """Instruments available by id: the bundled ones and those on ``SCIROCCO_LAB_INSTRUMENT_PATH``.
+
+    >>> [row["id"] for row in list_instruments()][:2]
+    ['scirocco-exchange', 'scirocco-v3']
+    """
+    rows = []
+    for instrument_id, path in _instrument_files().items():
+        data = _read_file(path)
+        rows.append(
+            {
+                "id": instrument_id,
+                "title": str(data.get("title", "")),
+                "version": str(data.get("version", "")),
+                "dimensions": str(len(data.get("dimensions") or [])),
+                "path": str(path),
+            }
+        )
+    return rows
+
+
+def _looks_like_path(ref: str | os.PathLike[str]) -> bool:
+    text = os.fspath(ref)
+    return text.lower().endswith(_SUFFIXES) or os.sep in text or "/" in text
+
+
+def load_instrument(
+    ref: str | os.PathLike[str] = DEFAULT_INSTRUMENT, *, language: str | None = None
+) -> Instrument:
+    """Load an instrument by bundled id or by the path of a YAML/JSON instrument file.
+
+    ``language`` picks the language of names and labels when the file offers several
+    (default: the file's first language). A text missing in that language falls back to
+    the first language.
+
+    >>> load_instrument("scirocco-v3").dimension_keys[2]
+    'information_and_ehealth_services'
+    >>> load_instrument("no-such-thing")
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.InstrumentError: unknown instrument 'no-such-thing'. ...
+    """
+    if isinstance(ref, os.PathLike) or _looks_like_path(ref):
+        path = Path(ref)
+    else:
+        files = _instrument_files()
+        if ref not in files:
+            raise InstrumentError(
+                f"unknown instrument '{ref}'. Known ids: {', '.join(sorted(files))}. "
+                f"Give a file path, or add its folder to {INSTRUMENT_PATH_ENV}."
+            )
+        path = files[ref]
+    return instrument_from_mapping(_read_file(path), origin=str(path), language=language)
+
+
+class _Problems:
+    """Collects every problem in an instrument file, then raises one error naming them all."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.messages: list[str] = []
+
+    def add(self, entry: str, message: str) -> None:
+        self.messages.append(f"{entry}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            listed = "\n".join(f"  - {m}" for m in self.messages)
+            raise InstrumentError(
+                f"{self.origin}: malformed instrument file ({len(self.messages)} problem(s)):\n"
+                f"{listed}\nSee docs/instruments.md for the format."
+            )
+
+
+def _text(value: Any, language: str, first_language: str) -> str | None:
+    """Resolve a plain string or a {language: text} mapping."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        chosen = value.get(language, value.get(first_language))
+        return None if chosen is None else str(chosen)
+    return str(value)
+
+
+def instrument_from_mapping(
+    data: Any, *, origin: str = "<instrument>", language: str | None = None
+) -> Instrument:
+    """Validate a parsed instrument file and build an :class:`Instrument`.
+
+    Every problem is reported at once, naming the entry (e.g.
+    ``dimensions[3] (funding).levels[2]``) and what is wrong.
+    """
+    problems = _Problems(origin)
+    if not isinstance(data, Mapping):
+        problems.add("top level", "expected a mapping with id, title, dimensions, ...")
+        problems.raise_if_any()
+    if data.get("format") != INSTRUMENT_FORMAT:
+        problems.add("format", f"expected '{INSTRUMENT_FORMAT}', found {data.get('format')!r}")
+    for field in ("id", "title", "version"):
+        if not data.get(field) and data.get(field) != 0:
+            problems.add(field, "missing; every instrument needs an id, a title and a version")
+    languages = data.get("languages") or ["en"]
+    if isinstance(languages, str):
+        languages = [languages]
+    if not all(isinstance(item, str) and item for item in languages):
+        problems.add("languages", "expected a list of language codes such as [en, nl]")
+        languages = ["en"]
+    chosen = language or languages[0]
+    if chosen not in languages:
+        problems.add("languages", f"language '{chosen}' not offered; the file has {languages}")
+    scale = data.get("scale") or {}
+    scale_min, scale_max = scale.get("min"), scale.get("max")
+    if not (isinstance(scale_min, int) and isinstance(scale_max, int) and scale_min < scale_max):
+        problems.add(
+            "scale", "expected {min: <int>, max: <int>} with min < max, e.g. {min: 0, max: 5}"
+        )
+        scale_min, scale_max = 0, 5
+    label_kind = data.get("label_kind", "summary")
+    if label_kind not in _LABEL_KINDS:
+        problems.add("label_kind", f"expected one of {_LABEL_KINDS}, found {label_kind!r}")
+
+    raw_dimensions = data.get("dimensions")
+    dimensions: list[Dimension] = []
+    if not isinstance(raw_dimensions, list) or not raw_dimensions:
+        problems.add("dimensions", "missing or empty; list at least one dimension")
+        raw_dimensions = []
+    seen_keys: set[str] = set()
+    seen_numbers: set[int] = set()
+    for index, raw in enumerate(raw_dimensions):
+        entry = f"dimensions[{index}]"
+        if not isinstance(raw, Mapping):
+            problems.add(entry, "expected a mapping with key, number, name, objective, levels")
+            continue
+        key = raw.get("key")
+        if key:
+            entry += f" ({key})"
+        if not isinstance(key, str) or not key.strip() or not key.replace("_", "").isalnum():
+            problems.add(entry, f"key {key!r} must be a word of letters, digits and underscores")
+        elif key in seen_keys:
+            problems.add(entry, f"key '{key}' appears twice; dimension keys must be unique")
+        seen_keys.add(str(key))
+        number = raw.get("number")
+        if not isinstance(number, int):
+            problems.add(entry, f"number {number!r} must be a whole number")
+        elif number in seen_numbers:
+            problems.add(entry, f"number {number} appears twice")
+        else:
+            seen_numbers.add(number)
+        name = _text(raw.get("name"), chosen, languages[0])
+        if not name:
+            problems.add(entry, "name is missing")
+        objective = _text(raw.get("objective"), chosen, languages[0])
+        if not objective:
+            problems.add(entry, "objective is missing; give a one-line objective")
+        levels_by_number: dict[int, Level] = {}
+        raw_levels = raw.get("levels") or []
+        if not isinstance(raw_levels, list):
+            problems.add(f"{entry}.levels", "expected a list of {level: <int>, label: <text>}")
+            raw_levels = []
+        for level_index, raw_level in enumerate(raw_levels):
+            level_entry = f"{entry}.levels[{level_index}]"
+            if not isinstance(raw_level, Mapping) or not isinstance(raw_level.get("level"), int):
+                problems.add(level_entry, "expected {level: <int>, label: <text or null>}")
+                continue
+            level_number = raw_level["level"]
+            if not scale_min <= level_number <= scale_max:
+                problems.add(
+                    level_entry,
+                    f"level {level_number} is outside the scale {scale_min}..{scale_max}",
+                )
+                continue
+            if level_number in levels_by_number:
+                problems.add(level_entry, f"level {level_number} appears twice")
+                continue
+            levels_by_number[level_number] = Level(
+                number=level_number,
+                label=_text(raw_level.get("label"), chosen, languages[0]),
+                description=_text(raw_level.get("description"), chosen, languages[0]),
+            )
+        # A level the file does not list is part of the scale but carries no label.
+        levels = tuple(
+            levels_by_number.get(n, Level(number=n, label=None))
+            for n in range(scale_min, scale_max + 1)
+        )
+        dimensions.append(
+            Dimension(
+                key=str(key),
+                number=number if isinstance(number, int) else index + 1,
+                name=name or "",
+                objective=objective or "",
+                levels=levels,
+                source=_text(raw.get("source"), chosen, languages[0]),
+            )
+        )
+    problems.raise_if_any()
+    return Instrument(
+        id=str(data["id"]),
+        title=_text(data["title"], chosen, languages[0]) or "",
+        version=str(data["version"]),
+        languages=tuple(languages),
+        language=chosen,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        label_kind=label_kind,
+        dimensions=tuple(sorted(dimensions, key=lambda d: d.number)),
+        source=_text(data.get("source"), chosen, languages[0]) or "",
+        licence=_text(data.get("licence"), chosen, languages[0]) or "",
+        notes=_text(data.get("notes"), chosen, languages[0]) or "",
+        origin=origin,
+    )
+
+
+_RELATIONS = ("same", "renamed", "merged", "split", "new", "dropped")
+
+
+def load_crosswalk(from_instrument: str, to_instrument: str) -> Crosswalk:
+    """The bundled cross-walk between two instruments, in the direction asked for.
+
+    >>> walk = load_crosswalk("scirocco-v3", "scirocco-exchange")
+    >>> [link.to_keys for link in walk.links if link.relation == "new"]
+    [('process_coordination',)]
+    """
+    folder = _bundled_dir() / "crosswalks"
+    for path in sorted(folder.glob("*.yaml")):
+        data = _read_file(path)
+        pair = (data.get("from_instrument"), data.get("to_instrument"))
+        if pair == (from_instrument, to_instrument):
+            return _crosswalk_from_mapping(data, str(path))
+        if pair == (to_instrument, from_instrument):
+            return _crosswalk_from_mapping(data, str(path)).reversed()
+    raise InstrumentError(
+        f"no cross-walk between '{from_instrument}' and '{to_instrument}' is bundled; "
+        "profiles of different instruments can only be compared through one."
+    )
+
+
+def _crosswalk_from_mapping(data: Mapping[str, Any], origin: str) -> Crosswalk:
+    problems = _Problems(origin)
+    if data.get("format") != CROSSWALK_FORMAT:
+        problems.add("format", f"expected '{CROSSWALK_FORMAT}', found {data.get('format')!r}")
+    links = []
+    for index, raw in enumerate(data.get("links") or []):
+        relation = raw.get("relation")
+        if relation not in _RELATIONS:
+            problems.add(f"links[{index}]", f"relation {relation!r} is not one of {_RELATIONS}")
+            continue
+        links.append(
+            CrosswalkLink(tuple(raw.get("from") or ()), tuple(raw.get("to") or ()), relation)
+        )
+    problems.raise_if_any()
+    return Crosswalk(
+        id=str(data.get("id")),
+        from_instrument=str(data["from_instrument"]),
+        to_instrument=str(data["to_instrument"]),
+        basis=str(data.get("basis", "")),
+        notes=str(data.get("notes", "")),
+        links=tuple(links),
+    )

@@ -1,0 +1,94 @@
+"""Plots (matplotlib): figures are returned, never shown or saved by library code.
+
+>>> import pandas as pd
+>>> from scirocco_lab.instruments import load_instrument
+>>> exchange = load_instrument()
+>>> frame = pd.DataFrame({"profile": "Northvale", "dimension": exchange.dimension_keys,
+...                       "level": [3] * 12})
+>>> fig = radar_chart(frame, exchange)
+>>> [t.get_text() for t in fig.axes[0].get_xticklabels()][0]
+'Readiness to\\nChange'
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+# Figures are built on matplotlib's object API, not pyplot: no global figure state to leak
+# in batch report runs, and no dependence on which backend the caller has active.
+from matplotlib.figure import Figure
+
+from scirocco_lab.instruments import Instrument
+
+__all__ = ["SYNTHETIC_NOTE", "mark_synthetic", "radar_chart"]
+
+SYNTHETIC_NOTE = "Synthetic demo data"
+
+
+def mark_synthetic(fig: Figure, note: str = SYNTHETIC_NOTE) -> Figure:
+    """Stamp a figure so it cannot be mistaken for real data once copied out of a report."""
+    fig.text(
+        0.99,
+        0.01,
+        note,
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        color="#b03a2e",
+        style="italic",
+        alpha=0.9,
+    )
+    return fig
+
+
+def radar_chart(
+    profiles: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    profile: str = "profile",
+    value: str = "level",
+    title: str | None = None,
+    synthetic: bool = False,
+    figsize: tuple[float, float] = (7.5, 7.5),
+) -> Figure:
+    """Radar (spider) chart of one or more profiles over the instrument's dimensions.
+
+    ``profiles`` is tidy: one row per profile x dimension with columns ``profile`` (the
+    legend label), ``dimension`` (key) and ``value``. Axes follow the instrument's order and
+    names; the radial scale is the instrument's. A missing level leaves a gap in the line
+    rather than pretending it is zero.
+    """
+    keys = list(instrument.dimension_keys)
+    names = [textwrap.fill(d.name, 14) for d in instrument.dimensions]
+    angles = np.linspace(0, 2 * np.pi, len(keys), endpoint=False)
+    closed_angles = np.append(angles, angles[0])
+    fig = Figure(figsize=figsize)
+    ax = fig.add_subplot(projection="polar")
+    ax.set_theta_offset(np.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.set_xticks(angles)
+    ax.set_xticklabels(names, fontsize=8.5)
+    ax.set_ylim(instrument.scale_min, instrument.scale_max)
+    ax.set_yticks(instrument.level_numbers)
+    ax.set_yticklabels([str(n) for n in instrument.level_numbers], fontsize=7, color="#555")
+    ax.set_rlabel_position(180 / len(keys))
+    labels = list(dict.fromkeys(profiles[profile])) if profile in profiles else []
+    for label in labels:
+        part = profiles[profiles[profile] == label].set_index("dimension")[value]
+        values = part.reindex(keys).astype(float).to_numpy()
+        closed = np.append(values, values[0])
+        (line,) = ax.plot(closed_angles, closed, linewidth=2, label=str(label))
+        ax.scatter(angles, values, s=18, color=line.get_color(), zorder=3)
+        if not np.isnan(values).any():
+            ax.fill(closed_angles, closed, alpha=0.12, color=line.get_color())
+    if labels:
+        ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8.5, frameon=False)
+    if title:
+        ax.set_title(title, pad=36, fontsize=12)
+    if synthetic:
+        mark_synthetic(fig)
+    fig.tight_layout()
+    return fig

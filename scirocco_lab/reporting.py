@@ -1,0 +1,174 @@
+"""Building blocks of the report notebooks: the data a report shows and its HTML pieces.
+
+Report notebooks stay thin: one call gathers what a region report needs
+(:func:`region_report_data`), and the ``*_html`` helpers turn results into HTML in which every
+piece of user text is escaped. Demo data is marked on every page and figure.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scirocco_lab.instruments import Instrument
+from scirocco_lab.plots import SYNTHETIC_NOTE, radar_chart
+from scirocco_lab.scoring import region_profile, strengths_and_weaknesses
+from scirocco_lab.store import Store, get_subject, ratings_frame, resolve_instrument
+
+__all__ = [
+    "RegionReportData",
+    "banner_html",
+    "figure_html",
+    "profile_table_html",
+    "region_report_data",
+    "strengths_html",
+    "table_html",
+]
+
+
+@dataclass(frozen=True)
+class RegionReportData:
+    """Everything the region profile report shows, computed once."""
+
+    subject: dict
+    instrument: Instrument
+    ratings: pd.DataFrame
+    profile: pd.DataFrame
+    strengths: pd.DataFrame
+    store_url: str
+    generated_at: dt.datetime
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.subject.get("synthetic"))
+
+    def radar(self):
+        """Radar of the consensus (or median) profile against the individual median."""
+        frame = pd.concat(
+            [
+                self.profile.assign(profile="Consensus" if self.has_consensus else "Median")[
+                    ["profile", "dimension", "level"]
+                ],
+                self.profile.assign(profile="Individual median", level=self.profile["median"])[
+                    ["profile", "dimension", "level"]
+                ]
+                if self.has_consensus
+                else pd.DataFrame(columns=["profile", "dimension", "level"]),
+            ],
+            ignore_index=True,
+        )
+        return radar_chart(
+            frame, self.instrument, title=self.subject["name"], synthetic=self.synthetic
+        )
+
+    @property
+    def has_consensus(self) -> bool:
+        return bool(self.profile["consensus_level"].notna().any())
+
+
+def region_report_data(
+    store: Store, region: str, instrument: str | Instrument | None = None
+) -> RegionReportData:
+    """Read one region's ratings and compute its profile and strengths/weaknesses."""
+    subject = get_subject(store, region)
+    chosen = resolve_instrument(store, instrument)
+    ratings = ratings_frame(store, subject=region, kind="HS", instrument=chosen.id)
+    profile = region_profile(ratings, chosen, region)
+    return RegionReportData(
+        subject=subject,
+        instrument=chosen,
+        ratings=ratings,
+        profile=profile,
+        strengths=strengths_and_weaknesses(profile),
+        store_url=store.display_url,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
+
+
+def _e(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def banner_html(title: str, *, synthetic: bool, lines: Iterable[str] = ()) -> str:
+    """Report heading; a visible red banner when the data is synthetic demo data."""
+    parts = [f"<h1>{_e(title)}</h1>"]
+    if synthetic:
+        parts.append(
+            f'<div class="sl-banner">{_e(SYNTHETIC_NOTE)}: every region, person and rating in '
+            "this report is invented for demonstration. Do not cite it.</div>"
+        )
+    parts.extend(f'<p class="sl-meta">{_e(line)}</p>' for line in lines)
+    return "\n".join(parts)
+
+
+def table_html(
+    frame: pd.DataFrame, *, columns: dict[str, str] | None = None, decimals: int = 1
+) -> str:
+    """An escaped HTML table: ``columns`` maps frame columns to headings, in order."""
+    columns = columns or {c: c for c in frame.columns}
+    head = "".join(f"<th>{_e(label)}</th>" for label in columns.values())
+    body = []
+    for _, row in frame.iterrows():
+        cells = []
+        for column in columns:
+            value = row[column]
+            if isinstance(value, float) and not pd.isna(value):
+                value = f"{value:.{decimals}f}"
+            cells.append(f"<td>{_e(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="sl-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def profile_table_html(profile: pd.DataFrame) -> str:
+    """The region profile: consensus level next to the individual statistics."""
+    return table_html(
+        profile,
+        columns={
+            "dimension_number": "#",
+            "dimension_name": "Dimension",
+            "consensus_level": "Consensus",
+            "n_rated": "n rated",
+            "n_dont_know": "Don't know",
+            "median": "Median",
+            "q1": "Q1",
+            "q3": "Q3",
+            "iqr": "IQR",
+        },
+    )
+
+
+def strengths_html(strengths: pd.DataFrame, instrument: Instrument) -> str:
+    """Strengths and weaknesses as two short lists with the level's label."""
+    if strengths.empty:
+        return "<p>No strengths or weaknesses stand out: every rated dimension is at one level.</p>"
+    parts = []
+    for position, heading in (("strength", "Strengths"), ("weakness", "Weaknesses")):
+        rows = strengths[strengths["position"] == position]
+        items = []
+        for _, row in rows.iterrows():
+            level = row["level"]
+            label = ""
+            if float(level).is_integer():
+                label = instrument.dimension(row["dimension"]).level(int(level)).display_label
+            items.append(
+                f'<li class="sl-{position}"><b>{_e(row["dimension_name"])}</b>: level '
+                f"{_e(f'{level:g}')} <span class='sl-meta'>{_e(label)}</span></li>"
+            )
+        parts.append(f"<h3>{heading}</h3><ul>{''.join(items)}</ul>")
+    return "\n".join(parts)
+
+
+def figure_html(fig, *, alt: str, dpi: int = 110) -> str:
+    """A figure as an embedded PNG <img> (self-contained, no files beside the report)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{encoded}" style="max-width:100%"/>'

@@ -1,0 +1,267 @@
+"""Batch report building: papermill runs a template per region, nbconvert exports HTML.
+
+Each report is self-contained HTML (figures embedded, no script or style fetched from the
+network). A region whose report fails does not stop the others; the failures are returned
+(and the CLI exits non-zero).
+
+>>> from scirocco_lab.reports import report_templates
+>>> sorted(report_templates())[:1]
+['region_profile']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from scirocco_lab.config import project_root
+from scirocco_lab.errors import ConfigurationError, NotFoundError
+from scirocco_lab.plots import SYNTHETIC_NOTE
+
+__all__ = [
+    "ReportResult",
+    "ReportTask",
+    "build_reports",
+    "export_html",
+    "region_tasks",
+    "render_report",
+    "report_templates",
+    "write_index",
+]
+
+TEMPLATE_DIR_ENV = "SCIROCCO_LAB_TEMPLATES"
+
+
+def _templates_dir() -> Path:
+    configured = os.environ.get(TEMPLATE_DIR_ENV)
+    return Path(configured) if configured else project_root() / "notebooks" / "reports"
+
+
+def report_templates() -> dict[str, Path]:
+    """Report template notebooks by name (file stem), from notebooks/reports/."""
+    folder = _templates_dir()
+    return {path.stem: path for path in sorted(folder.glob("*.ipynb"))}
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report to build: which template, with which parameters, written where."""
+
+    template: str
+    title: str
+    parameters: dict
+    output: Path
+    synthetic: bool = False
+    group: str = "Region reports"
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """The outcome of one report: the HTML written, or the error that stopped it."""
+
+    task: ReportTask
+    ok: bool
+    seconds: float
+    error: str | None = None
+
+
+def export_html(notebook, output: Path, *, title: str) -> None:
+    """Export an executed notebook to self-contained HTML without code cells."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="scirocco_report",
+        extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    notebook.metadata["title"] = title
+    body, _resources = exporter.from_notebook_node(notebook)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temporary = output.with_suffix(".html.partial")
+    temporary.write_text(body, encoding="utf-8")
+    temporary.replace(output)  # never leave a half-written report behind
+
+
+def render_report(task: ReportTask) -> ReportResult:
+    """Execute one template with papermill and export it; exceptions become a failed result."""
+    import papermill
+
+    started = time.perf_counter()
+    templates = report_templates()
+    try:
+        if task.template not in templates:
+            raise NotFoundError(
+                f"no report template '{task.template}' in {_templates_dir()}; "
+                f"templates: {', '.join(templates)}"
+            )
+        notebook = papermill.execute_notebook(
+            str(templates[task.template]),
+            None,
+            parameters=task.parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(templates[task.template].parent),
+            # The default kernel shutdown waits ~0.5 s per report for nothing.
+            shutdown_kernel="immediate",
+            # ipykernel warns on every start that loopback TCP is unencrypted; in a batch of
+            # reports that noise hides real errors (which still surface as failed results).
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+        export_html(notebook, task.output, title=task.title)
+    except Exception as exc:  # one failing region must not stop the batch
+        message = str(exc).strip().splitlines()
+        summary = next((line for line in reversed(message) if line.strip()), type(exc).__name__)
+        return ReportResult(task, False, time.perf_counter() - started, summary[:2000])
+    return ReportResult(task, True, time.perf_counter() - started)
+
+
+def region_tasks(
+    store_url: str,
+    out_dir: Path,
+    *,
+    regions: Sequence[str] | None = None,
+    instrument: str = "scirocco-exchange",
+) -> list[ReportTask]:
+    """One region-profile task per region in the store (or the regions named)."""
+    from scirocco_lab.store import open_store, subjects_frame
+
+    systems = subjects_frame(open_store(store_url, create=False), kind="system")
+    if regions:
+        unknown = sorted(set(regions) - set(systems["key"]))
+        if unknown:
+            raise NotFoundError(
+                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
+                f"{', '.join(systems['key'])}."
+            )
+        systems = systems[systems["key"].isin(regions)]
+    return [
+        ReportTask(
+            template="region_profile",
+            title=f"{row.name}: maturity profile",
+            parameters={"region": row.key, "store_url": store_url, "instrument": instrument},
+            output=out_dir / "regions" / f"{row.key}.html",
+            synthetic=bool(row.synthetic),
+        )
+        for row in systems.itertuples()
+    ]
+
+
+def build_reports(
+    tasks: Iterable[ReportTask],
+    out_dir: Path,
+    *,
+    workers: int = 2,
+    on_result: Callable[[ReportResult], None] | None = None,
+) -> list[ReportResult]:
+    """Run every task (``workers`` kernels at a time), then write ``out_dir/index.html``.
+
+    Returns one result per task, in task order.
+    """
+    tasks = list(tasks)
+    if workers < 1:
+        raise ConfigurationError("workers must be 1 or more")
+    results: dict[int, ReportResult] = {}
+    if workers == 1 or len(tasks) <= 1:
+        for index, task in enumerate(tasks):
+            results[index] = render_report(task)
+            if on_result:
+                on_result(results[index])
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+            futures = {pool.submit(render_report, task): i for i, task in enumerate(tasks)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if on_result:
+                    on_result(results[futures[future]])
+    ordered = [results[i] for i in range(len(tasks))]
+    write_index(ordered, out_dir)
+    return ordered
+
+
+def _update_manifest(results: Sequence[ReportResult], out_dir: Path) -> list[dict]:
+    """Merge this run's results into reports/manifest.json, so a partial rebuild
+    (``--region``) keeps the links to reports built earlier."""
+    path = out_dir / "manifest.json"
+    entries: dict[str, dict] = {}
+    if path.exists():
+        try:
+            entries = {e["path"]: e for e in json.loads(path.read_text("utf-8"))}
+        except (ValueError, KeyError, TypeError):
+            entries = {}  # a damaged manifest is rebuilt from this run
+    for result in results:
+        relative = result.task.output.relative_to(out_dir).as_posix()
+        entries[relative] = {
+            "path": relative,
+            "title": result.task.title,
+            "group": result.task.group,
+            "synthetic": result.task.synthetic,
+            "ok": result.ok,
+            "error": result.error,
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+    kept = [
+        entry for entry in entries.values()
+        if not entry["ok"] or (out_dir / entry["path"]).exists()
+    ]
+    kept.sort(key=lambda entry: (entry["group"], entry["title"]))
+    path.write_text(json.dumps(kept, indent=2, ensure_ascii=False), encoding="utf-8")
+    return kept
+
+
+def write_index(results: Sequence[ReportResult], out_dir: Path) -> Path:
+    """reports/index.html: a link to every report built (this run and earlier ones),
+    grouped, with failures listed and synthetic demo data marked."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries = _update_manifest(results, out_dir)
+    groups: dict[str, list[dict]] = {}
+    for entry in entries:
+        groups.setdefault(entry["group"], []).append(entry)
+    synthetic = any(entry["synthetic"] for entry in entries)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8"/>',
+        "<title>scirocco-lab reports</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;"
+        "padding:0 1em;color:#222}li{margin:.3em 0}.failed{color:#9c1c12}"
+        ".banner{background:#fdecea;color:#8a1c12;border:1px solid #e6a19a;padding:.6em 1em;"
+        "border-radius:4px;font-weight:600}.meta{color:#666;font-size:.9em}</style>",
+        "</head><body>",
+        "<h1>scirocco-lab reports</h1>",
+    ]
+    if synthetic:
+        parts.append(
+            f'<p class="banner">{html.escape(SYNTHETIC_NOTE)}: reports marked '
+            "&#9888; are built from invented demo data.</p>"
+        )
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts.append(f'<p class="meta">Index updated {generated}.</p>')
+    for group, members in groups.items():
+        parts.append(f"<h2>{html.escape(group)}</h2><ul>")
+        for entry in members:
+            title = html.escape(entry["title"])
+            mark = " &#9888;" if entry["synthetic"] else ""
+            built = html.escape(entry["built_at"].replace("T", " ")[:16])
+            if entry["ok"]:
+                link = html.escape(entry["path"])
+                parts.append(
+                    f'<li><a href="{link}">{title}</a>{mark} <span class="meta">{built}</span></li>'
+                )
+            else:
+                parts.append(
+                    f'<li class="failed">{title}{mark}: failed &mdash; '
+                    f"{html.escape(entry['error'] or 'unknown error')}</li>"
+                )
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    index = out_dir / "index.html"
+    index.write_text("\n".join(parts), encoding="utf-8")
+    return index

@@ -1,0 +1,267 @@
+"""Region profiles: what the individual ratings and the consensus say, per dimension.
+
+All functions take the tidy ratings frame of :func:`scirocco_lab.store.ratings_frame` (or any
+frame with the same columns) and an :class:`~scirocco_lab.instruments.Instrument`, and return
+tidy DataFrames in the instrument's dimension order.
+
+>>> import pandas as pd
+>>> from scirocco_lab.instruments import load_instrument
+>>> ratings = pd.DataFrame({
+...     "subject": "northvale", "round": 1, "mode": "individual",
+...     "assessor": ["A", "B", "C"], "dimension": "funding",
+...     "level": [2.0, 3.0, float("nan")], "dont_know": [False, False, True]})
+>>> row = individual_profile(ratings, load_instrument()).set_index("dimension").loc["funding"]
+>>> (row.n_rated, row.n_dont_know, row.median)
+(2, 1, 2.5)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scirocco_lab.errors import DataValidationError, InputProblem
+from scirocco_lab.instruments import Instrument
+
+__all__ = [
+    "PROFILE_COLUMNS",
+    "consensus_profile",
+    "individual_profile",
+    "region_profile",
+    "strengths_and_weaknesses",
+]
+
+PROFILE_COLUMNS = [
+    "subject",
+    "round",
+    "dimension",
+    "dimension_number",
+    "dimension_name",
+    "n_rated",
+    "n_dont_know",
+    "median",
+    "q1",
+    "q3",
+    "iqr",
+    "mean",
+    "min",
+    "max",
+]
+
+
+def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            [
+                InputProblem(
+                    what,
+                    None,
+                    column,
+                    None,
+                    "required column missing",
+                    f"pass a ratings frame with columns {', '.join(columns)}",
+                )
+                for column in missing
+            ]
+        )
+
+
+def _dimension_frame(instrument: Instrument) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "dimension": list(instrument.dimension_keys),
+            "dimension_number": [d.number for d in instrument.dimensions],
+            "dimension_name": [d.name for d in instrument.dimensions],
+        }
+    )
+
+
+def _latest_round(ratings: pd.DataFrame) -> pd.DataFrame:
+    if ratings.empty:
+        return ratings
+    last = ratings.groupby("subject")["round"].transform("max")
+    return ratings[ratings["round"] == last]
+
+
+def individual_profile(
+    ratings: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    round: int | str = "latest",  # noqa: A002
+) -> pd.DataFrame:
+    """Per subject and dimension: n rated, n don't-know, median, quartiles, IQR, mean, range.
+
+    Uses individual assessments only (``mode`` column, when present). ``round`` is a round
+    number, ``"latest"`` (each subject's last round, the default) or ``"all"`` (one row per
+    round). Quartiles use linear interpolation (numpy's default). Every dimension of the
+    instrument appears, with ``n_rated`` 0 and NaN statistics when nobody rated it.
+    """
+    _require(ratings, ["subject", "round", "dimension", "level"], "ratings")
+    frame = ratings
+    if "mode" in frame.columns:
+        frame = frame[frame["mode"] == "individual"]
+    if round == "latest":
+        frame = _latest_round(frame)
+    elif round != "all":
+        frame = frame[frame["round"] == int(round)]
+    dont_know = frame["dont_know"] if "dont_know" in frame.columns else frame["level"].isna()
+    frame = frame.assign(_rated=frame["level"].notna(), _dont_know=dont_know.astype(bool))
+    keys = ["subject", "round", "dimension"]
+    grouped = frame.groupby(keys, sort=False)
+    stats = grouped["level"].agg(
+        median="median",
+        mean="mean",
+        min="min",
+        max="max",
+        q1=lambda s: s.quantile(0.25),
+        q3=lambda s: s.quantile(0.75),
+    )
+    counts = grouped.agg(n_rated=("_rated", "sum"), n_dont_know=("_dont_know", "sum"))
+    stats = stats.join(counts).reset_index()
+    # Every dimension of the instrument, rated or not, in the instrument's order.
+    combos = frame[["subject", "round"]].drop_duplicates()
+    full = combos.merge(_dimension_frame(instrument), how="cross")
+    out = full.merge(stats, on=keys, how="left")
+    out["n_rated"] = out["n_rated"].fillna(0).astype(int)
+    out["n_dont_know"] = out["n_dont_know"].fillna(0).astype(int)
+    out["iqr"] = out["q3"] - out["q1"]
+    out = out.sort_values(["subject", "round", "dimension_number"], kind="stable")
+    return out[PROFILE_COLUMNS].reset_index(drop=True)
+
+
+def consensus_profile(
+    ratings: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    round: int | str = "latest",  # noqa: A002
+) -> pd.DataFrame:
+    """Per subject and dimension: the level agreed in the consensus assessment.
+
+    Columns: subject, round, dimension, dimension_number, dimension_name, consensus_level
+    (NaN for don't-know), dont_know, justification.
+    """
+    _require(ratings, ["subject", "round", "mode", "dimension", "level"], "ratings")
+    frame = ratings[ratings["mode"] == "consensus"]
+    if round == "latest":
+        frame = _latest_round(frame)
+    elif round != "all":
+        frame = frame[frame["round"] == int(round)]
+    columns = ["subject", "round", "dimension", "level"]
+    extra = [c for c in ("dont_know", "justification") if c in frame.columns]
+    frame = frame[columns + extra].rename(columns={"level": "consensus_level"})
+    out = _dimension_frame(instrument).merge(frame, on="dimension", how="inner")
+    out = out.sort_values(["subject", "round", "dimension_number"], kind="stable")
+    ordered = [
+        "subject",
+        "round",
+        "dimension",
+        "dimension_number",
+        "dimension_name",
+        "consensus_level",
+        *extra,
+    ]
+    return out[ordered].reset_index(drop=True)
+
+
+def region_profile(ratings: pd.DataFrame, instrument: Instrument, subject: str) -> pd.DataFrame:
+    """One region's profile: the latest individual statistics next to the consensus level.
+
+    One row per dimension with ``consensus_level`` (NaN when no consensus exists yet) and a
+    ``level`` column that is the consensus where there is one, else the individual median.
+
+    >>> region_profile(pd.DataFrame(columns=["subject", "round", "mode", "dimension",
+    ...     "level", "dont_know"]), load_instrument(), "x").shape[0]
+    12
+    """
+    own = ratings[ratings["subject"] == subject]
+    individual = individual_profile(own, instrument)
+    consensus = consensus_profile(own, instrument)
+    base = _dimension_frame(instrument).assign(subject=subject)
+    out = base.merge(
+        individual.drop(columns=["subject", "dimension_number", "dimension_name"]).rename(
+            columns={"round": "individual_round"}
+        ),
+        on="dimension",
+        how="left",
+    ).merge(
+        consensus[["dimension", "round", "consensus_level"]].rename(
+            columns={"round": "consensus_round"}
+        ),
+        on="dimension",
+        how="left",
+    )
+    out["n_rated"] = out["n_rated"].fillna(0).astype(int)
+    out["n_dont_know"] = out["n_dont_know"].fillna(0).astype(int)
+    out["level"] = out["consensus_level"].where(out["consensus_level"].notna(), out["median"])
+    out["level_source"] = np.where(
+        out["consensus_level"].notna(),
+        "consensus",
+        np.where(out["median"].notna(), "individual median", "not rated"),
+    )
+    columns = [
+        "subject",
+        "dimension",
+        "dimension_number",
+        "dimension_name",
+        "level",
+        "level_source",
+        "consensus_level",
+        "consensus_round",
+        "individual_round",
+        "n_rated",
+        "n_dont_know",
+        "median",
+        "q1",
+        "q3",
+        "iqr",
+        "mean",
+        "min",
+        "max",
+    ]
+    return out[columns]
+
+
+def strengths_and_weaknesses(
+    profile: pd.DataFrame, *, level: str = "level", count: int = 3
+) -> pd.DataFrame:
+    """The dimensions a profile rates highest (strengths) and lowest (weaknesses).
+
+    A dimension is a strength when its level is at least the ``count``-th highest level, and
+    a weakness when at most the ``count``-th lowest, so ties are all kept (there can be more
+    than ``count`` of each). Dimensions without a level are left out. A profile whose levels
+    are all equal has neither. Columns: position ("strength"/"weakness"), dimension,
+    dimension_name, level, rank (1 = most extreme).
+
+    >>> p = pd.DataFrame({"dimension": list("abcd"), "dimension_name": list("ABCD"),
+    ...                   "level": [4, 1, 3, 2]})
+    >>> strengths_and_weaknesses(p, count=1)[["position", "dimension"]].values.tolist()
+    [['strength', 'a'], ['weakness', 'b']]
+    """
+    rated = profile[profile[level].notna()]
+    empty = pd.DataFrame(columns=["position", "dimension", "dimension_name", "level", "rank"])
+    if rated.empty or rated[level].nunique() < 2:
+        return empty
+    values = rated[level].astype(float)
+    high_cut = values.sort_values(ascending=False).iloc[min(count, len(values)) - 1]
+    low_cut = values.sort_values().iloc[min(count, len(values)) - 1]
+    strengths = rated[values >= high_cut].sort_values(level, ascending=False, kind="stable")
+    weaknesses = rated[values <= low_cut].sort_values(level, kind="stable")
+    # With few distinct levels the two cuts can overlap; a dimension is then only a strength
+    # if it is strictly above the weaknesses' cut, and vice versa.
+    strengths = strengths[strengths[level] > low_cut]
+    weaknesses = weaknesses[weaknesses[level] < high_cut]
+    parts = []
+    for position, part in (("strength", strengths), ("weakness", weaknesses)):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "position": position,
+                    "dimension": part["dimension"].to_numpy(),
+                    "dimension_name": part["dimension_name"].to_numpy(),
+                    "level": part[level].astype(float).to_numpy(),
+                    "rank": np.arange(1, len(part) + 1),
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,146 @@
+"""The store's tables, in SQLAlchemy Core.
+
+Portable types only (no SQLite-specific features), so the same schema serves PostgreSQL by
+URL alone. Personal data (assessors' names and e-mail addresses) lives in its own table,
+``assessor_identities``, which no rating or report query joins.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "assessments",
+    "assessor_identities",
+    "assessors",
+    "instruments",
+    "metadata",
+    "ratings",
+    "store_meta",
+    "subjects",
+]
+
+#: Bump when the schema changes, with a migration in scirocco_lab.store.
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+store_meta = Table(
+    "store_meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+instruments = Table(
+    "instruments",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("version", String(50), nullable=False),
+    Column("title", String(300), nullable=False),
+    # The instrument as stored JSON, so the store stays readable without the original file.
+    Column("definition", Text, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+subjects = Table(
+    "subjects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("country", String(100)),
+    Column("owner_id", Integer, ForeignKey("subjects.id")),
+    Column("description", Text),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('system', 'good_practice')", name="subject_kind"),
+)
+
+assessors = Table(
+    "assessors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pseudonym", String(100), nullable=False, unique=True),
+    Column("role", String(200)),
+    Column("sector", String(200)),
+    Column("organisation", String(300)),
+    Column("home_subject_id", Integer, ForeignKey("subjects.id")),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+assessor_identities = Table(
+    "assessor_identities",
+    metadata,
+    Column(
+        "assessor_id",
+        Integer,
+        ForeignKey("assessors.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("full_name", String(300)),
+    Column("email", String(300)),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # kind|subject|instrument|round|mode|assessor: one assessment per person (or one
+    # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
+    Column("natural_key", String(700), nullable=False, unique=True),
+    Column("kind", String(2), nullable=False),
+    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("instrument_id", String(100), ForeignKey("instruments.id"), nullable=False),
+    Column("instrument_version", String(50), nullable=False),
+    Column("round", Integer, nullable=False, default=1),
+    Column("mode", String(12), nullable=False),
+    Column("assessor_id", Integer, ForeignKey("assessors.id")),
+    Column("status", String(10), nullable=False),
+    Column("assessed_on", Date),
+    Column("notes", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True)),
+    CheckConstraint("kind IN ('HS', 'GP')", name="assessment_kind"),
+    CheckConstraint("mode IN ('individual', 'consensus')", name="assessment_mode"),
+    CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
+    CheckConstraint("round >= 1", name="assessment_round"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column(
+        "assessment_id",
+        Integer,
+        ForeignKey("assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("dimension_key", String(100), primary_key=True),
+    Column("level", Integer),
+    Column("dont_know", Boolean, nullable=False, default=False),
+    Column("justification", Text),
+    Column("confidence", String(6)),
+    # Features a good practice needs in this dimension: a JSON list of short names.
+    Column("features", Text),
+    CheckConstraint("NOT (dont_know AND level IS NOT NULL)", name="rating_level_or_dont_know"),
+    CheckConstraint(
+        "confidence IS NULL OR confidence IN ('low', 'medium', 'high')", name="rating_confidence"
+    ),
+)
