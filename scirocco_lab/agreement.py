@@ -402,7 +402,7 @@ def krippendorff_alpha(
         rows.append(
             _row("krippendorff_alpha", name, value, ci_low, ci_high, n_raters, n_units, note)
         )
-    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
+    return _result_frame(rows)
 
 
 def fleiss_kappa(
@@ -440,7 +440,7 @@ def fleiss_kappa(
     if not np.isfinite(value):
         note = _join(note, "not estimable: needs 2+ raters and 2+ categories on complete units")
     row = _row("fleiss_kappa", "nominal", value, np.nan, np.nan, n_raters, n_units, note)
-    return pd.DataFrame([row], columns=list(AGREEMENT_COLUMNS))
+    return _result_frame([row])
 
 
 def icc(
@@ -477,7 +477,7 @@ def icc(
         _row("icc", form, value, low, high, k, n, note)
         for form, (value, low, high) in estimates.items()
     ]
-    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
+    return _result_frame(rows)
 
 
 def percent_agreement(
@@ -515,7 +515,7 @@ def percent_agreement(
         rows.append(
             _row("percent_agreement", variant, value, np.nan, np.nan, n_raters, n_units, note)
         )
-    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
+    return _result_frame(rows)
 
 
 def cronbach_alpha(matrix: pd.DataFrame | np.ndarray, *, confidence: float = 0.95) -> pd.DataFrame:
@@ -548,7 +548,7 @@ def cronbach_alpha(matrix: pd.DataFrame | np.ndarray, *, confidence: float = 0.9
     if not np.isfinite(value):
         note = _join(note, "not estimable: needs 2+ items and 2+ cases with variation")
     row = _row("cronbach_alpha", "raw", value, low, high, n, k, note)
-    return pd.DataFrame([row], columns=list(AGREEMENT_COLUMNS))
+    return _result_frame([row])
 
 
 # --------------------------------------------------------------------------------------------
@@ -845,12 +845,23 @@ def _row(
         "n_raters": int(n_raters),
         "n_units": int(n_units),
         "reading": reading,
-        "note": note,
+        "note": note or None,
     }
 
 
+def _result_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
+    for column in ("coefficient", "variant", "reading", "note"):
+        frame[column] = frame[column].astype("str")
+    for column in ("n_raters", "n_units"):
+        frame[column] = frame[column].astype(np.int64)
+    for column in ("value", "ci_low", "ci_high"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
 def _empty_result() -> pd.DataFrame:
-    return pd.DataFrame({column: [] for column in AGREEMENT_COLUMNS})
+    return _result_frame([])
 
 
 def _join(first: str, second: str) -> str:

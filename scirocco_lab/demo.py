@@ -135,7 +135,7 @@ _REGIONS: tuple[_RegionSpec, ...] = (
     _RegionSpec(
         "brisca-valley", "Brisca Valley", "BRV", "Grand Duchy of Lysenia",
         "valley region of 700,000 people with a regional innovation agency",
-        0.47, ("capacity", "innovation", "inhibitors"), ("population", "evaluation"),
+        0.47, ("capacity", "innovation"), ("funding", "finance", "inhibitors"),
         panel_size=15, rounds=1, contested=0,
     ),
 )  # fmt: skip
@@ -562,10 +562,10 @@ _FEATURES: dict[str, tuple[str, ...]] = {
     ),
 }
 _GENERIC_FEATURES = (
-    "{dimension}: named lead",
-    "{dimension}: agreed protocol",
-    "{dimension}: dedicated budget",
-    "{dimension}: staff training",
+    "Named lead for {dimension}",
+    "Agreed protocol for {dimension}",
+    "Dedicated budget for {dimension}",
+    "Staff training in {dimension}",
 )
 
 
@@ -934,7 +934,7 @@ def _consensus_ratings(
         confidence = "high" if within >= 0.75 * len(levels) else "medium"
         flavour = _flavour(rng, dimension, scale.band(level))
         frames = (
-            f"Workshop agreed: {_lower_first(flavour)}",
+            f"Workshop agreed on level {level}. {flavour}",
             f"Workshop agreed level {level} after discussing the round {last_round} "
             f"spread. {flavour}",
             f"Workshop agreed level {level}; {within} of {len(levels)} panel members "

@@ -87,6 +87,4 @@ class DataValidationError(SciroccoLabError, ValueError):
         more = len(self.problems) - limit
         if more > 0:
             shown += f"\n  ... and {more} more problem(s)"
-        super().__init__(
-            f"{len(self.problems)} problem(s) found; nothing was written:\n{shown}"
-        )
+        super().__init__(f"{len(self.problems)} problem(s) found; nothing was written:\n{shown}")

@@ -11,6 +11,7 @@ import base64
 import datetime as dt
 import html
 import io
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -120,11 +121,17 @@ def table_html(
         cells = []
         for column in columns:
             value = row[column]
+            numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
             if isinstance(value, float) and not pd.isna(value):
                 value = f"{value:.{decimals}f}"
-            cells.append(f"<td>{_e(value)}</td>")
+            cells.append(
+                f"<td>{_e(value)}</td>" if numeric else f'<td class="sl-text">{_e(value)}</td>'
+            )
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="sl-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (
+        f'<table class="sl-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def profile_table_html(profile: pd.DataFrame) -> str:

@@ -209,8 +209,7 @@ def _update_manifest(results: Sequence[ReportResult], out_dir: Path) -> list[dic
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
     kept = [
-        entry for entry in entries.values()
-        if not entry["ok"] or (out_dir / entry["path"]).exists()
+        entry for entry in entries.values() if not entry["ok"] or (out_dir / entry["path"]).exists()
     ]
     kept.sort(key=lambda entry: (entry["group"], entry["title"]))
     path.write_text(json.dumps(kept, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -88,7 +88,7 @@ def individual_profile(
     ratings: pd.DataFrame,
     instrument: Instrument,
     *,
-    round: int | str = "latest",  # noqa: A002
+    round: int | str = "latest",
 ) -> pd.DataFrame:
     """Per subject and dimension: n rated, n don't-know, median, quartiles, IQR, mean, range.
 
@@ -134,7 +134,7 @@ def consensus_profile(
     ratings: pd.DataFrame,
     instrument: Instrument,
     *,
-    round: int | str = "latest",  # noqa: A002
+    round: int | str = "latest",
 ) -> pd.DataFrame:
     """Per subject and dimension: the level agreed in the consensus assessment.
 
@@ -223,45 +223,56 @@ def region_profile(ratings: pd.DataFrame, instrument: Instrument, subject: str) 
 
 
 def strengths_and_weaknesses(
-    profile: pd.DataFrame, *, level: str = "level", count: int = 3
+    profile: pd.DataFrame,
+    *,
+    level: str = "level",
+    tie_breakers: tuple[str, ...] = ("median",),
+    count: int = 3,
 ) -> pd.DataFrame:
     """The dimensions a profile rates highest (strengths) and lowest (weaknesses).
 
-    A dimension is a strength when its level is at least the ``count``-th highest level, and
-    a weakness when at most the ``count``-th lowest, so ties are all kept (there can be more
-    than ``count`` of each). Dimensions without a level are left out. A profile whose levels
-    are all equal has neither. Columns: position ("strength"/"weakness"), dimension,
-    dimension_name, level, rank (1 = most extreme).
+    Dimensions are ordered by ``level``, then by each column in ``tie_breakers`` (by default
+    the individual median, so of two dimensions agreed at level 3 the one stakeholders rated
+    higher ranks higher). The top ``count`` are strengths and the bottom ``count``
+    weaknesses; a dimension that ties exactly with the last one taken is kept too, so there
+    can be more than ``count``. A dimension is never both, dimensions without a level are
+    left out, and a profile whose levels are all equal has neither. Columns: position
+    ("strength"/"weakness"), dimension, dimension_name, level, rank (1 = most extreme).
 
     >>> p = pd.DataFrame({"dimension": list("abcd"), "dimension_name": list("ABCD"),
     ...                   "level": [4, 1, 3, 2]})
     >>> strengths_and_weaknesses(p, count=1)[["position", "dimension"]].values.tolist()
     [['strength', 'a'], ['weakness', 'b']]
     """
+    columns = ["position", "dimension", "dimension_name", "level", "rank"]
     rated = profile[profile[level].notna()]
-    empty = pd.DataFrame(columns=["position", "dimension", "dimension_name", "level", "rank"])
     if rated.empty or rated[level].nunique() < 2:
-        return empty
-    values = rated[level].astype(float)
-    high_cut = values.sort_values(ascending=False).iloc[min(count, len(values)) - 1]
-    low_cut = values.sort_values().iloc[min(count, len(values)) - 1]
-    strengths = rated[values >= high_cut].sort_values(level, ascending=False, kind="stable")
-    weaknesses = rated[values <= low_cut].sort_values(level, kind="stable")
-    # With few distinct levels the two cuts can overlap; a dimension is then only a strength
-    # if it is strictly above the weaknesses' cut, and vice versa.
-    strengths = strengths[strengths[level] > low_cut]
-    weaknesses = weaknesses[weaknesses[level] < high_cut]
-    parts = []
-    for position, part in (("strength", strengths), ("weakness", weaknesses)):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "position": position,
-                    "dimension": part["dimension"].to_numpy(),
-                    "dimension_name": part["dimension_name"].to_numpy(),
-                    "level": part[level].astype(float).to_numpy(),
-                    "rank": np.arange(1, len(part) + 1),
-                }
-            )
+        return pd.DataFrame(columns=columns)
+    keys = [level, *(c for c in tie_breakers if c in rated.columns and c != level)]
+    sort_values = rated[keys].astype(float).fillna(-np.inf)
+    ordered = rated.assign(_key=list(map(tuple, sort_values.to_numpy())))
+
+    def pick(descending: bool) -> pd.DataFrame:
+        ranked = ordered.sort_values(keys, ascending=not descending, kind="stable")
+        cut = ranked["_key"].iloc[min(count, len(ranked)) - 1]
+        keep = ranked["_key"] >= cut if descending else ranked["_key"] <= cut
+        return ranked[keep.to_numpy()]
+
+    strengths, weaknesses = pick(True), pick(False)
+    # With few distinct levels the two ends can meet: a dimension counts only at the end it
+    # is strictly closer to, judged on the level alone.
+    strengths = strengths[strengths[level] > weaknesses[level].max()]
+    weaknesses = weaknesses[weaknesses[level] < strengths[level].min()]
+    parts = [
+        pd.DataFrame(
+            {
+                "position": position,
+                "dimension": part["dimension"].to_numpy(),
+                "dimension_name": part["dimension_name"].to_numpy(),
+                "level": part[level].astype(float).to_numpy(),
+                "rank": np.arange(1, len(part) + 1),
+            }
         )
-    return pd.concat(parts, ignore_index=True)
+        for position, part in (("strength", strengths), ("weakness", weaknesses))
+    ]
+    return pd.concat(parts, ignore_index=True)[columns]

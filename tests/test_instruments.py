@@ -134,7 +134,7 @@ def test_unknown_instrument_id_lists_known_ones():
 def test_malformed_yaml_names_the_file(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("id: x\ndimensions: [\n", encoding="utf-8")
-    with pytest.raises(InstrumentError, match="broken.yaml: not valid YAML"):
+    with pytest.raises(InstrumentError, match=r"broken\.yaml: not valid YAML"):
         load_instrument(path)
 
 

@@ -31,8 +31,12 @@ THREE = instrument_from_mapping(
 def rating(assessor, dimension, level, *, round_number=1, mode="individual", subject="r1"):
     dont_know = level is None
     return {
-        "subject": subject, "round": round_number, "mode": mode, "assessor": assessor,
-        "dimension": dimension, "level": math.nan if dont_know else float(level),
+        "subject": subject,
+        "round": round_number,
+        "mode": mode,
+        "assessor": assessor,
+        "dimension": dimension,
+        "level": math.nan if dont_know else float(level),
         "dont_know": dont_know,
     }
 
@@ -40,10 +44,16 @@ def rating(assessor, dimension, level, *, round_number=1, mode="individual", sub
 @pytest.fixture
 def ratings():
     rows = [
-        rating("a", "alpha", 1), rating("b", "alpha", 2), rating("c", "alpha", 4),
-        rating("d", "alpha", 5), rating("e", "alpha", None),
-        rating("a", "beta", 3), rating("b", "beta", 3), rating("c", "beta", 3),
-        rating(None, "alpha", 2, mode="consensus"), rating(None, "beta", 3, mode="consensus"),
+        rating("a", "alpha", 1),
+        rating("b", "alpha", 2),
+        rating("c", "alpha", 4),
+        rating("d", "alpha", 5),
+        rating("e", "alpha", None),
+        rating("a", "beta", 3),
+        rating("b", "beta", 3),
+        rating("c", "beta", 3),
+        rating(None, "alpha", 2, mode="consensus"),
+        rating(None, "beta", 3, mode="consensus"),
     ]
     return pd.DataFrame(rows)
 
@@ -66,8 +76,9 @@ def test_unrated_dimension_appears_with_zero_count(ratings):
 
 
 def test_latest_round_is_used_by_default(ratings):
-    later = pd.DataFrame([rating("a", "beta", 5, round_number=2),
-                          rating("b", "beta", 5, round_number=2)])
+    later = pd.DataFrame(
+        [rating("a", "beta", 5, round_number=2), rating("b", "beta", 5, round_number=2)]
+    )
     profile = individual_profile(pd.concat([ratings, later]), THREE)
     assert set(profile["round"]) == {2}
     assert profile.set_index("dimension").loc["beta", "median"] == 5.0
@@ -99,16 +110,16 @@ def test_region_profile_falls_back_to_median_without_consensus(ratings):
 
 
 def test_strengths_and_weaknesses_keep_ties():
-    profile = pd.DataFrame({"dimension": list("abcde"), "dimension_name": list("ABCDE"),
-                            "level": [4, 4, 3, 1, 2]})
+    profile = pd.DataFrame(
+        {"dimension": list("abcde"), "dimension_name": list("ABCDE"), "level": [4, 4, 3, 1, 2]}
+    )
     result = strengths_and_weaknesses(profile, count=1)
     assert result[result.position == "strength"]["dimension"].tolist() == ["a", "b"]
     assert result[result.position == "weakness"]["dimension"].tolist() == ["d"]
 
 
 def test_flat_profile_has_no_strengths():
-    profile = pd.DataFrame({"dimension": list("ab"), "dimension_name": list("AB"),
-                            "level": [3, 3]})
+    profile = pd.DataFrame({"dimension": list("ab"), "dimension_name": list("AB"), "level": [3, 3]})
     assert strengths_and_weaknesses(profile).empty
 
 
@@ -117,3 +128,25 @@ def test_missing_columns_are_named():
 
     with pytest.raises(DataValidationError, match="'level'"):
         individual_profile(pd.DataFrame({"subject": [], "round": [], "dimension": []}), THREE)
+
+
+def test_individual_median_breaks_ties_between_equal_levels():
+    profile = pd.DataFrame(
+        {
+            "dimension": list("abcd"),
+            "dimension_name": list("ABCD"),
+            "level": [3, 3, 3, 1],
+            "median": [2.5, 3.5, 3.0, 1.0],
+        }
+    )
+    result = strengths_and_weaknesses(profile, count=1)
+    assert result[result.position == "strength"]["dimension"].tolist() == ["b"]
+
+
+def test_dimension_is_never_both_strength_and_weakness():
+    profile = pd.DataFrame(
+        {"dimension": list("abc"), "dimension_name": list("ABC"), "level": [3, 2, 2]}
+    )
+    result = strengths_and_weaknesses(profile, count=2)
+    assert not result.duplicated("dimension").any()
+    assert result[result.position == "strength"]["dimension"].tolist() == ["a"]

@@ -40,7 +40,10 @@ def small_batch(*, level=3, assessor="NV-01"):
         ),
         assessments=(
             AssessmentRecord(
-                "HS", "northvale", "scirocco-exchange", assessor=assessor,
+                "HS",
+                "northvale",
+                "scirocco-exchange",
+                assessor=assessor,
                 ratings=full_ratings(level, justification="Pilots only", confidence="high"),
             ),
         ),
@@ -74,11 +77,13 @@ def test_good_practice_keeps_its_owner(store):
 
 def test_dont_know_is_stored_apart_from_level(store):
     batch = small_batch()
-    ratings = (RatingRecord("funding", dont_know=True),) + tuple(
-        r for r in batch.assessments[0].ratings if r.dimension != "funding"
+    ratings = (
+        RatingRecord("funding", dont_know=True),
+        *(r for r in batch.assessments[0].ratings if r.dimension != "funding"),
     )
-    assessment = AssessmentRecord("HS", "northvale", "scirocco-exchange", assessor="NV-01",
-                                  ratings=ratings)
+    assessment = AssessmentRecord(
+        "HS", "northvale", "scirocco-exchange", assessor="NV-01", ratings=ratings
+    )
     write_batch(store, RecordBatch(batch.subjects, batch.assessors, (assessment,)))
     funding = ratings_frame(store).set_index("dimension").loc["funding"]
     assert bool(funding["dont_know"]) and funding["level"] != funding["level"]  # NaN
@@ -87,7 +92,10 @@ def test_dont_know_is_stored_apart_from_level(store):
 def test_features_round_trip_as_tuples(store):
     write_batch(store, small_batch())
     gp = AssessmentRecord(
-        "GP", "nv-tele", "scirocco-exchange", mode="consensus",
+        "GP",
+        "nv-tele",
+        "scirocco-exchange",
+        mode="consensus",
         ratings=full_ratings(4, features=("Shared care record", "Risk tool")),
     )
     write_batch(store, RecordBatch(assessments=(gp,)))
@@ -104,7 +112,7 @@ def test_identities_are_not_in_default_frames(store):
 
 def test_bad_batch_writes_nothing(store):
     batch = small_batch(level=9)
-    with pytest.raises(DataValidationError, match="level outside the scale 0..5"):
+    with pytest.raises(DataValidationError, match=r"level outside the scale 0\.\.5"):
         write_batch(store, batch)
     assert is_empty(store)
     assert assessors_frame(store).empty
@@ -137,16 +145,29 @@ def test_failure_mid_write_rolls_back(store, monkeypatch):
 
 def test_submitted_assessment_must_rate_every_dimension(store):
     write_batch(store, small_batch())
-    partial = AssessmentRecord("HS", "northvale", "scirocco-exchange", round=2,
-                               assessor="NV-01", ratings=full_ratings()[:5])
+    partial = AssessmentRecord(
+        "HS",
+        "northvale",
+        "scirocco-exchange",
+        round=2,
+        assessor="NV-01",
+        ratings=full_ratings()[:5],
+    )
     with pytest.raises(DataValidationError, match="must rate every dimension"):
         write_batch(store, RecordBatch(assessments=(partial,)))
 
 
 def test_draft_may_be_partial(store):
     write_batch(store, small_batch())
-    draft = AssessmentRecord("HS", "northvale", "scirocco-exchange", round=2, status="draft",
-                             assessor="NV-01", ratings=full_ratings()[:5])
+    draft = AssessmentRecord(
+        "HS",
+        "northvale",
+        "scirocco-exchange",
+        round=2,
+        status="draft",
+        assessor="NV-01",
+        ratings=full_ratings()[:5],
+    )
     write_batch(store, RecordBatch(assessments=(draft,)))
     assert len(ratings_frame(store, status="draft")) == 5
 
@@ -155,10 +176,8 @@ def test_newer_schema_is_refused_with_clear_message(tmp_path):
     path = str(tmp_path / "future.db")
     store = open_store(path)
     with store.transaction() as connection:
-        connection.execute(
-            text("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'")
-        )
-    with pytest.raises(SchemaVersionError, match="schema version 99.*Upgrade scirocco-lab"):
+        connection.execute(text("UPDATE store_meta SET value = '99' WHERE key = 'schema_version'"))
+    with pytest.raises(SchemaVersionError, match=r"schema version 99.*Upgrade scirocco-lab"):
         open_store(path)
 
 
@@ -184,9 +203,15 @@ def test_user_instrument_kept_in_store(store, tmp_path):
     adapted = instrument_from_mapping(mapping)
     batch = small_batch()
     assessment = AssessmentRecord(
-        "HS", "northvale", "my-adapted", assessor="NV-01",
+        "HS",
+        "northvale",
+        "my-adapted",
+        assessor="NV-01",
         ratings=tuple(RatingRecord(k, level=2) for k in adapted.dimension_keys),
     )
-    write_batch(store, RecordBatch(batch.subjects, batch.assessors, (assessment,)),
-                instruments={"my-adapted": adapted})
+    write_batch(
+        store,
+        RecordBatch(batch.subjects, batch.assessors, (assessment,)),
+        instruments={"my-adapted": adapted},
+    )
     assert resolve_instrument(store, "my-adapted").dimension_keys == adapted.dimension_keys

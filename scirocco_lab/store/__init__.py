@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 import pandas as pd
@@ -29,6 +29,7 @@ from scirocco_lab.errors import (
     DataValidationError,
     NotFoundError,
     SchemaVersionError,
+    SciroccoLabError,
     StoreError,
 )
 from scirocco_lab.instruments import (
@@ -214,7 +215,7 @@ def resolve_instrument(store: Store, ref: str | Instrument | None = None) -> Ins
     ref = ref or "scirocco-exchange"
     try:
         return load_instrument(ref)
-    except Exception:
+    except SciroccoLabError:
         with store.engine.connect() as connection:
             stored = _stored_instrument(connection, str(ref))
         if stored is None:
@@ -262,12 +263,11 @@ def write_batch(
     instruments = dict(instruments or {})
     for assessment in batch.assessments:
         if assessment.instrument not in instruments:
-            try:
+            # An unknown instrument is reported by validate_batch, with its row.
+            with suppress(SciroccoLabError):
                 instruments[assessment.instrument] = resolve_instrument(
                     store, assessment.instrument
                 )
-            except Exception:
-                pass  # reported by validate_batch as an unknown instrument, with its row
     with store.transaction() as connection:
         subject_rows = connection.execute(
             select(schema.subjects.c.key, schema.subjects.c.kind, schema.subjects.c.id)
@@ -541,7 +541,7 @@ def assessments_frame(
     subject: str | None = None,
     kind: str | None = None,
     mode: str | None = None,
-    round: int | None = None,  # noqa: A002 - the domain's word
+    round: int | None = None,
     status: str | None = None,
     instrument: str | None = None,
 ) -> pd.DataFrame:
@@ -585,7 +585,7 @@ def ratings_frame(
     subject: str | None = None,
     kind: str | None = "HS",
     mode: str | None = None,
-    round: int | None = None,  # noqa: A002
+    round: int | None = None,
     status: str | None = "submitted",
     instrument: str | None = None,
 ) -> pd.DataFrame:

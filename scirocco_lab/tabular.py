@@ -1,0 +1,1334 @@
+"""CSV and Excel (.xlsx) import and export of assessments.
+
+Two layouts, both as ``.csv`` (UTF-8) or ``.xlsx``; ``docs/data-formats.md`` documents every
+column with examples.
+
+- **long**: one row per assessor x dimension, with justification, confidence and features.
+  It is lossless: export long, import into an empty store, and the ratings are identical.
+- **wide**: one row per assessment, one column per dimension key holding the level or ``dk``.
+  Levels only, handy for typing in a workshop.
+
+Reading collects every parse problem of every row (missing column, level that is not a
+number, bad date, empty subject, ...) and raises them together as
+:class:`~scirocco_lab.errors.DataValidationError`; the semantic checks (unknown dimension,
+level outside the scale, duplicates, unknown subject or assessor, incomplete submitted
+assessments) are :func:`~scirocco_lab.records.validate_batch`'s, run by
+:func:`~scirocco_lab.store.write_batch` inside the one transaction that writes the file. Every
+problem names the file, the spreadsheet row (header = row 1), the column, the value and the fix.
+
+>>> import tempfile, pathlib
+>>> from scirocco_lab.demo import generate_demo
+>>> from scirocco_lab.store import open_store, ratings_frame, write_batch
+>>> demo = open_store("sqlite://")
+>>> _ = write_batch(demo, generate_demo())
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "northvale.xlsx"
+>>> export_ratings(demo, path, subject="northvale") > 0
+True
+>>> copy = open_store("sqlite://")
+>>> print(import_ratings(copy, path))  # doctest: +ELLIPSIS
+1 subject(s), ... assessor(s), ... new and 0 replaced assessment(s), ... rating(s)
+>>> ratings_frame(copy).equals(ratings_frame(demo, subject="northvale"))
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from dataclasses import replace as _replace_fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scirocco_lab.demo import DEMO_MARK
+from scirocco_lab.errors import (
+    ConfigurationError,
+    DataValidationError,
+    InputProblem,
+    SciroccoLabError,
+)
+from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from scirocco_lab.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    Origin,
+    RatingRecord,
+    RecordBatch,
+    SubjectRecord,
+    assessment_key,
+)
+from scirocco_lab.store import (
+    Store,
+    WriteSummary,
+    assessors_frame,
+    ratings_frame,
+    resolve_instrument,
+    subjects_frame,
+    write_batch,
+)
+
+__all__ = [
+    "ASSESSMENT_COLUMNS",
+    "ASSESSOR_COLUMNS",
+    "DATA_NOTE_COLUMN",
+    "DONT_KNOW",
+    "IDENTITY_COLUMNS",
+    "LAYOUTS",
+    "LONG_COLUMNS",
+    "RATING_COLUMNS",
+    "SUBJECT_COLUMNS",
+    "TabularFileError",
+    "export_ratings",
+    "import_ratings",
+    "read_frame_as_batch",
+    "read_ratings_file",
+]
+
+#: ``layout`` values of :func:`read_ratings_file` (export takes ``long`` or ``wide``).
+LAYOUTS = ("auto", "long", "wide")
+#: How a don't-know is written in a level cell (``don't know`` is read too).
+DONT_KNOW = "dk"
+#: Marks rows of synthetic subjects in exports; not stored on import (see the docs).
+DATA_NOTE_COLUMN = "data_note"
+
+#: Columns describing the assessment, in both layouts (``notes`` is optional).
+ASSESSMENT_COLUMNS = (
+    "subject",
+    "kind",
+    "instrument",
+    "round",
+    "mode",
+    "assessor",
+    "status",
+    "assessed_on",
+)
+#: Columns of one rating, long layout only.
+RATING_COLUMNS = ("dimension", "level", "justification", "confidence", "features")
+#: Optional columns that create a subject missing from the store (``subject_name`` required).
+SUBJECT_COLUMNS = ("subject_name", "country", "subject_kind", "owner")
+#: Optional columns that create an assessor missing from the store.
+ASSESSOR_COLUMNS = ("role", "sector", "organisation")
+#: Personal data: exported only with ``include_identities=True``.
+IDENTITY_COLUMNS = ("assessor_name", "assessor_email")
+#: Column order of a long export (``data_note`` leads when synthetic subjects are present).
+LONG_COLUMNS = (
+    *ASSESSMENT_COLUMNS,
+    *RATING_COLUMNS,
+    "notes",
+    "subject_name",
+    "country",
+    "owner",
+    *ASSESSOR_COLUMNS,
+)
+
+_REQUIRED = ("subject", "kind")
+_OPTIONAL_HEAD = ("instrument", "round", "mode", "assessor", "status", "assessed_on", "notes")
+# ``synthetic`` and ``assessment_id`` let a ratings_frame be read back (read_frame_as_batch).
+_MARK_COLUMNS = (DATA_NOTE_COLUMN, "synthetic")
+_IGNORED = ("assessment_id",)
+_COMMON = (
+    *_REQUIRED,
+    *_OPTIONAL_HEAD,
+    *SUBJECT_COLUMNS,
+    *ASSESSOR_COLUMNS,
+    *IDENTITY_COLUMNS,
+    *_MARK_COLUMNS,
+    *_IGNORED,
+)
+_LONG_ONLY = (*RATING_COLUMNS, "dont_know")
+_READABLE_LONG = (
+    *ASSESSMENT_COLUMNS,
+    *RATING_COLUMNS,
+    "dont_know",
+    "notes",
+    *SUBJECT_COLUMNS,
+    *ASSESSOR_COLUMNS,
+    *IDENTITY_COLUMNS,
+    DATA_NOTE_COLUMN,
+)
+_DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don\u2019t know", "do not know"}
+_TRUE = {"true", "yes", "y", "1", "x"}
+_FALSE = {"false", "no", "n", "0"}
+_SUBJECT_KIND_OF = {"HS": "system", "GP": "good_practice"}
+_TEXT_SUFFIXES = (".csv", ".tsv")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+_DOCS = "docs/data-formats.md"
+
+
+class TabularFileError(SciroccoLabError, ValueError):
+    """A file cannot be read as a table at all: missing, empty, not CSV, corrupt .xlsx, ..."""
+
+
+# ---------------------------------------------------------------------------------------
+# Reading: file -> table of text cells
+
+
+@dataclass
+class _Table:
+    """Cells as text (``None`` when empty), with spreadsheet row numbers."""
+
+    source: str
+    header_row: int
+    header: list[str | None]
+    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
+
+
+def _cell_text(value: Any) -> str | None:
+    """One cell as stripped text; ``None`` when empty. Whole floats lose their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(item) for item in value) or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    return text or None
+
+
+def _table_from_rows(source: str, raw_rows: Iterable[Sequence[Any]], path: str) -> _Table:
+    numbered = [(number, [_cell_text(v) for v in row]) for number, row in enumerate(raw_rows, 1)]
+    filled = [(number, cells) for number, cells in numbered if any(c is not None for c in cells)]
+    if not filled:
+        raise TabularFileError(
+            f"{path}: the file is empty. Fix: put a header row (e.g. subject, kind, assessor, "
+            f"dimension, level) and one row per rating; see {_DOCS}."
+        )
+    (header_row, header), data = filled[0], filled[1:]
+    if not data:
+        raise TabularFileError(
+            f"{path}: only a header row, no data rows. Fix: add the ratings below the header "
+            "(or pick the right sheet with sheet=...)."
+        )
+    return _Table(source=source, header_row=header_row, header=header, rows=data)
+
+
+def _read_csv(path: Path) -> _Table:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise TabularFileError(
+            f"{path}: not a UTF-8 text file (is it a spreadsheet saved with a .csv name, or "
+            "another encoding?). Fix: save it as 'CSV UTF-8' or as .xlsx."
+        ) from None
+    except OSError as exc:
+        raise TabularFileError(f"{path}: cannot read the file ({exc}).") from exc
+    if "\x00" in text:
+        raise TabularFileError(
+            f"{path}: binary content, not a CSV file. Fix: save it as 'CSV UTF-8' or as .xlsx."
+        )
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise TabularFileError(
+            f"{path}: not a well-formed CSV file ({exc}). Fix: check quotes around cells that "
+            "contain commas or line breaks, or save it again from a spreadsheet."
+        ) from exc
+    return _table_from_rows(str(path), rows, str(path))
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same here
+        raise TabularFileError(
+            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}). It may be "
+            "corrupt, password-protected or another format renamed to .xlsx. Fix: open it in "
+            "a spreadsheet program and save it again as Excel Workbook (.xlsx), or as CSV UTF-8."
+        ) from exc
+    try:
+        names = list(workbook.sheetnames)
+        if sheet is None:
+            worksheet = workbook.worksheets[0]
+        elif isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not 0 <= sheet < len(names):
+                raise TabularFileError(
+                    f"{path}: no sheet number {sheet} (0-based); the workbook has {len(names)}: "
+                    f"{', '.join(names)}."
+                )
+            worksheet = workbook.worksheets[sheet]
+        else:
+            match = [n for n in names if n == sheet] or [
+                n for n in names if n.strip().lower() == str(sheet).strip().lower()
+            ]
+            if not match:
+                raise TabularFileError(
+                    f"{path}: no sheet named '{sheet}'. Sheets: {', '.join(names)}."
+                )
+            worksheet = workbook[match[0]]
+        try:
+            rows = list(worksheet.iter_rows(min_row=1, values_only=True))
+        except Exception as exc:
+            raise TabularFileError(
+                f"{path}: sheet '{worksheet.title}' cannot be read ({exc}). Fix: save the "
+                "workbook again as .xlsx."
+            ) from exc
+        source = f"{path} (sheet '{worksheet.title}')"
+    finally:
+        workbook.close()
+    return _table_from_rows(source, rows, source)
+
+
+def _read_table(path: str | os.PathLike[str], sheet: str | int | None) -> _Table:
+    file = Path(path)
+    if not file.exists():
+        raise TabularFileError(f"{file}: file not found. Check the path and the file name.")
+    if file.is_dir():
+        raise TabularFileError(f"{file}: is a folder, not a file. Give the .csv or .xlsx file.")
+    suffix = file.suffix.lower()
+    if suffix in _TEXT_SUFFIXES:
+        return _read_csv(file)
+    if suffix in _EXCEL_SUFFIXES:
+        return _read_xlsx(file, sheet)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise TabularFileError(
+            f"{file}: '{suffix}' files cannot be read. Fix: save it as Excel Workbook (.xlsx) "
+            "or CSV UTF-8 (.csv)."
+        )
+    raise TabularFileError(
+        f"{file}: unknown file type '{suffix or '(none)'}'. Fix: use a .csv or .xlsx file."
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Parsing: table -> RecordBatch
+
+
+def _norm(name: str) -> str:
+    """Column names compare case-insensitively; spaces and hyphens count as underscores."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+_Lookup = Callable[[str], Instrument | None]
+
+
+def _instrument_lookup(store: Store | None, given: Iterable[Instrument] = ()) -> _Lookup:
+    """Instrument by id (bundled, on the instrument path, or kept in the store), cached;
+    ``None`` when unknown (validate_batch then reports it with its row)."""
+    cache: dict[str, Instrument | None] = {inst.id: inst for inst in given}
+
+    def lookup(instrument_id: str) -> Instrument | None:
+        if instrument_id not in cache:
+            try:
+                cache[instrument_id] = (
+                    resolve_instrument(store, instrument_id)
+                    if store is not None
+                    else load_instrument(instrument_id)
+                )
+            except Exception:
+                cache[instrument_id] = None
+        return cache[instrument_id]
+
+    lookup.cache = cache  # type: ignore[attr-defined]
+    return lookup
+
+
+def _canonical_dimension(lookup: _Lookup, instrument_id: str, text: str) -> str:
+    """The instrument's own key for ``text`` ("Funding" -> "funding"), else ``text``."""
+    instrument = lookup(instrument_id)
+    if instrument is not None:
+        wanted = _norm(text)
+        for key in instrument.dimension_keys:
+            if key == text or _norm(key) == wanted:
+                return key
+    return text
+
+
+@dataclass
+class _Head:
+    """The assessment-level fields of one row."""
+
+    row: int
+    kind: str
+    subject: str
+    instrument: str
+    round: int
+    mode: str
+    assessor: str | None
+    status: str | None
+    assessed_on: dt.date | None
+    notes: str | None
+    marked: bool
+
+    @property
+    def key(self) -> str:
+        return assessment_key(
+            self.kind, self.subject, self.instrument, self.round, self.mode, self.assessor
+        )
+
+
+@dataclass
+class _Group:
+    """Rows of one assessment (long layout) as they are collected."""
+
+    head: _Head
+    ratings: list[RatingRecord] = field(default_factory=list)
+    first: dict[str, tuple[object, int]] = field(default_factory=dict)
+
+
+class _Parser:
+    def __init__(self, table: _Table, layout: str, default_instrument: str, lookup: _Lookup):
+        self.table = table
+        self.src = table.source
+        self.layout = layout
+        self.default_instrument = default_instrument
+        self.lookup = lookup
+        self.problems: list[InputProblem] = []
+        self.columns: dict[str, int] = {}
+        self.labels: dict[str, str] = {}
+        self.subjects: dict[str, dict[str, Any]] = {}
+        self.assessors: dict[str, dict[str, Any]] = {}
+        self.has_identities = False
+        self.missing_required = False
+
+    # -- problems -------------------------------------------------------------------------
+
+    def problem(self, row: int | None, column: str | None, value, message: str, fix: str):
+        self.problems.append(InputProblem(self.src, row, column, value, message, fix))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise DataValidationError(self.problems)
+
+    # -- header ---------------------------------------------------------------------------
+
+    def read_header(self) -> list[tuple[int, str, str]]:
+        """Check the header; return the wide layout's dimension columns (index, key, label)."""
+        table = self.table
+        for index, label in enumerate(table.header):
+            if label is None:
+                if any(index < len(cells) and cells[index] is not None for _, cells in table.rows):
+                    self.problem(
+                        table.header_row,
+                        f"{_column_letter(index)} (no header)",
+                        None,
+                        "this column holds data but has no name",
+                        "give it a column name or delete it",
+                    )
+                continue
+            name = _norm(label)
+            if name in self.columns:
+                self.problem(
+                    table.header_row,
+                    label,
+                    None,
+                    f"the column appears twice (also column {_column_letter(self.columns[name])})",
+                    "keep one of them",
+                )
+                continue
+            self.columns[name] = index
+            self.labels[name] = label
+        if self.layout == "auto":
+            self.layout = "long" if {"dimension", "level"} & set(self.columns) else "wide"
+        required = [*_REQUIRED, *(("dimension", "level") if self.layout == "long" else ())]
+        if "assessor" not in self.columns and not self._all_consensus():
+            required.append("assessor")
+        for name in required:
+            if name not in self.columns:
+                self.missing_required = True
+                self.problem(
+                    table.header_row,
+                    name,
+                    None,
+                    f"required column '{name}' is missing",
+                    f"add a column named '{name}' (names are case-insensitive; see {_DOCS})",
+                )
+        dimension_columns: list[tuple[int, str, str]] = []
+        for name, index in self.columns.items():
+            if name in _COMMON:
+                continue
+            if self.layout == "long":
+                if name not in _LONG_ONLY:
+                    self.problem(
+                        table.header_row,
+                        self.labels[name],
+                        None,
+                        "unknown column",
+                        "rename it to a documented column or delete it; the long layout "
+                        f"reads {', '.join(_READABLE_LONG)} "
+                        f"(see {_DOCS})",
+                    )
+            elif name in _LONG_ONLY:
+                self.problem(
+                    table.header_row,
+                    self.labels[name],
+                    None,
+                    "this column belongs to the long layout, not the wide one",
+                    "use the long layout (columns dimension and level) to import "
+                    "justifications, confidence and features, or delete the column",
+                )
+            else:
+                dimension_columns.append((index, name, self.labels[name]))
+        if self.layout == "wide" and not dimension_columns and not self.problems:
+            self.problem(
+                table.header_row,
+                None,
+                None,
+                "no dimension columns found",
+                "add one column per dimension key (e.g. readiness_to_change, funding), or "
+                "use the long layout with columns dimension and level",
+            )
+        return dimension_columns
+
+    def _all_consensus(self) -> bool:
+        index = self.columns.get("mode")
+        if index is None:
+            return False
+        return all(
+            (cells[index] if index < len(cells) else None) is not None
+            and cells[index].lower() == "consensus"
+            for _, cells in self.table.rows
+        )
+
+    # -- cells ----------------------------------------------------------------------------
+
+    def get(self, cells: list[str | None], name: str) -> str | None:
+        index = self.columns.get(name)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    @staticmethod
+    def whole_number(text: str) -> int | None:
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+
+    def flag(self, row: int, column: str, text: str | None) -> bool | None:
+        if text is None:
+            return False
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        self.problem(row, column, text, "not a yes/no value", "use true or false (or leave empty)")
+        return None
+
+    def head(self, row: int, cells: list[str | None]) -> _Head | None:
+        before = len(self.problems)
+        subject = self.get(cells, "subject")
+        if subject is None:
+            self.problem(
+                row,
+                "subject",
+                None,
+                "the subject is empty",
+                "fill in the key of the region or good practice assessed",
+            )
+        kind_text = self.get(cells, "kind")
+        if kind_text is None:
+            self.problem(
+                row,
+                "kind",
+                None,
+                "the kind is empty",
+                "use HS (health and care system) or GP (good practice requirements)",
+            )
+        instrument = self.get(cells, "instrument") or self.default_instrument
+        round_text = self.get(cells, "round")
+        round_number = 1
+        if round_text is not None:
+            parsed = self.whole_number(round_text)
+            if parsed is None:
+                self.problem(
+                    row,
+                    "round",
+                    round_text,
+                    "the round is not a whole number",
+                    "number Delphi rounds 1, 2, 3, ... (empty means 1)",
+                )
+            else:
+                round_number = parsed
+        mode = (self.get(cells, "mode") or "individual").lower()
+        assessor = self.get(cells, "assessor")
+        if assessor is None and mode == "individual":
+            self.problem(
+                row,
+                "assessor",
+                None,
+                "the assessor is empty",
+                "fill in the assessor's pseudonym, or set mode to consensus",
+            )
+        status = self.get(cells, "status")
+        date_text = self.get(cells, "assessed_on")
+        assessed_on = None
+        if date_text is not None:
+            try:
+                assessed_on = dt.datetime.fromisoformat(date_text).date()
+            except ValueError:
+                self.problem(
+                    row,
+                    "assessed_on",
+                    date_text,
+                    "not a date",
+                    "write the date as YYYY-MM-DD, e.g. 2025-03-14 (or leave it empty)",
+                )
+        note = self.get(cells, DATA_NOTE_COLUMN)
+        marked = bool(note and "synthetic" in note.lower())
+        synthetic_text = self.get(cells, "synthetic")
+        if synthetic_text is not None:
+            marked = bool(self.flag(row, "synthetic", synthetic_text)) or marked
+        if len(self.problems) > before or subject is None or kind_text is None:
+            return None
+        return _Head(
+            row=row,
+            kind=kind_text.upper(),
+            subject=subject,
+            instrument=instrument,
+            round=round_number,
+            mode=mode,
+            assessor=assessor,
+            status=status.lower() if status else None,
+            assessed_on=assessed_on,
+            notes=self.get(cells, "notes"),
+            marked=marked,
+        )
+
+    def rating(
+        self,
+        row: int,
+        dimension: str,
+        level_text: str | None,
+        level_column: str,
+        dont_know_text: str | None = None,
+        **extra: Any,
+    ) -> RatingRecord | None:
+        level: int | None = None
+        dont_know = False
+        ok = True
+        if level_text is not None:
+            if level_text.lower() in _DONT_KNOW_WORDS:
+                dont_know = True
+            else:
+                level = self.whole_number(level_text)
+                if level is None:
+                    ok = False
+                    self.problem(
+                        row,
+                        level_column,
+                        level_text,
+                        "the level is not a whole number",
+                        "use a whole number on the instrument's scale (0 to 5 for SCIROCCO), "
+                        f"{DONT_KNOW} for don't know, or leave it empty if not rated yet",
+                    )
+        flagged = self.flag(row, "dont_know", dont_know_text)
+        if flagged is None:
+            ok = False
+        dont_know = dont_know or bool(flagged)
+        if not ok:
+            return None
+        return RatingRecord(
+            dimension=dimension,
+            level=level,
+            dont_know=dont_know,
+            origin=Origin(self.src, row, level_column),
+            **extra,
+        )
+
+    # -- subjects and assessors created from the optional columns -------------------------
+
+    def _remember(
+        self,
+        store: dict[str, dict[str, Any]],
+        key: str,
+        values: dict[str, Any],
+        row: int,
+        what: str,
+    ) -> None:
+        known = store.get(key)
+        if known is None:
+            store[key] = {**values, "row": row}
+            return
+        for name, value in values.items():
+            if name == "marked":
+                known["marked"] = known["marked"] or value
+            elif value is not None and known.get(name) is None:
+                known[name] = value
+            elif value is not None and known[name] != value:
+                self.problem(
+                    row,
+                    name,
+                    value,
+                    f"{what} '{key}' has another {name} on row {known['row']} ({known[name]!r})",
+                    f"use the same {name} on every row of {what} '{key}'",
+                )
+
+    def extras(self, row: int, cells: list[str | None], head: _Head) -> None:
+        name = self.get(cells, "subject_name")
+        if name is not None:
+            subject_kind = (self.get(cells, "subject_kind") or "").lower() or (
+                _SUBJECT_KIND_OF.get(head.kind, "system")
+            )
+            self._remember(
+                self.subjects,
+                head.subject,
+                {
+                    "name": name,
+                    "kind": subject_kind,
+                    "country": self.get(cells, "country"),
+                    "owner": self.get(cells, "owner"),
+                    "marked": head.marked,
+                },
+                row,
+                "subject",
+            )
+        if head.assessor is None:
+            return
+        values = {
+            "role": self.get(cells, "role"),
+            "sector": self.get(cells, "sector"),
+            "organisation": self.get(cells, "organisation"),
+            "full_name": self.get(cells, "assessor_name"),
+            "email": self.get(cells, "assessor_email"),
+        }
+        if values["full_name"] or values["email"]:
+            self.has_identities = True
+        if any(value is not None for value in values.values()):
+            self._remember(
+                self.assessors,
+                head.assessor,
+                {**values, "marked": head.marked},
+                row,
+                "assessor",
+            )
+
+    # -- layouts --------------------------------------------------------------------------
+
+    def parse(self) -> RecordBatch:
+        dimension_columns = self.read_header()
+        if self.missing_required:
+            self.raise_if_any()  # without them the rows cannot be read meaningfully
+        if self.layout == "long":
+            assessments = self._parse_long()
+        else:
+            assessments = self._parse_wide(dimension_columns)
+        self.raise_if_any()
+        subjects = tuple(
+            SubjectRecord(
+                key=key,
+                name=info["name"],
+                kind=info["kind"],
+                country=info["country"],
+                owner=info["owner"],
+                synthetic=info["marked"],
+                origin=Origin(self.src, info["row"], "level"),
+            )
+            for key, info in self.subjects.items()
+        )
+        assessors = tuple(
+            AssessorRecord(
+                pseudonym=key,
+                role=info["role"],
+                sector=info["sector"],
+                organisation=info["organisation"],
+                full_name=info["full_name"],
+                email=info["email"],
+                synthetic=info["marked"],
+                origin=Origin(self.src, info["row"], "level"),
+            )
+            for key, info in self.assessors.items()
+        )
+        ratings = sum(len(a.ratings) for a in assessments)
+        notes = [
+            f"read {len(assessments)} assessment(s) and {ratings} rating(s) from "
+            f"{self.src} ({self.layout} layout)"
+        ]
+        if any(s.synthetic for s in subjects) or any(
+            self.get(cells, DATA_NOTE_COLUMN) for _, cells in self.table.rows
+        ):
+            notes.insert(0, DEMO_MARK)
+        if self.has_identities:
+            notes.append(
+                "the file holds assessors' names or e-mail addresses (personal data); "
+                "they are stored apart and never shown in reports"
+            )
+        return RecordBatch(
+            subjects=subjects,
+            assessors=assessors,
+            assessments=tuple(assessments),
+            source=self.src,
+            notes=tuple(notes),
+        )
+
+    def _parse_long(self) -> list[AssessmentRecord]:
+        groups: dict[str, _Group] = {}
+        for row, cells in self.table.rows:
+            head = self.head(row, cells)
+            dimension = self.get(cells, "dimension")
+            if dimension is None:
+                self.problem(
+                    row,
+                    "dimension",
+                    None,
+                    "the dimension is empty",
+                    "fill in the dimension key, e.g. readiness_to_change",
+                )
+            confidence = self.get(cells, "confidence")
+            features = tuple(
+                part.strip()
+                for part in (self.get(cells, "features") or "").split(";")
+                if part.strip()
+            )
+            rating = self.rating(
+                row,
+                dimension or "",
+                self.get(cells, "level"),
+                "level",
+                self.get(cells, "dont_know"),
+                justification=self.get(cells, "justification"),
+                confidence=confidence.lower() if confidence else None,
+                features=features,
+            )
+            if head is None or rating is None or dimension is None:
+                continue
+            rating = _replace_fields(
+                rating, dimension=_canonical_dimension(self.lookup, head.instrument, dimension)
+            )
+            self.extras(row, cells, head)
+            group = groups.get(head.key)
+            if group is None:
+                group = groups[head.key] = _Group(head=head)
+            for name in ("status", "assessed_on", "notes", "assessor"):
+                value = getattr(head, name)
+                if value is None:
+                    continue
+                if name not in group.first:
+                    group.first[name] = (value, row)
+                elif group.first[name][0] != value:
+                    first_value, first_row = group.first[name]
+                    self.problem(
+                        row,
+                        name,
+                        _shown(value),
+                        f"differs from row {first_row} of the same assessment "
+                        f"({_shown(first_value)!r})",
+                        "use one value on every row of an assessment (or leave it empty on "
+                        "all rows but one)",
+                    )
+            group.head.marked = group.head.marked or head.marked
+            group.ratings.append(rating)
+        return [
+            AssessmentRecord(
+                kind=group.head.kind,
+                subject=group.head.subject,
+                instrument=group.head.instrument,
+                round=group.head.round,
+                mode=group.head.mode,
+                assessor=_first(group, "assessor"),
+                status=_first(group, "status") or "submitted",
+                assessed_on=_first(group, "assessed_on"),
+                notes=_first(group, "notes"),
+                ratings=tuple(group.ratings),
+                origin=Origin(self.src, group.head.row, "level"),
+            )
+            for group in groups.values()
+        ]
+
+    def _parse_wide(self, dimension_columns: list[tuple[int, str, str]]) -> list[AssessmentRecord]:
+        assessments = []
+        for row, cells in self.table.rows:
+            head = self.head(row, cells)
+            ratings = []
+            for index, name, label in dimension_columns:
+                text = cells[index] if index < len(cells) else None
+                if text is None:
+                    continue  # empty cell: not rated (drafts only)
+                key = _canonical_dimension(self.lookup, head.instrument, name) if head else name
+                rating = self.rating(row, key, text, label)
+                if rating is not None:
+                    ratings.append(rating)
+            if head is None:
+                continue
+            self.extras(row, cells, head)
+            assessments.append(
+                AssessmentRecord(
+                    kind=head.kind,
+                    subject=head.subject,
+                    instrument=head.instrument,
+                    round=head.round,
+                    mode=head.mode,
+                    assessor=head.assessor,
+                    status=head.status or "submitted",
+                    assessed_on=head.assessed_on,
+                    notes=head.notes,
+                    ratings=tuple(ratings),
+                    origin=Origin(self.src, row, "level"),
+                )
+            )
+        return assessments
+
+
+def _first(group: _Group, name: str):
+    found = group.first.get(name)
+    return found[0] if found else None
+
+
+def _shown(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _check_layout(layout: str, allowed: Sequence[str]) -> None:
+    if layout not in allowed:
+        raise ConfigurationError(f"unknown layout '{layout}'. Use one of: {', '.join(allowed)}.")
+
+
+def _default_instrument(instrument: str | Instrument | None, lookup: _Lookup) -> str:
+    if isinstance(instrument, Instrument):
+        return instrument.id
+    if instrument is None:
+        return DEFAULT_INSTRUMENT
+    found = lookup(instrument)  # an id, or the path of an instrument file
+    return found.id if found is not None else instrument
+
+
+def _parse_table(
+    table: _Table,
+    layout: str,
+    instrument: str | Instrument | None,
+    store: Store | None,
+) -> tuple[RecordBatch, dict[str, Instrument]]:
+    _check_layout(layout, LAYOUTS)
+    lookup = _instrument_lookup(store, [instrument] if isinstance(instrument, Instrument) else ())
+    default = _default_instrument(instrument, lookup)
+    batch = _Parser(table, layout, default, lookup).parse()
+    known = {inst.id: inst for inst in lookup.cache.values() if inst is not None}  # type: ignore[attr-defined]
+    return batch, known
+
+
+def read_ratings_file(
+    path: str | os.PathLike[str],
+    *,
+    layout: str = "auto",
+    sheet: str | int | None = None,
+    instrument: str | Instrument | None = None,
+) -> RecordBatch:
+    """Read a long or wide .csv/.xlsx file into a :class:`RecordBatch` (nothing is written).
+
+    ``layout="auto"`` reads the long layout when the file has a ``dimension`` or ``level``
+    column, else the wide one. ``sheet`` picks an .xlsx sheet by name or 0-based number (default:
+    the first). ``instrument`` (an id, the path of an instrument file, or an
+    :class:`~scirocco_lab.instruments.Instrument`) is used for rows without an ``instrument``
+    cell; the default is ``scirocco-exchange``.
+
+    Every parse problem of every row is raised together as
+    :class:`~scirocco_lab.errors.DataValidationError`; a file that cannot be read as a table
+    raises :class:`TabularFileError`. The semantic checks happen when the batch is written
+    (:func:`import_ratings` or :func:`~scirocco_lab.store.write_batch`).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "round1.csv"
+    >>> _ = path.write_text("subject,kind,assessor,dimension,level\\n"
+    ...                     "northvale,HS,NV-01,funding,3\\n"
+    ...                     "northvale,HS,NV-01,readiness_to_change,dk\\n", encoding="utf-8")
+    >>> batch = read_ratings_file(path)
+    >>> [(r.dimension, r.level, r.dont_know) for r in batch.assessments[0].ratings]
+    [('funding', 3, False), ('readiness_to_change', None, True)]
+    >>> _ = path.write_text("subject,kind,assessor,dimension,level\\n"
+    ...                     "northvale,HS,NV-01,funding,three\\n", encoding="utf-8")
+    >>> read_ratings_file(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.DataValidationError: 1 problem(s) found; nothing was written:
+      - ...round1.csv, row 2, column 'level': the level is not a whole number (value 'three'). ...
+    """
+    return _parse_table(_read_table(path, sheet), layout, instrument, None)[0]
+
+
+def read_frame_as_batch(
+    frame: pd.DataFrame,
+    *,
+    source: str = "<data frame>",
+    layout: str = "auto",
+    instrument: str | Instrument | None = None,
+) -> RecordBatch:
+    """Read a DataFrame in the long or wide layout, as if it were a file.
+
+    Row numbers in problems are those the frame would have in a spreadsheet (header = row 1).
+    A :func:`~scirocco_lab.store.ratings_frame` reads back as it is (its ``synthetic`` column
+    marks subjects created from ``subject_name``; ``assessment_id`` is ignored).
+
+    >>> frame = pd.DataFrame({"subject": ["northvale"], "kind": ["HS"], "assessor": ["NV-01"],
+    ...                       "funding": [4], "capacity_building": ["dk"]})
+    >>> batch = read_frame_as_batch(frame, source="workshop sheet")
+    >>> [(r.dimension, r.level, r.dont_know) for r in batch.assessments[0].ratings]
+    [('funding', 4, False), ('capacity_building', None, True)]
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ConfigurationError(
+            f"{source}: expected a pandas DataFrame, got {type(frame).__name__}."
+        )
+    raw_rows = [list(frame.columns), *frame.astype(object).itertuples(index=False, name=None)]
+    if frame.empty:
+        raise TabularFileError(f"{source}: the data frame has no rows.")
+    table = _table_from_rows(source, raw_rows, source)
+    return _parse_table(table, layout, instrument, None)[0]
+
+
+def import_ratings(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    layout: str = "auto",
+    replace: bool = False,
+    sheet: str | int | None = None,
+    instrument: str | Instrument | None = None,
+) -> WriteSummary:
+    """Read a file and write it to the store in one transaction: all of it or nothing.
+
+    Problems (parse and semantic) raise :class:`~scirocco_lab.errors.DataValidationError`
+    naming file, row, column, value and fix, and the store is left unchanged. An assessment
+    already in the store is a problem unless ``replace=True``, which overwrites it. Subjects
+    and assessors missing from the store are created from the optional columns (see
+    ``docs/data-formats.md``); existing ones are never changed.
+
+    >>> import tempfile, pathlib
+    >>> from scirocco_lab.store import open_store
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "consensus.csv"
+    >>> keys = load_instrument("scirocco-exchange").dimension_keys
+    >>> _ = path.write_text(
+    ...     "subject,subject_name,kind,mode,dimension,level\\n"
+    ...     + "".join(f"eastmoor,Eastmoor,HS,consensus,{key},2\\n" for key in keys),
+    ...     encoding="utf-8")
+    >>> print(import_ratings(open_store("sqlite://"), path))
+    1 subject(s), 0 assessor(s), 1 new and 0 replaced assessment(s), 12 rating(s)
+    """
+    _check_layout(layout, LAYOUTS)
+    batch, instruments = _parse_table(_read_table(path, sheet), layout, instrument, store)
+    return write_batch(store, batch, instruments=instruments, replace=replace)
+
+
+# ---------------------------------------------------------------------------------------
+# Export
+
+
+def _assessment_notes(store: Store, ids: Sequence[int]) -> dict[int, str | None]:
+    from sqlalchemy import select
+
+    from scirocco_lab.store import schema
+
+    found: dict[int, str | None] = {}
+    id_list = sorted({int(i) for i in ids})
+    with store.engine.connect() as connection:
+        for start in range(0, len(id_list), 500):
+            chunk = id_list[start : start + 500]
+            rows = connection.execute(
+                select(schema.assessments.c.id, schema.assessments.c.notes).where(
+                    schema.assessments.c.id.in_(chunk)
+                )
+            ).all()
+            found.update({row.id: row.notes for row in rows})
+    return found
+
+
+def _none(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _level_cell(level: Any, dont_know: bool) -> int | str | None:
+    if dont_know:
+        return DONT_KNOW
+    level = _none(level)
+    return None if level is None else int(level)
+
+
+def _export_table(
+    store: Store, frame: pd.DataFrame, layout: str, include_identities: bool
+) -> tuple[list[str], list[list[Any]], bool]:
+    subjects = subjects_frame(store).set_index("key")
+    assessors = assessors_frame(store, include_identities=include_identities).set_index("pseudonym")
+    notes = _assessment_notes(store, frame["assessment_id"].tolist()) if len(frame) else {}
+    synthetic = bool(len(frame)) and bool(frame["synthetic"].astype(bool).any())
+
+    def subject_cells(key: str) -> list[Any]:
+        info = subjects.loc[key]
+        return [info["name"], _none(info["country"]), _none(info["owner"])]
+
+    def assessor_cells(pseudonym: Any) -> list[Any]:
+        width = 3 + (2 if include_identities else 0)
+        pseudonym = _none(pseudonym)
+        if pseudonym is None or pseudonym not in assessors.index:
+            return [None] * width
+        info = assessors.loc[pseudonym]
+        cells = [_none(info["role"]), _none(info["sector"]), _none(info["organisation"])]
+        if include_identities:
+            cells += [_none(info["full_name"]), _none(info["email"])]
+        return cells
+
+    def head_cells(row: Any) -> list[Any]:
+        return [
+            row.subject,
+            row.kind,
+            row.instrument,
+            int(row.round),
+            row.mode,
+            _none(row.assessor),
+            row.status,
+            _none(row.assessed_on),
+        ]
+
+    tail = ["subject_name", "country", "owner", *ASSESSOR_COLUMNS]
+    if include_identities:
+        tail += list(IDENTITY_COLUMNS)
+    rows: list[list[Any]] = []
+    if layout == "long":
+        header = [*ASSESSMENT_COLUMNS, *RATING_COLUMNS, "notes", *tail]
+        for row in frame.itertuples(index=False):
+            rows.append(
+                [
+                    *head_cells(row),
+                    row.dimension,
+                    _level_cell(row.level, bool(row.dont_know)),
+                    _none(row.justification),
+                    _none(row.confidence),
+                    "; ".join(row.features) or None,
+                    notes.get(int(row.assessment_id)),
+                    *subject_cells(row.subject),
+                    *assessor_cells(row.assessor),
+                ]
+            )
+            rows[-1].insert(0, DEMO_MARK if row.synthetic else None)
+    else:
+        dimensions: list[str] = []
+        for instrument_id in dict.fromkeys(frame["instrument"]):
+            try:
+                keys = resolve_instrument(store, instrument_id).dimension_keys
+            except Exception:
+                keys = ()
+            dimensions.extend(key for key in keys if key not in dimensions)
+        dimensions.extend(key for key in dict.fromkeys(frame["dimension"]) if key not in dimensions)
+        header = [*ASSESSMENT_COLUMNS, *dimensions, "notes", *tail]
+        for assessment_id, ratings in frame.groupby("assessment_id", sort=False):
+            first = next(ratings.itertuples(index=False))
+            levels = {
+                r.dimension: _level_cell(r.level, bool(r.dont_know))
+                for r in ratings.itertuples(index=False)
+            }
+            rows.append(
+                [
+                    *head_cells(first),
+                    *(levels.get(key) for key in dimensions),
+                    notes.get(int(assessment_id)),
+                    *subject_cells(first.subject),
+                    *assessor_cells(first.assessor),
+                ]
+            )
+            rows[-1].insert(0, DEMO_MARK if first.synthetic else None)
+    header.insert(0, DATA_NOTE_COLUMN)
+    if not synthetic:  # the data_note column only appears when there is something to note
+        header = header[1:]
+        rows = [row[1:] for row in rows]
+    return header, rows, synthetic
+
+
+def _atomic_target(path: Path) -> tuple[int, str]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    handle, temporary = _atomic_target(path)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(
+                    "" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row
+                )
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_xlsx(
+    path: Path, header: list[str], rows: list[list[Any]], about: list[tuple[str, str]]
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Ratings"
+    bold = Font(bold=True)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = bold
+    widths = [len(name) for name in header]
+    for row_number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text such as "=..." stays text, never a formula
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            shown = 10 if isinstance(value, dt.date) else len(str(value or ""))
+            widths[column - 1] = max(widths[column - 1], min(shown, 60))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 50))
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    info = workbook.create_sheet("About")
+    for label, text in about:
+        info.append([label, text])
+        info.cell(row=info.max_row, column=1).font = bold
+        info.cell(row=info.max_row, column=2).data_type = "s"
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 100
+    handle, temporary = _atomic_target(path)
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export_ratings(
+    store: Store,
+    path: str | os.PathLike[str],
+    *,
+    layout: str = "long",
+    subject: str | None = None,
+    kind: str | None = None,
+    mode: str | None = None,
+    round: int | None = None,  # the domain's word, as in ratings_frame
+    status: str | None = "submitted",
+    include_identities: bool = False,
+    instrument: str | None = None,
+) -> int:
+    """Write ratings to a .csv or .xlsx file (by suffix); return the number of data rows.
+
+    ``layout`` is ``long`` (lossless: one row per assessor x dimension) or ``wide`` (one row
+    per assessment, levels only). The filters select as :func:`~scirocco_lab.store.ratings_frame`
+    does, except that ``kind=None`` exports both HS and GP; ``status=None`` exports drafts too.
+    Assessors appear by pseudonym only; ``include_identities=True`` adds the personal-data
+    columns ``assessor_name`` and ``assessor_email`` and must be asked for explicitly. Rows of
+    synthetic subjects carry ``Synthetic demo data`` in a leading ``data_note`` column (and an
+    .xlsx export says so on its "About" sheet). Assessments without any rating are not exported.
+
+    >>> import tempfile, pathlib
+    >>> from scirocco_lab.demo import generate_demo
+    >>> from scirocco_lab.store import open_store, write_batch
+    >>> store = open_store("sqlite://")
+    >>> _ = write_batch(store, generate_demo())
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "consensus.csv"
+    >>> export_ratings(store, path, layout="wide", mode="consensus", round=1) > 0
+    True
+    >>> path.read_text(encoding="utf-8").splitlines()[0][:40]
+    'data_note,subject,kind,instrument,round,'
+    """
+    _check_layout(layout, ("long", "wide"))
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ConfigurationError(
+            f"{target}: cannot export to '{suffix or '(no suffix)'}'. Fix: end the file name "
+            "with .csv or .xlsx."
+        )
+    frame = ratings_frame(
+        store,
+        subject=subject,
+        kind=kind,
+        mode=mode,
+        round=round,
+        status=status,
+        instrument=instrument,
+    )
+    header, rows, synthetic = _export_table(store, frame, layout, include_identities)
+    if suffix == ".csv":
+        _write_csv(target, header, rows)
+        return len(rows)
+    selection = ", ".join(
+        f"{name}={value}"
+        for name, value in (
+            ("subject", subject),
+            ("kind", kind),
+            ("mode", mode),
+            ("round", round),
+            ("status", status),
+            ("instrument", instrument),
+        )
+        if value is not None
+    )
+    about = [("scirocco-lab", "ratings export")]
+    if synthetic:
+        about.append(
+            (
+                "Data note",
+                f"{DEMO_MARK}: the rows marked in column {DATA_NOTE_COLUMN} are about invented "
+                "regions, practices and people. Do not use them as evidence.",
+            )
+        )
+    about += [
+        (
+            "Layout",
+            "long: one row per assessor x dimension"
+            if layout == "long"
+            else "wide: one row per assessment, one column per dimension (levels only)",
+        ),
+        ("Rows", str(len(rows))),
+        ("Selection", selection or "everything"),
+        (
+            "Assessors",
+            "names and e-mail addresses included: PERSONAL DATA, do not share"
+            if include_identities
+            else "pseudonyms only",
+        ),
+        ("Exported at", dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()),
+        (
+            "Format",
+            f"{_DOCS} in scirocco-lab; re-import with import_ratings() or `scirocco-lab import`",
+        ),
+    ]
+    _write_xlsx(target, header, rows, about)
+    return len(rows)

@@ -1,0 +1,154 @@
+"""End-to-end: region reports executed by papermill and exported to self-contained HTML."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from scirocco_lab.cli import main
+from scirocco_lab.instruments import load_instrument
+from scirocco_lab.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    RatingRecord,
+    RecordBatch,
+    SubjectRecord,
+)
+from scirocco_lab.reports import build_reports, region_tasks
+from scirocco_lab.store import open_store, write_batch
+
+pytestmark = pytest.mark.slow
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "reports" / "region_profile.ipynb"
+HOSTILE_NAME = '<script>alert("x")</script> Vale'
+
+
+def seeded_store(path: Path, *, synthetic: bool) -> str:
+    exchange = load_instrument()
+    levels = [1, 2, 3, 4, 5, 2, 3, 1, 0, 4, 3, 2]
+
+    def ratings(shift):
+        return tuple(
+            RatingRecord(key, level=max(0, min(5, level + shift)),
+                         justification="<b>bold</b> & claims")
+            for key, level in zip(exchange.dimension_keys, levels, strict=True)
+        )
+
+    batch = RecordBatch(
+        subjects=(
+            SubjectRecord("vale", HOSTILE_NAME, country="Testland", synthetic=synthetic),
+            SubjectRecord("empty", "Empty Region", country="Testland", synthetic=synthetic),
+        ),
+        assessors=tuple(
+            AssessorRecord(f"V-{n}", role="clinician", full_name=f"Secret Person {n}")
+            for n in range(3)
+        ),
+        assessments=(
+            *(
+                AssessmentRecord("HS", "vale", exchange.id, assessor=f"V-{n}",
+                                 ratings=ratings(n - 1))
+                for n in range(3)
+            ),
+            AssessmentRecord("HS", "vale", exchange.id, mode="consensus", ratings=ratings(0)),
+        ),
+    )
+    url = f"sqlite:///{path}"
+    write_batch(open_store(url), batch)
+    return url
+
+
+def test_build_writes_self_contained_escaped_reports_and_index(tmp_path):
+    url = seeded_store(tmp_path / "s.db", synthetic=True)
+    out = tmp_path / "reports"
+    results = build_reports(region_tasks(url, out), out, workers=2)
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    page = (out / "regions" / "vale.html").read_text("utf-8")
+    # Self-contained: nothing fetched from the network when opened.
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"""<link[^>]+href=["']?https?:""", page)
+    assert "data:image/png;base64," in page
+    # User text is escaped, never interpreted.
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert" in page
+    # Demo data is marked; assessors' names never reach a report.
+    assert "Synthetic demo data" in page
+    assert "Secret Person" not in page
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="regions/vale.html"' in index
+    assert 'href="regions/empty.html"' in index
+    assert "&lt;script&gt;" in index
+
+
+def test_real_data_report_has_no_synthetic_banner(tmp_path):
+    url = seeded_store(tmp_path / "s.db", synthetic=False)
+    out = tmp_path / "reports"
+    (result,) = build_reports(region_tasks(url, out, regions=["vale"]), out, workers=1)
+    assert result.ok, result.error
+    assert "Synthetic demo data" not in result.task.output.read_text("utf-8")
+
+
+def test_failing_region_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    notebook = nbformat.read(TEMPLATE, as_version=4)
+    notebook.cells.insert(
+        1,
+        nbformat.v4.new_code_cell(
+            'if region == "vale":\n    raise RuntimeError("deliberate failure for vale")'
+        ),
+    )
+    nbformat.write(notebook, templates / "region_profile.ipynb")
+    monkeypatch.setenv("SCIROCCO_LAB_TEMPLATES", str(templates))
+    url = seeded_store(tmp_path / "s.db", synthetic=True)
+    out = tmp_path / "reports"
+    status = main(["--store", url, "reports", "build", "--out", str(out), "--quiet"])
+    assert status == 1
+    assert (out / "regions" / "empty.html").exists()
+    assert not (out / "regions" / "vale.html").exists()
+    printed = capsys.readouterr().out
+    assert "FAILED" in printed and "deliberate failure for vale" in printed
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert {entry["path"]: entry["ok"] for entry in manifest} == {
+        "regions/empty.html": True,
+        "regions/vale.html": False,
+    }
+
+
+def test_partial_rebuild_keeps_earlier_reports_in_index(tmp_path):
+    url = seeded_store(tmp_path / "s.db", synthetic=True)
+    out = tmp_path / "reports"
+    build_reports(region_tasks(url, out), out, workers=2)
+    build_reports(region_tasks(url, out, regions=["empty"]), out, workers=1)
+    index = (out / "index.html").read_text("utf-8")
+    assert 'href="regions/vale.html"' in index and 'href="regions/empty.html"' in index
+
+
+def test_template_runs_with_plain_papermill_cli(tmp_path):
+    url = seeded_store(tmp_path / "s.db", synthetic=True)
+    papermill = shutil.which("papermill", path=str(Path(sys.executable).parent))
+    output = tmp_path / "out.ipynb"
+    completed = subprocess.run(
+        [papermill, str(TEMPLATE), str(output), "-p", "region", "vale", "-p", "store_url", url,
+         "--no-progress-bar"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    executed = nbformat.read(output, as_version=4)
+    html_outputs = [
+        out.get("data", {}).get("text/html", "")
+        for cell in executed.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    ]
+    assert any("maturity profile" in text for text in html_outputs)
+
+
+def test_template_has_one_parameters_cell():
+    notebook = nbformat.read(TEMPLATE, as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert "region =" in tagged[0].source and "store_url =" in tagged[0].source
