@@ -58,8 +58,7 @@ from scirocco_lab.store import (
     subjects_frame,
     write_batch,
 )
-
-# TEMP from scirocco_lab.tabular import export_ratings, import_ratings, read_ratings_file
+from scirocco_lab.tabular import export_ratings, import_ratings, read_ratings_file
 
 __version__ = "0.1.0"
 

@@ -13,6 +13,7 @@ __all__ = [
     "ConfigurationError",
     "DataValidationError",
     "DuplicateRecordError",
+    "FileFormatError",
     "InputProblem",
     "InstrumentError",
     "NotFoundError",
@@ -32,6 +33,10 @@ class ConfigurationError(SciroccoLabError):
 
 class InstrumentError(SciroccoLabError):
     """An instrument file is malformed or an instrument cannot be found."""
+
+
+class FileFormatError(SciroccoLabError, ValueError):
+    """A file cannot be read at all: missing, empty, not CSV, a corrupt workbook, ..."""
 
 
 class StoreError(SciroccoLabError):

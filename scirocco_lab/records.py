@@ -344,7 +344,8 @@ def validate_batch(
                     None,
                     key,
                     "this assessment is already in the store",
-                    "remove these rows, or import with --replace to overwrite it",
+                    "remove these rows, or write with replace (CLI: import --replace) to "
+                    "overwrite it",
                 )
             )
         instrument = instruments.get(assessment.instrument)
@@ -375,7 +376,10 @@ def _validate_ratings(assessment: AssessmentRecord, instrument: Instrument, src:
                 _problem(
                     origin,
                     src,
-                    "dimension",
+                    # In a wide file the dimension is a column of its own.
+                    origin.level_column
+                    if origin and origin.level_column != "level"
+                    else "dimension",
                     rating.dimension,
                     f"unknown dimension for instrument '{instrument.id}'",
                     f"use one of: {', '.join(instrument.dimension_keys)}",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scirocco_lab.consensus import DelphiRule, delphi_table
 from scirocco_lab.errors import DataValidationError, InputProblem
 from scirocco_lab.instruments import Instrument
 
@@ -43,9 +44,8 @@ PROFILE_COLUMNS = [
     "q1",
     "q3",
     "iqr",
-    "mean",
-    "min",
-    "max",
+    "distribution",
+    "maturity_level",
 ]
 
 
@@ -90,12 +90,14 @@ def individual_profile(
     *,
     round: int | str = "latest",
 ) -> pd.DataFrame:
-    """Per subject and dimension: n rated, n don't-know, median, quartiles, IQR, mean, range.
+    """Per subject and dimension: n rated, n don't-know, median, quartiles and IQR.
 
     Uses individual assessments only (``mode`` column, when present). ``round`` is a round
     number, ``"latest"`` (each subject's last round, the default) or ``"all"`` (one row per
-    round). Quartiles use linear interpolation (numpy's default). Every dimension of the
-    instrument appears, with ``n_rated`` 0 and NaN statistics when nobody rated it.
+    round). The statistics are those of :func:`scirocco_lab.consensus.delphi_table` (linear
+    quartiles), so a profile and the consensus table never disagree; its Delphi
+    ``distribution`` and ``maturity_level`` come along. Every dimension of the instrument
+    appears, with ``n_rated`` 0 and NaN statistics when nobody rated it.
     """
     _require(ratings, ["subject", "round", "dimension", "level"], "ratings")
     frame = ratings
@@ -105,27 +107,22 @@ def individual_profile(
         frame = _latest_round(frame)
     elif round != "all":
         frame = frame[frame["round"] == int(round)]
-    dont_know = frame["dont_know"] if "dont_know" in frame.columns else frame["level"].isna()
-    frame = frame.assign(_rated=frame["level"].notna(), _dont_know=dont_know.astype(bool))
     keys = ["subject", "round", "dimension"]
-    grouped = frame.groupby(keys, sort=False)
-    stats = grouped["level"].agg(
-        median="median",
-        mean="mean",
-        min="min",
-        max="max",
-        q1=lambda s: s.quantile(0.25),
-        q3=lambda s: s.quantile(0.75),
-    )
-    counts = grouped.agg(n_rated=("_rated", "sum"), n_dont_know=("_dont_know", "sum"))
-    stats = stats.join(counts).reset_index()
+    if frame.empty:
+        stats = pd.DataFrame(columns=[*keys, *PROFILE_COLUMNS[5:]])
+    else:
+        stats = delphi_table(
+            frame,
+            rule=DelphiRule(scale=(instrument.scale_min, instrument.scale_max)),
+            dont_know="dont_know" if "dont_know" in frame.columns else None,
+            rater="assessor" if "assessor" in frame.columns else None,
+        )
     # Every dimension of the instrument, rated or not, in the instrument's order.
     combos = frame[["subject", "round"]].drop_duplicates()
     full = combos.merge(_dimension_frame(instrument), how="cross")
-    out = full.merge(stats, on=keys, how="left")
+    out = full.merge(stats[[*keys, *PROFILE_COLUMNS[5:]]], on=keys, how="left")
     out["n_rated"] = out["n_rated"].fillna(0).astype(int)
     out["n_dont_know"] = out["n_dont_know"].fillna(0).astype(int)
-    out["iqr"] = out["q3"] - out["q1"]
     out = out.sort_values(["subject", "round", "dimension_number"], kind="stable")
     return out[PROFILE_COLUMNS].reset_index(drop=True)
 
@@ -215,9 +212,8 @@ def region_profile(ratings: pd.DataFrame, instrument: Instrument, subject: str) 
         "q1",
         "q3",
         "iqr",
-        "mean",
-        "min",
-        "max",
+        "distribution",
+        "maturity_level",
     ]
     return out[columns]
 

@@ -27,7 +27,9 @@ True
 >>> copy = open_store("sqlite://")
 >>> print(import_ratings(copy, path))  # doctest: +ELLIPSIS
 1 subject(s), ... assessor(s), ... new and 0 replaced assessment(s), ... rating(s)
->>> ratings_frame(copy).equals(ratings_frame(demo, subject="northvale"))
+>>> def levels(store):  # assessment_id is the store's own numbering
+...     return ratings_frame(store, subject="northvale").drop(columns="assessment_id")
+>>> levels(copy).equals(levels(demo))
 True
 """
 
@@ -40,7 +42,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace_fields
 from pathlib import Path
@@ -52,8 +54,8 @@ from scirocco_lab.demo import DEMO_MARK
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
+    FileFormatError,
     InputProblem,
-    SciroccoLabError,
 )
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from scirocco_lab.records import (
@@ -85,7 +87,6 @@ __all__ = [
     "LONG_COLUMNS",
     "RATING_COLUMNS",
     "SUBJECT_COLUMNS",
-    "TabularFileError",
     "export_ratings",
     "import_ratings",
     "read_frame_as_batch",
@@ -158,13 +159,16 @@ _DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don\u2019t know", "do not 
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0"}
 _SUBJECT_KIND_OF = {"HS": "system", "GP": "good_practice"}
+# record field -> the file's column, for messages
+_COLUMN_OF = {
+    "name": "subject_name",
+    "kind": "subject_kind",
+    "full_name": "assessor_name",
+    "email": "assessor_email",
+}
 _TEXT_SUFFIXES = (".csv", ".tsv")
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _DOCS = "docs/data-formats.md"
-
-
-class TabularFileError(SciroccoLabError, ValueError):
-    """A file cannot be read as a table at all: missing, empty, not CSV, corrupt .xlsx, ..."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -210,13 +214,13 @@ def _table_from_rows(source: str, raw_rows: Iterable[Sequence[Any]], path: str) 
     numbered = [(number, [_cell_text(v) for v in row]) for number, row in enumerate(raw_rows, 1)]
     filled = [(number, cells) for number, cells in numbered if any(c is not None for c in cells)]
     if not filled:
-        raise TabularFileError(
+        raise FileFormatError(
             f"{path}: the file is empty. Fix: put a header row (e.g. subject, kind, assessor, "
             f"dimension, level) and one row per rating; see {_DOCS}."
         )
     (header_row, header), data = filled[0], filled[1:]
     if not data:
-        raise TabularFileError(
+        raise FileFormatError(
             f"{path}: only a header row, no data rows. Fix: add the ratings below the header "
             "(or pick the right sheet with sheet=...)."
         )
@@ -227,14 +231,14 @@ def _read_csv(path: Path) -> _Table:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise TabularFileError(
+        raise FileFormatError(
             f"{path}: not a UTF-8 text file (is it a spreadsheet saved with a .csv name, or "
             "another encoding?). Fix: save it as 'CSV UTF-8' or as .xlsx."
         ) from None
     except OSError as exc:
-        raise TabularFileError(f"{path}: cannot read the file ({exc}).") from exc
+        raise FileFormatError(f"{path}: cannot read the file ({exc}).") from exc
     if "\x00" in text:
-        raise TabularFileError(
+        raise FileFormatError(
             f"{path}: binary content, not a CSV file. Fix: save it as 'CSV UTF-8' or as .xlsx."
         )
     first_line = next((line for line in text.splitlines() if line.strip()), "")
@@ -243,7 +247,7 @@ def _read_csv(path: Path) -> _Table:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise TabularFileError(
+        raise FileFormatError(
             f"{path}: not a well-formed CSV file ({exc}). Fix: check quotes around cells that "
             "contain commas or line breaks, or save it again from a spreadsheet."
         ) from exc
@@ -256,7 +260,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same here
-        raise TabularFileError(
+        raise FileFormatError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}). It may be "
             "corrupt, password-protected or another format renamed to .xlsx. Fix: open it in "
             "a spreadsheet program and save it again as Excel Workbook (.xlsx), or as CSV UTF-8."
@@ -267,7 +271,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
             worksheet = workbook.worksheets[0]
         elif isinstance(sheet, int) and not isinstance(sheet, bool):
             if not 0 <= sheet < len(names):
-                raise TabularFileError(
+                raise FileFormatError(
                     f"{path}: no sheet number {sheet} (0-based); the workbook has {len(names)}: "
                     f"{', '.join(names)}."
                 )
@@ -277,14 +281,14 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
                 n for n in names if n.strip().lower() == str(sheet).strip().lower()
             ]
             if not match:
-                raise TabularFileError(
+                raise FileFormatError(
                     f"{path}: no sheet named '{sheet}'. Sheets: {', '.join(names)}."
                 )
             worksheet = workbook[match[0]]
         try:
             rows = list(worksheet.iter_rows(min_row=1, values_only=True))
         except Exception as exc:
-            raise TabularFileError(
+            raise FileFormatError(
                 f"{path}: sheet '{worksheet.title}' cannot be read ({exc}). Fix: save the "
                 "workbook again as .xlsx."
             ) from exc
@@ -297,20 +301,20 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
 def _read_table(path: str | os.PathLike[str], sheet: str | int | None) -> _Table:
     file = Path(path)
     if not file.exists():
-        raise TabularFileError(f"{file}: file not found. Check the path and the file name.")
+        raise FileFormatError(f"{file}: file not found. Check the path and the file name.")
     if file.is_dir():
-        raise TabularFileError(f"{file}: is a folder, not a file. Give the .csv or .xlsx file.")
+        raise FileFormatError(f"{file}: is a folder, not a file. Give the .csv or .xlsx file.")
     suffix = file.suffix.lower()
     if suffix in _TEXT_SUFFIXES:
         return _read_csv(file)
     if suffix in _EXCEL_SUFFIXES:
         return _read_xlsx(file, sheet)
     if suffix in (".xls", ".ods", ".numbers"):
-        raise TabularFileError(
+        raise FileFormatError(
             f"{file}: '{suffix}' files cannot be read. Fix: save it as Excel Workbook (.xlsx) "
             "or CSV UTF-8 (.csv)."
         )
-    raise TabularFileError(
+    raise FileFormatError(
         f"{file}: unknown file type '{suffix or '(none)'}'. Fix: use a .csv or .xlsx file."
     )
 
@@ -330,31 +334,34 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-_Lookup = Callable[[str], Instrument | None]
+class _Instruments:
+    """Instruments by id (bundled, on the instrument path, or kept in the store), cached;
+    ``None`` for an unknown id (write_batch then reports it, with its row)."""
 
+    def __init__(self, store: Store | None, given: Iterable[Instrument] = ()):
+        self.store = store
+        self.cache: dict[str, Instrument | None] = {inst.id: inst for inst in given}
 
-def _instrument_lookup(store: Store | None, given: Iterable[Instrument] = ()) -> _Lookup:
-    """Instrument by id (bundled, on the instrument path, or kept in the store), cached;
-    ``None`` when unknown (validate_batch then reports it with its row)."""
-    cache: dict[str, Instrument | None] = {inst.id: inst for inst in given}
-
-    def lookup(instrument_id: str) -> Instrument | None:
-        if instrument_id not in cache:
+    def __call__(self, instrument_id: str) -> Instrument | None:
+        if instrument_id not in self.cache:
             try:
-                cache[instrument_id] = (
-                    resolve_instrument(store, instrument_id)
-                    if store is not None
+                self.cache[instrument_id] = (
+                    resolve_instrument(self.store, instrument_id)
+                    if self.store is not None
                     else load_instrument(instrument_id)
                 )
             except Exception:
-                cache[instrument_id] = None
-        return cache[instrument_id]
+                self.cache[instrument_id] = None
+            found = self.cache[instrument_id]
+            if found is not None:  # loaded by path: known by its id from now on
+                self.cache.setdefault(found.id, found)
+        return self.cache[instrument_id]
 
-    lookup.cache = cache  # type: ignore[attr-defined]
-    return lookup
+    def found(self) -> dict[str, Instrument]:
+        return {inst.id: inst for inst in self.cache.values() if inst is not None}
 
 
-def _canonical_dimension(lookup: _Lookup, instrument_id: str, text: str) -> str:
+def _canonical_dimension(lookup: _Instruments, instrument_id: str, text: str) -> str:
     """The instrument's own key for ``text`` ("Funding" -> "funding"), else ``text``."""
     instrument = lookup(instrument_id)
     if instrument is not None:
@@ -398,7 +405,7 @@ class _Group:
 
 
 class _Parser:
-    def __init__(self, table: _Table, layout: str, default_instrument: str, lookup: _Lookup):
+    def __init__(self, table: _Table, layout: str, default_instrument: str, lookup: _Instruments):
         self.table = table
         self.src = table.source
         self.layout = layout
@@ -411,6 +418,7 @@ class _Parser:
         self.assessors: dict[str, dict[str, Any]] = {}
         self.has_identities = False
         self.missing_required = False
+        self.any_marked = False
 
     # -- problems -------------------------------------------------------------------------
 
@@ -604,6 +612,7 @@ class _Parser:
         synthetic_text = self.get(cells, "synthetic")
         if synthetic_text is not None:
             marked = bool(self.flag(row, "synthetic", synthetic_text)) or marked
+        self.any_marked = self.any_marked or marked
         if len(self.problems) > before or subject is None or kind_text is None:
             return None
         return _Head(
@@ -673,20 +682,24 @@ class _Parser:
     ) -> None:
         known = store.get(key)
         if known is None:
-            store[key] = {**values, "row": row}
+            rows = {name: row for name, value in values.items() if value is not None}
+            store[key] = {**values, "row": row, "rows": rows}
             return
         for name, value in values.items():
             if name == "marked":
                 known["marked"] = known["marked"] or value
             elif value is not None and known.get(name) is None:
                 known[name] = value
+                known["rows"][name] = row
             elif value is not None and known[name] != value:
+                column = _COLUMN_OF.get(name, name)
                 self.problem(
                     row,
-                    name,
+                    column,
                     value,
-                    f"{what} '{key}' has another {name} on row {known['row']} ({known[name]!r})",
-                    f"use the same {name} on every row of {what} '{key}'",
+                    f"{what} '{key}' has another {column} on row {known['rows'][name]} "
+                    f"({known[name]!r})",
+                    f"use the same {column} on every row of {what} '{key}'",
                 )
 
     def extras(self, row: int, cells: list[str | None], head: _Head) -> None:
@@ -769,9 +782,7 @@ class _Parser:
             f"read {len(assessments)} assessment(s) and {ratings} rating(s) from "
             f"{self.src} ({self.layout} layout)"
         ]
-        if any(s.synthetic for s in subjects) or any(
-            self.get(cells, DATA_NOTE_COLUMN) for _, cells in self.table.rows
-        ):
+        if self.any_marked:
             notes.insert(0, DEMO_MARK)
         if self.has_identities:
             notes.append(
@@ -908,7 +919,7 @@ def _check_layout(layout: str, allowed: Sequence[str]) -> None:
         raise ConfigurationError(f"unknown layout '{layout}'. Use one of: {', '.join(allowed)}.")
 
 
-def _default_instrument(instrument: str | Instrument | None, lookup: _Lookup) -> str:
+def _default_instrument(instrument: str | Instrument | None, lookup: _Instruments) -> str:
     if isinstance(instrument, Instrument):
         return instrument.id
     if instrument is None:
@@ -924,11 +935,10 @@ def _parse_table(
     store: Store | None,
 ) -> tuple[RecordBatch, dict[str, Instrument]]:
     _check_layout(layout, LAYOUTS)
-    lookup = _instrument_lookup(store, [instrument] if isinstance(instrument, Instrument) else ())
+    lookup = _Instruments(store, [instrument] if isinstance(instrument, Instrument) else ())
     default = _default_instrument(instrument, lookup)
     batch = _Parser(table, layout, default, lookup).parse()
-    known = {inst.id: inst for inst in lookup.cache.values() if inst is not None}  # type: ignore[attr-defined]
-    return batch, known
+    return batch, lookup.found()
 
 
 def read_ratings_file(
@@ -948,7 +958,7 @@ def read_ratings_file(
 
     Every parse problem of every row is raised together as
     :class:`~scirocco_lab.errors.DataValidationError`; a file that cannot be read as a table
-    raises :class:`TabularFileError`. The semantic checks happen when the batch is written
+    raises :class:`FileFormatError`. The semantic checks happen when the batch is written
     (:func:`import_ratings` or :func:`~scirocco_lab.store.write_batch`).
 
     >>> import tempfile, pathlib
@@ -993,9 +1003,9 @@ def read_frame_as_batch(
         raise ConfigurationError(
             f"{source}: expected a pandas DataFrame, got {type(frame).__name__}."
         )
-    raw_rows = [list(frame.columns), *frame.astype(object).itertuples(index=False, name=None)]
     if frame.empty:
-        raise TabularFileError(f"{source}: the data frame has no rows.")
+        raise FileFormatError(f"{source}: the data frame has no rows.")
+    raw_rows = [list(frame.columns), *frame.astype(object).itertuples(index=False, name=None)]
     table = _table_from_rows(source, raw_rows, source)
     return _parse_table(table, layout, instrument, None)[0]
 
@@ -1262,7 +1272,7 @@ def export_ratings(
     >>> store = open_store("sqlite://")
     >>> _ = write_batch(store, generate_demo())
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "consensus.csv"
-    >>> export_ratings(store, path, layout="wide", mode="consensus", round=1) > 0
+    >>> export_ratings(store, path, layout="wide", kind="HS", mode="consensus") > 0
     True
     >>> path.read_text(encoding="utf-8").splitlines()[0][:40]
     'data_note,subject,kind,instrument,round,'

@@ -456,7 +456,7 @@ def test_holm_adjustment_across_dimensions():
 
 def test_subgroup_excludes_dont_knows_and_missing_attributes():
     ratings, _ = subgroup_ratings()
-    ratings.loc[0, ["level", "dont_know"]] = [nan, True]
+    ratings.loc[0, "dont_know"] = True  # its stale level must be ignored
     ratings.loc[1, "role"] = None
     result = subgroup_comparison(ratings, attribute="role")
     funding = result[(result["dimension"] == "funding") & (result["group"] == "clinician")]
@@ -469,3 +469,12 @@ def test_subgroup_with_one_group_is_not_tested():
     assert result["test"].isna().all()
     assert result["p_value"].isna().all()
     assert result["note"].str.contains("fewer than two groups").all()
+
+
+def test_other_p_adjust_methods_come_from_statsmodels():
+    ratings, _ = subgroup_ratings()
+    result = subgroup_comparison(ratings, attribute="role", p_adjust="bonferroni")
+    tests = result.drop_duplicates("dimension")
+    np.testing.assert_allclose(tests["p_adjusted"], np.minimum(3 * tests["p_value"], 1.0))
+    with pytest.raises(ConfigurationError, match="multipletests"):
+        subgroup_comparison(ratings, attribute="role", p_adjust="tukey")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -280,7 +278,7 @@ def test_region_counts_match_a_per_group_computation():
         assert row["pct_at_mode"] == pytest.approx(100 * counts.max() / levels.size)
 
 
-def test_one_million_ratings_in_under_two_seconds():
+def test_one_million_ratings_give_one_row_per_subject_and_dimension():
     n_subjects, n_assessors, n_dimensions = 5_000, 17, 12
     rng = np.random.default_rng(0)
     size = n_subjects * n_assessors * n_dimensions
@@ -303,12 +301,10 @@ def test_one_million_ratings_in_under_two_seconds():
             "dont_know": dont_know,
         }
     )
-    started = time.perf_counter()
+    # Speed is measured by benchmarks/consensus_benchmark.py, not asserted here.
     table = delphi_table(ratings)
-    elapsed = time.perf_counter() - started
     assert len(table) == n_subjects * n_dimensions
     assert table["n_dont_know"].sum() == dont_know.sum()
-    assert elapsed < 2.0
 
 
 # --- Shape, order, names, validation ----------------------------------------------------------

@@ -66,7 +66,6 @@ def test_individual_statistics_by_hand(ratings):
     assert alpha.q1 == pytest.approx(1.75)
     assert alpha.q3 == pytest.approx(4.25)
     assert alpha.iqr == pytest.approx(2.5)
-    assert alpha["mean"] == 3.0
 
 
 def test_unrated_dimension_appears_with_zero_count(ratings):

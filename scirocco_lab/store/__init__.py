@@ -623,7 +623,11 @@ def ratings_frame(
     frame["level"] = pd.to_numeric(frame["level"], errors="coerce").astype(float)
     frame["dont_know"] = frame["dont_know"].astype(bool)
     frame["round"] = frame["round"].astype(int)
-    frame["features"] = [tuple(json.loads(text)) if text else () for text in frame["features"]]
+    # Empty cells come back as None or NaN depending on the column's other values.
+    frame["features"] = [
+        tuple(json.loads(text)) if isinstance(text, str) and text else ()
+        for text in frame["features"]
+    ]
     return frame[RATING_COLUMNS]
 
 

@@ -1,0 +1,72 @@
+"""Capture: assessment forms, consensus workshops and twinning meetings as notebook widgets.
+
+- :class:`AssessmentForm`: a participant's individual HS or GP assessment, saved as a draft
+  on every change, resumable, locked on submit (also served as a web app by Voilà, see
+  :mod:`scirocco_lab.serve`).
+- :class:`ConsensusWorkshop`: per dimension the spread of the individual ratings, the
+  consensus statistics and disagreement flags; the facilitator records the agreed levels.
+- :class:`TwinningMeeting`: two assessments side by side and, per dimension, the features the
+  receiving system must implement.
+
+The store logic under the widgets is plain functions (:mod:`scirocco_lab.capture.drafts`,
+:mod:`scirocco_lab.capture.meetings`) that tests and scripts call directly.
+"""
+
+from scirocco_lab.capture.assessment_form import (
+    DONT_KNOW,
+    AssessmentForm,
+    FormSettings,
+    assessment_form_from_environment,
+    form_settings,
+    query_parameters,
+)
+from scirocco_lab.capture.drafts import (
+    AssessmentLockedError,
+    FormTarget,
+    SavedAssessment,
+    assessment_ratings,
+    build_assessment,
+    check_assessor,
+    load_assessment,
+    missing_dimensions,
+    save_draft,
+    stored_status,
+    submit_assessment,
+)
+from scirocco_lab.capture.meetings import (
+    FEASIBILITY,
+    TwinningFeature,
+    load_twinning_features,
+    save_twinning_features,
+    twinning_features_frame,
+)
+from scirocco_lab.capture.twinning import TwinningMeeting
+from scirocco_lab.capture.workshop import ConsensusWorkshop, workshop_summary
+
+__all__ = [
+    "DONT_KNOW",
+    "FEASIBILITY",
+    "AssessmentForm",
+    "AssessmentLockedError",
+    "ConsensusWorkshop",
+    "FormSettings",
+    "FormTarget",
+    "SavedAssessment",
+    "TwinningFeature",
+    "TwinningMeeting",
+    "assessment_form_from_environment",
+    "assessment_ratings",
+    "build_assessment",
+    "check_assessor",
+    "form_settings",
+    "load_assessment",
+    "load_twinning_features",
+    "missing_dimensions",
+    "query_parameters",
+    "save_draft",
+    "save_twinning_features",
+    "stored_status",
+    "submit_assessment",
+    "twinning_features_frame",
+    "workshop_summary",
+]

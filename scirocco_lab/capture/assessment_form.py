@@ -1,0 +1,483 @@
+"""The individual assessment form (HS or GP), for JupyterLab and the Voilà web app.
+
+A participant types the code the facilitator gave them, then rates each dimension of the
+instrument: a level (each level's label and description on screen) or an explicit "don't
+know", a justification, a confidence and, for a good practice (GP), the features the practice
+needs. Every change is saved to the store as a draft at once, so a closed tab or a restarted
+kernel loses nothing; signing in again resumes the draft. Submit checks that every dimension
+is answered and locks the assessment.
+
+What is assessed (subject, instrument, round) is chosen by the facilitator: as arguments in a
+notebook, or for the web app as URL query parameters (``?subject=northvale&round=2``) over
+environment defaults set by ``scirocco-lab serve`` (see :func:`form_settings`).
+
+>>> from scirocco_lab.store import open_store
+>>> from scirocco_lab.records import SubjectRecord
+>>> from scirocco_lab.store import add_subjects
+>>> store = open_store("sqlite://")
+>>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
+>>> form = AssessmentForm(store, "northvale")
+>>> form.target.kind
+'HS'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import ipywidgets as widgets
+
+from scirocco_lab.capture.drafts import (
+    AssessmentLockedError,
+    FormTarget,
+    build_assessment,
+    check_assessor,
+    describe_problem,
+    load_assessment,
+    missing_dimensions,
+    save_draft,
+    submit_assessment,
+)
+from scirocco_lab.capture.views import dimension_html, message_html, progress_chips
+from scirocco_lab.errors import ConfigurationError, DataValidationError, SciroccoLabError
+from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument
+from scirocco_lab.records import CONFIDENCE_LEVELS, RatingRecord
+from scirocco_lab.store import Store, get_subject, open_store, resolve_instrument
+
+__all__ = [
+    "DONT_KNOW",
+    "ENV_INSTRUMENT",
+    "ENV_ROUND",
+    "ENV_SUBJECT",
+    "AssessmentForm",
+    "FormSettings",
+    "assessment_form_from_environment",
+    "form_settings",
+    "query_parameters",
+]
+
+#: The level choice that records an explicit "don't know".
+DONT_KNOW = "dont_know"
+#: Environment defaults for the web app (set by ``scirocco-lab serve``).
+ENV_SUBJECT = "SCIROCCO_LAB_CAPTURE_SUBJECT"
+ENV_INSTRUMENT = "SCIROCCO_LAB_CAPTURE_INSTRUMENT"
+ENV_ROUND = "SCIROCCO_LAB_CAPTURE_ROUND"
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    """The facilitator's choice for the web app: subject, instrument and round."""
+
+    subject: str | None
+    instrument: str = DEFAULT_INSTRUMENT
+    round: int = 1
+
+
+def query_parameters(environ: Mapping[str, str] | None = None) -> dict[str, str | int]:
+    """The page's URL query parameters (Voilà passes them as ``QUERY_STRING``); whole
+    numbers become ints. Empty outside Voilà.
+
+    >>> query_parameters({"QUERY_STRING": "subject=northvale&round=2"})
+    {'subject': 'northvale', 'round': 2}
+    """
+    environ = os.environ if environ is None else environ
+    parsed = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    return {k: int(v) if v.isdigit() else v for k, v in parsed.items()}
+
+
+def form_settings(environ: Mapping[str, str] | None = None) -> FormSettings:
+    """Settings from the URL query string (Voilà passes it as ``QUERY_STRING``) over the
+    ``SCIROCCO_LAB_CAPTURE_*`` environment defaults.
+
+    >>> form_settings({"QUERY_STRING": "subject=northvale&round=2",
+    ...                ENV_SUBJECT: "ostermark"})
+    FormSettings(subject='northvale', instrument='scirocco-exchange', round=2)
+    """
+    environ = os.environ if environ is None else environ
+    query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+    subject = query.get("subject") or environ.get(ENV_SUBJECT) or None
+    instrument = query.get("instrument") or environ.get(ENV_INSTRUMENT) or DEFAULT_INSTRUMENT
+    round_text = query.get("round") or environ.get(ENV_ROUND) or "1"
+    try:
+        round_number = int(round_text)
+    except ValueError:
+        round_number = 0
+    if round_number < 1:
+        raise ConfigurationError(
+            f"round '{round_text}' is not a round number. Fix: use ?round=1 (or 2, 3, ...) "
+            "in the link, or --round with scirocco-lab serve."
+        )
+    return FormSettings(subject=subject, instrument=instrument, round=round_number)
+
+
+def _kind_of(store: Store, subject: str) -> str:
+    found = get_subject(store, subject)
+    return "GP" if found["kind"] == "good_practice" else "HS"
+
+
+class AssessmentForm:
+    """An individual assessment form for one subject, instrument and round.
+
+    State is small: the signed-in ``assessor``, the ``answers`` (one
+    :class:`~scirocco_lab.records.RatingRecord` per dimension), the current ``position`` and
+    whether the assessment is ``locked``. Tests drive it through the widgets or the methods
+    :meth:`sign_in`, :meth:`go_to`, :meth:`submit`.
+
+    Example (in a notebook cell, the last line displays the form)::
+
+        form = AssessmentForm(open_store(), "northvale", round=2)
+        form
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        subject: str,
+        *,
+        instrument: str | Instrument | None = None,
+        round: int = 1,
+    ) -> None:
+        self.store = store
+        self.instrument = resolve_instrument(store, instrument)
+        self.subject_name = str(get_subject(store, subject)["name"])
+        self.target = FormTarget(_kind_of(store, subject), subject, self.instrument.id, round)
+        self.assessor: str | None = None
+        self.answers: dict[str, RatingRecord] = {}
+        self.position = 0
+        self.locked = False
+        self._loading = False
+        self._build_widgets()
+
+    # --- widgets ---------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        kind_text = (
+            "good practice requirements (GP)"
+            if self.target.kind == "GP"
+            else "health and care system (HS)"
+        )
+        self.title = widgets.HTML(
+            f"<h2 style='margin:4px 0'>Maturity assessment: {_esc(self.subject_name)}</h2>"
+            f"<div>{_esc(self.instrument.title)} · {kind_text} · round {self.target.round}</div>"
+        )
+        self.code_input = widgets.Text(
+            description="Your code", placeholder="code from the facilitator, e.g. NV-03"
+        )
+        self.code_input.add_class("scl-code")
+        self.start_button = widgets.Button(description="Start", button_style="primary")
+        self.start_button.add_class("scl-start")
+        self.start_button.on_click(lambda _b: self.sign_in(self.code_input.value))
+        self.sign_in_box = widgets.VBox(
+            [
+                widgets.HTML("Enter the participant code the facilitator gave you."),
+                widgets.HBox([self.code_input, self.start_button]),
+            ]
+        )
+        self.who = widgets.HTML()
+        self.progress_bar = widgets.IntProgress(
+            min=0, max=len(self.instrument.dimensions), description="Answered"
+        )
+        self.progress_text = widgets.HTML()
+        self.chips = widgets.HTML()
+        self.dimension_picker = widgets.Dropdown(
+            options=[
+                (f"{d.number}. {d.name}", i) for i, d in enumerate(self.instrument.dimensions)
+            ],
+            description="Dimension",
+            layout=widgets.Layout(width="420px"),
+        )
+        self.dimension_picker.observe(self._on_pick, names="value")
+        self.previous_button = widgets.Button(description="◀ Previous")
+        self.previous_button.add_class("scl-previous")
+        self.previous_button.on_click(lambda _b: self.go_to(self.position - 1))
+        self.next_button = widgets.Button(description="Next ▶")
+        self.next_button.add_class("scl-next")
+        self.next_button.on_click(lambda _b: self.go_to(self.position + 1))
+        self.dimension_info = widgets.HTML()
+        self.level_choice = widgets.RadioButtons(
+            options=self._level_options(),
+            value=None,
+            description="Your rating",
+            # Long level labels wrap and overlap in the default 300 px radio box.
+            layout=widgets.Layout(width="760px"),
+        )
+        self.level_choice.add_class("scl-level")
+        self.justification = widgets.Textarea(
+            description="Justify",
+            placeholder="Please justify your rating",
+            continuous_update=False,
+            layout=widgets.Layout(width="600px", height="90px"),
+        )
+        self.justification.add_class("scl-justification")
+        self.confidence = widgets.ToggleButtons(
+            options=[(c.capitalize(), c) for c in CONFIDENCE_LEVELS],
+            value=None,
+            description="Confidence",
+            tooltips=["How confident are you in this rating?"] * len(CONFIDENCE_LEVELS),
+        )
+        self.confidence.add_class("scl-confidence")
+        self.features = widgets.Textarea(
+            description="Features",
+            placeholder="Features the practice needs in this dimension, one per line",
+            continuous_update=False,
+            layout=widgets.Layout(width="600px", height="70px"),
+        )
+        self.features.add_class("scl-features")
+        for control in (self.level_choice, self.justification, self.confidence, self.features):
+            control.observe(self._on_edit, names="value")
+        self.submit_button = widgets.Button(
+            description="Submit assessment",
+            button_style="success",
+            layout=widgets.Layout(margin="14px 0 0 2px", width="200px"),
+        )
+        self.submit_button.add_class("scl-submit")
+        self.submit_button.on_click(lambda _b: self.submit())
+        self.message = widgets.HTML()
+        self.message.add_class("scl-message-area")
+        editors = [self.level_choice, self.justification, self.confidence]
+        if self.target.kind == "GP":
+            editors.append(self.features)
+        self.form_box = widgets.VBox(
+            [
+                self.who,
+                widgets.HBox([self.progress_bar, self.progress_text]),
+                self.chips,
+                widgets.HBox([self.previous_button, self.dimension_picker, self.next_button]),
+                self.dimension_info,
+                *editors,
+                self.submit_button,
+            ],
+            layout=widgets.Layout(display="none"),
+        )
+        self.widget = widgets.VBox([self.title, self.sign_in_box, self.form_box, self.message])
+        self.widget.add_class("scirocco-assessment-form")
+
+    def _level_options(self) -> list[tuple[str, object]]:
+        dimension = self.instrument.dimensions[self.position]
+        return [(f"{lv.number} — {lv.display_label}", lv.number) for lv in dimension.levels] + [
+            ("Don't know", DONT_KNOW)
+        ]
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def sign_in(self, code: str) -> bool:
+        """Check the participant code and open (or resume) that participant's assessment.
+
+        Returns False and shows a message for an unknown code; nothing is written.
+        """
+        try:
+            assessor = check_assessor(self.store, code)
+            stored = load_assessment(self.store, self.target, assessor)
+        except SciroccoLabError as exc:
+            self._show(str(exc), "error")
+            return False
+        self.assessor = assessor
+        self.answers = {r.dimension: r for r in stored.ratings} if stored else {}
+        self.locked = stored is not None and stored.status == "submitted"
+        self.sign_in_box.layout.display = "none"
+        self.form_box.layout.display = None
+        self.who.value = f"Participant <b>{_esc(assessor)}</b>"
+        self.go_to(self._first_unanswered())
+        if self.locked:
+            self._lock()
+            self._show("You already submitted this assessment; it is locked (read only).", "info")
+        elif stored is not None:
+            answered = self.answered_count
+            total = len(self.instrument.dimensions)
+            self._show(f"Resumed your draft: {answered} of {total} dimensions answered.", "info")
+        else:
+            self._show("New assessment. Every change is saved as a draft straight away.", "info")
+        return True
+
+    def go_to(self, position: int) -> None:
+        """Show dimension number ``position`` (0-based; clamped to the instrument)."""
+        position = max(0, min(position, len(self.instrument.dimensions) - 1))
+        self.position = position
+        self._loading = True  # filling the widgets is not an edit
+        try:
+            self.dimension_picker.value = position
+            dimension = self.instrument.dimensions[position]
+            self.dimension_info.value = dimension_html(dimension, len(self.instrument.dimensions))
+            rating = self.answers.get(dimension.key, RatingRecord(dimension.key))
+            self.level_choice.options = self._level_options()
+            self.level_choice.value = DONT_KNOW if rating.dont_know else rating.level
+            self.justification.value = rating.justification or ""
+            self.confidence.value = rating.confidence
+            self.features.value = "\n".join(rating.features)
+        finally:
+            self._loading = False
+        self.previous_button.disabled = position == 0
+        self.next_button.disabled = position == len(self.instrument.dimensions) - 1
+        self._refresh_progress()
+
+    def answer(
+        self,
+        dimension: str,
+        *,
+        level: int | None = None,
+        dont_know: bool = False,
+        justification: str | None = None,
+        confidence: str | None = None,
+        features: tuple[str, ...] = (),
+    ) -> bool:
+        """Set a whole answer for ``dimension`` (as an import or a script would) and save the
+        draft; returns whether the save succeeded. The widgets follow when it is shown."""
+        self.answers[dimension] = RatingRecord(
+            dimension, level, dont_know, justification, confidence, tuple(features)
+        )
+        saved = self._save_draft()
+        if self.instrument.dimensions[self.position].key == dimension:
+            self.go_to(self.position)
+        return saved
+
+    def submit(self) -> bool:
+        """Validate every dimension and submit; shows what is missing or wrong otherwise."""
+        if self.assessor is None:
+            self._show("Enter your participant code first.", "error")
+            return False
+        record = build_assessment(
+            self.target, self.assessor, self.answers, instrument=self.instrument
+        )
+        try:
+            submit_assessment(self.store, record, instrument=self.instrument)
+        except DataValidationError as exc:
+            self._show(
+                "Not submitted — please complete or correct these first:",
+                "error",
+                [describe_problem(p) for p in exc.problems],
+            )
+            missing = missing_dimensions(record, self.instrument)
+            if missing:
+                self.go_to(self.instrument.dimension_keys.index(missing[0]))
+            return False
+        except SciroccoLabError as exc:
+            self._show(f"Not submitted: {exc}", "error")
+            if isinstance(exc, AssessmentLockedError):
+                self._lock()
+            return False
+        self._lock()
+        self._show("Submitted — thank you. Your assessment is now locked.", "ok")
+        return True
+
+    # --- derived state ---------------------------------------------------------------------
+
+    @property
+    def answered_count(self) -> int:
+        """Dimensions with a level or an explicit don't-know."""
+        record = build_assessment(self.target, self.assessor, self.answers)
+        return len(self.instrument.dimensions) - len(missing_dimensions(record, self.instrument))
+
+    def _first_unanswered(self) -> int:
+        record = build_assessment(self.target, self.assessor, self.answers)
+        missing = missing_dimensions(record, self.instrument)
+        return self.instrument.dimension_keys.index(missing[0]) if missing else 0
+
+    # --- handlers --------------------------------------------------------------------------
+
+    def _on_pick(self, change) -> None:
+        if not self._loading and change["new"] is not None:
+            self.go_to(change["new"])
+
+    def _on_edit(self, _change) -> None:
+        if self._loading or self.locked or self.assessor is None:
+            return
+        key = self.instrument.dimensions[self.position].key
+        choice = self.level_choice.value
+        features = tuple(line.strip() for line in self.features.value.splitlines() if line.strip())
+        self.answers[key] = RatingRecord(
+            key,
+            level=None if choice in (None, DONT_KNOW) else int(choice),
+            dont_know=choice == DONT_KNOW,
+            justification=self.justification.value.strip() or None,
+            confidence=self.confidence.value,
+            features=features if self.target.kind == "GP" else (),
+        )
+        self._save_draft()
+        self._refresh_progress()
+
+    def _save_draft(self) -> bool:
+        if self.assessor is None:
+            self._show("Enter your participant code first.", "error")
+            return False
+        record = build_assessment(
+            self.target, self.assessor, self.answers, instrument=self.instrument
+        )
+        try:
+            save_draft(self.store, record, instrument=self.instrument)
+        except DataValidationError as exc:
+            self._show(
+                "Not saved — please correct:",
+                "error",
+                [describe_problem(p) for p in exc.problems],
+            )
+            return False
+        except AssessmentLockedError as exc:
+            self._lock()
+            self._show(f"Not saved: {exc}", "error")
+            return False
+        except SciroccoLabError as exc:
+            self._show(f"Not saved: {exc}", "error")
+            return False
+        self._show(f"Draft saved at {dt.datetime.now():%H:%M:%S}.", "ok")
+        return True
+
+    def _refresh_progress(self) -> None:
+        answered = self.answered_count
+        total = len(self.instrument.dimensions)
+        self.progress_bar.value = answered
+        self.progress_text.value = f"{answered} of {total} dimensions answered"
+        done = {r.dimension for r in self.answers.values() if r.level is not None or r.dont_know}
+        self.chips.value = progress_chips(
+            [(d.name, d.key in done) for d in self.instrument.dimensions], self.position
+        )
+
+    def _lock(self) -> None:
+        self.locked = True
+        for control in (
+            self.level_choice,
+            self.justification,
+            self.confidence,
+            self.features,
+            self.submit_button,
+        ):
+            control.disabled = True
+
+    def _show(self, text: str, tone: str, details=()) -> None:
+        self.message.value = message_html(text, tone, details)
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)
+
+
+def assessment_form_from_environment(
+    store: Store | None = None, environ: Mapping[str, str] | None = None
+) -> AssessmentForm | widgets.HTML:
+    """The form the web app shows: settings from the link and ``scirocco-lab serve``.
+
+    A missing or unknown subject gives a page explaining how to fix the link instead of a
+    traceback (participants never see code).
+    """
+    try:
+        settings = form_settings(environ)
+        if not settings.subject:
+            raise ConfigurationError(
+                "no region or good practice chosen for this form. Fix (facilitator): add "
+                "?subject=KEY to the link, or start it with scirocco-lab serve --subject KEY."
+            )
+        store = store if store is not None else open_store()
+        return AssessmentForm(
+            store, settings.subject, instrument=settings.instrument, round=settings.round
+        )
+    except SciroccoLabError as exc:
+        return widgets.HTML(message_html(f"This form cannot open: {exc}", "error"))

@@ -1,0 +1,371 @@
+"""Drafts and submission of assessments, built on the public store API.
+
+A draft is an assessment with status ``draft``; saving it replaces the stored draft (one
+:func:`~scirocco_lab.store.write_batch` transaction). Submitting checks that every dimension
+has a level or an explicit don't-know and writes the assessment with status ``submitted``.
+A submitted assessment is locked: any later save or submit raises
+:class:`AssessmentLockedError` and leaves the store unchanged.
+
+The lock check and the write run under one write lock (a lock file beside an SQLite store),
+so two browser tabs of the same participant, or many participants in separate Voilà kernels,
+cannot interleave a check and a write.
+
+>>> from scirocco_lab.store import open_store, add_subjects, add_assessors
+>>> from scirocco_lab.records import SubjectRecord, AssessorRecord, RatingRecord
+>>> store = open_store("sqlite://")
+>>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
+>>> _ = add_assessors(store, [AssessorRecord("NV-01")])
+>>> target = FormTarget("HS", "northvale", "scirocco-exchange", round=1)
+>>> draft = build_assessment(target, "NV-01", {"funding": RatingRecord("funding", level=2)})
+>>> save_draft(store, draft).status
+'draft'
+>>> load_assessment(store, target, "NV-01").ratings[0].level
+2
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from scirocco_lab.errors import (
+    DataValidationError,
+    InputProblem,
+    NotFoundError,
+    StoreError,
+)
+from scirocco_lab.instruments import Instrument
+from scirocco_lab.records import (
+    AssessmentRecord,
+    Origin,
+    RatingRecord,
+    assessment_key,
+)
+from scirocco_lab.store import (
+    Store,
+    assessments_frame,
+    assessors_frame,
+    resolve_instrument,
+    save_assessment,
+    schema,
+)
+
+__all__ = [
+    "AssessmentLockedError",
+    "FormTarget",
+    "SavedAssessment",
+    "assessment_ratings",
+    "build_assessment",
+    "check_assessor",
+    "describe_problem",
+    "load_assessment",
+    "missing_dimensions",
+    "save_draft",
+    "stored_status",
+    "submit_assessment",
+    "write_lock",
+]
+
+
+# --- to move to scirocco_lab/errors.py (lead engineer) --------------------------------------
+class AssessmentLockedError(StoreError):
+    """The assessment was already submitted; it can no longer be changed."""
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormTarget:
+    """What is being assessed: kind (HS/GP), subject, instrument, round and mode.
+
+    >>> FormTarget("HS", "northvale", "scirocco-exchange", round=2).key_for("NV-07")
+    'HS|northvale|scirocco-exchange|2|individual|NV-07'
+    """
+
+    kind: str
+    subject: str
+    instrument: str
+    round: int = 1
+    mode: str = "individual"
+
+    def key_for(self, assessor: str | None) -> str:
+        """The store's natural key of this target's assessment by ``assessor``."""
+        return assessment_key(
+            self.kind, self.subject, self.instrument, self.round, self.mode, assessor
+        )
+
+
+@dataclass(frozen=True)
+class SavedAssessment:
+    """What a save or submit wrote: the status now in the store and how many ratings."""
+
+    key: str
+    status: str
+    ratings: int
+
+
+def check_assessor(store: Store, pseudonym: str) -> str:
+    """The pseudonym, stripped, if the store knows it; :class:`NotFoundError` otherwise.
+
+    The error never lists the known codes: participants must not learn each other's codes.
+
+    >>> from scirocco_lab.store import open_store
+    >>> check_assessor(open_store("sqlite://"), "ZZ-99")
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.NotFoundError: unknown participant code 'ZZ-99'. Check the code the ...
+    """
+    code = (pseudonym or "").strip()
+    if not code:
+        raise NotFoundError(
+            "no participant code entered. Type the code the facilitator gave you (e.g. NV-03)."
+        )
+    known = set(assessors_frame(store)["pseudonym"])
+    if code not in known:
+        raise NotFoundError(
+            f"unknown participant code '{code}'. Check the code the facilitator gave you "
+            "(capital letters and dashes count), or ask the facilitator to add it."
+        )
+    return code
+
+
+def build_assessment(
+    target: FormTarget,
+    assessor: str | None,
+    answers: Mapping[str, RatingRecord],
+    *,
+    status: str = "draft",
+    instrument: Instrument | None = None,
+    notes: str | None = None,
+) -> AssessmentRecord:
+    """An :class:`AssessmentRecord` from the form's answers, in the instrument's order.
+
+    Each rating gets an origin naming its dimension, so a validation problem says which
+    dimension is wrong. Empty answers (no level, no don't-know, no text) are left out.
+
+    >>> target = FormTarget("HS", "northvale", "scirocco-exchange")
+    >>> record = build_assessment(target, "NV-01", {"funding": RatingRecord("funding", level=3)})
+    >>> record.key, record.ratings[0].level
+    ('HS|northvale|scirocco-exchange|1|individual|NV-01', 3)
+    """
+    order = {key: i for i, key in enumerate(instrument.dimension_keys)} if instrument else {}
+    names = instrument.dimension_names if instrument else {}
+    ratings = tuple(
+        replace(rating, origin=Origin(names.get(key, key), level_column="level"))
+        for key, rating in sorted(answers.items(), key=lambda item: order.get(item[0], 999))
+        if not _is_empty(rating)
+    )
+    return AssessmentRecord(
+        kind=target.kind,
+        subject=target.subject,
+        instrument=target.instrument,
+        round=target.round,
+        mode=target.mode,
+        assessor=assessor if target.mode == "individual" else None,
+        status=status,
+        notes=notes,
+        ratings=ratings,
+        origin=Origin("assessment form"),
+    )
+
+
+def _is_empty(rating: RatingRecord) -> bool:
+    return (
+        rating.level is None
+        and not rating.dont_know
+        and not (rating.justification or "").strip()
+        and rating.confidence is None
+        and not rating.features
+    )
+
+
+def missing_dimensions(record: AssessmentRecord, instrument: Instrument) -> tuple[str, ...]:
+    """Dimension keys with neither a level nor an explicit don't-know, in instrument order.
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> exchange = load_instrument("scirocco-exchange")
+    >>> target = FormTarget("HS", "northvale", exchange.id)
+    >>> len(missing_dimensions(build_assessment(target, "NV-01", {}), exchange))
+    12
+    """
+    answered = {r.dimension for r in record.ratings if r.level is not None or r.dont_know}
+    return tuple(key for key in instrument.dimension_keys if key not in answered)
+
+
+def describe_problem(problem: InputProblem) -> str:
+    """One validation problem as a sentence for a form (no file or row jargon).
+
+    >>> describe_problem(InputProblem("Funding", None, "level", 9, "level outside the scale",
+    ...                               "use 0 to 5"))
+    'Funding — level: level outside the scale (you entered 9). Fix: use 0 to 5.'
+    """
+    where = problem.source
+    if problem.field:
+        where += f" — {problem.field}"
+    value = problem.value
+    shown = ""
+    if value is not None and problem.field not in ("dimension", None):
+        shown = (
+            f" (you entered {value!r})" if not isinstance(value, int) else f" (you entered {value})"
+        )
+    return f"{where}: {problem.message}{shown}. Fix: {problem.fix}."
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def stored_status(store: Store, target: FormTarget, assessor: str | None) -> str | None:
+    """``"draft"``, ``"submitted"`` or ``None`` (nothing stored yet) for this assessment."""
+    frame = _stored_rows(store, target, assessor)
+    return None if frame.empty else str(frame["status"].iloc[0])
+
+
+def _stored_rows(store: Store, target: FormTarget, assessor: str | None) -> pd.DataFrame:
+    frame = assessments_frame(
+        store,
+        subject=target.subject,
+        kind=target.kind,
+        mode=target.mode,
+        round=target.round,
+        instrument=target.instrument,
+    )
+    if target.mode == "individual":
+        frame = frame[frame["assessor"] == assessor]
+    return frame
+
+
+def load_assessment(
+    store: Store, target: FormTarget, assessor: str | None
+) -> AssessmentRecord | None:
+    """The stored assessment (draft or submitted) with its ratings, or ``None``."""
+    frame = _stored_rows(store, target, assessor)
+    if frame.empty:
+        return None
+    status = str(frame["status"].iloc[0])
+    if target.mode == "individual":
+        frame = frame[frame["assessor"] == assessor]
+    ratings = assessment_ratings(store, int(frame["assessment_id"].iloc[0]))
+    return build_assessment(target, assessor, {r.dimension: r for r in ratings}, status=status)
+
+
+def assessment_ratings(store: Store, assessment_id: int) -> tuple[RatingRecord, ...]:
+    """The ratings of one stored assessment (by ``assessment_id`` of ``assessments_frame``).
+
+    Read here rather than through ``ratings_frame`` because that frame's ``features``
+    column breaks when some ratings of a frame have features and others none (pandas 3
+    turns the None into NaN); see docs/capture.md.
+    """
+    table = schema.ratings
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            select(table)
+            .where(table.c.assessment_id == assessment_id)
+            .order_by(table.c.dimension_key)
+        ).all()
+    return tuple(
+        RatingRecord(
+            dimension=row.dimension_key,
+            level=row.level,
+            dont_know=bool(row.dont_know),
+            justification=row.justification,
+            confidence=row.confidence,
+            features=tuple(json.loads(row.features)) if row.features else (),
+        )
+        for row in rows
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_MEMORY_LOCK = threading.Lock()
+
+
+@contextmanager
+def write_lock(store: Store) -> Iterator[None]:
+    """Serialise check-then-write sequences on one store across threads and processes.
+
+    For an SQLite file the lock is ``<store file>.capture.lock`` (``flock``), which every Voilà
+    kernel on the machine shares; an in-memory store uses a process lock. Other databases
+    rely on their own transactions (see docs/capture.md).
+    """
+    database = store.engine.url.database if store.engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        with _MEMORY_LOCK:
+            yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".capture.lock")
+    with open(lock_path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _refuse_if_submitted(store: Store, record: AssessmentRecord) -> None:
+    target = FormTarget(record.kind, record.subject, record.instrument, record.round, record.mode)
+    if stored_status(store, target, record.assessor) == "submitted":
+        who = f" by {record.assessor}" if record.assessor else ""
+        raise AssessmentLockedError(
+            f"this assessment{who} of '{record.subject}' (round {record.round}) was already "
+            "submitted and is locked; nothing was changed. Ask the facilitator if it must be "
+            "corrected."
+        )
+
+
+def save_draft(
+    store: Store, record: AssessmentRecord, *, instrument: Instrument | None = None
+) -> SavedAssessment:
+    """Save ``record`` as a draft, replacing the stored draft.
+
+    Raises :class:`AssessmentLockedError` if it was already submitted and
+    :class:`DataValidationError` for bad input (level outside the scale, text too long,
+    unknown assessor); the store is unchanged in both cases.
+    """
+    draft = replace(record, status="draft")
+    instrument = instrument or resolve_instrument(store, record.instrument)
+    with write_lock(store):
+        _refuse_if_submitted(store, draft)
+        save_assessment(store, draft, instrument=instrument, replace=True)
+    return SavedAssessment(draft.key, "draft", len(draft.ratings))
+
+
+def submit_assessment(
+    store: Store, record: AssessmentRecord, *, instrument: Instrument | None = None
+) -> SavedAssessment:
+    """Submit ``record``: every dimension rated or don't-know, then stored as submitted.
+
+    Raises :class:`DataValidationError` naming each unanswered dimension (nothing written)
+    and :class:`AssessmentLockedError` if it was already submitted.
+    """
+    submitted = replace(record, status="submitted")
+    instrument = instrument or resolve_instrument(store, record.instrument)
+    missing = missing_dimensions(submitted, instrument)
+    if missing:
+        names = instrument.dimension_names
+        raise DataValidationError(
+            [
+                InputProblem(
+                    names[key],
+                    None,
+                    None,
+                    None,
+                    "not answered yet",
+                    "choose a level, or tick 'Don't know'",
+                )
+                for key in missing
+            ]
+        )
+    with write_lock(store):
+        _refuse_if_submitted(store, submitted)
+        save_assessment(store, submitted, instrument=instrument, replace=True)
+    return SavedAssessment(submitted.key, "submitted", len(submitted.ratings))

@@ -1,0 +1,595 @@
+"""Building blocks of the comparison and twinning report notebooks.
+
+As in :mod:`scirocco_lab.reporting`: one call gathers what a report shows
+(:func:`comparison_report_data`, :func:`twinning_report_data`), and the ``*_html`` helpers
+turn results into HTML through :func:`scirocco_lab.reporting.table_html`, which escapes every
+piece of user text. :func:`comparison_tasks` and :func:`twinning_tasks` list the reports for
+``scirocco-lab reports build``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from scirocco_lab.errors import ConfigurationError, NotFoundError
+from scirocco_lab.gap_plots import complementarity_heatmap, gap_chart, overlay_radar
+from scirocco_lab.gaps import (
+    compare_regions,
+    gap_summary,
+    practice_gaps,
+    practice_requirements,
+    rank_practices,
+    region_profiles,
+)
+from scirocco_lab.instruments import Instrument
+from scirocco_lab.reporting import table_html
+from scirocco_lab.reports import ReportTask
+from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
+from scirocco_lab.twinning import complementarity_matrix, programme_pairing, rank_partners
+
+__all__ = [
+    "ComparisonReportData",
+    "TwinningReportData",
+    "comparison_report_data",
+    "comparison_tasks",
+    "feature_table_html",
+    "gap_table_html",
+    "pairing_html",
+    "partners_html",
+    "practice_ranking_html",
+    "read_practice_ratings",
+    "readiness_summary_html",
+    "region_comparison_html",
+    "twinning_report_data",
+    "twinning_tasks",
+]
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def read_practice_ratings(store: Store, instrument_id: str) -> pd.DataFrame:
+    """Submitted GP (good-practice requirement) ratings made with one instrument.
+
+    Works around a store bug: ``ratings_frame`` fails on GP ratings whose features are NULL
+    in some rows, because pandas 3 reads that text column as ``str`` with NaN for NULL.
+    Reading with pandas' legacy object strings keeps NULL as None. Remove once fixed.
+    """
+    try:
+        return ratings_frame(store, kind="GP", instrument=instrument_id)
+    except TypeError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the option is deprecated in pandas 3
+            with pd.option_context("future.infer_string", False):
+                return ratings_frame(store, kind="GP", instrument=instrument_id)
+
+
+def _subjects(store: Store) -> pd.DataFrame:
+    return subjects_frame(store).set_index("key", drop=False)
+
+
+def _subject(subjects: pd.DataFrame, key: str, kind: str, what: str) -> dict:
+    part = subjects[subjects["kind"] == kind]
+    if key not in part.index:
+        known = ", ".join(part.index) or "none yet"
+        raise NotFoundError(f"no {what} with key '{key}' in the store. Known {what}s: {known}.")
+    return part.loc[key].to_dict()
+
+
+# ---------------------------------------------------------------------------------------
+# Comparison report
+
+
+@dataclass(frozen=True)
+class ComparisonReportData:
+    """Everything the comparison report shows: a region against a good practice's
+    requirements (``practice``) or against another region (``other``)."""
+
+    region: dict
+    instrument: Instrument
+    readiness: pd.DataFrame
+    practice: dict | None
+    requirements: pd.DataFrame | None
+    gaps: pd.DataFrame | None
+    summary: pd.DataFrame | None
+    ranking: pd.DataFrame
+    other: dict | None
+    comparison: pd.DataFrame | None
+    practice_chosen_by_rank: bool
+    store_url: str
+    generated_at: dt.datetime
+
+    @property
+    def synthetic(self) -> bool:
+        """True when any subject shown is synthetic demo data."""
+        return any(bool(s.get("synthetic")) for s in (self.region, self.practice, self.other) if s)
+
+    @property
+    def counterpart(self) -> dict:
+        """The good practice or the other region the region is compared with."""
+        return self.practice if self.practice is not None else self.other
+
+    @property
+    def title(self) -> str:
+        return f"{self.region['name']} compared with {self.counterpart['name']}"
+
+    def radar(self):
+        """The region's readiness overlaid with the requirement (or the other region)."""
+        if self.gaps is not None:
+            profiles = {
+                f"{self.region['name']} (readiness)": self.gaps.rename(
+                    columns={"readiness_level": "level"}
+                ),
+                f"{self.practice['name']} (requirement)": self.gaps.rename(
+                    columns={"requirement_level": "level"}
+                ),
+            }
+        else:
+            profiles = {
+                self.region["name"]: self.comparison.rename(columns={"region_level": "level"}),
+                self.other["name"]: self.comparison.rename(columns={"other_level": "level"}),
+            }
+        return overlay_radar(profiles, self.instrument, title=self.title, synthetic=self.synthetic)
+
+    def gap_chart(self):
+        """Diverging bars per dimension (requirement vs readiness, or region vs region)."""
+        if self.gaps is not None:
+            return gap_chart(
+                self.gaps,
+                title=f"{self.region['name']}: readiness minus requirement",
+                synthetic=self.synthetic,
+            )
+        return gap_chart(
+            self.comparison,
+            value="difference",
+            title=f"{self.other['name']} minus {self.region['name']}",
+            synthetic=self.synthetic,
+            above_label=f"{self.other['name']} ahead",
+            below_label=f"{self.region['name']} ahead",
+        )
+
+
+def comparison_report_data(
+    store: Store,
+    region: str,
+    *,
+    practice: str | None = None,
+    other_region: str | None = None,
+    instrument: str | Instrument | None = None,
+) -> ComparisonReportData:
+    """Read the store and compute a comparison; without ``practice`` or ``other_region``
+    the region is compared with its best-ranked good practice (not one it owns)."""
+    if practice and other_region:
+        raise ConfigurationError(
+            "give either a good practice (practice) or another region (other_region), not both"
+        )
+    chosen = resolve_instrument(store, instrument)
+    subjects = _subjects(store)
+    region_subject = _subject(subjects, region, "system", "region")
+    hs_ratings = ratings_frame(store, kind="HS", instrument=chosen.id)
+    if region not in set(hs_ratings["subject"]):
+        raise NotFoundError(
+            f"region '{region}' has no submitted assessments with instrument '{chosen.id}'"
+        )
+    readiness = region_profiles(hs_ratings, chosen, [region])
+    gp_ratings = read_practice_ratings(store, chosen.id)
+    all_requirements = practice_requirements(gp_ratings, chosen)
+    owners = subjects["owner"].to_dict()
+    ranking = rank_practices(readiness, all_requirements, chosen) if len(gp_ratings) else None
+    if ranking is not None:
+        ranking = ranking.assign(
+            practice_name=ranking["practice"].map(subjects["name"]),
+            owner=ranking["practice"].map(owners),
+        )
+    else:
+        ranking = pd.DataFrame(columns=["rank", "practice", "practice_name", "owner", "verdict"])
+    chosen_by_rank = False
+    if not other_region and not practice:
+        candidates = ranking[ranking["owner"] != region]
+        if candidates.empty:
+            raise NotFoundError(
+                f"no good practice with requirement ratings to compare '{region}' with; "
+                "give other_region to compare with another region"
+            )
+        practice, chosen_by_rank = str(candidates.iloc[0]["practice"]), True
+    if practice:
+        practice_subject = _subject(subjects, practice, "good_practice", "good practice")
+        requirements = practice_requirements(gp_ratings, chosen, practice)
+        gaps = practice_gaps(readiness, requirements, chosen)
+        return ComparisonReportData(
+            region=region_subject,
+            instrument=chosen,
+            readiness=readiness,
+            practice=practice_subject,
+            requirements=requirements,
+            gaps=gaps,
+            summary=gap_summary(gaps),
+            ranking=ranking,
+            other=None,
+            comparison=None,
+            practice_chosen_by_rank=chosen_by_rank,
+            store_url=store.display_url,
+            generated_at=_now(),
+        )
+    other_subject = _subject(subjects, other_region, "system", "region")
+    if other_region == region:
+        raise ConfigurationError(
+            f"other_region is '{region}' itself; to compare a region with itself over time "
+            "use scirocco_lab.gaps.compare_over_time"
+        )
+    other = region_profiles(hs_ratings, chosen, [other_region])
+    return ComparisonReportData(
+        region=region_subject,
+        instrument=chosen,
+        readiness=readiness,
+        practice=None,
+        requirements=None,
+        gaps=None,
+        summary=None,
+        ranking=ranking,
+        other=other_subject,
+        comparison=compare_regions(readiness, other, chosen),
+        practice_chosen_by_rank=False,
+        store_url=store.display_url,
+        generated_at=_now(),
+    )
+
+
+def gap_table_html(gaps: pd.DataFrame) -> str:
+    """Per dimension: readiness, requirement, gap and status in words."""
+    return table_html(
+        gaps,
+        columns={
+            "dimension_number": "#",
+            "dimension_name": "Dimension",
+            "readiness_level": "Readiness",
+            "requirement_level": "Requirement",
+            "gap": "Gap",
+            "status_text": "Status",
+        },
+    )
+
+
+def feature_table_html(gaps: pd.DataFrame) -> str:
+    """The features the practice needs, per dimension, with the region's status there;
+    dimensions where the region is short or unknown come first."""
+    order = {"short": 0, "unknown": 1, "meets": 2}
+    rows = gaps[[len(f) > 0 for f in gaps["features"]]]
+    if rows.empty:
+        return "<p>The practice's assessment names no features.</p>"
+    rows = rows.assign(
+        _order=rows["status"].map(order),
+        features_text=["; ".join(f) for f in rows["features"]],
+    ).sort_values(["_order", "dimension_number"], kind="stable")
+    return table_html(
+        rows,
+        columns={
+            "dimension_name": "Dimension",
+            "status_text": "Your status",
+            "features_text": "Features the practice needs",
+        },
+    )
+
+
+def readiness_summary_html(summary: pd.DataFrame) -> str:
+    """The summary indicators of one region x practice as a short list."""
+    row = summary.iloc[0]
+    items = [
+        f"<li><b>Verdict:</b> {_e(row['verdict'])}</li>",
+        f"<li><b>Dimensions met:</b> {int(row['dimensions_met'])}; "
+        f"<b>short:</b> {int(row['dimensions_short'])}; "
+        f"<b>unknown:</b> {int(row['dimensions_unknown'])}</li>",
+        f"<li><b>Total shortfall:</b> {row['total_shortfall']:g} level(s); "
+        f"<b>largest:</b> {row['largest_shortfall']:g}"
+        + (f" ({_e(row['largest_shortfall_dimensions'])})" if row["dimensions_short"] else "")
+        + "</li>",
+    ]
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def practice_ranking_html(ranking: pd.DataFrame) -> str:
+    """Every good practice ranked by the region's readiness to adopt it."""
+    if ranking.empty:
+        return "<p>No good practice in the store has requirement ratings.</p>"
+    return table_html(
+        ranking,
+        columns={
+            "rank": "Rank",
+            "practice_name": "Good practice",
+            "owner": "Owner",
+            "dimensions_short": "Short",
+            "total_shortfall": "Total shortfall",
+            "dimensions_unknown": "Unknown",
+            "verdict": "Verdict",
+        },
+    )
+
+
+def region_comparison_html(comparison: pd.DataFrame) -> str:
+    """Two regions' levels per dimension with the difference in words."""
+    return table_html(
+        comparison,
+        columns={
+            "dimension_number": "#",
+            "dimension_name": "Dimension",
+            "region_level": str(comparison["region"].iloc[0]),
+            "other_level": str(comparison["other_region"].iloc[0]),
+            "difference": "Difference",
+            "comparison": "Comparison",
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Twinning report
+
+
+@dataclass(frozen=True)
+class TwinningReportData:
+    """Everything the twinning report shows."""
+
+    instrument: Instrument
+    regions: pd.DataFrame
+    profiles: pd.DataFrame
+    matrix: pd.DataFrame
+    capacity: int
+    pairing: pd.DataFrame | None
+    pairing_problem: str | None
+    receiving_region: str | None
+    partners: pd.DataFrame
+    store_url: str
+    generated_at: dt.datetime
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.regions["synthetic"].any())
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Region key to display name."""
+        return dict(zip(self.regions["key"], self.regions["name"], strict=True))
+
+    def heatmap(self):
+        """Complementarity heatmap with the programme pairing outlined."""
+        return complementarity_heatmap(
+            self.matrix,
+            pairing=self.pairing,
+            labels=self.names,
+            title="Complementarity in each receiving region's weakest dimensions",
+            synthetic=self.synthetic,
+        )
+
+
+def twinning_report_data(
+    store: Store,
+    instrument: str | Instrument | None = None,
+    *,
+    receiving_region: str | None = None,
+    dimensions: Sequence[str] | None = None,
+    capacity: int = 1,
+) -> TwinningReportData:
+    """Profiles of every region, the complementarity matrix, the programme pairing and,
+    for ``receiving_region``, its ranked partners (regions and good practices).
+
+    A pairing that cannot be made (e.g. one region only) is reported in
+    ``pairing_problem`` instead of failing the whole report.
+    """
+    chosen = resolve_instrument(store, instrument)
+    subjects = _subjects(store)
+    hs_ratings = ratings_frame(store, kind="HS", instrument=chosen.id)
+    profiles = region_profiles(hs_ratings, chosen)
+    regions = subjects[subjects["key"].isin(set(profiles["subject"]))].reset_index(drop=True)
+    matrix = complementarity_matrix(profiles, chosen)
+    pairing, problem = None, None
+    try:
+        pairing = programme_pairing(matrix, capacity=capacity)
+    except ConfigurationError as exc:
+        problem = str(exc)
+    if receiving_region:
+        _subject(subjects, receiving_region, "system", "region")
+        requirements = practice_requirements(read_practice_ratings(store, chosen.id), chosen)
+        partners = rank_partners(
+            profiles,
+            chosen,
+            receiving_region,
+            dimensions=dimensions,
+            requirements=requirements,
+            practice_owners=subjects["owner"].dropna().to_dict(),
+        ).assign(receiving_region=receiving_region)
+    else:
+        # The programme view: each region's best transferring region (regions only; good
+        # practices are ranked in a region's own report).
+        partners = pd.concat(
+            [
+                rank_partners(profiles, chosen, key).head(1).assign(receiving_region=key)
+                for key in regions["key"]
+            ],
+            ignore_index=True,
+        )
+    partners = partners.assign(
+        candidate_name=partners["candidate"].map(subjects["name"]).fillna(partners["candidate"]),
+        receiving_name=partners["receiving_region"].map(subjects["name"]),
+    )
+    return TwinningReportData(
+        instrument=chosen,
+        regions=regions,
+        profiles=profiles,
+        matrix=matrix,
+        capacity=capacity,
+        pairing=pairing,
+        pairing_problem=problem,
+        receiving_region=receiving_region,
+        partners=partners,
+        store_url=store.display_url,
+        generated_at=_now(),
+    )
+
+
+def partners_html(partners: pd.DataFrame, *, limit: int = 8) -> str:
+    """Candidate partners with their indicators and reason: the best ``limit`` for one
+    receiving region, or each region's best when ``partners`` covers several."""
+    if partners is None or partners.empty:
+        return "<p>No candidate partners.</p>"
+    several = "receiving_region" in partners and partners["receiving_region"].nunique() > 1
+    shown = partners if several else partners.head(limit)
+    if "candidate_name" not in shown.columns:
+        shown = shown.assign(candidate_name=shown["candidate"])
+    if "receiving_name" not in shown.columns and several:
+        shown = shown.assign(receiving_name=shown["receiving_region"])
+    first = {"receiving_name": "Receiving region"} if several else {"rank": "Rank"}
+    return table_html(
+        shown,
+        columns={
+            **first,
+            "candidate_name": "Candidate",
+            "candidate_kind": "Kind",
+            "complementarity": "Complementarity",
+            "strength_in_focus": "Mean level in focus",
+            "context_fit": "Context fit",
+            "reason": "Why",
+        },
+        decimals=2,
+    )
+
+
+def pairing_html(pairing: pd.DataFrame, names: dict[str, str]) -> str:
+    """The programme pairing: who coaches whom, with the complementarity of each pair."""
+    shown = pairing.assign(
+        receiving_name=pairing["receiving_region"].map(names).fillna(pairing["receiving_region"]),
+        transferring_name=pairing["transferring_region"]
+        .map(names)
+        .fillna(pairing["transferring_region"]),
+        note=[
+            "no partner is ahead in this region's focus dimensions" if c == 0 else ""
+            for c in pairing["complementarity"]
+        ],
+    )
+    return table_html(
+        shown,
+        columns={
+            "receiving_name": "Receiving region",
+            "transferring_name": "Transferring region",
+            "complementarity": "Complementarity",
+            "coach_load": "Receivers of this coach",
+            "note": "Note",
+        },
+        decimals=0,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Report tasks for `scirocco-lab reports build`
+
+
+def comparison_tasks(
+    store_url: str,
+    out_dir: Path,
+    *,
+    regions: Sequence[str] | None = None,
+    instrument: str = "scirocco-exchange",
+) -> list[ReportTask]:
+    """One comparison report per region (or the regions named) against the good practice
+    it is most ready to adopt, leaving out practices it owns. Regions without HS ratings or
+    stores without GP ratings give no task."""
+    from scirocco_lab.store import open_store
+
+    store = open_store(store_url, create=False)
+    chosen = resolve_instrument(store, instrument)
+    subjects = _subjects(store)
+    systems = subjects[subjects["kind"] == "system"]
+    if regions:
+        unknown = sorted(set(regions) - set(systems.index))
+        if unknown:
+            raise NotFoundError(
+                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
+                f"{', '.join(systems.index)}."
+            )
+        systems = systems.loc[list(regions)]
+    hs_ratings = ratings_frame(store, kind="HS", instrument=chosen.id)
+    requirements = practice_requirements(read_practice_ratings(store, chosen.id), chosen)
+    if requirements.empty:
+        return []
+    tasks = []
+    for row in systems.itertuples():
+        if row.key not in set(hs_ratings["subject"]):
+            continue
+        readiness = region_profiles(hs_ratings, chosen, [row.key])
+        ranking = rank_practices(readiness, requirements, chosen)
+        ranking = ranking[ranking["practice"].map(subjects["owner"]) != row.key]
+        if ranking.empty:
+            continue
+        practice = str(ranking.iloc[0]["practice"])
+        tasks.append(
+            ReportTask(
+                template="comparison",
+                title=f"{row.name} and {subjects.loc[practice, 'name']}: readiness",
+                parameters={
+                    "region": row.key,
+                    "practice": practice,
+                    "store_url": store_url,
+                    "instrument": instrument,
+                },
+                output=out_dir / "comparisons" / f"{row.key}--{practice}.html",
+                synthetic=bool(row.synthetic) or bool(subjects.loc[practice, "synthetic"]),
+                group="Comparisons",
+            )
+        )
+    return tasks
+
+
+def twinning_tasks(
+    store_url: str,
+    out_dir: Path,
+    *,
+    instrument: str = "scirocco-exchange",
+    capacity: int = 1,
+    receiving_regions: Sequence[str] = (),
+) -> list[ReportTask]:
+    """The twinning programme report, plus one partner report per region in
+    ``receiving_regions``."""
+    from scirocco_lab.store import open_store
+
+    subjects = _subjects(open_store(store_url, create=False))
+    systems = subjects[subjects["kind"] == "system"]
+    unknown = sorted(set(receiving_regions) - set(systems.index))
+    if unknown:
+        raise NotFoundError(
+            f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
+            f"{', '.join(systems.index)}."
+        )
+    synthetic = bool(systems["synthetic"].any())
+    base = {"store_url": store_url, "instrument": instrument, "capacity": capacity}
+    tasks = [
+        ReportTask(
+            template="twinning",
+            title="Twinning programme",
+            parameters={**base, "receiving_region": None},
+            output=out_dir / "twinning" / "programme.html",
+            synthetic=synthetic,
+            group="Twinning",
+        )
+    ]
+    tasks.extend(
+        ReportTask(
+            template="twinning",
+            title=f"{systems.loc[key, 'name']}: twinning partners",
+            parameters={**base, "receiving_region": key},
+            output=out_dir / "twinning" / f"{key}.html",
+            synthetic=synthetic,
+            group="Twinning",
+        )
+        for key in receiving_regions
+    )
+    return tasks

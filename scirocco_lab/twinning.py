@@ -1,0 +1,438 @@
+"""Twinning and coaching: which regions (and good practices) can help which.
+
+In SCIROCCO twinning a *receiving region* learns from a *transferring region* that has
+already made progress where the receiver wants to improve, e.g. Norrbotten (receiving) and
+Scotland (transferring) on innovation management. Pure functions over tidy profile frames:
+one row per region x dimension with ``subject``, ``dimension`` and ``level`` (e.g.
+:func:`scirocco_lab.gaps.region_profiles`).
+
+**Focus dimensions.** What a receiving region wants to improve: the dimensions given, or by
+default its weaknesses (:func:`scirocco_lab.scoring.strengths_and_weaknesses`, the lowest 3
+with ties). A region whose rated levels are all equal has no weaknesses; then every dimension
+is its focus.
+
+**Complementarity** of transferring region T for receiving region R is
+
+    sum over R's focus dimensions d of max(0, level_T(d) - level_R(d))
+
+the number of levels by which T is ahead of R where R wants to improve. A dimension where
+either level is missing adds nothing (it cannot be shown to help). A region's complementarity
+with itself is undefined (NaN): nobody twins with themselves.
+
+**Ranking partners** (:func:`rank_partners`): highest complementarity; then best *context
+fit* (for a region, how similar the rest of its profile is: 1 - mean |level_T - level_R| /
+scale width over the non-focus dimensions both rated, 1 = identical; for a good practice,
+the share of its non-focus requirements the receiver already meets); then highest mean level
+in the focus dimensions; regions before good practices; then key.
+
+**Programme pairing** (:func:`programme_pairing`): each receiving region gets one
+transferring region, each transferring region coaches at most ``capacity`` receivers, and
+the total complementarity is the largest possible. Solved exactly as an assignment problem
+(:func:`scipy.optimize.linear_sum_assignment`, each transferring region's column repeated
+``capacity`` times); pairing a region with itself is forbidden.
+
+>>> import pandas as pd
+>>> from scirocco_lab.instruments import load_instrument
+>>> exchange = load_instrument()
+>>> profiles = pd.DataFrame({"subject": ["a", "a", "b", "b"],
+...     "dimension": ["funding", "evaluation_methods"] * 2, "level": [1.0, 4.0, 3.0, 2.0]})
+>>> complementarity_matrix(profiles, exchange, focus="all").loc["a", "b"]
+np.float64(2.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+
+from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem, NotFoundError
+from scirocco_lab.instruments import Instrument
+from scirocco_lab.scoring import strengths_and_weaknesses
+
+__all__ = [
+    "FOCUS_ALL",
+    "FOCUS_WEAKNESSES",
+    "SIMILAR_CONTEXT_FIT",
+    "complementarity",
+    "complementarity_matrix",
+    "focus_dimensions",
+    "level_table",
+    "programme_pairing",
+    "rank_partners",
+]
+
+FOCUS_WEAKNESSES = "weaknesses"
+FOCUS_ALL = "all"
+#: Context fit at or above which a ``reason`` calls the rest of two profiles "similar": on a
+#: 0..5 scale, differing by 1.25 levels or less on average.
+SIMILAR_CONTEXT_FIT = 0.75
+
+
+def level_table(profiles: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Profiles as a wide table: one row per region (``subject``), one column per dimension
+    in the instrument's order. Unknown dimension keys raise :class:`InstrumentError`."""
+    missing = [c for c in ("subject", "dimension", "level") if c not in profiles.columns]
+    if missing:
+        raise DataValidationError(
+            [
+                InputProblem(
+                    "profiles",
+                    None,
+                    column,
+                    None,
+                    "required column missing",
+                    "pass profiles with columns subject, dimension, level "
+                    "(e.g. scirocco_lab.gaps.region_profiles)",
+                )
+                for column in missing
+            ]
+        )
+    for key in pd.unique(profiles["dimension"]):
+        instrument.dimension(str(key))  # the error names the valid keys
+    table = profiles.drop_duplicates(["subject", "dimension"], keep="last").pivot(
+        index="subject", columns="dimension", values="level"
+    )
+    table = table.reindex(columns=list(instrument.dimension_keys)).astype(float)
+    table.index = table.index.astype(str)
+    table.index.name = "subject"
+    table.columns.name = "dimension"
+    return table.sort_index()
+
+
+def _check_region(region: str, table: pd.DataFrame, role: str) -> None:
+    if region not in table.index:
+        raise NotFoundError(
+            f"no profile for {role} region '{region}'. "
+            f"Regions with profiles: {', '.join(table.index) or 'none'}."
+        )
+
+
+def focus_dimensions(
+    levels: pd.Series,
+    instrument: Instrument,
+    dimensions: Sequence[str] | None = None,
+    *,
+    count: int = 3,
+) -> tuple[str, ...]:
+    """The dimensions a receiving region wants to improve, in the instrument's order.
+
+    ``levels`` is the region's level per dimension key. ``dimensions`` are checked against
+    the instrument (:class:`InstrumentError` names the valid keys); without them, the
+    region's weaknesses (lowest ``count`` levels, ties kept), or every dimension when its
+    rated levels are all equal.
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> exchange = load_instrument()
+    >>> levels = pd.Series(3.0, index=exchange.dimension_keys)
+    >>> levels["funding"] = 1.0
+    >>> focus_dimensions(levels, exchange, count=1)
+    ('funding',)
+    """
+    if dimensions is not None:
+        if not dimensions:
+            raise ConfigurationError(
+                "no focus dimensions given; name at least one, or leave them out to use the "
+                f"region's weakest. Dimensions: {', '.join(instrument.dimension_keys)}"
+            )
+        chosen = {instrument.dimension(key).key for key in dimensions}
+        return tuple(key for key in instrument.dimension_keys if key in chosen)
+    profile = pd.DataFrame(
+        {
+            "dimension": list(instrument.dimension_keys),
+            "dimension_name": [d.name for d in instrument.dimensions],
+            "level": levels.reindex(instrument.dimension_keys).astype(float).to_numpy(),
+        }
+    )
+    weaknesses = strengths_and_weaknesses(profile, count=count)
+    weak = set(weaknesses.loc[weaknesses["position"] == "weakness", "dimension"])
+    if not weak:
+        return tuple(instrument.dimension_keys)
+    return tuple(key for key in instrument.dimension_keys if key in weak)
+
+
+def complementarity(
+    receiving_levels: pd.Series, transferring_levels: pd.Series, dimensions: Sequence[str]
+) -> float:
+    """Sum over ``dimensions`` of max(0, transferring level - receiving level).
+
+    A dimension where either level is missing adds 0.
+
+    >>> complementarity(pd.Series({"a": 1.0, "b": 4.0}), pd.Series({"a": 3.0, "b": 2.0}),
+    ...                 ["a", "b"])
+    2.0
+    """
+    keys = list(dimensions)
+    ahead = transferring_levels.reindex(keys).astype(float) - receiving_levels.reindex(keys).astype(
+        float
+    )
+    return float(ahead.clip(lower=0).sum(skipna=True))
+
+
+def complementarity_matrix(
+    profiles: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    focus: str = FOCUS_WEAKNESSES,
+    count: int = 3,
+) -> pd.DataFrame:
+    """Complementarity of every transferring region (columns) for every receiving region
+    (rows); the diagonal is NaN.
+
+    ``focus="weaknesses"`` (default) restricts each row to that receiving region's focus
+    dimensions (:func:`focus_dimensions`); ``focus="all"`` uses every dimension.
+    """
+    if focus not in (FOCUS_WEAKNESSES, FOCUS_ALL):
+        raise ConfigurationError(
+            f"focus must be '{FOCUS_WEAKNESSES}' or '{FOCUS_ALL}', not {focus!r}"
+        )
+    table = level_table(profiles, instrument)
+    regions = list(table.index)
+    matrix = pd.DataFrame(np.nan, index=regions, columns=regions, dtype=float)
+    for receiving_region in regions:
+        receiving_levels = table.loc[receiving_region]
+        dimensions = (
+            instrument.dimension_keys
+            if focus == FOCUS_ALL
+            else focus_dimensions(receiving_levels, instrument, count=count)
+        )
+        for transferring_region in regions:
+            if transferring_region != receiving_region:
+                matrix.loc[receiving_region, transferring_region] = complementarity(
+                    receiving_levels, table.loc[transferring_region], dimensions
+                )
+    matrix.index.name = "receiving_region"
+    matrix.columns.name = "transferring_region"
+    return matrix
+
+
+def _similarity(a: pd.Series, b: pd.Series, keys: Sequence[str], width: float) -> float:
+    both = pd.DataFrame({"a": a.reindex(keys), "b": b.reindex(keys)}).dropna()
+    if both.empty:
+        return math.nan
+    return float(1 - (both["a"] - both["b"]).abs().mean() / width)
+
+
+def _join_ahead(ahead: pd.Series, names: Mapping[str, str]) -> str:
+    return ", ".join(f"{names[key]} (+{value:g})" for key, value in ahead.items())
+
+
+def rank_partners(
+    profiles: pd.DataFrame,
+    instrument: Instrument,
+    receiving_region: str,
+    *,
+    dimensions: Sequence[str] | None = None,
+    requirements: pd.DataFrame | None = None,
+    practice_owners: Mapping[str, str] | None = None,
+    count: int = 3,
+) -> pd.DataFrame:
+    """Candidate transferring regions (and good practices) for one receiving region, best
+    first.
+
+    ``dimensions`` are the receiver's focus (default: its weaknesses). ``requirements``
+    (optional, e.g. :func:`scirocco_lab.gaps.practice_requirements`) adds good practices as
+    candidates, judged on their requirement levels: a practice that needs a dimension at
+    level 4 embodies know-how at that level. ``practice_owners`` maps practice key to owner
+    region; practices the receiving region owns are left out.
+
+    Columns: rank, candidate, candidate_kind (region / good practice), owner,
+    focus_dimensions, complementarity, dimensions_ahead, strength_in_focus (mean level, or
+    requirement, in the focus dimensions), context_fit, reason. The ranking rule is in the
+    module docstring.
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> profiles = pd.DataFrame({"subject": ["r", "r", "t", "t"],
+    ...     "dimension": ["funding", "evaluation_methods"] * 2, "level": [1.0, 3.0, 4.0, 3.0]})
+    >>> rank_partners(profiles, load_instrument(), "r", dimensions=["funding"]).iloc[0]["reason"]
+    'Ahead in Funding (+3); rest of profile similar (context fit 1.00)'
+    """
+    table = level_table(profiles, instrument)
+    _check_region(receiving_region, table, "receiving")
+    receiving_levels = table.loc[receiving_region]
+    focus = focus_dimensions(receiving_levels, instrument, dimensions, count=count)
+    rest = [key for key in instrument.dimension_keys if key not in focus]
+    names = instrument.dimension_names
+    width = float(instrument.scale_max - instrument.scale_min)
+    focus_names = ", ".join(names[key] for key in focus)
+    rows = []
+    for candidate, levels in table.iterrows():
+        if candidate == receiving_region:
+            continue
+        ahead = (levels[list(focus)] - receiving_levels[list(focus)]).dropna()
+        ahead = ahead[ahead > 0]
+        fit = _similarity(levels, receiving_levels, rest, width)
+        reason = (
+            f"Ahead in {_join_ahead(ahead, names)}"
+            if len(ahead)
+            else "Not ahead in any focus dimension"
+        )
+        reason += (
+            f"; rest of profile similar (context fit {fit:.2f})"
+            if fit >= SIMILAR_CONTEXT_FIT
+            else f"; rest of profile differs (context fit {fit:.2f})"
+            if not math.isnan(fit)
+            else "; no other dimensions to compare"
+        )
+        rows.append(
+            {
+                "candidate": candidate,
+                "candidate_kind": "region",
+                "owner": None,
+                "complementarity": float(ahead.sum()),
+                "dimensions_ahead": len(ahead),
+                "strength_in_focus": float(levels[list(focus)].mean()),
+                "context_fit": fit,
+                "reason": reason,
+            }
+        )
+    if requirements is not None and not requirements.empty:
+        owners = dict(practice_owners or {})
+        for practice, group in requirements.groupby("practice", sort=True):
+            if owners.get(practice) == receiving_region:
+                continue
+            for key in pd.unique(group["dimension"]):
+                instrument.dimension(str(key))
+            required = (
+                group.drop_duplicates("dimension", keep="last")
+                .set_index("dimension")["requirement_level"]
+                .astype(float)
+                .reindex(instrument.dimension_keys)
+            )
+            ahead = (required[list(focus)] - receiving_levels[list(focus)]).dropna()
+            ahead = ahead[ahead > 0]
+            both = pd.DataFrame(
+                {"required": required[rest], "ready": receiving_levels[rest]}
+            ).dropna()
+            fit = float((both["ready"] >= both["required"]).mean()) if len(both) else math.nan
+            owner = owners.get(practice)
+            reason = (
+                f"Requires {_join_ahead(ahead, names)} above your levels"
+                if len(ahead)
+                else "Requires no more than you have in the focus dimensions"
+            )
+            if len(both):
+                met = int((both["ready"] >= both["required"]).sum())
+                reason += f"; you already meet {met} of {len(both)} other requirements"
+            if owner:
+                reason += f"; owner: {owner}"
+            rows.append(
+                {
+                    "candidate": str(practice),
+                    "candidate_kind": "good practice",
+                    "owner": owner,
+                    "complementarity": float(ahead.sum()),
+                    "dimensions_ahead": len(ahead),
+                    "strength_in_focus": float(required[list(focus)].mean()),
+                    "context_fit": fit,
+                    "reason": reason,
+                }
+            )
+    columns = [
+        "rank",
+        "candidate",
+        "candidate_kind",
+        "owner",
+        "focus_dimensions",
+        "complementarity",
+        "dimensions_ahead",
+        "strength_in_focus",
+        "context_fit",
+        "reason",
+    ]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(rows)
+    out["focus_dimensions"] = focus_names
+    out["_kind_order"] = (out["candidate_kind"] != "region").astype(int)
+    out["_fit"] = out["context_fit"].fillna(-1.0)  # unknown fit ranks below any known fit
+    out = out.sort_values(
+        ["complementarity", "_fit", "strength_in_focus", "_kind_order", "candidate"],
+        ascending=[False, False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[columns]
+
+
+def programme_pairing(
+    matrix: pd.DataFrame,
+    *,
+    capacity: int = 1,
+    receiving_regions: Sequence[str] | None = None,
+    transferring_regions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The pairing of a whole twinning programme with the largest total complementarity.
+
+    ``matrix`` is a :func:`complementarity_matrix` (rows receiving, columns transferring).
+    Every receiving region (default: every row) gets exactly one transferring region
+    (default: every column) other than itself; each transferring region coaches at most
+    ``capacity`` receivers. NaN off the diagonal counts as 0.
+
+    Returns one row per receiving region: receiving_region, transferring_region,
+    complementarity, coach_load (receivers that transferring region coaches). Raises
+    :class:`ConfigurationError` when no such pairing exists, saying how to fix it.
+
+    >>> m = pd.DataFrame([[np.nan, 3.0], [1.0, np.nan]], index=["a", "b"], columns=["a", "b"])
+    >>> programme_pairing(m)[["receiving_region", "transferring_region"]].values.tolist()
+    [['a', 'b'], ['b', 'a']]
+    """
+    if isinstance(capacity, bool) or not isinstance(capacity, (int, np.integer)) or capacity < 1:
+        raise ConfigurationError(
+            f"capacity must be a whole number of receivers per transferring region, 1 or "
+            f"more (got {capacity!r})"
+        )
+    receivers = list(matrix.index) if receiving_regions is None else list(receiving_regions)
+    coaches = list(matrix.columns) if transferring_regions is None else list(transferring_regions)
+    for role, chosen, known in (
+        ("receiving", receivers, matrix.index),
+        ("transferring", coaches, matrix.columns),
+    ):
+        unknown = [r for r in chosen if r not in known]
+        if unknown:
+            raise NotFoundError(
+                f"unknown {role} region(s): {', '.join(map(str, unknown))}. "
+                f"Regions in the matrix: {', '.join(map(str, known))}."
+            )
+    if not receivers:
+        raise ConfigurationError("no receiving regions to pair")
+    if len(receivers) > capacity * len(coaches):
+        needed = math.ceil(len(receivers) / max(len(coaches), 1))
+        raise ConfigurationError(
+            f"{len(receivers)} receiving regions but only {len(coaches)} transferring "
+            f"region(s) coaching up to {capacity} each ({capacity * len(coaches)} places). "
+            f"Raise the capacity to at least {needed}, add transferring regions, or pair "
+            "fewer receiving regions."
+        )
+    values = matrix.loc[receivers, coaches].astype(float).fillna(0.0).to_numpy()
+    forbidden = np.array([[r == c for c in coaches] for r in receivers])
+    # A forbidden cell costs more than any feasible assignment could gain, so the solver
+    # picks one only when no pairing without it exists, which is then reported as an error.
+    largest = float(np.abs(values).max()) if values.size else 0.0
+    forbidden_cost = 1.0 + 2.0 * len(receivers) * (largest + 1.0)
+    cost = np.where(forbidden, forbidden_cost, -values)
+    # Capacity: each transferring region appears as ``capacity`` identical columns (places).
+    places = np.repeat(np.arange(len(coaches)), capacity)
+    rows, columns = linear_sum_assignment(cost[:, places])
+    chosen_coaches = places[columns]
+    if forbidden[rows, chosen_coaches].any():
+        stuck = [receivers[r] for r, c in zip(rows, chosen_coaches, strict=True) if forbidden[r, c]]
+        raise ConfigurationError(
+            f"no pairing avoids pairing {', '.join(stuck)} with itself: with capacity "
+            f"{capacity} the other transferring regions have too few places. Add "
+            "transferring regions, raise the capacity, or drop a receiving region."
+        )
+    pairs = pd.DataFrame(
+        {
+            "receiving_region": [receivers[r] for r in rows],
+            "transferring_region": [coaches[c] for c in chosen_coaches],
+            "complementarity": values[rows, chosen_coaches],
+        }
+    )
+    pairs["coach_load"] = pairs.groupby("transferring_region")["receiving_region"].transform("size")
+    order = {region: position for position, region in enumerate(receivers)}
+    pairs = pairs.sort_values("receiving_region", key=lambda s: s.map(order), kind="stable")
+    return pairs.reset_index(drop=True)

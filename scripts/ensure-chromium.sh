@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Make sure Debian's chromium is installed: the browser tests drive it through Playwright
+# (executable_path), because Playwright's own browser download cannot work on a closed
+# network. Already installed -> nothing to do; otherwise apt-get installs it (about 420 MB).
+set -euo pipefail
+
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+if [ -x "$CHROMIUM" ]; then
+    echo "chromium present: $CHROMIUM"
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+echo "chromium missing: installing Debian's chromium with apt-get" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends chromium
+
+if [ ! -x "$CHROMIUM" ]; then
+    echo "error: apt-get finished but $CHROMIUM is still missing; install chromium by hand" \
+         "or set CHROMIUM=/path/to/chromium" >&2
+    exit 1
+fi
+echo "chromium installed: $CHROMIUM"
