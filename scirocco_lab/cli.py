@@ -200,6 +200,98 @@ def _cmd_profile(args) -> int:
     return 0
 
 
+def _statistics_ratings(args):
+    """Individual ratings from a file (``--file``) or from the store, plus any bad rows."""
+    from scirocco_lab.store import open_store, ratings_frame
+
+    if args.file is not None:
+        from scirocco_lab.tabular import read_individual_ratings
+
+        frame, problems = read_individual_ratings(args.file)
+        return frame, problems, str(args.file)
+    store = open_store(args.store, create=False)
+    frame = ratings_frame(store, subject=args.region, mode="individual", round=args.round)
+    return frame.assign(line=range(2, len(frame) + 2)), [], store.display_url
+
+
+def _checked(compute, frame, problems, source: str, skip_bad_rows: bool, *, from_file: bool):
+    """Run a statistic; with ``skip_bad_rows``, drop the rows it rejects and warn about them.
+
+    Problems always name the original line of the file, even after rows were dropped.
+    """
+    from dataclasses import replace
+
+    from scirocco_lab.errors import DataValidationError
+
+    outcome = "nothing was computed (--skip-bad-rows computes from the good rows)"
+    if problems and not skip_bad_rows:
+        raise DataValidationError(problems, outcome=outcome)
+    # Files name the level column "rating"; the statistics call it "level".
+    field_names = {"level": "rating"} if from_file else {}
+    skipped = list(problems)
+    while True:
+        try:
+            result = compute(frame)
+            break
+        except DataValidationError as exc:
+            located = [
+                replace(
+                    p,
+                    source=source,
+                    row=int(frame["line"].iloc[p.row - 2]),
+                    field=field_names.get(p.field, p.field),
+                )
+                if p.row is not None and 2 <= p.row < len(frame) + 2
+                else replace(p, source=source)
+                for p in exc.problems
+            ]
+            bad = sorted({p.row - 2 for p in exc.problems if p.row is not None})
+            if not skip_bad_rows or not bad:
+                raise DataValidationError(located, outcome=outcome) from None
+            skipped.extend(located)
+            frame = frame.drop(frame.index[bad])
+    for problem in skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return result
+
+
+def _cmd_consensus(args) -> int:
+    from scirocco_lab.consensus import DelphiRule, consensus_table
+
+    frame, problems, source = _statistics_ratings(args)
+    delphi = (
+        DelphiRule(outside_threshold=None, outside_proportion=args.outside_proportion)
+        if args.outside_proportion is not None
+        else DelphiRule()
+    )
+    table = _checked(
+        lambda ratings: consensus_table(ratings, rule=args.rule, delphi=delphi),
+        frame,
+        problems,
+        source,
+        args.skip_bad_rows,
+        from_file=args.file is not None,
+    )
+    _print_frame(table, args.format)
+    return 0
+
+
+def _cmd_agreement(args) -> int:
+    from scirocco_lab.agreement import agreement_table
+
+    frame, problems, source = _statistics_ratings(args)
+    table = _checked(
+        lambda ratings: agreement_table(ratings, by=("subject", "round")),
+        frame,
+        problems,
+        source,
+        args.skip_bad_rows,
+        from_file=args.file is not None,
+    )
+    _print_frame(table, args.format)
+    return 0
+
+
 # --- reports -------------------------------------------------------------------------------
 
 
@@ -327,6 +419,43 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--instrument", default="scirocco-exchange")
     _add_format(profile)
     profile.set_defaults(handler=_cmd_profile)
+
+    for name, handler, summary in (
+        ("consensus", _cmd_consensus, "Delphi consensus table per subject, round and dimension"),
+        ("agreement", _cmd_agreement, "inter-rater agreement coefficients per subject and round"),
+    ):
+        statistics = commands.add_parser(name, help=summary, description=summary)
+        source = statistics.add_mutually_exclusive_group()
+        source.add_argument("--region", default=None, help="one region from the store")
+        source.add_argument(
+            "--file",
+            type=Path,
+            default=None,
+            help="CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
+            "optional round and subject",
+        )
+        statistics.add_argument("--round", type=int, default=None, help="one round (store)")
+        statistics.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="compute from the good rows and list the bad ones (default: refuse the file)",
+        )
+        if name == "consensus":
+            statistics.add_argument(
+                "--rule",
+                choices=("delphi-scirocco", "percent-agreement", "iqr"),
+                default="delphi-scirocco",
+            )
+            statistics.add_argument(
+                "--outside-proportion",
+                type=float,
+                default=None,
+                metavar="P",
+                help="Split when at least this share of ratings lies outside the 3-point "
+                "region (default: the published count, 4 of 12)",
+            )
+        _add_format(statistics)
+        statistics.set_defaults(handler=handler)
 
     reports = commands.add_parser("reports", help="build reports")
     report_commands = reports.add_subparsers(dest="reports_command", required=True)

@@ -41,6 +41,7 @@ __all__ = [
     "StabilityRule",
     "consensus_table",
     "delphi_table",
+    "discussion_points",
     "round_movement",
 ]
 
@@ -877,3 +878,70 @@ def _maturity_levels(median: np.ndarray, split: np.ndarray, rule: DelphiRule) ->
 
 def _level_point(median: np.ndarray, rule: DelphiRule) -> np.ndarray:
     return np.ceil(median) if rule.half_median_level == "up" else np.floor(median)
+
+
+def discussion_points(
+    table: pd.DataFrame,
+    *,
+    consensus: pd.DataFrame | None = None,
+    dont_know_share: float = 0.25,
+    item: str = "dimension",
+) -> pd.DataFrame:
+    """Dimensions a workshop should discuss, each with the plain-language reason.
+
+    ``table`` is one round of :func:`delphi_table` (or :func:`consensus_table`). A dimension is
+    listed when the panel is split (``distribution`` "Split"), when at least
+    ``dont_know_share`` of the answers were don't-know, or, given ``consensus`` (columns
+    ``item`` and ``consensus_level``), when the agreed level lies outside the individual
+    ratings' interquartile range. Returns columns ``item`` and ``reason`` (one row per
+    reason, so a dimension can appear more than once).
+
+    Example:
+        >>> import pandas as pd
+        >>> table = pd.DataFrame({"dimension": ["funding"], "distribution": ["Split"],
+        ...     "n_rated": [12], "n_outside": [5], "n_dont_know": [0], "q1": [1.0], "q3": [4.0]})
+        >>> discussion_points(table)["reason"].tolist()
+        ['split panel: 5 of 12 ratings lie outside the agreement region']
+    """
+    rows: list[dict[str, object]] = []
+    agreed = consensus.set_index(item)["consensus_level"] if consensus is not None else pd.Series()
+    for record in table.to_dict("records"):
+        key, n_rated = record[item], int(record["n_rated"])
+        answered = n_rated + int(record["n_dont_know"])
+        if record["distribution"] == "Split":
+            rows.append(
+                {
+                    item: key,
+                    "reason": (
+                        f"split panel: {int(record['n_outside'])} of {n_rated} ratings lie outside "
+                        "the agreement region"
+                    ),
+                }
+            )
+        if answered and record["n_dont_know"] / answered >= dont_know_share:
+            rows.append(
+                {
+                    item: key,
+                    "reason": (
+                        f"{int(record['n_dont_know'])} of {answered} stakeholders could not "
+                        "judge it (don't know)"
+                    ),
+                }
+            )
+        level = agreed.get(key)
+        if (
+            level is not None
+            and pd.notna(level)
+            and n_rated
+            and not (record["q1"] <= level <= record["q3"])
+        ):
+            rows.append(
+                {
+                    item: key,
+                    "reason": (
+                        f"agreed level {level:g} lies outside the individual ratings' "
+                        f"interquartile range {record['q1']:g}-{record['q3']:g}"
+                    ),
+                }
+            )
+    return pd.DataFrame(rows, columns=[item, "reason"])

@@ -76,20 +76,28 @@ class InputProblem:
             where += f", row {self.row}"
         if self.field is not None:
             where += f", column '{self.field}'"
-        shown = "" if self.value is None else f" (value {self.value!r})"
+        # numpy scalars print as np.float64(7.0); show the plain value a user typed.
+        value = self.value.item() if hasattr(self.value, "item") else self.value
+        shown = "" if value is None else f" (value {value!r})"
         return f"{where}: {self.message}{shown}. Fix: {self.fix}"
 
 
 class DataValidationError(SciroccoLabError, ValueError):
-    """Input failed validation; nothing was written.
+    """Input failed validation; nothing was written (or computed).
 
     ``problems`` lists every problem found (validation does not stop at the first).
     """
 
-    def __init__(self, problems: list[InputProblem] | tuple[InputProblem, ...], *, limit: int = 20):
+    def __init__(
+        self,
+        problems: list[InputProblem] | tuple[InputProblem, ...],
+        *,
+        limit: int = 20,
+        outcome: str = "nothing was written",
+    ):
         self.problems = tuple(problems)
         shown = "\n".join(f"  - {p}" for p in self.problems[:limit])
         more = len(self.problems) - limit
         if more > 0:
             shown += f"\n  ... and {more} more problem(s)"
-        super().__init__(f"{len(self.problems)} problem(s) found; nothing was written:\n{shown}")
+        super().__init__(f"{len(self.problems)} problem(s) found; {outcome}:\n{shown}")

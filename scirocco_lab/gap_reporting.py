@@ -464,8 +464,13 @@ def partners_html(partners: pd.DataFrame, *, limit: int = 8) -> str:
     )
 
 
-def pairing_html(pairing: pd.DataFrame, names: dict[str, str]) -> str:
-    """The programme pairing: who coaches whom, with the complementarity of each pair."""
+def pairing_html(
+    pairing: pd.DataFrame | None, names: dict[str, str], *, problem: str | None = None
+) -> str:
+    """The programme pairing: who coaches whom, with the complementarity of each pair; or,
+    when no pairing exists (``pairing`` None), the ``problem`` explaining why."""
+    if pairing is None:
+        return f'<p class="sl-problem"><b>No pairing possible:</b> {_e(problem)}</p>'
     shown = pairing.assign(
         receiving_name=pairing["receiving_region"].map(names).fillna(pairing["receiving_region"]),
         transferring_name=pairing["transferring_region"]

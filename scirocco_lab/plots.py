@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 
 from scirocco_lab.instruments import Instrument
 
-__all__ = ["SYNTHETIC_NOTE", "mark_synthetic", "radar_chart"]
+__all__ = ["SYNTHETIC_NOTE", "mark_synthetic", "radar_chart", "rating_distribution_chart"]
 
 SYNTHETIC_NOTE = "Synthetic demo data"
 
@@ -88,6 +88,75 @@ def radar_chart(
         ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8.5, frameon=False)
     if title:
         ax.set_title(title, pad=36, fontsize=12)
+    if synthetic:
+        mark_synthetic(fig)
+    fig.tight_layout()
+    return fig
+
+
+def rating_distribution_chart(
+    ratings: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    consensus: pd.DataFrame | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+) -> Figure:
+    """How the individual ratings spread over the levels, one row per dimension.
+
+    ``ratings`` is the tidy individual-ratings frame (``dimension``, ``level``; NaN levels are
+    left out). Dot area is the number of stakeholders at that level; the count is printed in
+    the dot. ``consensus`` (columns ``dimension``, ``consensus_level``) adds a red ring on the
+    agreed level, so a consensus far from where the ratings sit stands out.
+    """
+    keys = list(instrument.dimension_keys)
+    levels = list(instrument.level_numbers)
+    rated = ratings[ratings["level"].notna()]
+    counts = (
+        rated.groupby(["dimension", "level"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=keys, columns=[float(n) for n in levels], fill_value=0)
+    )
+    fig = Figure(figsize=(7.5, 0.42 * len(keys) + 1.4))
+    ax = fig.add_subplot()
+    largest = max(int(counts.to_numpy().max()), 1)
+    for row in range(len(keys)):
+        for column, level in enumerate(levels):
+            count = int(counts.iat[row, column])
+            if count:
+                ax.scatter(level, row, s=40 + 560 * count / largest, color="#4c78a8", alpha=0.75)
+                ax.annotate(
+                    str(count), (level, row), ha="center", va="center", fontsize=7, color="white"
+                )
+    if consensus is not None and not consensus.empty:
+        agreed = consensus.set_index("dimension")["consensus_level"].reindex(keys)
+        rows = [i for i, value in enumerate(agreed) if pd.notna(value)]
+        ax.scatter(
+            agreed.iloc[rows],
+            rows,
+            s=700,
+            facecolors="none",
+            edgecolors="#c0392b",
+            linewidths=2,
+            label="Consensus level",
+        )
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.6 / len(keys) - 0.05),
+            frameon=False,
+            fontsize=8,
+        )
+    ax.set_yticks(range(len(keys)))
+    ax.set_yticklabels([d.name for d in instrument.dimensions], fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xticks(levels)
+    ax.set_xlim(levels[0] - 0.6, levels[-1] + 0.6)
+    ax.set_xlabel("Level")
+    ax.grid(axis="x", color="#eee")
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, fontsize=11)
     if synthetic:
         mark_synthetic(fig)
     fig.tight_layout()

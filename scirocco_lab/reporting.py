@@ -17,15 +17,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from scirocco_lab.agreement import agreement_table
+from scirocco_lab.consensus import DelphiRule, delphi_table, discussion_points, round_movement
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.plots import SYNTHETIC_NOTE, radar_chart
+from scirocco_lab.plots import SYNTHETIC_NOTE, radar_chart, rating_distribution_chart
 from scirocco_lab.scoring import region_profile, strengths_and_weaknesses
 from scirocco_lab.store import Store, get_subject, ratings_frame, resolve_instrument
 
 __all__ = [
     "RegionReportData",
+    "agreement_html",
     "banner_html",
+    "delphi_table_html",
+    "discussion_html",
     "figure_html",
+    "movement_html",
     "profile_table_html",
     "region_report_data",
     "strengths_html",
@@ -44,6 +50,10 @@ class RegionReportData:
     strengths: pd.DataFrame
     store_url: str
     generated_at: dt.datetime
+    delphi: pd.DataFrame
+    movement: pd.DataFrame
+    agreement: pd.DataFrame
+    discussion: pd.DataFrame
 
     @property
     def synthetic(self) -> bool:
@@ -68,6 +78,20 @@ class RegionReportData:
             frame, self.instrument, title=self.subject["name"], synthetic=self.synthetic
         )
 
+    def distribution(self):
+        """Spread of the latest round's individual ratings, the consensus level ringed."""
+        individual = self.ratings[self.ratings["mode"] == "individual"]
+        latest = individual[individual["round"] == individual["round"].max()]
+        return rating_distribution_chart(
+            latest,
+            self.instrument,
+            consensus=self.profile[["dimension", "consensus_level"]],
+            title=f"Individual ratings, round {int(latest['round'].max())}"
+            if not latest.empty
+            else None,
+            synthetic=self.synthetic,
+        )
+
     @property
     def has_consensus(self) -> bool:
         return bool(self.profile["consensus_level"].notna().any())
@@ -81,6 +105,13 @@ def region_report_data(
     chosen = resolve_instrument(store, instrument)
     ratings = ratings_frame(store, subject=region, kind="HS", instrument=chosen.id)
     profile = region_profile(ratings, chosen, region)
+    individual = ratings[ratings["mode"] == "individual"]
+    rule = DelphiRule(scale=(chosen.scale_min, chosen.scale_max))
+    delphi = _in_instrument_order(
+        delphi_table(individual, rule=rule) if not individual.empty else pd.DataFrame(), chosen
+    )
+    latest = delphi[delphi["round"] == delphi["round"].max()] if not delphi.empty else delphi
+    latest_ratings = individual[individual["round"] == individual["round"].max()]
     return RegionReportData(
         subject=subject,
         instrument=chosen,
@@ -89,7 +120,35 @@ def region_report_data(
         strengths=strengths_and_weaknesses(profile),
         store_url=store.display_url,
         generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        delphi=delphi,
+        movement=_in_instrument_order(round_movement(delphi), chosen)
+        if not delphi.empty
+        else pd.DataFrame(),
+        agreement=agreement_table(latest_ratings, by=("subject", "round"))
+        if not latest_ratings.empty
+        else pd.DataFrame(),
+        discussion=_in_instrument_order(
+            discussion_points(latest, consensus=profile[["dimension", "consensus_level"]]), chosen
+        )
+        if not latest.empty
+        else pd.DataFrame(columns=["dimension", "reason"]),
     )
+
+
+def _in_instrument_order(frame: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Rows in the instrument's dimension order, with the dimension's display name added."""
+    if frame.empty:
+        return frame
+    names = pd.DataFrame(
+        {
+            "dimension": list(instrument.dimension_keys),
+            "dimension_name": [d.name for d in instrument.dimensions],
+            "_order": range(len(instrument.dimensions)),
+        }
+    )
+    merged = frame.merge(names, on="dimension", how="left")
+    by = [c for c in ("round", "round_from") if c in merged.columns]
+    return merged.sort_values([*by, "_order"], kind="stable").drop(columns="_order")
 
 
 def _e(value: object) -> str:
@@ -179,3 +238,76 @@ def figure_html(fig, *, alt: str, dpi: int = 110) -> str:
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img alt="{_e(alt)}" src="data:image/png;base64,{encoded}" style="max-width:100%"/>'
+
+
+def delphi_table_html(delphi: pd.DataFrame) -> str:
+    """The latest round's Delphi table: per dimension the spread and the consensus label."""
+    if delphi.empty:
+        return "<p>No individual ratings yet.</p>"
+    latest = delphi[delphi["round"] == delphi["round"].max()]
+    return f"<p>Round {int(latest['round'].iloc[0])}.</p>" + table_html(
+        latest,
+        columns={
+            "dimension_name": "Dimension",
+            "n_rated": "n rated",
+            "n_dont_know": "Don't know",
+            "median": "Median",
+            "iqr": "IQR",
+            "pct_at_median": "% at median",
+            "pct_in_agreement": "% in agreement",
+            "distribution": "Distribution",
+            "maturity_level": "Maturity level",
+        },
+    )
+
+
+def movement_html(movement: pd.DataFrame) -> str:
+    """Round-to-round movement of median, IQR and agreement, or a note when one round."""
+    if movement.empty:
+        return "<p>One Delphi round so far: nothing to compare.</p>"
+    return table_html(
+        movement,
+        columns={
+            "dimension_name": "Dimension",
+            "round_from": "From round",
+            "round_to": "To round",
+            "median_from": "Median before",
+            "median_to": "Median after",
+            "iqr_change": "IQR change",
+            "pct_in_agreement_change": "Agreement change (points)",
+            "direction": "Direction",
+            "stable": "Stable",
+        },
+    )
+
+
+def agreement_html(agreement: pd.DataFrame) -> str:
+    """Agreement coefficients with their plain-language reading."""
+    if agreement.empty:
+        return "<p>Too few ratings to compute agreement.</p>"
+    return table_html(
+        agreement,
+        columns={
+            "coefficient": "Coefficient",
+            "variant": "Variant",
+            "value": "Value",
+            "ci_low": "95% CI low",
+            "ci_high": "95% CI high",
+            "n_raters": "Raters",
+            "n_units": "Dimensions",
+            "reading": "Reading",
+            "note": "Note",
+        },
+        decimals=2,
+    )
+
+
+def discussion_html(discussion: pd.DataFrame) -> str:
+    """The dimensions to discuss in the workshop, with the reason for each."""
+    if discussion.empty:
+        return "<p>No dimension needs discussion: the panel agrees everywhere.</p>"
+    items = "".join(
+        f"<li><b>{_e(row.dimension_name)}</b>: {_e(row.reason)}</li>"
+        for row in discussion.itertuples()
+    )
+    return f"<ul>{items}</ul>"

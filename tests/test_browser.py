@@ -11,20 +11,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import expect, sync_playwright
 
-pytest.importorskip("voila", reason="voila is a pinned dependency: run make setup")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-from scirocco_lab.config import project_root  # noqa: E402
-from scirocco_lab.demo import generate_demo  # noqa: E402
-from scirocco_lab.records import AssessorRecord, SubjectRecord  # noqa: E402
-from scirocco_lab.serve import (  # noqa: E402
+from scirocco_lab.config import project_root
+from scirocco_lab.demo import generate_demo
+from scirocco_lab.records import AssessorRecord, SubjectRecord
+from scirocco_lab.serve import (
     ServeSettings,
     capture_notebook,
     free_port,
     running_voila,
 )
-from scirocco_lab.store import (  # noqa: E402
+from scirocco_lab.store import (
     add_assessors,
     add_subjects,
     assessments_frame,
@@ -62,8 +60,13 @@ def two_dimension_instrument(folder: Path) -> str:
         "scale": {"min": 0, "max": 5},
         "label_kind": "summary",
         "dimensions": [
-            {"key": key, "number": i + 1, "name": name, "objective": f"{name} objective",
-             "levels": levels}
+            {
+                "key": key,
+                "number": i + 1,
+                "name": name,
+                "objective": f"{name} objective",
+                "levels": levels,
+            }
             for i, (key, name) in enumerate([("funding", "Funding"), ("evaluation", "Evaluation")])
         ],
     }
@@ -75,9 +78,7 @@ def two_dimension_instrument(folder: Path) -> str:
 def chromium_path():
     if not os.access(CHROMIUM, os.X_OK):
         # Not a skip: a fresh machine installs Debian's chromium and the test runs.
-        subprocess.run(
-            ["bash", str(project_root() / "scripts" / "ensure-chromium.sh")], check=True
-        )
+        subprocess.run(["bash", str(project_root() / "scripts" / "ensure-chromium.sh")], check=True)
     return CHROMIUM
 
 
@@ -119,10 +120,21 @@ def form_server(tmp_path_factory):
         os.environ.pop("SCIROCCO_LAB_INSTRUMENT_PATH", None)
 
 
-def open_form(browser, url, code):
+def screenshot(page, selector, path):
+    """The whole widget: Voila scrolls inside its own container, so a full-page screenshot
+    would stop at the viewport; grow the viewport to the widget first."""
+    height = page.locator(selector).evaluate("element => element.scrollHeight")
+    page.set_viewport_size({"width": page.viewport_size["width"], "height": height + 60})
+    page.locator(selector).screenshot(path=str(path))
+
+
+def open_form(browser, url, code, sign_in_screenshot=None):
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(url)
+    if sign_in_screenshot:
+        expect(page.locator(".scl-code input")).to_be_visible()
+        screenshot(page, ".scirocco-assessment-form", sign_in_screenshot)
     page.locator(".scl-code input").fill(code)
     page.locator(".scl-start").click()
     expect(page.locator(".scirocco-assessment-form")).to_contain_text(f"Participant {code}")
@@ -141,8 +153,15 @@ def rate_current(page, dimension_number, total, choice, justification=None):
 
 def test_participant_fills_and_submits_the_form(browser, form_server, screenshot_dir):
     url, store = form_server
-    page = open_form(browser, url, "NV-01")
-    page.screenshot(path=str(screenshot_dir / "webapp_form.png"))
+    page = open_form(browser, url, "NV-01", screenshot_dir / "webapp_sign_in.png")
+    page.locator(".scl-level label", has_text="2 —").click()
+    page.locator(".scl-justification textarea").fill("Dialogue has started; no plan yet")
+    page.locator(".scl-next").click()
+    page.locator(".scl-previous").click()
+    expect(page.locator(".scl-justification textarea")).to_have_value(
+        "Dialogue has started; no plan yet"
+    )
+    screenshot(page, ".scirocco-assessment-form", screenshot_dir / "webapp_form.png")
     total = 12
     for number in range(1, total + 1):
         choice = "Don't know" if number == 12 else f"{number % 6} —"
@@ -151,7 +170,7 @@ def test_participant_fills_and_submits_the_form(browser, form_server, screenshot
             page.locator(".scl-next").click()
     page.locator(".scl-submit").click()
     expect(page.locator(".scl-message-area")).to_contain_text("Submitted")
-    page.screenshot(path=str(screenshot_dir / "webapp_submitted.png"), full_page=True)
+    screenshot(page, ".scirocco-assessment-form", screenshot_dir / "webapp_submitted.png")
     stored = ratings_frame(store, subject="northvale", instrument="scirocco-exchange")
     stored = stored[stored["assessor"] == "NV-01"].set_index("dimension")
     assert len(stored) == total
@@ -210,15 +229,17 @@ def test_workshop_and_meeting_render_in_the_browser(browser, demo_server, screen
     page.goto(f"{demo_server}voila/render/consensus_workshop.ipynb?subject=northvale&round=1")
     workshop = page.locator(".scirocco-consensus-workshop")
     expect(workshop).to_contain_text("stakeholders disagree on")
-    page.screenshot(path=str(screenshot_dir / "consensus_workshop.png"), full_page=True)
+    screenshot(page, ".scirocco-consensus-workshop", screenshot_dir / "consensus_workshop.png")
     page.goto(f"{demo_server}voila/render/twinning_meeting.ipynb?receiving=ostermark")
     meeting = page.locator(".scirocco-twinning-meeting")
     expect(meeting).to_contain_text("Features the reference needs")
-    meeting.locator("select").nth(2).select_option(label="3. Digital Infrastructure")
+    meeting.locator("select").nth(2).select_option(label="2. Structure & Governance")
     meeting.get_by_role("button", name="Add the reference's features").click()
     meeting.get_by_role("button", name="Add feature").click()
-    meeting.locator("input[placeholder='feature name']").last.fill("Regional data-sharing agreement")
+    meeting.locator("input[placeholder='feature name']").last.fill(
+        "Regional data-sharing agreement"
+    )
     meeting.get_by_role("button", name="Save meeting").click()
     expect(meeting).to_contain_text("Meeting saved")
-    page.screenshot(path=str(screenshot_dir / "twinning_meeting.png"), full_page=True)
+    screenshot(page, ".scirocco-twinning-meeting", screenshot_dir / "twinning_meeting.png")
     page.context.close()

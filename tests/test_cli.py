@@ -58,15 +58,36 @@ def test_instruments_show_marks_missing_labels(capsys):
 
 
 def test_subjects_add_then_list(capsys, store_path):
-    run(capsys, "--store", store_path, "subjects", "add", "fjordby", "--name", "Fjordby",
-        "--country", "Norway")
+    run(
+        capsys,
+        "--store",
+        store_path,
+        "subjects",
+        "add",
+        "fjordby",
+        "--name",
+        "Fjordby",
+        "--country",
+        "Norway",
+    )
     status, out, _ = run(capsys, "--store", store_path, "subjects", "list", "--format", "csv")
     assert status == 0 and "fjordby,system,Fjordby,Norway" in out
 
 
 def test_good_practice_with_unknown_owner_is_refused(capsys, store_path):
-    status, _, err = run(capsys, "--store", store_path, "subjects", "add", "gp1", "--name", "GP",
-                         "--good-practice", "--owner", "nowhere")
+    status, _, err = run(
+        capsys,
+        "--store",
+        store_path,
+        "subjects",
+        "add",
+        "gp1",
+        "--name",
+        "GP",
+        "--good-practice",
+        "--owner",
+        "nowhere",
+    )
     assert status == 2 and "owner region is not in the store" in err
 
 
@@ -74,3 +95,65 @@ def test_reports_build_on_empty_store_says_what_to_do(capsys, store_path):
     run(capsys, "--store", store_path, "store", "init")
     status, out, _ = run(capsys, "--store", store_path, "reports", "build", "--quiet")
     assert status == 1 and "demo seed" in out
+
+
+def write_panel(path, levels, *, extra_rows=""):
+    lines = ["assessor,dimension,rating,round"]
+    lines += [f"p{i},funding,{level},1" for i, level in enumerate(levels)]
+    path.write_text("\n".join(lines) + "\n" + extra_rows, encoding="utf-8")
+    return path
+
+
+def test_consensus_from_csv_reports_split_panel(capsys, tmp_path):
+    # 12 raters, median 3, four ratings outside 2..4 -> Split / Uncertain (published rule)
+    panel = write_panel(tmp_path / "panel.csv", [3, 3, 3, 3, 3, 2, 4, 3, 0, 0, 5, 5])
+    status, out, _ = run(capsys, "consensus", "--file", str(panel), "--format", "json")
+    (row,) = json.loads(out)
+    assert status == 0
+    assert (row["n_outside"], row["distribution"], row["maturity_level"]) == (
+        4,
+        "Split",
+        "Uncertain",
+    )
+
+
+def test_consensus_refuses_file_with_bad_row_naming_line_and_field(capsys, tmp_path):
+    panel = write_panel(tmp_path / "panel.csv", [3, 3, "three", 2])
+    status, out, err = run(capsys, "consensus", "--file", str(panel))
+    assert status == 2 and out == ""
+    assert "panel.csv, row 4, column 'rating'" in err and "nothing was computed" in err
+
+
+def test_consensus_skips_bad_rows_on_request_and_lists_them(capsys, tmp_path):
+    panel = write_panel(tmp_path / "panel.csv", [3, 3, 9, 2])
+    status, out, err = run(
+        capsys, "consensus", "--file", str(panel), "--skip-bad-rows", "--format", "json"
+    )
+    (row,) = json.loads(out)
+    assert status == 0 and row["n_rated"] == 3
+    assert "skipped: " in err and "row 4, column 'rating'" in err
+
+
+def test_agreement_from_csv_gives_one_row_per_coefficient(capsys, tmp_path):
+    rows = "assessor,unit,rating\n" + "".join(
+        f"{rater},{unit},{(unit_index + shift) % 6}\n"
+        for unit_index, unit in enumerate("abcdef")
+        for rater, shift in (("r1", 0), ("r2", 0), ("r3", 1))
+    )
+    (tmp_path / "items.csv").write_text(rows, encoding="utf-8")
+    status, out, _ = run(
+        capsys, "agreement", "--file", str(tmp_path / "items.csv"), "--format", "json"
+    )
+    coefficients = {(r["coefficient"], r["variant"]) for r in json.loads(out)}
+    assert status == 0
+    assert ("krippendorff_alpha", "ordinal") in coefficients and ("icc", "ICC(2,1)") in coefficients
+
+
+def test_consensus_from_store_by_region(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(
+        capsys, "--store", store_path, "consensus", "--region", "northvale", "--format", "csv"
+    )
+    assert status == 0
+    assert out.splitlines()[0].startswith("subject,round,dimension,n_rated")
+    assert {line.split(",")[1] for line in out.splitlines()[1:]} == {"1", "2", "3"}

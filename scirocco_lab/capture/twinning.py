@@ -226,7 +226,9 @@ class TwinningMeeting:
         self.rows_box = widgets.VBox()
         self.add_button = widgets.Button(description="Add feature", icon="plus")
         self.add_button.on_click(lambda _b: self.add_feature(self.dimension_picker.value))
-        self.copy_button = widgets.Button(description="Add the reference's features")
+        self.copy_button = widgets.Button(
+            description="Add the reference's features", layout=widgets.Layout(width="auto")
+        )
         self.copy_button.on_click(lambda _b: self.add_reference_features())
         self.save_button = widgets.Button(description="Save meeting", button_style="success")
         self.save_button.on_click(lambda _b: self.save())
