@@ -17,13 +17,13 @@ def pinned(requirement: str) -> tuple[str, str]:
 def test_every_pyproject_pin_is_in_environment_yml():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     wanted = dict(
-        pinned(r)
-        for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+        pinned(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
     )
     conda = yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))["dependencies"]
     have = dict(
         (name.lower(), version)
-        for name, version in (item.split("=", 1) for item in conda if isinstance(item, str)
-                              and "=" in item)
+        for name, version in (
+            item.split("=", 1) for item in conda if isinstance(item, str) and "=" in item
+        )
     )
     assert {name: have.get(name) for name in wanted} == wanted

@@ -34,8 +34,9 @@ def seeded_store(path: Path, *, synthetic: bool) -> str:
 
     def ratings(shift):
         return tuple(
-            RatingRecord(key, level=max(0, min(5, level + shift)),
-                         justification="<b>bold</b> & claims")
+            RatingRecord(
+                key, level=max(0, min(5, level + shift)), justification="<b>bold</b> & claims"
+            )
             for key, level in zip(exchange.dimension_keys, levels, strict=True)
         )
 
@@ -50,8 +51,9 @@ def seeded_store(path: Path, *, synthetic: bool) -> str:
         ),
         assessments=(
             *(
-                AssessmentRecord("HS", "vale", exchange.id, assessor=f"V-{n}",
-                                 ratings=ratings(n - 1))
+                AssessmentRecord(
+                    "HS", "vale", exchange.id, assessor=f"V-{n}", ratings=ratings(n - 1)
+                )
                 for n in range(3)
             ),
             AssessmentRecord("HS", "vale", exchange.id, mode="consensus", ratings=ratings(0)),
@@ -133,15 +135,28 @@ def test_template_runs_with_plain_papermill_cli(tmp_path):
     papermill = shutil.which("papermill", path=str(Path(sys.executable).parent))
     output = tmp_path / "out.ipynb"
     completed = subprocess.run(
-        [papermill, str(TEMPLATE), str(output), "-p", "region", "vale", "-p", "store_url", url,
-         "--no-progress-bar"],
-        capture_output=True, text=True, timeout=300,
+        [
+            papermill,
+            str(TEMPLATE),
+            str(output),
+            "-p",
+            "region",
+            "vale",
+            "-p",
+            "store_url",
+            url,
+            "--no-progress-bar",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     executed = nbformat.read(output, as_version=4)
     html_outputs = [
         out.get("data", {}).get("text/html", "")
-        for cell in executed.cells if cell.cell_type == "code"
+        for cell in executed.cells
+        if cell.cell_type == "code"
         for out in cell.get("outputs", [])
     ]
     assert any("maturity profile" in text for text in html_outputs)
