@@ -34,6 +34,8 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 test: store lint
+	@# Browser tests drive Debian's chromium (never a downloaded browser).
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 format: setup

@@ -379,9 +379,11 @@ def twinning_report_data(
     receiving_region: str | None = None,
     dimensions: Sequence[str] | None = None,
     capacity: int = 1,
+    include_practices: bool = True,
 ) -> TwinningReportData:
     """Profiles of every region, the complementarity matrix, the programme pairing and,
-    for ``receiving_region``, its ranked partners (regions and good practices).
+    for ``receiving_region``, its ranked partners (regions, and good practices unless
+    ``include_practices`` is False).
 
     A pairing that cannot be made (e.g. one region only) is reported in
     ``pairing_problem`` instead of failing the whole report.
@@ -399,7 +401,11 @@ def twinning_report_data(
         problem = str(exc)
     if receiving_region:
         _subject(subjects, receiving_region, "system", "region")
-        requirements = practice_requirements(read_practice_ratings(store, chosen.id), chosen)
+        requirements = (
+            practice_requirements(read_practice_ratings(store, chosen.id), chosen)
+            if include_practices
+            else None
+        )
         partners = rank_partners(
             profiles,
             chosen,

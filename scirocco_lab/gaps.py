@@ -333,7 +333,7 @@ def practice_gaps(
         parts.append(frame)
     out = pd.concat(parts, ignore_index=True)
     out["gap"] = out["readiness_level"] - out["requirement_level"]
-    out["shortfall"] = (-out["gap"]).clip(lower=0)
+    out["shortfall"] = (out["requirement_level"] - out["readiness_level"]).clip(lower=0)
     out["status"] = np.where(
         out["gap"].isna(),
         STATUS_UNKNOWN,

@@ -254,7 +254,7 @@ def test_same_participant_submitting_twice_at_once_keeps_one(store, tmp_path):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes, key=str) == sorted([outcomes[0], "locked"], key=str)
+    assert len(outcomes) == 2 and outcomes.count("locked") == 1
     winner = next(o for o in outcomes if o != "locked")
     assert set(ratings_frame(store)["level"]) == {float(winner)}
 

@@ -1,0 +1,265 @@
+"""Twinning: complementarity, partner ranking and programme pairing (scirocco_lab.twinning)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import papermill
+import pytest
+
+from scirocco_lab.demo import generate_demo
+from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
+from scirocco_lab.gap_plots import complementarity_heatmap
+from scirocco_lab.gap_reporting import twinning_tasks
+from scirocco_lab.instruments import load_instrument
+from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.twinning import (
+    complementarity,
+    complementarity_matrix,
+    focus_dimensions,
+    programme_pairing,
+    rank_partners,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORTS = ROOT / "notebooks" / "reports"
+EXPLORE = ROOT / "notebooks" / "explore"
+
+
+@pytest.fixture(scope="module")
+def exchange():
+    return load_instrument("scirocco-exchange")
+
+
+def profiles(instrument, regions: dict[str, dict[str, float]], base: float = 3.0) -> pd.DataFrame:
+    """Tidy profiles: every dimension at ``base`` unless the region's dict says otherwise."""
+    rows = [
+        {"subject": region, "dimension": key, "level": float(levels.get(key, base))}
+        for region, levels in regions.items()
+        for key in instrument.dimension_keys
+    ]
+    return pd.DataFrame(rows)
+
+
+def square(values, names=("a", "b", "c")) -> pd.DataFrame:
+    return pd.DataFrame(np.array(values, dtype=float), index=list(names), columns=list(names))
+
+
+# --- complementarity ------------------------------------------------------------------------
+
+
+def test_complementarity_sums_levels_ahead_only():
+    receiving = pd.Series({"funding": 1.0, "evaluation_methods": 4.0, "capacity_building": 2.0})
+    transferring = pd.Series({"funding": 3.0, "evaluation_methods": 2.0, "capacity_building": 5.0})
+    assert complementarity(receiving, transferring, ["funding", "evaluation_methods"]) == 2.0
+    assert complementarity(receiving, transferring, list(receiving.index)) == 5.0
+
+
+def test_complementarity_ignores_missing_levels():
+    receiving = pd.Series({"funding": math.nan, "evaluation_methods": 1.0})
+    transferring = pd.Series({"funding": 5.0, "evaluation_methods": 2.0})
+    assert complementarity(receiving, transferring, ["funding", "evaluation_methods"]) == 1.0
+
+
+def test_matrix_restricts_to_the_receivers_weakest_dimensions(exchange):
+    frame = profiles(
+        exchange,
+        {
+            "r": {"funding": 1, "evaluation_methods": 1, "capacity_building": 1},
+            # t is ahead by 2 everywhere else, but only the receiver's weaknesses count.
+            "t": {"funding": 4, "evaluation_methods": 0, "capacity_building": 2},
+        },
+        base=3.0,
+    )
+    frame.loc[(frame["subject"] == "t") & (frame["level"] == 3.0), "level"] = 5.0
+    matrix = complementarity_matrix(frame, exchange)
+    assert matrix.loc["r", "t"] == 4.0  # funding +3, evaluation 0, capacity +1
+
+
+def test_matrix_diagonal_is_undefined(exchange):
+    frame = profiles(exchange, {"a": {"funding": 1}, "b": {"funding": 4}, "c": {}})
+    matrix = complementarity_matrix(frame, exchange, focus="all")
+    assert np.isnan(np.diag(matrix.to_numpy())).all()
+    assert matrix.loc["a", "b"] == 3.0
+
+
+def test_flat_profile_focuses_on_every_dimension(exchange):
+    flat = pd.Series(2.0, index=exchange.dimension_keys)
+    assert focus_dimensions(flat, exchange) == exchange.dimension_keys
+
+
+def test_unknown_focus_dimension_error_names_the_valid_ones(exchange):
+    flat = pd.Series(2.0, index=exchange.dimension_keys)
+    with pytest.raises(InstrumentError, match="innovation_management"):
+        focus_dimensions(flat, exchange, ["inovation"])
+
+
+# --- ranking partners -----------------------------------------------------------------------
+
+
+def test_partners_ranked_by_complementarity_then_similarity(exchange):
+    frame = profiles(
+        exchange,
+        {
+            "receiver": {"funding": 1},
+            "close-match": {"funding": 4},
+            "far-match": {"funding": 4, "evaluation_methods": 0, "capacity_building": 0},
+            "small-help": {"funding": 2},
+        },
+    )
+    ranking = rank_partners(frame, exchange, "receiver", dimensions=["funding"])
+    assert ranking["candidate"].tolist() == ["close-match", "far-match", "small-help"]
+    assert ranking["complementarity"].tolist() == [3.0, 3.0, 1.0]
+    assert ranking.loc[0, "context_fit"] == 1.0
+
+
+def test_partner_reason_names_the_dimension_and_lead(exchange):
+    frame = profiles(exchange, {"receiver": {"funding": 1}, "coach": {"funding": 4}})
+    reason = rank_partners(frame, exchange, "receiver", dimensions=["funding"]).loc[0, "reason"]
+    assert reason.startswith("Ahead in Funding (+3)")
+
+
+def test_partners_include_practices_but_not_the_receivers_own(exchange):
+    frame = profiles(exchange, {"receiver": {"funding": 1}, "coach": {"funding": 2}})
+    requirements = pd.DataFrame(
+        {
+            "practice": ["theirs", "mine"],
+            "dimension": "funding",
+            "requirement_level": [5.0, 5.0],
+        }
+    )
+    ranking = rank_partners(
+        frame,
+        exchange,
+        "receiver",
+        dimensions=["funding"],
+        requirements=requirements,
+        practice_owners={"theirs": "coach", "mine": "receiver"},
+    )
+    assert ranking["candidate"].tolist() == ["theirs", "coach"]
+    assert ranking.loc[0, "candidate_kind"] == "good practice"
+
+
+def test_unknown_receiving_region_error_names_the_regions(exchange):
+    frame = profiles(exchange, {"north": {}, "south": {}})
+    with pytest.raises(NotFoundError, match="north, south"):
+        rank_partners(frame, exchange, "west")
+
+
+# --- programme pairing ----------------------------------------------------------------------
+
+
+def brute_force_best(matrix: pd.DataFrame, capacity: int) -> float:
+    """Largest total over every assignment respecting capacity and the diagonal."""
+    regions = list(matrix.index)
+    best = -math.inf
+    for coaches in itertools.product(regions, repeat=len(regions)):
+        if any(r == c for r, c in zip(regions, coaches, strict=True)):
+            continue
+        if max(coaches.count(c) for c in set(coaches)) > capacity:
+            continue
+        best = max(best, sum(matrix.loc[r, c] for r, c in zip(regions, coaches, strict=True)))
+    return best
+
+
+def test_pairing_finds_the_optimum_of_a_3x3_case():
+    # Derangements: a->b, b->c, c->a totals 5 + 4 + 3 = 12; a->c, b->a, c->b totals 9.
+    matrix = square([[np.nan, 5, 1], [2, np.nan, 4], [3, 6, np.nan]])
+    pairs = programme_pairing(matrix)
+    assert list(zip(pairs["receiving_region"], pairs["transferring_region"], strict=True)) == [
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "a"),
+    ]
+    assert pairs["complementarity"].sum() == 12.0 == brute_force_best(matrix, 1)
+
+
+def test_pairing_never_pairs_a_region_with_itself():
+    matrix = square([[100, 1, 0], [0, 100, 1], [1, 0, 100]])  # the diagonal looks best
+    pairs = programme_pairing(matrix)
+    assert (pairs["receiving_region"] != pairs["transferring_region"]).all()
+
+
+def test_pairing_respects_capacity():
+    names = ("a", "b", "c", "d")
+    # Everyone would learn most from "a"; with capacity 2 only two may.
+    matrix = square(
+        [[np.nan, 1, 1, 2], [9, np.nan, 1, 1], [8, 2, np.nan, 1], [7, 1, 3, np.nan]], names
+    )
+    pairs = programme_pairing(matrix, capacity=2)
+    assert pairs["transferring_region"].value_counts().max() <= 2
+    assert pairs["complementarity"].sum() == brute_force_best(matrix, 2)
+
+
+def test_more_receivers_than_places_raises_with_fix():
+    matrix = square([[np.nan, 1, 1], [1, np.nan, 1], [1, 1, np.nan]])
+    with pytest.raises(ConfigurationError, match="Raise the capacity to at least 3"):
+        programme_pairing(matrix, transferring_regions=["a"])
+
+
+def test_pairing_that_needs_a_self_pair_raises():
+    matrix = square([[np.nan, 1, 1], [1, np.nan, 1], [1, 1, np.nan]])
+    with pytest.raises(ConfigurationError, match="pairing a with itself"):
+        programme_pairing(
+            matrix, capacity=2, receiving_regions=["a", "b"], transferring_regions=["a"]
+        )
+
+
+def test_pairing_rejects_a_capacity_below_one():
+    with pytest.raises(ConfigurationError, match="capacity"):
+        programme_pairing(square([[np.nan, 1], [1, np.nan]], ("a", "b")), capacity=0)
+
+
+def test_pairing_unknown_region_error_names_the_matrix_regions():
+    with pytest.raises(NotFoundError, match="a, b, c"):
+        programme_pairing(square(np.ones((3, 3))), receiving_regions=["z"])
+
+
+# --- figures and report tasks ---------------------------------------------------------------
+
+
+def test_heatmap_outlines_each_pair_and_marks_synthetic():
+    matrix = square([[np.nan, 5, 1], [2, np.nan, 4], [3, 6, np.nan]])
+    fig = complementarity_heatmap(matrix, pairing=programme_pairing(matrix), synthetic=True)
+    assert len(fig.axes[0].patches) == 3
+    assert any(t.get_text() == "Synthetic demo data" for t in fig.texts)
+
+
+@pytest.fixture(scope="module")
+def demo_store_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('twinning') / 'demo.db'}"
+    write_batch(open_store(url), generate_demo())
+    return url
+
+
+def test_twinning_tasks_list_the_programme_and_named_regions(demo_store_url, tmp_path):
+    tasks = twinning_tasks(demo_store_url, tmp_path, receiving_regions=["corvalla"])
+    assert [t.parameters["receiving_region"] for t in tasks] == [None, "corvalla"]
+    assert all(t.template == "twinning" and t.synthetic for t in tasks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("notebook", "parameters"),
+    [
+        (REPORTS / "twinning.ipynb", {}),
+        (REPORTS / "twinning.ipynb", {"receiving_region": "corvalla", "capacity": 2}),
+        (EXPLORE / "twinning-analysis.ipynb", {}),
+    ],
+    ids=["programme", "receiving-region", "explore"],
+)
+def test_twinning_notebook_runs(notebook, parameters, demo_store_url, tmp_path):
+    output = tmp_path / notebook.name
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters={**parameters, "store_url": demo_store_url},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(notebook.parent),
+    )
+    assert "synthetic demo data" in output.read_text(encoding="utf-8").lower()
