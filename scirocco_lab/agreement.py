@@ -38,10 +38,9 @@ from scipy import stats
 from scirocco_lab.consensus import (
     _rating_status,
     _reject_duplicates,
-    _require_columns,
     _row_problems,
 )
-from scirocco_lab.errors import ConfigurationError, DataValidationError
+from scirocco_lab.errors import ConfigurationError, DataValidationError, require_columns
 
 __all__ = [
     "AGREEMENT_COLUMNS",
@@ -184,7 +183,7 @@ def rating_matrix(
         >>> rating_matrix(ratings).to_numpy().tolist()
         [[3.0, 4.0], [2.0, nan]]
     """
-    _require_columns(ratings, [rater, item, rating], "ratings")
+    require_columns(ratings, [rater, item, rating], "ratings")
     levels, is_dont_know, _ = _rating_status(ratings, rating=rating, dont_know=dont_know)
     levels = np.where(is_dont_know, np.nan, levels)
     unit_codes, units = pd.factorize(ratings[item], sort=False)
@@ -251,7 +250,7 @@ def agreement_table(
         _check_metric(metric)
     _check_confidence(confidence)
     _check_listwise(listwise)
-    _require_columns(ratings, [*by, rater, item, rating], "ratings")
+    require_columns(ratings, [*by, rater, item, rating], "ratings")
 
     levels, is_dont_know, _ = _rating_status(ratings, rating=rating, dont_know=dont_know)
     levels = np.where(is_dont_know, np.nan, levels)
@@ -592,7 +591,7 @@ def subgroup_comparison(
         -0.9375
     """
     by = tuple(by)
-    _require_columns(ratings, [*by, item, rating, attribute], "ratings")
+    require_columns(ratings, [*by, item, rating, attribute], "ratings")
     levels, is_dont_know, is_missing = _rating_status(ratings, rating=rating, dont_know=dont_know)
     usable = ~(is_dont_know | is_missing) & ratings[attribute].notna().to_numpy()
     keys_frame = ratings.loc[usable, [*by, item]].reset_index(drop=True)

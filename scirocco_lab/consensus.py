@@ -32,7 +32,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem
+from scirocco_lab.errors import (
+    ConfigurationError,
+    DataValidationError,
+    InputProblem,
+    require_columns,
+)
 
 __all__ = [
     "CONSENSUS_RULES",
@@ -400,7 +405,7 @@ def round_movement(
     keys = [*by, item]
     measured = ["median", "iqr", "pct_in_agreement"]
     labels = ["distribution", "maturity_level"]
-    _require_columns(table, [*keys, round_column, *measured, *labels], "consensus table")
+    require_columns(table, [*keys, round_column, *measured, *labels], "consensus table")
 
     ordered = table.sort_values([*keys, round_column], kind="stable").reset_index(drop=True)
     following = ordered.groupby(keys, sort=False, dropna=False)[
@@ -488,7 +493,7 @@ def _prepare_counts(
             f"by={by!r} and item={item!r} must name distinct columns. Fix: list each column once."
         )
     wanted = [*by, item, rating] + ([rater] if rater is not None else [])
-    _require_columns(ratings, wanted, "ratings")
+    require_columns(ratings, wanted, "ratings")
 
     levels, is_dont_know, is_missing = _rating_status(ratings, rating=rating, dont_know=dont_know)
     low, high = scale
@@ -684,27 +689,6 @@ def _row_problems(
             )
         )
     return problems
-
-
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str) -> None:
-    missing = [column for column in columns if column not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            [
-                InputProblem(
-                    source=source,
-                    row=None,
-                    field=column,
-                    value=None,
-                    message="column is missing",
-                    fix=(
-                        f"add the column, or pass the name your data uses (columns present: "
-                        f"{', '.join(map(str, frame.columns))})"
-                    ),
-                )
-                for column in missing
-            ]
-        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ __all__ = [
     "SchemaVersionError",
     "SciroccoLabError",
     "StoreError",
+    "require_columns",
 ]
 
 
@@ -101,3 +102,25 @@ class DataValidationError(SciroccoLabError, ValueError):
         if more > 0:
             shown += f"\n  ... and {more} more problem(s)"
         super().__init__(f"{len(self.problems)} problem(s) found; {outcome}:\n{shown}")
+
+
+def require_columns(frame, columns, source: str) -> None:
+    """Raise :class:`DataValidationError` naming every column of ``columns`` that ``frame``
+    (a pandas DataFrame) lacks, and the columns it has, so the fix is obvious."""
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        present = ", ".join(map(str, frame.columns)) or "none"
+        raise DataValidationError(
+            [
+                InputProblem(
+                    source=source,
+                    row=None,
+                    field=column,
+                    value=None,
+                    message="column is missing",
+                    fix=f"add the column, or pass the name your data uses (columns present: "
+                    f"{present})",
+                )
+                for column in missing
+            ]
+        )

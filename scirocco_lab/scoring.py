@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scirocco_lab.consensus import DelphiRule, delphi_table
-from scirocco_lab.errors import DataValidationError, InputProblem
+from scirocco_lab.errors import require_columns
 from scirocco_lab.instruments import Instrument
 
 __all__ = [
@@ -47,24 +47,6 @@ PROFILE_COLUMNS = [
     "distribution",
     "maturity_level",
 ]
-
-
-def _require(frame: pd.DataFrame, columns: list[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            [
-                InputProblem(
-                    what,
-                    None,
-                    column,
-                    None,
-                    "required column missing",
-                    f"pass a ratings frame with columns {', '.join(columns)}",
-                )
-                for column in missing
-            ]
-        )
 
 
 def _dimension_frame(instrument: Instrument) -> pd.DataFrame:
@@ -99,7 +81,7 @@ def individual_profile(
     ``distribution`` and ``maturity_level`` come along. Every dimension of the instrument
     appears, with ``n_rated`` 0 and NaN statistics when nobody rated it.
     """
-    _require(ratings, ["subject", "round", "dimension", "level"], "ratings")
+    require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
     frame = ratings
     if "mode" in frame.columns:
         frame = frame[frame["mode"] == "individual"]
@@ -138,7 +120,7 @@ def consensus_profile(
     Columns: subject, round, dimension, dimension_number, dimension_name, consensus_level
     (NaN for don't-know), dont_know, justification.
     """
-    _require(ratings, ["subject", "round", "mode", "dimension", "level"], "ratings")
+    require_columns(ratings, ["subject", "round", "mode", "dimension", "level"], "ratings")
     frame = ratings[ratings["mode"] == "consensus"]
     if round == "latest":
         frame = _latest_round(frame)
