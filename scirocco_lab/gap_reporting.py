@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,19 +60,8 @@ def _now() -> dt.datetime:
 
 
 def read_practice_ratings(store: Store, instrument_id: str) -> pd.DataFrame:
-    """Submitted GP (good-practice requirement) ratings made with one instrument.
-
-    Works around a store bug: ``ratings_frame`` fails on GP ratings whose features are NULL
-    in some rows, because pandas 3 reads that text column as ``str`` with NaN for NULL.
-    Reading with pandas' legacy object strings keeps NULL as None. Remove once fixed.
-    """
-    try:
-        return ratings_frame(store, kind="GP", instrument=instrument_id)
-    except TypeError:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the option is deprecated in pandas 3
-            with pd.option_context("future.infer_string", False):
-                return ratings_frame(store, kind="GP", instrument=instrument_id)
+    """Submitted GP (good-practice requirement) ratings made with one instrument."""
+    return ratings_frame(store, kind="GP", instrument=instrument_id)
 
 
 def _subjects(store: Store) -> pd.DataFrame:

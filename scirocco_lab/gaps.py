@@ -43,6 +43,7 @@ from scirocco_lab.errors import (
     InputProblem,
     InstrumentError,
     NotFoundError,
+    require_columns,
 )
 from scirocco_lab.instruments import Crosswalk, Instrument, load_crosswalk
 from scirocco_lab.scoring import consensus_profile, individual_profile, region_profile
@@ -102,24 +103,6 @@ def _dimension_frame(instrument: Instrument) -> pd.DataFrame:
     )
 
 
-def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            [
-                InputProblem(
-                    what,
-                    None,
-                    column,
-                    None,
-                    "required column missing",
-                    f"pass a frame with columns {', '.join(columns)}",
-                )
-                for column in missing
-            ]
-        )
-
-
 def _check_dimensions(frame: pd.DataFrame, instrument: Instrument) -> None:
     """A dimension the instrument does not know means profiles of different instruments were
     mixed up; fail loudly (the error lists the valid keys) instead of dropping it."""
@@ -150,7 +133,7 @@ def _single_subject(profile: pd.DataFrame, what: str) -> str | None:
 def _levels_by_dimension(
     profile: pd.DataFrame, instrument: Instrument, level: str, what: str
 ) -> pd.Series:
-    _require_columns(profile, ["dimension", level], what)
+    require_columns(profile, ["dimension", level], what)
     _check_dimensions(profile, instrument)
     series = profile.drop_duplicates("dimension", keep="last").set_index("dimension")[level]
     return pd.to_numeric(series, errors="coerce").astype(float).reindex(instrument.dimension_keys)
@@ -170,7 +153,7 @@ def region_profiles(
     >>> region_profiles(ratings, load_instrument()).groupby("subject").size().tolist()
     [12, 12]
     """
-    _require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
+    require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
     available = sorted(map(str, pd.unique(ratings["subject"].dropna())))
     chosen = list(regions) if regions is not None else available
     unknown = [r for r in chosen if r not in available]
@@ -220,7 +203,7 @@ def practice_requirements(
     >>> (float(row.requirement_level), row.features)
     (4.0, ('Pooled budget',))
     """
-    _require_columns(ratings, ["subject", "round", "dimension", "level"], "GP ratings")
+    require_columns(ratings, ["subject", "round", "dimension", "level"], "GP ratings")
     available = sorted(map(str, pd.unique(ratings["subject"].dropna())))
     if practice is not None and practice not in available:
         raise NotFoundError(
@@ -308,7 +291,7 @@ def practice_gaps(
     """
     region = _single_subject(readiness, "readiness profile")
     readiness_levels = _levels_by_dimension(readiness, instrument, "level", "readiness profile")
-    _require_columns(requirements, ["dimension", "requirement_level"], "requirements")
+    require_columns(requirements, ["dimension", "requirement_level"], "requirements")
     _check_dimensions(requirements, instrument)
     if "practice" not in requirements.columns:
         requirements = requirements.assign(practice=None)
@@ -546,7 +529,7 @@ def compare_over_time(
     >>> compare_over_time(ratings, load_instrument(), "a").iloc[4]["direction"]
     'improved'
     """
-    _require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
+    require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
     own = ratings[ratings["subject"] == region]
     if "instrument" in own.columns:
         own = own[own["instrument"] == instrument.id]

@@ -235,10 +235,12 @@ def test_workshop_and_meeting_render_in_the_browser(browser, demo_server, screen
     expect(meeting).to_contain_text("Features the reference needs")
     meeting.locator("select").nth(2).select_option(label="2. Structure & Governance")
     meeting.get_by_role("button", name="Add the reference's features").click()
+    names = meeting.locator("input[placeholder='feature name']")
+    expect(names).to_have_count(2)  # the good practice's two features for this dimension
     meeting.get_by_role("button", name="Add feature").click()
-    meeting.locator("input[placeholder='feature name']").last.fill(
-        "Regional data-sharing agreement"
-    )
+    expect(names).to_have_count(3)  # the rows are redrawn: wait before typing
+    names.last.fill("Regional innovation mandate")
+    meeting.locator("input[placeholder='adaptation needed']").last.fill("Mandate from the council")
     meeting.get_by_role("button", name="Save meeting").click()
     expect(meeting).to_contain_text("Meeting saved")
     screenshot(page, ".scirocco-twinning-meeting", screenshot_dir / "twinning_meeting.png")

@@ -157,3 +157,27 @@ def test_consensus_from_store_by_region(capsys, store_path):
     assert status == 0
     assert out.splitlines()[0].startswith("subject,round,dimension,n_rated")
     assert {line.split(",")[1] for line in out.splitlines()[1:]} == {"1", "2", "3"}
+
+
+def test_gaps_ranks_good_practices_for_a_region(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(
+        capsys, "--store", store_path, "gaps", "northvale", "--summary", "--format", "json"
+    )
+    ranking = json.loads(out)
+    assert status == 0 and len(ranking) == 6
+    assert [row["rank"] for row in ranking] == sorted(row["rank"] for row in ranking)
+
+
+def test_twinning_pair_never_pairs_a_region_with_itself(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(capsys, "--store", store_path, "twinning", "pair", "--format", "json")
+    pairs = json.loads(out)
+    assert status == 0 and len(pairs) == 9
+    assert all(p["receiving_region"] != p["transferring_region"] for p in pairs)
+
+
+def test_twinning_rank_unknown_region_is_a_clear_error(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, _, err = run(capsys, "--store", store_path, "twinning", "rank", "atlantis")
+    assert status == 2 and "atlantis" in err

@@ -4,8 +4,8 @@ Every text that came from a person (justifications, feature names, codes) or fro
 instrument file is passed through :func:`html.escape`, so nothing typed in a form can inject
 markup into another participant's or the facilitator's page.
 
->>> level_bar_chart({0: 1, 3: 4}, (0, 5)).count("<div")
-13
+>>> "&lt;b&gt;" in message_html("<b>")
+True
 """
 
 from __future__ import annotations
