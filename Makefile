@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: setup store reports test lint format benchmark lab clean
+.PHONY: setup store reports test lint format benchmark lab serve screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "scirocco-lab needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -44,6 +44,13 @@ format: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/consensus_benchmark.py
+
+serve: store
+	$(BIN)/scirocco-lab serve $(if $(SUBJECT),--subject $(SUBJECT)) $(if $(ROUND),--round $(ROUND))
+
+screenshots: setup
+	bash scripts/ensure-chromium.sh
+	SCIROCCO_LAB_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 lab: store
 	$(BIN)/jupyter lab notebooks/

@@ -382,6 +382,25 @@ def _cmd_reports_build(args) -> int:
     return 1 if failed else 0
 
 
+# --- serve ---------------------------------------------------------------------------------
+
+
+def _cmd_serve(args) -> int:
+    from scirocco_lab.serve import ServeSettings, capture_notebook, serve
+
+    return serve(
+        ServeSettings(
+            notebook=capture_notebook(),
+            host=args.host,
+            port=args.port,
+            store=args.store,
+            subject=args.subject,
+            instrument=args.instrument,
+            round=args.round,
+        )
+    )
+
+
 # --- parser --------------------------------------------------------------------------------
 
 
@@ -579,6 +598,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=_cmd_reports_build)
+    serving = commands.add_parser(
+        "serve", help="serve the assessment form to workshop participants (Voila web app)"
+    )
+    serving.add_argument(
+        "--subject", help="region or good practice key (a link's ?subject= overrides it)"
+    )
+    serving.add_argument("--round", type=int, default=None, help="Delphi round (default 1)")
+    serving.add_argument(
+        "--instrument", default=None, help="instrument id or file (default scirocco-exchange)"
+    )
+    serving.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    serving.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    serving.set_defaults(handler=_cmd_serve)
     return parser
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AssessmentLockedError",
     "ConfigurationError",
     "DataValidationError",
     "DuplicateRecordError",
@@ -42,6 +43,10 @@ class FileFormatError(SciroccoLabError, ValueError):
 
 class StoreError(SciroccoLabError):
     """The store cannot be opened or a write was refused."""
+
+
+class AssessmentLockedError(StoreError):
+    """The assessment was already submitted; it can no longer be changed."""
 
 
 class SchemaVersionError(StoreError):

@@ -37,10 +37,10 @@ import pandas as pd
 from sqlalchemy import select
 
 from scirocco_lab.errors import (
+    AssessmentLockedError,
     DataValidationError,
     InputProblem,
     NotFoundError,
-    StoreError,
 )
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.records import (
@@ -73,14 +73,6 @@ __all__ = [
     "submit_assessment",
     "write_lock",
 ]
-
-
-# --- to move to scirocco_lab/errors.py (lead engineer) --------------------------------------
-class AssessmentLockedError(StoreError):
-    """The assessment was already submitted; it can no longer be changed."""
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

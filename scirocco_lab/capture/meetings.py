@@ -20,15 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
     Table,
-    Text,
     delete,
     select,
 )
@@ -53,32 +45,7 @@ __all__ = [
 FEASIBILITY = ("possible", "difficult", "not feasible")
 MAX_FEATURE_NAME = 300
 
-# --- TO MOVE to scirocco_lab/store/schema.py (lead engineer) --------------------------------
-# Until then the table lives on its own MetaData and is created on first use; once schema.py
-# defines ``twinning_features`` this module uses that one.
-_capture_metadata = MetaData()
-_local_twinning_features = Table(
-    "twinning_features",
-    _capture_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    # Natural keys (kind|subject|instrument|round|mode|assessor) of the two assessments.
-    Column("receiving_assessment", String(700), nullable=False, index=True),
-    Column("reference_assessment", String(700), nullable=False),
-    Column("dimension_key", String(100), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("feature", String(MAX_FEATURE_NAME), nullable=False),
-    Column("partially_implemented", Boolean, nullable=False, default=False),
-    Column("feasibility", String(20)),
-    Column("adaptation", Text),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    CheckConstraint(
-        "feasibility IS NULL OR feasibility IN ('possible', 'difficult', 'not feasible')",
-        name="twinning_feasibility",
-    ),
-)
-# ---------------------------------------------------------------------------------------------
-
-twinning_features_table: Table = getattr(schema, "twinning_features", _local_twinning_features)
+twinning_features_table: Table = schema.twinning_features
 
 
 @dataclass(frozen=True)
@@ -90,10 +57,6 @@ class TwinningFeature:
     partially_implemented: bool = False
     feasibility: str | None = None
     adaptation: str | None = None
-
-
-def _ensure_table(store: Store) -> None:
-    twinning_features_table.create(store.engine, checkfirst=True)
 
 
 def stored_assessment_keys(store: Store) -> dict[str, dict]:
@@ -209,7 +172,6 @@ def save_twinning_features(
     problems = twinning_feature_problems(features, instrument)
     if problems:
         raise DataValidationError(problems)
-    _ensure_table(store)
     table = twinning_features_table
     now = dt.datetime.now(dt.UTC)
     positions: dict[str, int] = {}
@@ -245,7 +207,6 @@ def load_twinning_features(
     store: Store, receiving: str, reference: str
 ) -> tuple[TwinningFeature, ...]:
     """The meeting's rows in the order they were saved (empty if never saved)."""
-    _ensure_table(store)
     table = twinning_features_table
     with store.engine.connect() as connection:
         rows = connection.execute(
@@ -271,7 +232,6 @@ def load_twinning_features(
 def twinning_features_frame(store: Store) -> pd.DataFrame:
     """Every saved meeting row: receiving and reference assessment keys, dimension,
     position, feature, partially_implemented, feasibility, adaptation, updated_at."""
-    _ensure_table(store)
     table = twinning_features_table
     with store.engine.connect() as connection:
         result = connection.execute(

@@ -179,6 +179,8 @@ def _prepare(store: Store, *, create: bool) -> None:
                 f"scirocco-lab understands up to version {SCHEMA_VERSION}. Upgrade "
                 "scirocco-lab (pip install -U scirocco-lab, or git pull and make) to open it."
             )
+        # Tables added within a schema version (new record kinds) are created on open.
+        schema.metadata.create_all(connection)
 
 
 def _now() -> dt.datetime:

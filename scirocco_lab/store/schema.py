@@ -31,6 +31,7 @@ __all__ = [
     "ratings",
     "store_meta",
     "subjects",
+    "twinning_features",
 ]
 
 #: Bump when the schema changes, with a migration in scirocco_lab.store.
@@ -142,5 +143,26 @@ ratings = Table(
     CheckConstraint("NOT (dont_know AND level IS NOT NULL)", name="rating_level_or_dont_know"),
     CheckConstraint(
         "confidence IS NULL OR confidence IN ('low', 'medium', 'high')", name="rating_confidence"
+    ),
+)
+
+# Features the receiving system must implement, recorded in a twinning & coaching meeting.
+# Keyed by the two assessments' natural keys, which survive an assessment being replaced.
+twinning_features = Table(
+    "twinning_features",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("receiving_assessment", String(700), nullable=False, index=True),
+    Column("reference_assessment", String(700), nullable=False),
+    Column("dimension_key", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("feature", String(300), nullable=False),
+    Column("partially_implemented", Boolean, nullable=False, default=False),
+    Column("feasibility", String(20)),
+    Column("adaptation", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(
+        "feasibility IS NULL OR feasibility IN ('possible', 'difficult', 'not feasible')",
+        name="twinning_feasibility",
     ),
 )
