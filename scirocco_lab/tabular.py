@@ -70,6 +70,7 @@ from scirocco_lab.records import (
 from scirocco_lab.store import (
     Store,
     WriteSummary,
+    assessments_frame,
     assessors_frame,
     ratings_frame,
     resolve_instrument,
@@ -1048,25 +1049,6 @@ def import_ratings(
 # Export
 
 
-def _assessment_notes(store: Store, ids: Sequence[int]) -> dict[int, str | None]:
-    from sqlalchemy import select
-
-    from scirocco_lab.store import schema
-
-    found: dict[int, str | None] = {}
-    id_list = sorted({int(i) for i in ids})
-    with store.engine.connect() as connection:
-        for start in range(0, len(id_list), 500):
-            chunk = id_list[start : start + 500]
-            rows = connection.execute(
-                select(schema.assessments.c.id, schema.assessments.c.notes).where(
-                    schema.assessments.c.id.in_(chunk)
-                )
-            ).all()
-            found.update({row.id: row.notes for row in rows})
-    return found
-
-
 def _none(value: Any) -> Any:
     if value is None:
         return None
@@ -1090,7 +1072,7 @@ def _export_table(
 ) -> tuple[list[str], list[list[Any]], bool]:
     subjects = subjects_frame(store).set_index("key")
     assessors = assessors_frame(store, include_identities=include_identities).set_index("pseudonym")
-    notes = _assessment_notes(store, frame["assessment_id"].tolist()) if len(frame) else {}
+    notes = assessments_frame(store).set_index("assessment_id")["notes"].to_dict()
     synthetic = bool(len(frame)) and bool(frame["synthetic"].astype(bool).any())
 
     def subject_cells(key: str) -> list[Any]:

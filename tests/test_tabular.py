@@ -21,6 +21,7 @@ from scirocco_lab.records import (
 from scirocco_lab.store import (
     add_assessors,
     add_subjects,
+    assessments_frame,
     assessors_frame,
     open_store,
     ratings_frame,
@@ -229,6 +230,15 @@ def test_long_csv_round_trip_gives_identical_ratings(store, tmp_path, prepared):
     import_ratings(copy, path)
     assert written == len(_ratings(store))
     pd.testing.assert_frame_equal(_ratings(copy), _ratings(store))
+
+
+def test_long_csv_round_trip_keeps_assessment_notes(store, tmp_path):
+    path = tmp_path / "ratings.csv"
+    export_ratings(store, path, status=None)
+    copy = open_store(str(tmp_path / "copy.db"))
+    import_ratings(copy, path)
+    stored = assessments_frame(copy, round=1, mode="individual")
+    assert stored.set_index("assessor").loc["NV-01", "notes"] == "Delphi round 1"
 
 
 def test_wide_csv_round_trip_gives_identical_levels(store, tmp_path):

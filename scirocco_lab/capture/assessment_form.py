@@ -371,15 +371,18 @@ class AssessmentForm:
 
     # --- derived state ---------------------------------------------------------------------
 
+    def _missing(self) -> list[str]:
+        """Keys of the dimensions with neither a level nor an explicit don't-know."""
+        record = build_assessment(self.target, self.assessor, self.answers)
+        return missing_dimensions(record, self.instrument)
+
     @property
     def answered_count(self) -> int:
         """Dimensions with a level or an explicit don't-know."""
-        record = build_assessment(self.target, self.assessor, self.answers)
-        return len(self.instrument.dimensions) - len(missing_dimensions(record, self.instrument))
+        return len(self.instrument.dimensions) - len(self._missing())
 
     def _first_unanswered(self) -> int:
-        record = build_assessment(self.target, self.assessor, self.answers)
-        missing = missing_dimensions(record, self.instrument)
+        missing = self._missing()
         return self.instrument.dimension_keys.index(missing[0]) if missing else 0
 
     # --- handlers --------------------------------------------------------------------------

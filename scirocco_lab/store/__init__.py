@@ -514,6 +514,7 @@ def _assessment_select():
             a.c.status,
             a.c.assessed_on,
             s.c.synthetic,
+            a.c.notes,
         )
         .join(s, s.c.id == a.c.subject_id)
         .outerjoin(p, p.c.id == a.c.assessor_id)
