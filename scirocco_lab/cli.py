@@ -54,9 +54,21 @@ def _cmd_store_init(args) -> int:
         if is_empty(store):
             summary = write_batch(store, generate_demo())
             print(f"seeded with {DEMO_MARK.lower()}: {summary}")
+            _seed_demo_records(store)
         else:
             print("store already holds data; demo data not added")
     return 0
+
+
+def _seed_demo_records(store) -> None:
+    """Planning and evaluation demo records, for the demo regions just written."""
+    from scirocco_lab.evaluation.demo import seed_evaluation_demo
+    from scirocco_lab.planning.demo import seed_planning_demo
+
+    for seed in (seed_planning_demo, seed_evaluation_demo):
+        summary = seed(store)
+        if summary:
+            print(f"seeded: {summary}")
 
 
 def _cmd_store_info(args) -> int:
@@ -90,6 +102,7 @@ def _cmd_demo_seed(args) -> int:
     store = open_store(args.store)
     summary = write_batch(store, generate_demo(args.seed), replace=args.replace)
     print(f"demo data written to {store.display_url}: {summary}")
+    _seed_demo_records(store)
     return 0
 
 
@@ -352,7 +365,9 @@ def _cmd_reports_build(args) -> int:
     from tqdm import tqdm
 
     from scirocco_lab.config import store_url
+    from scirocco_lab.evaluation.reporting import evaluation_tasks
     from scirocco_lab.gap_reporting import comparison_tasks, twinning_tasks
+    from scirocco_lab.planning.reporting import programme_tasks
     from scirocco_lab.reports import build_reports, region_tasks
 
     out_dir = Path(args.out)
@@ -364,6 +379,8 @@ def _cmd_reports_build(args) -> int:
     tasks += comparison_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
     if not args.region:  # a partial rebuild (--region) leaves the programme report alone
         tasks += twinning_tasks(url, out_dir, instrument=args.instrument)
+    tasks += programme_tasks(url, out_dir, regions=args.region)
+    tasks += evaluation_tasks(url, out_dir, regions=args.region)
     with tqdm(total=len(tasks), unit="report", disable=args.quiet, file=sys.stderr) as bar:
         results = build_reports(
             tasks, out_dir, workers=args.workers, on_result=lambda _result: bar.update()
@@ -615,6 +632,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serving.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     serving.set_defaults(handler=_cmd_serve)
+
+    # Planning, evaluation and REFI-QDA commands live next to their code.
+    from scirocco_lab.evaluation.cli import register as register_evaluation
+    from scirocco_lab.evaluation.qda_cli import register as register_qda
+    from scirocco_lab.planning.cli import register as register_planning
+
+    register_planning(commands)
+    register_evaluation(commands)
+    register_qda(commands)
     return parser
 
 

@@ -44,6 +44,11 @@ from scirocco_lab.records import (
     SubjectRecord,
     validate_batch,
 )
+
+# Importing these registers their tables on schema.metadata, so open_store creates them.
+from scirocco_lab.store import evaluation_tables as _evaluation_tables  # noqa: F401
+from scirocco_lab.store import planning_tables as _planning_tables  # noqa: F401
+from scirocco_lab.store import qda_tables as _qda_tables  # noqa: F401
 from scirocco_lab.store import schema
 from scirocco_lab.store.schema import SCHEMA_VERSION
 

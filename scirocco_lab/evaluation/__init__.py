@@ -1,0 +1,3 @@
+"""Evaluation data: transcripts, questionnaires, codebook, coded segments."""
+
+__all__: list[str] = []

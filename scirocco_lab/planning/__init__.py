@@ -1,0 +1,3 @@
+"""Planning records: knowledge-transfer programmes, asset catalogue, action plans, coaching."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Planning tables (knowledge-transfer programmes, assets, action plans, coaching)."""
+
+__all__: list[str] = []
