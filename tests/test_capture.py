@@ -398,3 +398,12 @@ def test_bad_feasibility_is_refused(twinning_store):
 def test_bar_chart_has_a_row_per_level_and_dont_know():
     chart = level_bar_chart({0: 1, 3: 4}, (0, 5), dont_know=2)
     assert chart.count("height:11px") == 7
+
+
+def test_form_marks_a_synthetic_subject_as_demo_data(store):
+    add_subjects(store, [SubjectRecord("demo-region", "Demo region", synthetic=True)])
+    assert "Synthetic demo data" in AssessmentForm(store, "demo-region").title.value
+
+
+def test_form_for_real_subject_has_no_demo_mark(store):
+    assert "Synthetic demo data" not in AssessmentForm(store, "northvale").title.value

@@ -43,7 +43,12 @@ from scirocco_lab.capture.drafts import (
     save_draft,
     submit_assessment,
 )
-from scirocco_lab.capture.views import dimension_html, message_html, progress_chips
+from scirocco_lab.capture.views import (
+    demo_note_html,
+    dimension_html,
+    message_html,
+    progress_chips,
+)
 from scirocco_lab.errors import ConfigurationError, DataValidationError, SciroccoLabError
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument
 from scirocco_lab.records import CONFIDENCE_LEVELS, RatingRecord
@@ -144,7 +149,9 @@ class AssessmentForm:
     ) -> None:
         self.store = store
         self.instrument = resolve_instrument(store, instrument)
-        self.subject_name = str(get_subject(store, subject)["name"])
+        subject_record = get_subject(store, subject)
+        self.subject_name = str(subject_record["name"])
+        self.synthetic = bool(subject_record["synthetic"])
         self.target = FormTarget(_kind_of(store, subject), subject, self.instrument.id, round)
         self.assessor: str | None = None
         self.answers: dict[str, RatingRecord] = {}
@@ -164,6 +171,7 @@ class AssessmentForm:
         self.title = widgets.HTML(
             f"<h2 style='margin:4px 0'>Maturity assessment: {_esc(self.subject_name)}</h2>"
             f"<div>{_esc(self.instrument.title)} · {kind_text} · round {self.target.round}</div>"
+            + demo_note_html(self.synthetic)
         )
         self.code_input = widgets.Text(
             description="Your code", placeholder="code from the facilitator, e.g. NV-03"

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from scirocco_lab.instruments import Dimension
 
 __all__ = [
+    "demo_note_html",
     "dimension_html",
     "level_bar_chart",
     "message_html",
@@ -48,6 +49,24 @@ def message_html(text: str, tone: str = "info", details: Iterable[str] = ()) -> 
         f'<div class="scl-message scl-{tone}" role="{role}" style="color:{colour};'
         f"background:{background};padding:6px 10px;border-radius:4px;"
         f'margin:4px 0">{html.escape(text)}{listing}</div>'
+    )
+
+
+def demo_note_html(synthetic: bool) -> str:
+    """The synthetic-data mark a form shows when its subject is demo data ("" otherwise).
+
+    >>> "Synthetic demo data" in demo_note_html(True), demo_note_html(False)
+    (True, '')
+    """
+    if not synthetic:
+        return ""
+    from scirocco_lab.demo import DEMO_MARK
+
+    return (
+        '<div class="scl-synthetic" role="note" style="color:#8a1c12;background:#fdecea;'
+        "border:1px solid #e6a19a;padding:4px 10px;border-radius:4px;margin:4px 0;"
+        f'font-weight:600">&#9888; {html.escape(DEMO_MARK)}: this region and its ratings are '
+        "invented for trying the workbench out.</div>"
     )
 
 
