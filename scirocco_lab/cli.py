@@ -379,8 +379,8 @@ def _cmd_reports_build(args) -> int:
     tasks += comparison_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
     if not args.region:  # a partial rebuild (--region) leaves the programme report alone
         tasks += twinning_tasks(url, out_dir, instrument=args.instrument)
-    tasks += programme_tasks(url, out_dir, regions=args.region)
-    tasks += evaluation_tasks(url, out_dir, regions=args.region)
+    tasks += programme_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
+    tasks += evaluation_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
     with tqdm(total=len(tasks), unit="report", disable=args.quiet, file=sys.stderr) as bar:
         results = build_reports(
             tasks, out_dir, workers=args.workers, on_result=lambda _result: bar.update()

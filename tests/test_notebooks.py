@@ -6,6 +6,8 @@ import papermill
 import pytest
 
 from scirocco_lab.demo import generate_demo
+from scirocco_lab.evaluation.demo import seed_evaluation_demo
+from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.store import open_store, write_batch
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "explore").glob("*.ipynb"))
@@ -14,7 +16,10 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "explore
 @pytest.fixture(scope="module")
 def demo_store_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('nb') / 'demo.db'}"
-    write_batch(open_store(url), generate_demo())
+    store = open_store(url)
+    write_batch(store, generate_demo())
+    seed_planning_demo(store)
+    seed_evaluation_demo(store)
     return url
 
 

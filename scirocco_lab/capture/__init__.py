@@ -7,6 +7,10 @@
   consensus statistics and disagreement flags; the facilitator records the agreed levels.
 - :class:`TwinningMeeting`: two assessments side by side and, per dimension, the features the
   receiving system must implement.
+- :class:`KnowledgeTransferBuilder`, :class:`ActionPlanEditor`, :class:`CoachingLog`: planning
+  records (knowledge-transfer programmes, action plans, coaching programmes).
+- :class:`CodingPanel`: read a transcript, apply or remove codes, accept or reject
+  auto-coding proposals.
 
 The store logic under the widgets is plain functions (:mod:`scirocco_lab.capture.drafts`,
 :mod:`scirocco_lab.capture.meetings`) that tests and scripts call directly.
@@ -20,6 +24,7 @@ from scirocco_lab.capture.assessment_form import (
     form_settings,
     query_parameters,
 )
+from scirocco_lab.capture.coding import CodingPanel
 from scirocco_lab.capture.drafts import (
     AssessmentLockedError,
     FormTarget,
@@ -40,17 +45,22 @@ from scirocco_lab.capture.meetings import (
     save_twinning_features,
     twinning_features_frame,
 )
+from scirocco_lab.capture.planning import ActionPlanEditor, CoachingLog, KnowledgeTransferBuilder
 from scirocco_lab.capture.twinning import TwinningMeeting
 from scirocco_lab.capture.workshop import ConsensusWorkshop, workshop_summary
 
 __all__ = [
     "DONT_KNOW",
     "FEASIBILITY",
+    "ActionPlanEditor",
     "AssessmentForm",
     "AssessmentLockedError",
+    "CoachingLog",
+    "CodingPanel",
     "ConsensusWorkshop",
     "FormSettings",
     "FormTarget",
+    "KnowledgeTransferBuilder",
     "SavedAssessment",
     "TwinningFeature",
     "TwinningMeeting",

@@ -1,7 +1,223 @@
-"""`scirocco-lab transcripts ...`, `codes ...` and `questionnaires ...` commands."""
+"""`scirocco-lab transcripts ...`, `codes ...` and `questionnaires ...` commands.
+
+>>> from scirocco_lab.cli import build_parser
+>>> args = build_parser().parse_args(["codes", "list", "--format", "csv"])
+>>> args.format
+'csv'
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from scirocco_lab.evaluation.records import ACTIVITIES
 
 __all__ = ["register"]
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
+        ) from None
+
+
+def _cmd_transcripts_import(args) -> int:
+    from scirocco_lab.evaluation.transcripts import import_transcript
+    from scirocco_lab.store import open_store
+
+    source, turns, participants = import_transcript(
+        open_store(args.store),
+        args.file,
+        region=args.region,
+        activity=args.activity,
+        held_on=args.date,
+        title=args.title,
+        source=args.source,
+        programme=args.programme,
+        language=args.language,
+        speaker_map=args.speaker_map,
+        replace=args.replace,
+    )
+    print(
+        f"imported {args.file} as source '{source.source}': {len(turns)} turns, "
+        f"{len(source.participants)} participants ({', '.join(source.participants) or 'none'})"
+    )
+    if participants:
+        print("speaker names are stored apart; the text and reports show the pseudonyms")
+    return 0
+
+
+def _cmd_transcripts_list(args) -> int:
+    from scirocco_lab.cli import _print_frame
+    from scirocco_lab.evaluation.store import sources_frame
+    from scirocco_lab.store import open_store
+
+    frame = sources_frame(
+        open_store(args.store, create=False), region=args.region, activity=args.activity
+    )
+    if args.format == "table":
+        frame = frame.drop(columns=["guid"]).assign(
+            participants=[len(p) for p in frame["participants"]]
+        )
+    _print_frame(frame, args.format)
+    return 0
+
+
+def _cmd_transcripts_show(args) -> int:
+    from scirocco_lab.evaluation.store import source_text
+    from scirocco_lab.store import open_store
+
+    print(source_text(open_store(args.store, create=False), args.source))
+    return 0
+
+
+def _cmd_questionnaires_import(args) -> int:
+    from scirocco_lab.evaluation.questionnaires import import_questionnaire
+    from scirocco_lab.store import open_store
+
+    form, items, responses = import_questionnaire(
+        open_store(args.store),
+        args.file,
+        items=args.items,
+        scale=args.scale,
+        labels=args.labels,
+        questionnaire=args.key,
+        title=args.title,
+        activity=args.activity,
+        region=args.region,
+        programme=args.programme,
+        held_on=args.date,
+        replace=args.replace,
+    )
+    respondents = len({response.respondent for response in responses})
+    print(
+        f"imported {args.file} as questionnaire '{form.questionnaire}': {len(items)} items, "
+        f"{respondents} respondents, {len(responses)} answers, scale "
+        f"{form.scale_min}-{form.scale_max}"
+    )
+    return 0
+
+
+def _cmd_questionnaires_list(args) -> int:
+    from scirocco_lab.cli import _print_frame
+    from scirocco_lab.evaluation.store import questionnaires_frame, responses_frame
+    from scirocco_lab.store import open_store
+
+    store = open_store(args.store, create=False)
+    frame = questionnaires_frame(store, region=args.region)
+    responses = responses_frame(store)
+    counts = responses.groupby("questionnaire")["respondent"].nunique()
+    frame = frame.assign(respondents=[int(counts.get(key, 0)) for key in frame["questionnaire"]])
+    _print_frame(frame, args.format)
+    return 0
+
+
+def _cmd_codes_list(args) -> int:
+    from scirocco_lab.cli import _print_frame
+    from scirocco_lab.evaluation.store import codes_frame, segments_frame
+    from scirocco_lab.store import open_store
+
+    store = open_store(args.store, create=False)
+    frame = codes_frame(store)
+    counts = segments_frame(store).groupby("code").size()
+    frame = frame.assign(segments=[int(counts.get(key, 0)) for key in frame["code"]])
+    if args.format == "table":
+        frame = frame[["path", "code", "dimensions", "categories", "segments"]]
+    _print_frame(frame, args.format)
+    return 0
+
+
 def register(commands) -> None:
     """Add the evaluation commands to the top-level sub-parsers."""
+    from scirocco_lab.cli import _add_format
+
+    transcripts = commands.add_parser(
+        "transcripts", help="focus-group and interview transcripts (.txt, .docx, .vtt, .srt)"
+    )
+    transcript_commands = transcripts.add_subparsers(dest="transcripts_command", required=True)
+    importing = transcript_commands.add_parser(
+        "import",
+        help="import a transcript with its speaker turns, pseudonymised",
+        description="Speakers are replaced by pseudonyms (from --speaker-map, else SOURCE-P01, "
+        "...); their names are stored apart and never shown in reports. Names mentioned inside "
+        "what people say are not detected. See docs/evaluation.md.",
+    )
+    importing.add_argument("file", type=Path, help="a .txt (UTF-8), .docx, .vtt or .srt file")
+    importing.add_argument("--region", required=True, help="region key, e.g. corvalla")
+    importing.add_argument("--activity", required=True, choices=ACTIVITIES)
+    importing.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD")
+    importing.add_argument("--title", default=None, help="default: the file name")
+    importing.add_argument(
+        "--source", default=None, help="source key (default: REGION-ACTIVITY-DATE)"
+    )
+    importing.add_argument("--programme", default=None, help="knowledge-transfer programme key")
+    importing.add_argument("--language", default="en", help="language code (default en)")
+    importing.add_argument(
+        "--speaker-map",
+        type=Path,
+        default=None,
+        metavar="CSV",
+        help="CSV with columns name, pseudonym, group, role, organisation",
+    )
+    importing.add_argument(
+        "--replace", action="store_true", help="replace a source with the same key"
+    )
+    importing.set_defaults(handler=_cmd_transcripts_import)
+    listing = transcript_commands.add_parser("list", help="list the transcripts in the store")
+    listing.add_argument("--region", default=None)
+    listing.add_argument("--activity", default=None, choices=ACTIVITIES)
+    _add_format(listing)
+    listing.set_defaults(handler=_cmd_transcripts_list)
+    show = transcript_commands.add_parser("show", help="print a transcript's stored text")
+    show.add_argument("source", help="source key (see transcripts list)")
+    show.set_defaults(handler=_cmd_transcripts_show)
+
+    questionnaires = commands.add_parser(
+        "questionnaires", help="Likert evaluation forms (CSV or Excel)"
+    )
+    questionnaire_commands = questionnaires.add_subparsers(
+        dest="questionnaires_command", required=True
+    )
+    importing = questionnaire_commands.add_parser(
+        "import",
+        help="import a questionnaire's responses with its items and scale",
+        description="An .xlsx workbook with sheets responses, items and scale, or a responses "
+        "CSV with --items and --scale (and --labels). See docs/evaluation.md.",
+    )
+    importing.add_argument("file", type=Path, help="responses: .csv or .xlsx")
+    importing.add_argument(
+        "--items", type=Path, default=None, help="items CSV: item, wording, reverse_scored"
+    )
+    importing.add_argument(
+        "--scale", default=None, help="e.g. 1-5, or a scale CSV with columns value, label"
+    )
+    importing.add_argument(
+        "--labels",
+        default=None,
+        help='scale labels low to high, comma-separated: "Strongly disagree,...,Strongly agree"',
+    )
+    importing.add_argument("--region", required=True, help="region key")
+    importing.add_argument("--activity", required=True, choices=ACTIVITIES)
+    importing.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD")
+    importing.add_argument("--key", default=None, help="questionnaire key (default: file name)")
+    importing.add_argument("--title", default=None, help="default: the file name")
+    importing.add_argument("--programme", default=None, help="knowledge-transfer programme key")
+    importing.add_argument(
+        "--replace", action="store_true", help="replace a questionnaire with the same key"
+    )
+    importing.set_defaults(handler=_cmd_questionnaires_import)
+    listing = questionnaire_commands.add_parser("list", help="list the questionnaires")
+    listing.add_argument("--region", default=None)
+    _add_format(listing)
+    listing.set_defaults(handler=_cmd_questionnaires_list)
+
+    codes = commands.add_parser("codes", help="the codebook of the qualitative analysis")
+    code_commands = codes.add_subparsers(dest="codes_command", required=True)
+    listing = code_commands.add_parser("list", help="codes with their paths and segment counts")
+    _add_format(listing)
+    listing.set_defaults(handler=_cmd_codes_list)

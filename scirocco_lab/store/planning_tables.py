@@ -1,3 +1,359 @@
-"""Planning tables (knowledge-transfer programmes, assets, action plans, coaching)."""
+"""Planning tables (knowledge-transfer programmes, assets, action plans, coaching).
 
-__all__: list[str] = []
+Registered on :data:`scirocco_lab.store.schema.metadata`, so ``open_store`` creates them.
+Portable types only; lists of keys (dimensions, languages) are JSON text, as
+``ratings.features``. Dates are ``Date`` columns named ``*_on`` / ``start_on`` / ``end_on``.
+
+People (stakeholders of knowledge-transfer programmes, coaches) are stored once by pseudonym
+in ``planning_people``; their names and e-mail addresses live apart in
+``planning_person_identities``, which no frame joins unless identities are asked for.
+
+Every table name starts with ``planning_``, ``kt_``, ``action`` or ``coaching_``; natural
+keys are unique (globally for assets, programmes and plans; per parent for their parts).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from scirocco_lab.store.schema import metadata
+
+__all__ = [
+    "action_plans",
+    "actions",
+    "coaching_assignments",
+    "coaching_coaches",
+    "coaching_milestones",
+    "coaching_programmes",
+    "coaching_sessions",
+    "coaching_teams",
+    "kt_activities",
+    "kt_milestones",
+    "kt_programme_assets",
+    "kt_programmes",
+    "kt_stakeholders",
+    "planning_assets",
+    "planning_people",
+    "planning_person_identities",
+]
+
+
+def _in(column: str, values: tuple[str, ...], name: str, *, nullable: bool = False):
+    listed = ", ".join(f"'{value}'" for value in values)
+    condition = f"{column} IN ({listed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=name)
+
+
+def _span(name: str) -> CheckConstraint:
+    return CheckConstraint("start_on IS NULL OR end_on IS NULL OR end_on >= start_on", name=name)
+
+
+# Kept literal here (not imported from planning.records) so the store never imports the
+# planning package; tests check the two stay equal.
+_ASSET_KINDS = ("tool", "guideline", "good_practice", "training", "expert")
+_ACTIVITY_KINDS = ("expert_mission", "event", "capacity_building", "study_visit", "staff_exchange")
+_ACTIVITY_STATUSES = ("planned", "done", "cancelled")
+_PROGRAMME_STATUSES = ("draft", "active", "completed", "cancelled")
+_PRIORITIES = ("high", "medium", "low")
+_ACTION_STATUSES = ("planned", "in_progress", "done", "delayed", "cancelled")
+_MILESTONE_STATUSES = ("planned", "done", "late")
+_TEAM_KINDS = ("team", "neighbourhood")
+_ASSIGNMENT_ROLES = ("lead", "co-coach")
+
+planning_people = Table(
+    "planning_people",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pseudonym", String(100), nullable=False, unique=True),
+    Column("organisation", String(300)),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+planning_person_identities = Table(
+    "planning_person_identities",
+    metadata,
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("planning_people.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("full_name", String(300)),
+    Column("email", String(300)),
+)
+
+planning_assets = Table(
+    "planning_assets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("description", Text),
+    Column("dimensions", Text, nullable=False, default="[]"),  # JSON list of dimension keys
+    Column("languages", Text, nullable=False, default="[]"),  # JSON list of ISO 639 codes
+    Column("region_id", Integer, ForeignKey("subjects.id")),
+    Column("url", String(1000)),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _in("kind", _ASSET_KINDS, "planning_asset_kind"),
+)
+
+kt_programmes = Table(
+    "kt_programmes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("receiving_region_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("transferring_region_id", Integer, ForeignKey("subjects.id")),
+    Column("dimensions", Text, nullable=False),  # JSON list of dimension keys
+    Column("needs", Text),
+    Column("objectives", Text),
+    Column("evaluation_plan", Text),
+    Column("start_on", Date),
+    Column("end_on", Date),
+    Column("status", String(20), nullable=False),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _in("status", _PROGRAMME_STATUSES, "kt_programme_status"),
+    _span("kt_programme_span"),
+    CheckConstraint(
+        "transferring_region_id IS NULL OR transferring_region_id <> receiving_region_id",
+        name="kt_programme_not_self",
+    ),
+)
+
+kt_stakeholders = Table(
+    "kt_stakeholders",
+    metadata,
+    Column(
+        "programme_id",
+        Integer,
+        ForeignKey("kt_programmes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("person_id", Integer, ForeignKey("planning_people.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("role", String(200)),
+)
+
+kt_programme_assets = Table(
+    "kt_programme_assets",
+    metadata,
+    Column(
+        "programme_id",
+        Integer,
+        ForeignKey("kt_programmes.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("asset_id", Integer, ForeignKey("planning_assets.id"), primary_key=True),
+    Column("position", Integer, nullable=False),
+)
+
+kt_activities = Table(
+    "kt_activities",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "programme_id", Integer, ForeignKey("kt_programmes.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("key", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("location", String(300)),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("visiting_experts", Integer),
+    Column("participants", Integer),
+    Column("dimensions", Text, nullable=False, default="[]"),
+    Column("expected_outcomes", Text),
+    Column("status", String(20), nullable=False),
+    UniqueConstraint("programme_id", "key", name="kt_activity_key"),
+    _in("kind", _ACTIVITY_KINDS, "kt_activity_kind"),
+    _in("status", _ACTIVITY_STATUSES, "kt_activity_status"),
+    _span("kt_activity_span"),
+    # The day limit of a study visit needs date arithmetic, which is not portable SQL;
+    # planning.records checks it before every write.
+    CheckConstraint(
+        "kind <> 'study_visit' OR visiting_experts IS NULL OR visiting_experts <= 5",
+        name="kt_study_visit_experts",
+    ),
+)
+
+
+def _milestone_table(name: str, parent: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "programme_id", Integer, ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False
+        ),
+        Column("key", String(100), nullable=False),
+        Column("position", Integer, nullable=False),
+        Column("title", String(300), nullable=False),
+        Column("due_on", Date, nullable=False),
+        Column("done_on", Date),
+        Column("status", String(20), nullable=False),
+        UniqueConstraint("programme_id", "key", name=f"{name}_key"),
+        _in("status", _MILESTONE_STATUSES, f"{name}_status"),
+    )
+
+
+kt_milestones = _milestone_table("kt_milestones", "kt_programmes")
+
+action_plans = Table(
+    "action_plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("region_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("programme_id", Integer, ForeignKey("kt_programmes.id")),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", Integer, ForeignKey("action_plans.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("dimension_key", String(100), nullable=False),
+    Column("objective", Text, nullable=False),
+    Column("owner", String(300)),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("resources", Text),
+    Column("indicator", Text),
+    Column("priority", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("plan_id", "position", name="action_position"),
+    CheckConstraint("position >= 1", name="action_position_positive"),
+    _in("priority", _PRIORITIES, "action_priority"),
+    _in("status", _ACTION_STATUSES, "action_status"),
+    _span("action_span"),
+)
+
+coaching_programmes = Table(
+    "coaching_programmes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(100), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("region_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("start_on", Date, nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("midpoint_review_on", Date),
+    Column("midpoint_summary", Text),
+    Column("midpoint_decisions", Text),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    _in("status", _PROGRAMME_STATUSES, "coaching_programme_status"),
+    _span("coaching_programme_span"),
+)
+
+coaching_coaches = Table(
+    "coaching_coaches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "programme_id",
+        Integer,
+        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("person_id", Integer, ForeignKey("planning_people.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("role", String(200)),
+    Column("cohort", String(100)),
+    UniqueConstraint("programme_id", "person_id", name="coaching_coach_once"),
+)
+
+coaching_teams = Table(
+    "coaching_teams",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "programme_id",
+        Integer,
+        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("key", String(100), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("description", Text),
+    UniqueConstraint("programme_id", "key", name="coaching_team_key"),
+    _in("kind", _TEAM_KINDS, "coaching_team_kind"),
+)
+
+coaching_assignments = Table(
+    "coaching_assignments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "programme_id",
+        Integer,
+        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "coach_id", Integer, ForeignKey("coaching_coaches.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("team_id", Integer, ForeignKey("coaching_teams.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("start_on", Date),
+    Column("end_on", Date),
+    UniqueConstraint("coach_id", "team_id", name="coaching_assignment_once"),
+    _in("role", _ASSIGNMENT_ROLES, "coaching_assignment_role"),
+    _span("coaching_assignment_span"),
+)
+
+coaching_milestones = _milestone_table("coaching_milestones", "coaching_programmes")
+
+coaching_sessions = Table(
+    "coaching_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "programme_id",
+        Integer,
+        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("session_date", Date, nullable=False),
+    Column(
+        "coach_id", Integer, ForeignKey("coaching_coaches.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("team_id", Integer, ForeignKey("coaching_teams.id", ondelete="CASCADE"), nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("focus", String(300)),
+    Column("notes", Text),
+    Column("logged_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint(
+        "programme_id", "session_date", "coach_id", "team_id", name="coaching_session_once"
+    ),
+    CheckConstraint("duration_minutes > 0", name="coaching_session_duration"),
+)
