@@ -373,6 +373,24 @@ def test_character_unit_on_the_hand_example():
     assert row["cohen_kappa"] == pytest.approx((0.8 - 0.70625) / (1 - 0.70625))
 
 
+def test_segment_unit_merges_overlapping_segments_into_passages():
+    # Coder A: c on 0-5, d on 30-35; coder B: c on 2-8, d on 20-25. Passages 0-8, 20-25, 30-35.
+    example = segments_frame(
+        [
+            {"source": "s", "code": "c", "coder": "A", "start_char": 0, "end_char": 5},
+            {"source": "s", "code": "d", "coder": "A", "start_char": 30, "end_char": 35},
+            {"source": "s", "code": "c", "coder": "B", "start_char": 2, "end_char": 8},
+            {"source": "s", "code": "d", "coder": "B", "start_char": 20, "end_char": 25},
+        ]
+    )
+    result = coder_agreement(example, unit="segment").set_index("code")
+    assert result.loc["c", "n_units"] == 3
+    assert result.loc["c", "cohen_kappa"] == pytest.approx(1.0)
+    # d: one passage each coder alone, one neither -> p_o 1/3, p_e 5/9, kappa -0.5.
+    assert result.loc["d", "percent_agreement"] == pytest.approx(1 / 3)
+    assert result.loc["d", "cohen_kappa"] == pytest.approx(-0.5)
+
+
 def test_character_unit_equals_the_per_character_computation():
     rng = np.random.default_rng(11)
     lengths = {"s1": 300, "s2": 180}

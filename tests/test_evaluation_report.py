@@ -270,3 +270,37 @@ def test_template_has_one_parameters_cell():
     assert len(tagged) == 1
     for name in ("store_url", "region", "programme", "instrument", "agreement_unit"):
         assert f"{name} =" in tagged[0].source
+
+
+def test_group_chart_pools_items_with_reverse_scored_ones_reversed():
+    import pandas as pd
+
+    from scirocco_lab.evaluation.reporting import _pooled_items
+
+    answers = pd.DataFrame(
+        {
+            "questionnaire": "q",
+            "respondent": ["R1", "R1"],
+            "group": "a",
+            "item": ["useful", "too-long"],
+            "value": [5.0, 2.0],
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "questionnaire": "q",
+            "item": ["useful", "too-long"],
+            "position": [1, 2],
+            "wording": ["Useful", "Too long"],
+            "reverse_scored": [False, True],
+        }
+    )
+    pooled, pooled_items = _pooled_items(answers, items, 1, 5)
+    assert pooled["value"].tolist() == [5.0, 4.0]
+    assert set(pooled["item"]) == {"all-items"} == set(pooled_items["item"])
+
+
+def test_group_chart_is_one_chart_per_questionnaire(store):
+    charts = evaluation_report_data(store, region="vale").likert_charts(by="group")
+    assert len(charts) == 1
+    assert "by respondent group" in charts[0][0]

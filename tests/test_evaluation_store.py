@@ -298,6 +298,24 @@ def test_replace_keeps_guid_and_drops_old_segments(store):
     assert len(turns_frame(store)) == 3
 
 
+def test_replace_may_rewrite_segments_with_their_stored_guids(store):
+    guid = "5f0c2a9e-7b3d-4c1e-8a6f-9d2b4e1c7a30"
+    segment = SegmentRecord("fg-1", "learning", "coder-A", 5, 31, guid=guid)
+    write_evaluation(store, small_batch(segments=(segment,)))
+    write_evaluation(store, small_batch(segments=(segment,)), replace=True)
+    assert segments_frame(store)["guid"].tolist() == [guid]
+
+
+def test_stored_segment_guid_is_refused_when_its_source_is_not_replaced(store):
+    guid = "5f0c2a9e-7b3d-4c1e-8a6f-9d2b4e1c7a30"
+    write_evaluation(
+        store,
+        small_batch(segments=(SegmentRecord("fg-1", "learning", "coder-A", 5, 31, guid=guid),)),
+    )
+    with pytest.raises(DataValidationError, match="another segment already has this guid"):
+        add_segments(store, [SegmentRecord("fg-1", "barriers", "coder-B", 0, 3, guid=guid)])
+
+
 def test_duplicate_segment_is_refused(store):
     write_evaluation(store, small_batch())
     with pytest.raises(DataValidationError, match="already applied"):

@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 COOCCURRENCE_UNITS = ("segment", "turn")
-AGREEMENT_UNITS = ("turn", "character")
+AGREEMENT_UNITS = ("turn", "segment", "character")
 
 CODER_AGREEMENT_COLUMNS = (
     "scope",
@@ -652,6 +652,29 @@ def _lengths_from(
     )
 
 
+def _coded_passages(segments: pd.DataFrame) -> pd.DataFrame:
+    """The passages any of ``segments`` cover: overlapping segments (of any code and coder)
+    merged, one row per passage with source, turn (1..n per source), start_char, end_char."""
+    if segments.empty:
+        return pd.DataFrame(columns=["source", "turn", "start_char", "end_char"])
+    ordered = segments.sort_values(["source", "start_char"], kind="stable")
+    ends = ordered["end_char"].astype(np.int64)
+    # A passage starts where a segment begins at or after every earlier segment's end.
+    reach = ends.groupby(ordered["source"], sort=False).cummax()
+    previous_reach = reach.groupby(ordered["source"], sort=False).shift()
+    starts_passage = previous_reach.isna() | (ordered["start_char"] >= previous_reach)
+    passage = starts_passage.astype(int).groupby(ordered["source"], sort=False).cumsum()
+    grouped = pd.DataFrame(
+        {
+            "source": ordered["source"],
+            "turn": passage,
+            "start_char": ordered["start_char"].astype(np.int64),
+            "end_char": ends,
+        }
+    ).groupby(["source", "turn"], sort=False)
+    return grouped.agg(start_char=("start_char", "min"), end_char=("end_char", "max")).reset_index()
+
+
 def coder_agreement(
     segments: pd.DataFrame,
     *,
@@ -673,6 +696,10 @@ def coder_agreement(
     - ``unit="turn"`` (needs ``turns``): every turn of every compared source is a unit; a coder
       applied C to a turn if any of their C segments overlaps it (half-open character ranges).
       Text outside turns is not a unit.
+    - ``unit="segment"``: every coded passage of every compared source is a unit: the
+      segments of the compared coders (any code) with overlapping ranges merged into one
+      passage. A coder applied C to a passage if any of their C segments overlaps it. Uncoded
+      text is not a unit, so agreement is about how the coded passages were coded.
     - ``unit="character"`` (needs ``source_lengths``: ``sources_frame`` with ``text_length``, or
       a mapping; falls back to the turns' last end): every character position of every compared
       source is a unit; a coder applied C to a character if one of their C segments covers it.
@@ -759,6 +786,8 @@ def coder_agreement(
         piece_code = group_code[piece_group] if piece_group.size else piece_group
         weight = length
     else:
+        if unit == "segment":
+            turns = _coded_passages(frame)
         segment_rows, turn_rows, sorted_turns = _segment_turn_pairs(frame, turns)
         unit_turns = sorted_turns[sorted_turns["source"].isin(included)]
         n_units = len(unit_turns)

@@ -247,7 +247,7 @@ class EvaluationContext:
     code_guids: Mapping[str, str] = field(default_factory=dict)
     coders: frozenset[str] = frozenset()
     coder_guids: Mapping[str, str] = field(default_factory=dict)
-    segment_guids: frozenset[str] = frozenset()
+    segment_guids: Mapping[str, str] = field(default_factory=dict)  # guid -> its source
     segment_keys: frozenset[tuple] = frozenset()
     questionnaires: frozenset[str] = frozenset()
 
@@ -673,7 +673,9 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
             )
         seen.add(key)
         if record.guid is not None:
-            if record.guid in guids or record.guid in context.segment_guids:
+            # A replaced source's segments are deleted first, so their guids are free again.
+            stored_on = context.segment_guids.get(record.guid)
+            if record.guid in guids or (stored_on is not None and stored_on not in replaced):
                 problems.add(
                     where,
                     "guid",

@@ -1860,8 +1860,6 @@ def _write_mapped(
 
     now = dt.datetime.now(dt.UTC)
     with store.transaction() as connection:
-        if replace:
-            _drop_replaced_segments(connection, mapped.batch)
         # The qda_* rows go in the same transaction: nothing lands if anything fails.
         written = evaluation_store.write_evaluation_in(
             connection, mapped.batch, dimensions=dimensions, replace=replace
@@ -1930,21 +1928,6 @@ def _write_extras(connection, extras, project_id: int) -> None:
                 for (kind, key), data in rows.items()
             ],
         )
-
-
-def _drop_replaced_segments(connection, batch) -> None:
-    """Remove the coded segments of sources the batch replaces (they go with their source);
-    the segment guid check would otherwise see the re-imported segments as duplicates."""
-    from sqlalchemy import select
-
-    from scirocco_lab.store import evaluation_tables as t
-
-    keys = sorted({source.source for source in batch.sources})
-    for start in range(0, len(keys), 500):
-        ids = select(t.evaluation_sources.c.id).where(
-            t.evaluation_sources.c.key.in_(keys[start : start + 500])
-        )
-        connection.execute(t.coded_segments.delete().where(t.coded_segments.c.source_id.in_(ids)))
 
 
 def import_qdpx(

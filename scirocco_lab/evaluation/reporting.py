@@ -10,7 +10,8 @@ appear by pseudonym only: no frame read here carries participants' identities.
 
 Coder agreement is computed on a documented unit (``agreement_unit``): ``"turn"`` (default:
 each speaker turn is a unit; a coder applied a code to a turn when one of their segments of
-the code overlaps it) or ``"character"`` (each character of the compared sources). See
+the code overlaps it), ``"segment"`` (each passage any coder coded, overlapping segments
+merged) or ``"character"`` (each character of the compared sources). See
 :func:`scirocco_lab.evaluation.analysis.coder_agreement`.
 """
 
@@ -81,6 +82,29 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+def _pooled_items(
+    answers: pd.DataFrame, items: pd.DataFrame, scale_min: int, scale_max: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The answers of one questionnaire as a single item "all items", reverse-scored items
+    reversed first so that every answer points the same way."""
+    reverse = set(items.loc[items["reverse_scored"].astype(bool), "item"])
+    flipped = answers["item"].isin(reverse)
+    pooled = answers.assign(
+        item="all-items",
+        value=answers["value"].where(~flipped, scale_min + scale_max - answers["value"]),
+    )
+    pooled_items = pd.DataFrame(
+        {
+            "questionnaire": [items["questionnaire"].iloc[0]],
+            "item": ["all-items"],
+            "position": [1],
+            "wording": ["All items"],
+            "reverse_scored": [False],
+        }
+    )
+    return pooled, pooled_items
+
+
 @dataclass(frozen=True)
 class EvaluationReportData:
     """Everything the evaluation report shows for one region and/or programme.
@@ -142,8 +166,13 @@ class EvaluationReportData:
         """Code key to its hierarchical path (the name readers see)."""
         return dict(zip(self.codes["code"], self.codes["path"], strict=True))
 
-    def likert_charts(self) -> list[tuple[str, object]]:
-        """One diverging stacked bar chart per questionnaire: (title, Figure)."""
+    def likert_charts(self, *, by: str | None = None) -> list[tuple[str, object]]:
+        """One diverging stacked bar chart per questionnaire: (title, Figure).
+
+        With ``by`` (e.g. ``"group"``) the chart has one bar per respondent group over all
+        items pooled (reverse-scored items reversed first): items x groups would be too many
+        bars to read, and the per-item split by group is in the summary table.
+        """
         charts = []
         for row in self.questionnaires.itertuples(index=False):
             answers = self.responses[self.responses["questionnaire"] == row.questionnaire]
@@ -151,13 +180,18 @@ class EvaluationReportData:
             if answers["value"].notna().sum() == 0:
                 continue
             scale = self.questionnaires[self.questionnaires["questionnaire"] == row.questionnaire]
-            distributions = item_distributions(answers, items, scale=scale)
+            if by:
+                answers, items = _pooled_items(answers, items, row.scale_min, row.scale_max)
+            distributions = item_distributions(answers, items, by=by, scale=scale)
+            split = " by respondent group, all items" if by else ""
             charts.append(
                 (
-                    str(row.title),
+                    f"{row.title}{split}",
                     diverging_likert_chart(
                         distributions,
-                        title=f"{row.title} (n = {answers['respondent'].nunique()})",
+                        by=by,
+                        title=f"{row.title}{split} (n = {answers['respondent'].nunique()}"
+                        + (" respondents; bars count answers)" if by else ")"),
                         synthetic=self.synthetic,
                     ),
                 )
@@ -272,8 +306,8 @@ def evaluation_report_data(
     ``programme``; with neither, all of them. The joint display is made for ``region`` (or
     the one region all the sources come from) from its HS ratings of ``instrument``
     (default: the store's default instrument); without, ``joint_problem`` says why.
-    Agreement is computed between :func:`agreement_coders` on ``agreement_unit`` (``"turn"``
-    or ``"character"``); co-occurrence on ``cooccurrence_unit`` (``"turn"`` or
+    Agreement is computed between :func:`agreement_coders` on ``agreement_unit`` (``"turn"``,
+    ``"segment"`` or ``"character"``); co-occurrence on ``cooccurrence_unit`` (``"turn"`` or
     ``"segment"``).
 
     >>> from scirocco_lab.store import open_store
@@ -569,12 +603,12 @@ def agreement_reading(
         return "<p>No agreement computed.</p>"
     row = overall.iloc[0]
     coders = " and ".join(map(str, row["coders"]))
-    unit_text = (
-        "speaker turn (a coder applied a code to a turn when one of their segments of that "
-        "code overlaps it)"
-        if unit == "turn"
-        else "character of the transcripts"
-    )
+    unit_text = {
+        "turn": "speaker turn (a coder applied a code to a turn when one of their segments of "
+        "that code overlaps it)",
+        "segment": "passage some coder coded (overlapping segments merged; a coder applied a "
+        "code to a passage when one of their segments of that code overlaps it)",
+    }.get(unit, "character of the transcripts")
     alpha = row["krippendorff_alpha"]
     alpha_text = (
         "cannot be estimated (no variation)"

@@ -259,13 +259,15 @@ def _context(
     coder_rows = connection.execute(
         select(t.evaluation_coders.c.name, t.evaluation_coders.c.guid)
     ).all()
-    segment_guids: set[str] = set()
+    segment_guids: dict[str, str] = {}  # guid -> key of the source the segment is on
     wanted = sorted({s.guid for s in batch.segments if s.guid is not None})
     for chunk in _chunks(wanted):
         segment_guids.update(
             connection.execute(
-                select(t.coded_segments.c.guid).where(t.coded_segments.c.guid.in_(chunk))
-            ).scalars()
+                select(t.coded_segments.c.guid, sources.c.key)
+                .join(sources, sources.c.id == t.coded_segments.c.source_id)
+                .where(t.coded_segments.c.guid.in_(chunk))
+            ).all()
         )
     segment_keys: set[tuple] = set()
     segment_sources = sorted({s.source for s in batch.segments})
@@ -294,7 +296,7 @@ def _context(
         code_guids={row[1]: row[0] for row in code_rows},
         coders=frozenset(row[0] for row in coder_rows),
         coder_guids={row[1]: row[0] for row in coder_rows},
-        segment_guids=frozenset(segment_guids),
+        segment_guids=segment_guids,
         segment_keys=frozenset(segment_keys),
         questionnaires=frozenset(connection.execute(select(t.questionnaires.c.key)).scalars()),
     )
