@@ -46,7 +46,7 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_store_init(args) -> int:
     from scirocco_lab.demo import DEMO_MARK, generate_demo
-    from scirocco_lab.store import is_empty, open_store, write_batch
+    from scirocco_lab.store import is_empty, open_store, subjects_frame, write_batch
 
     store = open_store(args.store)
     print(f"store ready: {store.display_url}")
@@ -55,20 +55,25 @@ def _cmd_store_init(args) -> int:
             summary = write_batch(store, generate_demo())
             print(f"seeded with {DEMO_MARK.lower()}: {summary}")
             _seed_demo_records(store)
-        else:
+        # A demo store made before planning and evaluation records existed gets them.
+        elif not (subjects_frame(store)["synthetic"].all() and _seed_demo_records(store)):
             print("store already holds data; demo data not added")
     return 0
 
 
-def _seed_demo_records(store) -> None:
-    """Planning and evaluation demo records, for the demo regions just written."""
+def _seed_demo_records(store) -> int:
+    """Planning and evaluation demo records for the demo regions, where the store has none
+    yet; returns how many kinds were seeded."""
     from scirocco_lab.evaluation.demo import seed_evaluation_demo
     from scirocco_lab.planning.demo import seed_planning_demo
 
+    seeded = 0
     for seed in (seed_planning_demo, seed_evaluation_demo):
         summary = seed(store)
         if summary:
             print(f"seeded: {summary}")
+            seeded += 1
+    return seeded
 
 
 def _cmd_store_info(args) -> int:

@@ -25,6 +25,24 @@ def test_store_init_seeds_demo_data_once(capsys, store_path):
     assert status == 0 and "demo data not added" in out
 
 
+def test_store_init_tops_up_a_demo_store_without_planning_and_evaluation_records(
+    capsys, store_path
+):
+    from scirocco_lab.demo import generate_demo
+    from scirocco_lab.store import open_store, write_batch
+
+    write_batch(open_store(store_path), generate_demo())
+    status, out, _ = run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    assert status == 0
+    assert "synthetic planning demo" in out and "evaluation synthetic demo" in out
+
+
+def test_store_init_leaves_a_store_with_real_data_alone(capsys, store_path):
+    run(capsys, "--store", store_path, "subjects", "add", "basque", "--name", "Basque Country")
+    status, out, _ = run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    assert status == 0 and "demo data not added" in out
+
+
 def test_store_path_from_environment(capsys, store_path, monkeypatch):
     monkeypatch.setenv("SCIROCCO_LAB_STORE", store_path)
     run(capsys, "store", "init")
