@@ -24,7 +24,6 @@ from scirocco_lab.capture.assessment_form import (
     form_settings,
     query_parameters,
 )
-from scirocco_lab.capture.coding import CodingPanel
 from scirocco_lab.capture.drafts import (
     AssessmentLockedError,
     FormTarget,
@@ -45,7 +44,6 @@ from scirocco_lab.capture.meetings import (
     save_twinning_features,
     twinning_features_frame,
 )
-from scirocco_lab.capture.planning import ActionPlanEditor, CoachingLog, KnowledgeTransferBuilder
 from scirocco_lab.capture.twinning import TwinningMeeting
 from scirocco_lab.capture.workshop import ConsensusWorkshop, workshop_summary
 
@@ -80,3 +78,20 @@ __all__ = [
     "twinning_features_frame",
     "workshop_summary",
 ]
+
+# The planning and coding widgets pull in the report and analysis modules (about 0.7 s of
+# imports); loading them on first use keeps that off every Voila assessment-form start.
+_LAZY = {
+    "ActionPlanEditor": "scirocco_lab.capture.planning",
+    "CoachingLog": "scirocco_lab.capture.planning",
+    "KnowledgeTransferBuilder": "scirocco_lab.capture.planning",
+    "CodingPanel": "scirocco_lab.capture.coding",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
