@@ -41,7 +41,6 @@ import io
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace_fields
@@ -57,6 +56,7 @@ from scirocco_lab.errors import (
     FileFormatError,
     InputProblem,
 )
+from scirocco_lab.files import write_atomically
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from scirocco_lab.records import (
     AssessmentRecord,
@@ -1156,25 +1156,17 @@ def _export_table(
     return header, rows, synthetic
 
 
-def _atomic_target(path: Path) -> tuple[int, str]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-
-
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    handle, temporary = _atomic_target(path)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+    def write(target: Path) -> None:
+        with target.open("w", encoding="utf-8", newline="") as file:
             writer = csv.writer(file)
             writer.writerow(header)
             for row in rows:
                 writer.writerow(
                     "" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row
                 )
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, write)
 
 
 def _write_xlsx(
@@ -1216,14 +1208,7 @@ def _write_xlsx(
         info.cell(row=info.max_row, column=2).data_type = "s"
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 100
-    handle, temporary = _atomic_target(path)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, workbook.save)
 
 
 def export_ratings(

@@ -25,9 +25,7 @@ import datetime as dt
 import functools
 import io
 import json
-import os
 import re
-import tempfile
 import uuid
 import zipfile
 import zlib
@@ -40,6 +38,7 @@ import pandas as pd
 from lxml import etree
 
 from scirocco_lab.errors import DuplicateRecordError, FileFormatError
+from scirocco_lab.files import write_atomically
 
 __all__ = [
     "CATEGORY_SET_PREFIX",
@@ -1067,21 +1066,6 @@ def _project_tree(project: QdaProject) -> etree._Element:
     return root
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the target folder, then rename: never half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
-    )
-    try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
@@ -1114,13 +1098,13 @@ def write_qdpx(project: QdaProject, path: str | Path) -> None:
             members[_internal_member(source.plain_text_path)] = source.text.encode("utf-8")
     files = {file.path: file.data for file in project.files if file.path not in members}
 
-    def write(handle) -> None:
-        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    def write(target: Path) -> None:
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(_PROJECT_FILE, data)
             for name, content in {**members, **files}.items():
                 archive.writestr(name, content)
 
-    _atomic_write(path, write)
+    write_atomically(path, write)
 
 
 def write_qdc(codebook: QdaCodebook, path: str | Path) -> None:
@@ -1147,7 +1131,7 @@ def write_qdc(codebook: QdaCodebook, path: str | Path) -> None:
             _write_set(sets, _C, code_set)
     data = _serialise(root)
     _validate(_parse_xml(data, str(path)), codebook_schema(), f"{path} (being written)", "codebook")
-    _atomic_write(path, lambda handle: handle.write(data))
+    write_atomically(path, lambda target: target.write_bytes(data))
 
 
 def new_guid() -> str:

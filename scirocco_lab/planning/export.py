@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import pandas as pd
 
 from scirocco_lab.demo import DEMO_MARK
 from scirocco_lab.errors import ConfigurationError, require_columns
+from scirocco_lab.files import write_atomically
 from scirocco_lab.planning.records import ACTION_PRIORITIES, ACTION_STATUSES
 
 __all__ = ["CSV_COLUMNS", "DATA_NOTE_COLUMN", "write_action_plan"]
@@ -81,21 +81,6 @@ _STATUS_FILLS = {
 }
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the target's folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
-    )
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _is_synthetic(actions: pd.DataFrame) -> bool:
     return "synthetic" in actions and bool(actions["synthetic"].astype(bool).any())
 
@@ -120,7 +105,7 @@ def _write_csv(actions: pd.DataFrame, path: Path, marks: list[bool]) -> None:
                 cells = [_cell_text(row[column]) for column in columns]
                 writer.writerow(([DEMO_MARK if mark else ""] if synthetic else []) + cells)
 
-    _atomic_write(path, write)
+    write_atomically(path, write)
 
 
 def _title(actions: pd.DataFrame, plan_title: str | None) -> str:
@@ -221,7 +206,7 @@ def _write_xlsx(
         sheet.add_data_validation(validation)
     sheet.print_title_rows = f"{header_row}:{header_row}"
     _summary_sheet(workbook, actions, title, synthetic, dimension_names)
-    _atomic_write(path, workbook.save)
+    write_atomically(path, workbook.save)
 
 
 def _summary_sheet(workbook, actions, title, synthetic, dimension_names) -> None:
