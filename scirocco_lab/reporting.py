@@ -30,6 +30,7 @@ __all__ = [
     "banner_html",
     "delphi_table_html",
     "discussion_html",
+    "escape_text",
     "figure_html",
     "movement_html",
     "profile_table_html",
@@ -151,10 +152,18 @@ def _in_instrument_order(frame: pd.DataFrame, instrument: Instrument) -> pd.Data
     return merged.sort_values([*by, "_order"], kind="stable").drop(columns="_order")
 
 
-def _e(value: object) -> str:
+def escape_text(value: object) -> str:
+    """Any value as HTML-escaped text; None and NaN as "" (for report HTML).
+
+    >>> escape_text("<b>") , escape_text(float("nan"))
+    ('&lt;b&gt;', '')
+    """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return html.escape(str(value), quote=True)
+
+
+_e = escape_text
 
 
 def banner_html(title: str, *, synthetic: bool, lines: Iterable[str] = ()) -> str:

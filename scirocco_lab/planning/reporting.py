@@ -20,7 +20,6 @@ planning frames, and the ``*_html`` helpers turn results into HTML through
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from scirocco_lab.errors import NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.planning.records import ACTION_STATUSES
 from scirocco_lab.planning.timeline import timeline_chart, timeline_items
+from scirocco_lab.reporting import escape_text as _e
 from scirocco_lab.reporting import table_html
 from scirocco_lab.reports import ReportTask
 from scirocco_lab.store import Store, get_subject, resolve_instrument, subjects_frame
@@ -55,12 +55,6 @@ __all__ = [
 
 # Actions that are finished one way or another are never overdue.
 _CLOSED = frozenset({"done", "cancelled"})
-
-
-def _e(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def _now() -> dt.datetime:
