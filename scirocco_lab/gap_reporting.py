@@ -29,7 +29,7 @@ from scirocco_lab.gaps import (
 )
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.reporting import table_html
-from scirocco_lab.reports import ReportTask
+from scirocco_lab.reports import ReportTask, region_subjects
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
 from scirocco_lab.twinning import complementarity_matrix, programme_pairing, rank_partners
 
@@ -507,15 +507,7 @@ def comparison_tasks(
     store = open_store(store_url, create=False)
     chosen = resolve_instrument(store, instrument)
     subjects = _subjects(store)
-    systems = subjects[subjects["kind"] == "system"]
-    if regions:
-        unknown = sorted(set(regions) - set(systems.index))
-        if unknown:
-            raise NotFoundError(
-                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
-                f"{', '.join(systems.index)}."
-            )
-        systems = systems.loc[list(regions)]
+    systems = region_subjects(store, regions)
     hs_ratings = ratings_frame(store, kind="HS", instrument=chosen.id)
     requirements = practice_requirements(read_practice_ratings(store, chosen.id), chosen)
     if requirements.empty:
@@ -560,14 +552,9 @@ def twinning_tasks(
     ``receiving_regions``."""
     from scirocco_lab.store import open_store
 
-    subjects = _subjects(open_store(store_url, create=False))
-    systems = subjects[subjects["kind"] == "system"]
-    unknown = sorted(set(receiving_regions) - set(systems.index))
-    if unknown:
-        raise NotFoundError(
-            f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
-            f"{', '.join(systems.index)}."
-        )
+    store = open_store(store_url, create=False)
+    systems = region_subjects(store)
+    region_subjects(store, receiving_regions)  # refuses unknown receiving regions
     synthetic = bool(systems["synthetic"].any())
     base = {"store_url": store_url, "instrument": instrument, "capacity": capacity}
     tasks = [

@@ -30,6 +30,7 @@ __all__ = [
     "ReportTask",
     "build_reports",
     "export_html",
+    "region_subjects",
     "region_tasks",
     "render_report",
     "report_templates",
@@ -124,6 +125,24 @@ def render_report(task: ReportTask) -> ReportResult:
     return ReportResult(task, True, time.perf_counter() - started)
 
 
+def region_subjects(store, regions: Sequence[str] | None = None):
+    """The store's regions (``subjects_frame`` rows of kind "system") indexed by key: all of
+    them, or those named in ``regions`` in that order. An unknown key raises
+    :class:`NotFoundError` listing the regions the store has."""
+    from scirocco_lab.store import subjects_frame
+
+    systems = subjects_frame(store, kind="system").set_index("key", drop=False)
+    if regions:
+        unknown = sorted(set(regions) - set(systems.index))
+        if unknown:
+            raise NotFoundError(
+                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
+                f"{', '.join(systems.index)}."
+            )
+        systems = systems.loc[list(regions)]
+    return systems
+
+
 def region_tasks(
     store_url: str,
     out_dir: Path,
@@ -132,17 +151,11 @@ def region_tasks(
     instrument: str = "scirocco-exchange",
 ) -> list[ReportTask]:
     """One region-profile task per region in the store (or the regions named)."""
-    from scirocco_lab.store import open_store, subjects_frame
+    from scirocco_lab.store import open_store
 
-    systems = subjects_frame(open_store(store_url, create=False), kind="system")
-    if regions:
-        unknown = sorted(set(regions) - set(systems["key"]))
-        if unknown:
-            raise NotFoundError(
-                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
-                f"{', '.join(systems['key'])}."
-            )
-        systems = systems[systems["key"].isin(regions)]
+    # In the store's order (by key), each region once, however the regions were named.
+    systems = region_subjects(open_store(store_url, create=False), regions)
+    systems = systems[~systems.index.duplicated()].sort_index()
     return [
         ReportTask(
             template="region_profile",

@@ -171,3 +171,21 @@ def test_template_has_one_parameters_cell():
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     assert "region =" in tagged[0].source and "store_url =" in tagged[0].source
+
+
+def test_region_subjects_keeps_the_named_order():
+    from scirocco_lab.reports import region_subjects
+
+    store = open_store("sqlite://")
+    write_batch(store, RecordBatch(subjects=(SubjectRecord("a", "A"), SubjectRecord("b", "B"))))
+    assert region_subjects(store, ["b", "a"]).index.tolist() == ["b", "a"]
+
+
+def test_region_subjects_refuses_unknown_regions_listing_the_known_ones():
+    from scirocco_lab.errors import NotFoundError
+    from scirocco_lab.reports import region_subjects
+
+    store = open_store("sqlite://")
+    write_batch(store, RecordBatch(subjects=(SubjectRecord("a", "A"),)))
+    with pytest.raises(NotFoundError, match=r"unknown region\(s\): zz\. Regions in the store: a\."):
+        region_subjects(store, ["a", "zz"])

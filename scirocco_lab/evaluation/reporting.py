@@ -52,7 +52,7 @@ from scirocco_lab.evaluation.store import (
 )
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.reporting import table_html
-from scirocco_lab.reports import ReportTask
+from scirocco_lab.reports import ReportTask, region_subjects
 from scirocco_lab.scoring import region_profile
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
 
@@ -659,15 +659,7 @@ def evaluation_tasks(
     from scirocco_lab.store import open_store
 
     store = open_store(store_url, create=False)
-    systems = subjects_frame(store, kind="system").set_index("key", drop=False)
-    if regions:
-        unknown = sorted(set(regions) - set(systems.index))
-        if unknown:
-            raise NotFoundError(
-                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
-                f"{', '.join(systems.index)}."
-            )
-        systems = systems.loc[list(regions)]
+    systems = region_subjects(store, regions)
     sources = sources_frame(store)
     questionnaires = questionnaires_frame(store)
     tasks = []

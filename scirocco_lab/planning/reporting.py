@@ -26,13 +26,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.errors import NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.planning.records import ACTION_STATUSES
 from scirocco_lab.planning.timeline import timeline_chart, timeline_items
 from scirocco_lab.reporting import escape_text as _e
 from scirocco_lab.reporting import table_html
-from scirocco_lab.reports import ReportTask
+from scirocco_lab.reports import ReportTask, region_subjects
 from scirocco_lab.store import Store, get_subject, resolve_instrument, subjects_frame
 
 __all__ = [
@@ -734,15 +733,7 @@ def programme_tasks(
     from scirocco_lab.store import open_store
 
     store = open_store(store_url, create=False)
-    systems = subjects_frame(store, kind="system").set_index("key", drop=False)
-    if regions:
-        unknown = sorted(set(regions) - set(systems.index))
-        if unknown:
-            raise NotFoundError(
-                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
-                f"{', '.join(systems.index)}."
-            )
-        systems = systems.loc[list(regions)]
+    systems = region_subjects(store, regions)
     planned = _planning_regions(store)
     return [
         ReportTask(
