@@ -25,7 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.plots import mark_synthetic, radar_chart
+from scirocco_lab.io.figures import mark_synthetic
+from scirocco_lab.plots import radar_chart
 
 __all__ = ["complementarity_heatmap", "gap_chart", "overlay_radar"]
 

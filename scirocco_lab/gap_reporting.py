@@ -10,7 +10,6 @@ piece of user text. :func:`comparison_tasks` and :func:`twinning_tasks` list the
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,9 @@ from scirocco_lab.gaps import (
     region_profiles,
 )
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.reporting import table_html
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
+from scirocco_lab.io.html import table_html
 from scirocco_lab.reports import ReportTask, region_subjects
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
 from scirocco_lab.twinning import complementarity_matrix, programme_pairing, rank_partners
@@ -49,14 +50,6 @@ __all__ = [
     "twinning_report_data",
     "twinning_tasks",
 ]
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def read_practice_ratings(store: Store, instrument_id: str) -> pd.DataFrame:
@@ -209,7 +202,7 @@ def comparison_report_data(
             comparison=None,
             practice_chosen_by_rank=chosen_by_rank,
             store_url=store.display_url,
-            generated_at=_now(),
+            generated_at=utc_now(whole_seconds=True),
         )
     other_subject = _subject(subjects, other_region, "system", "region")
     if other_region == region:
@@ -231,7 +224,7 @@ def comparison_report_data(
         comparison=compare_regions(readiness, other, chosen),
         practice_chosen_by_rank=False,
         store_url=store.display_url,
-        generated_at=_now(),
+        generated_at=utc_now(whole_seconds=True),
     )
 
 
@@ -427,7 +420,7 @@ def twinning_report_data(
         receiving_region=receiving_region,
         partners=partners,
         store_url=store.display_url,
-        generated_at=_now(),
+        generated_at=utc_now(whole_seconds=True),
     )
 
 

@@ -22,26 +22,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.figures import mark_synthetic
 
-__all__ = ["SYNTHETIC_NOTE", "mark_synthetic", "radar_chart", "rating_distribution_chart"]
-
-SYNTHETIC_NOTE = "Synthetic demo data"
-
-
-def mark_synthetic(fig: Figure, note: str = SYNTHETIC_NOTE) -> Figure:
-    """Stamp a figure so it cannot be mistaken for real data once copied out of a report."""
-    fig.text(
-        0.99,
-        0.01,
-        note,
-        ha="right",
-        va="bottom",
-        fontsize=9,
-        color="#b03a2e",
-        style="italic",
-        alpha=0.9,
-    )
-    return fig
+__all__ = ["radar_chart", "rating_distribution_chart"]
 
 
 def radar_chart(

@@ -7,12 +7,7 @@ piece of user text is escaped. Demo data is marked on every page and figure.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-import io
-import numbers
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -20,23 +15,22 @@ import pandas as pd
 from scirocco_lab.agreement import agreement_table
 from scirocco_lab.consensus import DelphiRule, delphi_table, discussion_points, round_movement
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.plots import SYNTHETIC_NOTE, radar_chart, rating_distribution_chart
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
+from scirocco_lab.io.html import table_html
+from scirocco_lab.plots import radar_chart, rating_distribution_chart
 from scirocco_lab.scoring import region_profile, strengths_and_weaknesses
 from scirocco_lab.store import Store, get_subject, ratings_frame, resolve_instrument
 
 __all__ = [
     "RegionReportData",
     "agreement_html",
-    "banner_html",
     "delphi_table_html",
     "discussion_html",
-    "escape_text",
-    "figure_html",
     "movement_html",
     "profile_table_html",
     "region_report_data",
     "strengths_html",
-    "table_html",
 ]
 
 
@@ -120,7 +114,7 @@ def region_report_data(
         profile=profile,
         strengths=strengths_and_weaknesses(profile),
         store_url=store.display_url,
-        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        generated_at=utc_now(whole_seconds=True),
         delphi=delphi,
         movement=_in_instrument_order(round_movement(delphi), chosen)
         if not delphi.empty
@@ -150,56 +144,6 @@ def _in_instrument_order(frame: pd.DataFrame, instrument: Instrument) -> pd.Data
     merged = frame.merge(names, on="dimension", how="left")
     by = [c for c in ("round", "round_from") if c in merged.columns]
     return merged.sort_values([*by, "_order"], kind="stable").drop(columns="_order")
-
-
-def escape_text(value: object) -> str:
-    """Any value as HTML-escaped text; None and NaN as "" (for report HTML).
-
-    >>> escape_text("<b>") , escape_text(float("nan"))
-    ('&lt;b&gt;', '')
-    """
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
-_e = escape_text
-
-
-def banner_html(title: str, *, synthetic: bool, lines: Iterable[str] = ()) -> str:
-    """Report heading; a visible red banner when the data is synthetic demo data."""
-    parts = [f"<h1>{_e(title)}</h1>"]
-    if synthetic:
-        parts.append(
-            f'<div class="sl-banner">{_e(SYNTHETIC_NOTE)}: every region, person and rating in '
-            "this report is invented for demonstration. Do not cite it.</div>"
-        )
-    parts.extend(f'<p class="sl-meta">{_e(line)}</p>' for line in lines)
-    return "\n".join(parts)
-
-
-def table_html(
-    frame: pd.DataFrame, *, columns: dict[str, str] | None = None, decimals: int = 1
-) -> str:
-    """An escaped HTML table: ``columns`` maps frame columns to headings, in order."""
-    columns = columns or {c: c for c in frame.columns}
-    head = "".join(f"<th>{_e(label)}</th>" for label in columns.values())
-    body = []
-    for _, row in frame.iterrows():
-        cells = []
-        for column in columns:
-            value = row[column]
-            numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
-            if isinstance(value, float) and not pd.isna(value):
-                value = f"{value:.{decimals}f}"
-            cells.append(
-                f"<td>{_e(value)}</td>" if numeric else f'<td class="sl-text">{_e(value)}</td>'
-            )
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<table class="sl-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
 
 
 def profile_table_html(profile: pd.DataFrame) -> str:
@@ -239,14 +183,6 @@ def strengths_html(strengths: pd.DataFrame, instrument: Instrument) -> str:
             )
         parts.append(f"<h3>{heading}</h3><ul>{''.join(items)}</ul>")
     return "\n".join(parts)
-
-
-def figure_html(fig, *, alt: str, dpi: int = 110) -> str:
-    """A figure as an embedded PNG <img> (self-contained, no files beside the report)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="{_e(alt)}" src="data:image/png;base64,{encoded}" style="max-width:100%"/>'
 
 
 def delphi_table_html(delphi: pd.DataFrame) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from scirocco_lab.config import project_root
 from scirocco_lab.errors import ConfigurationError, NotFoundError
-from scirocco_lab.plots import SYNTHETIC_NOTE
+from scirocco_lab.io.figures import SYNTHETIC_NOTE
 
 __all__ = [
     "ReportResult",

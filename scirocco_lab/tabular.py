@@ -37,10 +37,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import math
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace_fields
@@ -56,8 +54,15 @@ from scirocco_lab.errors import (
     FileFormatError,
     InputProblem,
 )
-from scirocco_lab.files import write_atomically
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.io.files import write_atomically
+from scirocco_lab.io.tables import (
+    TextTable,
+    normalise_header,
+    read_table,
+    table_from_rows,
+)
 from scirocco_lab.records import (
     AssessmentRecord,
     AssessorRecord,
@@ -168,166 +173,11 @@ _COLUMN_OF = {
     "full_name": "assessor_name",
     "email": "assessor_email",
 }
-_TEXT_SUFFIXES = (".csv", ".tsv")
-_EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _DOCS = "docs/data-formats.md"
 
 
 # ---------------------------------------------------------------------------------------
-# Reading: file -> table of text cells
-
-
-@dataclass
-class _Table:
-    """Cells as text (``None`` when empty), with spreadsheet row numbers."""
-
-    source: str
-    header_row: int
-    header: list[str | None]
-    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
-
-
-def _cell_text(value: Any) -> str | None:
-    """One cell as stripped text; ``None`` when empty. Whole floats lose their ``.0``."""
-    if value is None:
-        return None
-    if isinstance(value, (list, tuple)):
-        return "; ".join(str(item) for item in value) or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    text = str(value).strip()
-    return text or None
-
-
-def _table_from_rows(source: str, raw_rows: Iterable[Sequence[Any]], path: str) -> _Table:
-    numbered = [(number, [_cell_text(v) for v in row]) for number, row in enumerate(raw_rows, 1)]
-    filled = [(number, cells) for number, cells in numbered if any(c is not None for c in cells)]
-    if not filled:
-        raise FileFormatError(
-            f"{path}: the file is empty. Fix: put a header row (e.g. subject, kind, assessor, "
-            f"dimension, level) and one row per rating; see {_DOCS}."
-        )
-    (header_row, header), data = filled[0], filled[1:]
-    if not data:
-        raise FileFormatError(
-            f"{path}: only a header row, no data rows. Fix: add the ratings below the header "
-            "(or pick the right sheet with sheet=...)."
-        )
-    return _Table(source=source, header_row=header_row, header=header, rows=data)
-
-
-def _read_csv(path: Path) -> _Table:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise FileFormatError(
-            f"{path}: not a UTF-8 text file (is it a spreadsheet saved with a .csv name, or "
-            "another encoding?). Fix: save it as 'CSV UTF-8' or as .xlsx."
-        ) from None
-    except OSError as exc:
-        raise FileFormatError(f"{path}: cannot read the file ({exc}).") from exc
-    if "\x00" in text:
-        raise FileFormatError(
-            f"{path}: binary content, not a CSV file. Fix: save it as 'CSV UTF-8' or as .xlsx."
-        )
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise FileFormatError(
-            f"{path}: not a well-formed CSV file ({exc}). Fix: check quotes around cells that "
-            "contain commas or line breaks, or save it again from a spreadsheet."
-        ) from exc
-    return _table_from_rows(str(path), rows, str(path))
-
-
-def _read_xlsx(path: Path, sheet: str | int | None) -> _Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same here
-        raise FileFormatError(
-            f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}). It may be "
-            "corrupt, password-protected or another format renamed to .xlsx. Fix: open it in "
-            "a spreadsheet program and save it again as Excel Workbook (.xlsx), or as CSV UTF-8."
-        ) from exc
-    try:
-        names = list(workbook.sheetnames)
-        if sheet is None:
-            worksheet = workbook.worksheets[0]
-        elif isinstance(sheet, int) and not isinstance(sheet, bool):
-            if not 0 <= sheet < len(names):
-                raise FileFormatError(
-                    f"{path}: no sheet number {sheet} (0-based); the workbook has {len(names)}: "
-                    f"{', '.join(names)}."
-                )
-            worksheet = workbook.worksheets[sheet]
-        else:
-            match = [n for n in names if n == sheet] or [
-                n for n in names if n.strip().lower() == str(sheet).strip().lower()
-            ]
-            if not match:
-                raise FileFormatError(
-                    f"{path}: no sheet named '{sheet}'. Sheets: {', '.join(names)}."
-                )
-            worksheet = workbook[match[0]]
-        try:
-            rows = list(worksheet.iter_rows(min_row=1, values_only=True))
-        except Exception as exc:
-            raise FileFormatError(
-                f"{path}: sheet '{worksheet.title}' cannot be read ({exc}). Fix: save the "
-                "workbook again as .xlsx."
-            ) from exc
-        source = f"{path} (sheet '{worksheet.title}')"
-    finally:
-        workbook.close()
-    return _table_from_rows(source, rows, source)
-
-
-def _read_table(path: str | os.PathLike[str], sheet: str | int | None) -> _Table:
-    file = Path(path)
-    if not file.exists():
-        raise FileFormatError(f"{file}: file not found. Check the path and the file name.")
-    if file.is_dir():
-        raise FileFormatError(f"{file}: is a folder, not a file. Give the .csv or .xlsx file.")
-    suffix = file.suffix.lower()
-    if suffix in _TEXT_SUFFIXES:
-        return _read_csv(file)
-    if suffix in _EXCEL_SUFFIXES:
-        return _read_xlsx(file, sheet)
-    if suffix in (".xls", ".ods", ".numbers"):
-        raise FileFormatError(
-            f"{file}: '{suffix}' files cannot be read. Fix: save it as Excel Workbook (.xlsx) "
-            "or CSV UTF-8 (.csv)."
-        )
-    raise FileFormatError(
-        f"{file}: unknown file type '{suffix or '(none)'}'. Fix: use a .csv or .xlsx file."
-    )
-
-
-# ---------------------------------------------------------------------------------------
 # Parsing: table -> RecordBatch
-
-
-def _norm(name: str) -> str:
-    """Column names compare case-insensitively; spaces and hyphens count as underscores."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
 def _column_letter(index: int) -> str:
@@ -367,9 +217,9 @@ def _canonical_dimension(lookup: _Instruments, instrument_id: str, text: str) ->
     """The instrument's own key for ``text`` ("Funding" -> "funding"), else ``text``."""
     instrument = lookup(instrument_id)
     if instrument is not None:
-        wanted = _norm(text)
+        wanted = normalise_header(text)
         for key in instrument.dimension_keys:
-            if key == text or _norm(key) == wanted:
+            if key == text or normalise_header(key) == wanted:
                 return key
     return text
 
@@ -407,7 +257,9 @@ class _Group:
 
 
 class _Parser:
-    def __init__(self, table: _Table, layout: str, default_instrument: str, lookup: _Instruments):
+    def __init__(
+        self, table: TextTable, layout: str, default_instrument: str, lookup: _Instruments
+    ):
         self.table = table
         self.src = table.source
         self.layout = layout
@@ -447,7 +299,7 @@ class _Parser:
                         "give it a column name or delete it",
                     )
                 continue
-            name = _norm(label)
+            name = normalise_header(label)
             if name in self.columns:
                 self.problem(
                     table.header_row,
@@ -931,7 +783,7 @@ def _default_instrument(instrument: str | Instrument | None, lookup: _Instrument
 
 
 def _parse_table(
-    table: _Table,
+    table: TextTable,
     layout: str,
     instrument: str | Instrument | None,
     store: Store | None,
@@ -979,7 +831,7 @@ def read_ratings_file(
     scirocco_lab.errors.DataValidationError: 1 problem(s) found; nothing was written:
       - ...round1.csv, row 2, column 'level': the level is not a whole number (value 'three'). ...
     """
-    return _parse_table(_read_table(path, sheet), layout, instrument, None)[0]
+    return _parse_table(read_table(path, sheet), layout, instrument, None)[0]
 
 
 def read_frame_as_batch(
@@ -1008,7 +860,7 @@ def read_frame_as_batch(
     if frame.empty:
         raise FileFormatError(f"{source}: the data frame has no rows.")
     raw_rows = [list(frame.columns), *frame.astype(object).itertuples(index=False, name=None)]
-    table = _table_from_rows(source, raw_rows, source)
+    table = table_from_rows(source, raw_rows, source)
     return _parse_table(table, layout, instrument, None)[0]
 
 
@@ -1041,7 +893,7 @@ def import_ratings(
     1 subject(s), 0 assessor(s), 1 new and 0 replaced assessment(s), 12 rating(s)
     """
     _check_layout(layout, LAYOUTS)
-    batch, instruments = _parse_table(_read_table(path, sheet), layout, instrument, store)
+    batch, instruments = _parse_table(read_table(path, sheet), layout, instrument, store)
     return write_batch(store, batch, instruments=instruments, replace=replace)
 
 
@@ -1302,7 +1154,7 @@ def export_ratings(
             if include_identities
             else "pseudonyms only",
         ),
-        ("Exported at", dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()),
+        ("Exported at", utc_now(whole_seconds=True).isoformat()),
         (
             "Format",
             f"{_DOCS} in scirocco-lab; re-import with import_ratings() or `scirocco-lab import`",
@@ -1344,11 +1196,11 @@ def read_individual_ratings(
     >>> frame[["assessor", "level", "dont_know"]].values.tolist(), problems
     ([['a', 3.0, False], ['b', nan, True]], [])
     """
-    table = _read_table(path, sheet)
+    table = read_table(path, sheet)
     source = table.source
     positions: dict[str, int] = {}
     for index, heading in enumerate(table.header):
-        name = _norm(heading or "")
+        name = normalise_header(heading or "")
         for column, aliases in _PLAIN_ALIASES.items():
             if name in aliases and column not in positions:
                 positions[column] = index

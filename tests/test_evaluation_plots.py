@@ -14,7 +14,7 @@ from scirocco_lab.evaluation.plots import (
     cooccurrence_heatmap,
     diverging_likert_chart,
 )
-from scirocco_lab.plots import SYNTHETIC_NOTE
+from scirocco_lab.io.figures import SYNTHETIC_NOTE
 
 LABELS = ("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree")
 ITEMS = pd.DataFrame(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scirocco_lab.files import write_atomically
+from scirocco_lab.io.files import write_atomically
 
 
 def test_writes_the_file(tmp_path):

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pandas as pd
 
+from scirocco_lab.io.figures import SYNTHETIC_NOTE
 from scirocco_lab.planning.timeline import (
     ITEM_COLUMNS,
     STATUS_COLOURS,
     timeline_chart,
     timeline_items,
 )
-from scirocco_lab.plots import SYNTHETIC_NOTE
 
 D = dt.date
 

@@ -14,7 +14,6 @@ replaces all its rows in one transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from sqlalchemy import (
 
 from scirocco_lab.errors import DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.clock import utc_now
 from scirocco_lab.records import MAX_TEXT, assessment_key
 from scirocco_lab.store import Store, assessments_frame, schema
 
@@ -173,7 +173,7 @@ def save_twinning_features(
     if problems:
         raise DataValidationError(problems)
     table = twinning_features_table
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     positions: dict[str, int] = {}
     rows = []
     for feature in features:

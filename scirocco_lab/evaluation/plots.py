@@ -23,7 +23,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from scirocco_lab.errors import ConfigurationError, require_columns
-from scirocco_lab.plots import mark_synthetic
+from scirocco_lab.io.figures import mark_synthetic
 
 __all__ = ["code_frequency_chart", "cooccurrence_heatmap", "diverging_likert_chart"]
 

@@ -41,7 +41,7 @@ from scirocco_lab.evaluation.records import (
     ResponseRecord,
     validate_evaluation,
 )
-from scirocco_lab.tabular import _norm, _read_table
+from scirocco_lab.io.tables import normalise_header, read_table
 
 __all__ = [
     "AGREEMENT_LABELS",
@@ -101,13 +101,15 @@ def _sheets(path: Path) -> dict[str, str]:
             "spreadsheet program and save it again as Excel Workbook (.xlsx)."
         ) from exc
     try:
-        return {_norm(name): name for name in workbook.sheetnames}
+        return {normalise_header(name): name for name in workbook.sheetnames}
     finally:
         workbook.close()
 
 
 def _columns(table) -> dict[str, int]:
-    return {_norm(name): index for index, name in enumerate(table.header) if name is not None}
+    return {
+        normalise_header(name): index for index, name in enumerate(table.header) if name is not None
+    }
 
 
 def _cell(row: list, index: int | None):
@@ -281,14 +283,14 @@ def read_questionnaire(
     sheets = _sheets(path) if excel and path.exists() else {}
     if excel and sheets:
         responses_sheet = sheets.get("responses") or next(iter(sheets.values()))
-        responses_table = _read_table(path, responses_sheet)
+        responses_table = read_table(path, responses_sheet)
     else:
-        responses_table = _read_table(path, None)
+        responses_table = read_table(path, None)
     # Items
     if items is not None:
-        items_table = _read_table(items, None)
+        items_table = read_table(items, None)
     elif "items" in sheets:
-        items_table = _read_table(path, sheets["items"])
+        items_table = read_table(path, sheets["items"])
     else:
         raise FileFormatError(
             f"{path}: no items with the question wording. Fix: add a sheet 'items' (columns "
@@ -304,7 +306,7 @@ def read_questionnaire(
         low, high = parse_scale(scale)
     elif scale is not None or "scale" in sheets:
         scale_table = (
-            _read_table(scale, None) if scale is not None else _read_table(path, sheets["scale"])
+            read_table(scale, None) if scale is not None else read_table(path, sheets["scale"])
         )
         read = _read_scale_table(scale_table, problems)
         if read is None:
@@ -373,12 +375,12 @@ def _read_responses(table, form, items, problems, *, items_source: str) -> list[
             )
         )
         return []
-    by_key = {_norm(item.item): item for item in items}
+    by_key = {normalise_header(item.item): item for item in items}
     item_columns: list[tuple[int, str, ItemRecord]] = []
     for index, name in enumerate(table.header):
-        if name is None or _norm(name) in RESPONDENT_COLUMNS:
+        if name is None or normalise_header(name) in RESPONDENT_COLUMNS:
             continue
-        item = by_key.get(_norm(name))
+        item = by_key.get(normalise_header(name))
         if item is None:
             known = ", ".join(item.item for item in items) or "none"
             problems.append(

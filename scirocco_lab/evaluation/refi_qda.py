@@ -38,7 +38,8 @@ import pandas as pd
 from lxml import etree
 
 from scirocco_lab.errors import DuplicateRecordError, FileFormatError
-from scirocco_lab.files import write_atomically
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.io.files import write_atomically
 
 __all__ = [
     "CATEGORY_SET_PREFIX",
@@ -1842,7 +1843,7 @@ def _write_mapped(
     from scirocco_lab.evaluation import store as evaluation_store
     from scirocco_lab.store import qda_tables as q
 
-    now = dt.datetime.now(dt.UTC)
+    now = utc_now()
     with store.transaction() as connection:
         # The qda_* rows go in the same transaction: nothing lands if anything fails.
         written = evaluation_store.write_evaluation_in(

@@ -18,7 +18,6 @@ merged) or ``"character"`` (each character of the compared sources). See
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,9 @@ from scirocco_lab.evaluation.store import (
     turns_frame,
 )
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.reporting import table_html
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
+from scirocco_lab.io.html import table_html
 from scirocco_lab.reports import ReportTask, region_subjects
 from scirocco_lab.scoring import region_profile
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
@@ -70,16 +71,6 @@ __all__ = [
     "sources_summary",
     "sources_summary_html",
 ]
-
-
-def _e(value: object) -> str:
-    if value is None or (not isinstance(value, (str, tuple)) and pd.isna(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _pooled_items(
@@ -437,7 +428,7 @@ def evaluation_report_data(
             sorted(set(segments["coder"]) - set(coders)) if len(coders) >= 2 else ()
         ),
         store_url=store.display_url,
-        generated_at=_now(),
+        generated_at=utc_now(whole_seconds=True),
         subject_synthetic=subject_synthetic,
     )
 

@@ -56,6 +56,7 @@ from scirocco_lab.evaluation.records import (
     validate_evaluation,
 )
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import Store, resolve_instrument, schema
 from scirocco_lab.store import evaluation_tables as t
 
@@ -199,10 +200,6 @@ class EvaluationSummary:
         ]
         shown = [f"{count} {what}" for count, what in parts if count]
         return ", ".join(shown) or "nothing new"
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _new_guid() -> str:
@@ -361,7 +358,7 @@ def _ids(connection: Connection, table, key_column, keys: Iterable[str]) -> dict
 
 
 def _write(connection: Connection, batch: EvaluationBatch, *, replace: bool) -> EvaluationSummary:
-    now = _now()
+    now = utc_now()
     counts: dict[str, int] = {}
     participant_ids = _write_participants(connection, batch, now, counts)
     code_ids = _write_codes(connection, batch, now, counts, replace=replace)

@@ -40,7 +40,7 @@ import pandas as pd
 
 from scirocco_lab.demo import DEMO_MARK
 from scirocco_lab.errors import ConfigurationError, require_columns
-from scirocco_lab.files import write_atomically
+from scirocco_lab.io.files import write_atomically
 from scirocco_lab.planning.records import ACTION_PRIORITIES, ACTION_STATUSES
 
 __all__ = ["CSV_COLUMNS", "DATA_NOTE_COLUMN", "write_action_plan"]

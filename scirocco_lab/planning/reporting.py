@@ -27,10 +27,11 @@ from pathlib import Path
 import pandas as pd
 
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
+from scirocco_lab.io.html import table_html
 from scirocco_lab.planning.records import ACTION_STATUSES
 from scirocco_lab.planning.timeline import timeline_chart, timeline_items
-from scirocco_lab.reporting import escape_text as _e
-from scirocco_lab.reporting import table_html
 from scirocco_lab.reports import ReportTask, region_subjects
 from scirocco_lab.store import Store, get_subject, resolve_instrument, subjects_frame
 
@@ -54,10 +55,6 @@ __all__ = [
 
 # Actions that are finished one way or another are never overdue.
 _CLOSED = frozenset({"done", "cancelled"})
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def _date_text(value: object) -> str:
@@ -693,7 +690,7 @@ def programme_report_data(
         region_names=dict(zip(subjects["key"], subjects["name"], strict=True)),
         report_date=_as_date(report_date) or dt.date.today(),
         store_url=store.display_url,
-        generated_at=_now(),
+        generated_at=utc_now(whole_seconds=True),
     )
 
 

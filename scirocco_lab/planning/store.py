@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Table, and_, func, or_, select
 
 from scirocco_lab.errors import DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.clock import utc_now
 from scirocco_lab.planning.records import (
     ACTION_STATUSES,
     MILESTONE_STATUSES,
@@ -167,10 +168,6 @@ class SaveSummary:
 # Shared helpers
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _json(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
@@ -258,7 +255,7 @@ def _upsert_people(connection: Connection, people: Sequence, synthetic: bool) ->
             )
         )
     }
-    now = _now()
+    now = utc_now()
     for person in people:
         person_id = known.get(person.pseudonym)
         if person_id is None:
@@ -370,7 +367,7 @@ def _save_assets(
     if problems:
         raise DataValidationError(problems)
     regions = _region_ids(connection)
-    now = _now()
+    now = utc_now()
     for asset in assets:
         _insert_or_update(
             connection,
@@ -470,7 +467,7 @@ def _save_programme(
             "end_on": programme.end,
             "status": programme.status,
             "synthetic": programme.synthetic,
-            "updated_at": _now(),
+            "updated_at": utc_now(),
         },
     )
     people = _upsert_people(connection, programme.stakeholders, programme.synthetic)
@@ -671,7 +668,7 @@ def _save_action_plan(
     if existing_id is not None:
         connection.execute(tables.actions.delete().where(tables.actions.c.plan_id == existing_id))
     programme_ids = _ids(connection, tables.kt_programmes)
-    now = _now()
+    now = utc_now()
     plan_id = _insert_or_update(
         connection,
         plans,
@@ -799,7 +796,7 @@ def set_action_status(store: Store, plan: str, position: int, status: str) -> No
         connection.execute(
             a.update()
             .where(and_(a.c.plan_id == row.id, a.c.position == position))
-            .values(status=status, updated_at=_now())
+            .values(status=status, updated_at=utc_now())
         )
 
 
@@ -913,7 +910,7 @@ def _save_coaching_programme(
             "midpoint_summary": review.summary if review else None,
             "midpoint_decisions": review.decisions if review else None,
             "synthetic": programme.synthetic,
-            "updated_at": _now(),
+            "updated_at": utc_now(),
         },
     )
     people = _upsert_people(connection, programme.coaches, programme.synthetic)
@@ -960,7 +957,7 @@ def _save_coaching_programme(
         tables.coaching_milestones,
         _milestone_rows(programme_id, programme.milestones),
     )
-    now = _now()
+    now = utc_now()
     _insert(
         connection,
         tables.coaching_sessions,
@@ -1133,7 +1130,7 @@ def log_coaching_session(store: Store, programme: str, session: CoachingSessionR
                 ]
             )
         connection.execute(
-            s.insert().values(_session_row(row.id, session, coach_ids, team_ids, _now()))
+            s.insert().values(_session_row(row.id, session, coach_ids, team_ids, utc_now()))
         )
 
 
@@ -1155,7 +1152,7 @@ def record_midpoint_review(store: Store, programme: str, review: MidpointReview)
                 midpoint_review_on=review.reviewed_on,
                 midpoint_summary=review.summary,
                 midpoint_decisions=review.decisions,
-                updated_at=_now(),
+                updated_at=utc_now(),
             )
         )
 

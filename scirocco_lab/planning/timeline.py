@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from scirocco_lab.plots import mark_synthetic
+from scirocco_lab.io.figures import mark_synthetic
 
 __all__ = [
     "ITEM_COLUMNS",

@@ -13,7 +13,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -37,6 +36,7 @@ from scirocco_lab.instruments import (
     instrument_from_mapping,
     load_instrument,
 )
+from scirocco_lab.io.clock import utc_now
 from scirocco_lab.records import (
     AssessmentRecord,
     AssessorRecord,
@@ -170,7 +170,7 @@ def _prepare(store: Store, *, create: bool) -> None:
                 schema.store_meta.insert(),
                 [
                     {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                    {"key": "created_at", "value": _now().isoformat()},
+                    {"key": "created_at", "value": utc_now().isoformat()},
                 ],
             )
             return
@@ -186,10 +186,6 @@ def _prepare(store: Store, *, create: bool) -> None:
             )
         # Tables added within a schema version (new record kinds) are created on open.
         schema.metadata.create_all(connection)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def is_empty(store: Store) -> bool:
@@ -238,7 +234,7 @@ def _ensure_instrument(connection: Connection, instrument: Instrument) -> None:
         "version": instrument.version,
         "title": instrument.title,
         "definition": json.dumps(instrument.to_mapping(), ensure_ascii=False),
-        "stored_at": _now(),
+        "stored_at": utc_now(),
     }
     if existing is None:
         connection.execute(schema.instruments.insert().values(id=instrument.id, **values))
@@ -321,7 +317,7 @@ def _write(
     assessor_ids: dict[str, int],
     existing: dict[str, int],
 ) -> WriteSummary:
-    now = _now()
+    now = utc_now()
     subjects_added = assessors_added = replaced = ratings_written = 0
     # Good practices name their owner region, so regions go in first.
     for subject in sorted(batch.subjects, key=lambda s: s.kind != "system"):
