@@ -370,22 +370,15 @@ def _cmd_reports_build(args) -> int:
     from tqdm import tqdm
 
     from scirocco_lab.config import store_url
-    from scirocco_lab.evaluation.reporting import evaluation_tasks
-    from scirocco_lab.gap_reporting import comparison_tasks, twinning_tasks
-    from scirocco_lab.planning.reporting import programme_tasks
-    from scirocco_lab.reports import build_reports, region_tasks
+    from scirocco_lab.reports.engine import build_reports
+    from scirocco_lab.reports.registry import report_tasks
 
     out_dir = Path(args.out)
     url = store_url(args.store)
-    tasks = region_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
-    if not tasks:
+    tasks = report_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
+    if not any(task.kind == "region_profile" for task in tasks):
         print("no regions in the store: import data or run `scirocco-lab demo seed` first")
         return 1
-    tasks += comparison_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
-    if not args.region:  # a partial rebuild (--region) leaves the programme report alone
-        tasks += twinning_tasks(url, out_dir, instrument=args.instrument)
-    tasks += programme_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
-    tasks += evaluation_tasks(url, out_dir, regions=args.region, instrument=args.instrument)
     with tqdm(total=len(tasks), unit="report", disable=args.quiet, file=sys.stderr) as bar:
         results = build_reports(
             tasks, out_dir, workers=args.workers, on_result=lambda _result: bar.update()

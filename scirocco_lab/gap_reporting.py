@@ -30,11 +30,12 @@ from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
-from scirocco_lab.reports import ReportTask, region_subjects
+from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
 from scirocco_lab.twinning import complementarity_matrix, programme_pairing, rank_partners
 
 __all__ = [
+    "REPORT_KINDS",
     "ComparisonReportData",
     "TwinningReportData",
     "comparison_report_data",
@@ -537,12 +538,14 @@ def twinning_tasks(
     store_url: str,
     out_dir: Path,
     *,
+    regions: Sequence[str] | None = None,
     instrument: str = "scirocco-exchange",
     capacity: int = 1,
     receiving_regions: Sequence[str] = (),
 ) -> list[ReportTask]:
     """The twinning programme report, plus one partner report per region in
-    ``receiving_regions``."""
+    ``receiving_regions``. The programme report covers every region: ``regions`` (the
+    registry's common argument) does not narrow it."""
     from scirocco_lab.store import open_store
 
     store = open_store(store_url, create=False)
@@ -572,3 +575,24 @@ def twinning_tasks(
         for key in receiving_regions
     )
     return tasks
+
+
+REPORT_KINDS = (
+    ReportKind(
+        name="comparison",
+        template="comparison",
+        group="Comparisons",
+        tasks=comparison_tasks,
+        reads=("subjects", "assessments", "ratings", "instruments", "twinning_features"),
+        depends_on=("region_profile",),
+    ),
+    ReportKind(
+        name="twinning",
+        template="twinning",
+        group="Twinning",
+        tasks=twinning_tasks,
+        reads=("subjects", "assessments", "ratings", "instruments"),
+        programme_wide=True,
+        depends_on=("region_profile",),
+    ),
+)

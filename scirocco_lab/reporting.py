@@ -8,7 +8,9 @@ piece of user text is escaped. Demo data is marked on every page and figure.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,10 +21,12 @@ from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.plots import radar_chart, rating_distribution_chart
+from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
 from scirocco_lab.scoring import region_profile, strengths_and_weaknesses
 from scirocco_lab.store import Store, get_subject, ratings_frame, resolve_instrument
 
 __all__ = [
+    "REPORT_KINDS",
     "RegionReportData",
     "agreement_html",
     "delphi_table_html",
@@ -30,6 +34,7 @@ __all__ = [
     "movement_html",
     "profile_table_html",
     "region_report_data",
+    "region_tasks",
     "strengths_html",
 ]
 
@@ -256,3 +261,39 @@ def discussion_html(discussion: pd.DataFrame) -> str:
         for row in discussion.itertuples()
     )
     return f"<ul>{items}</ul>"
+
+
+def region_tasks(
+    store_url: str,
+    out_dir: Path,
+    *,
+    regions: Sequence[str] | None = None,
+    instrument: str = "scirocco-exchange",
+) -> list[ReportTask]:
+    """One region-profile task per region in the store (or the regions named)."""
+    from scirocco_lab.store import open_store
+
+    # In the store's order (by key), each region once, however the regions were named.
+    systems = region_subjects(open_store(store_url, create=False), regions)
+    systems = systems[~systems.index.duplicated()].sort_index()
+    return [
+        ReportTask(
+            template="region_profile",
+            title=f"{row.name}: maturity profile",
+            parameters={"region": row.key, "store_url": store_url, "instrument": instrument},
+            output=out_dir / "regions" / f"{row.key}.html",
+            synthetic=bool(row.synthetic),
+        )
+        for row in systems.itertuples()
+    ]
+
+
+REPORT_KINDS = (
+    ReportKind(
+        name="region_profile",
+        template="region_profile",
+        group="Region reports",
+        tasks=region_tasks,
+        reads=("subjects", "assessors", "assessments", "ratings", "instruments"),
+    ),
+)

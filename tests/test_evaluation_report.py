@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -41,10 +40,10 @@ from scirocco_lab.records import (
     RecordBatch,
     SubjectRecord,
 )
-from scirocco_lab.reports import render_report
+from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, render_report
 from scirocco_lab.store import open_store, write_batch
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "reports" / "evaluation.ipynb"
+TEMPLATE = PACKAGE_TEMPLATES / "evaluation.ipynb"
 HOSTILE = '<script>alert("x")</script>'
 UTTERANCES = [
     ("VL-P01", f"Funding was the hard part {HOSTILE} and the budget ran out in spring."),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import papermill
@@ -26,9 +25,10 @@ from scirocco_lab.gaps import (
     rank_practices,
 )
 from scirocco_lab.instruments import load_instrument
+from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
 from scirocco_lab.store import open_store, write_batch
 
-REPORTS = Path(__file__).resolve().parents[1] / "notebooks" / "reports"
+REPORTS = PACKAGE_TEMPLATES
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from scirocco_lab.planning.store import (
     save_action_plan,
 )
 from scirocco_lab.records import SubjectRecord
-from scirocco_lab.reports import render_report
+from scirocco_lab.reports.engine import render_report
 from scirocco_lab.store import add_subjects, open_store, subjects_frame, write_batch
 
 D = dt.date

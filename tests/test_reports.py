@@ -19,12 +19,13 @@ from scirocco_lab.records import (
     RecordBatch,
     SubjectRecord,
 )
-from scirocco_lab.reports import build_reports, region_tasks
+from scirocco_lab.reporting import region_tasks
+from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, build_reports
 from scirocco_lab.store import open_store, write_batch
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "reports" / "region_profile.ipynb"
+TEMPLATE = PACKAGE_TEMPLATES / "region_profile.ipynb"
 HOSTILE_NAME = '<script>alert("x")</script> Vale'
 
 
@@ -174,7 +175,7 @@ def test_template_has_one_parameters_cell():
 
 
 def test_region_subjects_keeps_the_named_order():
-    from scirocco_lab.reports import region_subjects
+    from scirocco_lab.reports.registry import region_subjects
 
     store = open_store("sqlite://")
     write_batch(store, RecordBatch(subjects=(SubjectRecord("a", "A"), SubjectRecord("b", "B"))))
@@ -183,9 +184,26 @@ def test_region_subjects_keeps_the_named_order():
 
 def test_region_subjects_refuses_unknown_regions_listing_the_known_ones():
     from scirocco_lab.errors import NotFoundError
-    from scirocco_lab.reports import region_subjects
+    from scirocco_lab.reports.registry import region_subjects
 
     store = open_store("sqlite://")
     write_batch(store, RecordBatch(subjects=(SubjectRecord("a", "A"),)))
     with pytest.raises(NotFoundError, match=r"unknown region\(s\): zz\. Regions in the store: a\."):
         region_subjects(store, ["a", "zz"])
+
+
+def test_every_report_kind_reads_tables_the_store_has():
+    from scirocco_lab.reports.registry import report_kinds
+    from scirocco_lab.store import schema
+
+    open_store("sqlite://")  # registers every domain's tables on the metadata
+    for kind in report_kinds():
+        unknown = set(kind.reads) - set(schema.metadata.tables)
+        assert not unknown, f"{kind.name} reads unknown tables {unknown}"
+
+
+def test_every_report_kind_has_its_template_in_the_package():
+    from scirocco_lab.reports.engine import report_templates
+    from scirocco_lab.reports.registry import report_kinds
+
+    assert {kind.template for kind in report_kinds()} <= set(report_templates())

@@ -16,6 +16,7 @@ from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundErr
 from scirocco_lab.gap_plots import complementarity_heatmap
 from scirocco_lab.gap_reporting import twinning_tasks
 from scirocco_lab.instruments import load_instrument
+from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
 from scirocco_lab.store import open_store, write_batch
 from scirocco_lab.twinning import (
     complementarity,
@@ -26,7 +27,7 @@ from scirocco_lab.twinning import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTS = ROOT / "notebooks" / "reports"
+REPORTS = PACKAGE_TEMPLATES
 EXPLORE = ROOT / "notebooks" / "explore"
 
 

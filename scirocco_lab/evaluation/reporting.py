@@ -53,11 +53,12 @@ from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
-from scirocco_lab.reports import ReportTask, region_subjects
+from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
 from scirocco_lab.scoring import region_profile
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
 
 __all__ = [
+    "REPORT_KINDS",
     "EvaluationReportData",
     "agreement_coders",
     "agreement_reading",
@@ -681,3 +682,28 @@ def evaluation_tasks(
             )
         )
     return tasks
+
+
+REPORT_KINDS = (
+    ReportKind(
+        name="evaluation",
+        template="evaluation",
+        group="Evaluation",
+        tasks=evaluation_tasks,
+        reads=(
+            "subjects",
+            "assessments",
+            "ratings",
+            "evaluation_participants",
+            "evaluation_sources",
+            "evaluation_source_participants",
+            "evaluation_turns",
+            "evaluation_codes",
+            "evaluation_coders",
+            "coded_segments",
+            "questionnaires",
+            "questionnaire_items",
+            "questionnaire_responses",
+        ),
+    ),
+)

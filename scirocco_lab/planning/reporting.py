@@ -32,10 +32,11 @@ from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.planning.records import ACTION_STATUSES
 from scirocco_lab.planning.timeline import timeline_chart, timeline_items
-from scirocco_lab.reports import ReportTask, region_subjects
+from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
 from scirocco_lab.store import Store, get_subject, resolve_instrument, subjects_frame
 
 __all__ = [
+    "REPORT_KINDS",
     "ActionPlanStatus",
     "ProgrammeReportData",
     "action_plan_html",
@@ -788,3 +789,31 @@ def action_plan_html(report: ProgrammeReportData) -> str:
     return f"<ul>{titles}</ul>" + actions_html(
         report.actions, report_date=report.report_date, dimension_names=report.dimension_names
     )
+
+
+REPORT_KINDS = (
+    ReportKind(
+        name="programme",
+        template="programme",
+        group="Programmes",
+        tasks=programme_tasks,
+        reads=(
+            "subjects",
+            "assessments",
+            "ratings",
+            "planning_people",
+            "planning_assets",
+            "kt_programmes",
+            "kt_stakeholders",
+            "kt_programme_assets",
+            "kt_activities",
+            "action_plans",
+            "actions",
+            "coaching_programmes",
+            "coaching_coaches",
+            "coaching_teams",
+            "coaching_assignments",
+            "coaching_sessions",
+        ),
+    ),
+)

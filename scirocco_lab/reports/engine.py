@@ -4,14 +4,13 @@ Each report is self-contained HTML (figures embedded, no script or style fetched
 network). A region whose report fails does not stop the others; the failures are returned
 (and the CLI exits non-zero).
 
->>> from scirocco_lab.reports import report_templates
->>> sorted(report_templates())[:1]
-['region_profile']
+>>> from scirocco_lab.reports.engine import report_templates
+>>> sorted(report_templates())
+['comparison', 'evaluation', 'programme', 'region_profile', 'twinning']
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import os
@@ -21,17 +20,18 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from scirocco_lab.config import project_root
 from scirocco_lab.errors import ConfigurationError, NotFoundError
+from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.figures import SYNTHETIC_NOTE
+from scirocco_lab.io.files import write_atomically
+from scirocco_lab.reports.registry import ReportTask
 
 __all__ = [
+    "PACKAGE_TEMPLATES",
+    "TEMPLATE_DIR_ENV",
     "ReportResult",
-    "ReportTask",
     "build_reports",
     "export_html",
-    "region_subjects",
-    "region_tasks",
     "render_report",
     "report_templates",
     "write_index",
@@ -40,27 +40,20 @@ __all__ = [
 TEMPLATE_DIR_ENV = "SCIROCCO_LAB_TEMPLATES"
 
 
+# The report notebooks ship inside the package, so an installed copy finds them too.
+PACKAGE_TEMPLATES = Path(__file__).parent / "notebooks"
+
+
 def _templates_dir() -> Path:
     configured = os.environ.get(TEMPLATE_DIR_ENV)
-    return Path(configured) if configured else project_root() / "notebooks" / "reports"
+    return Path(configured) if configured else PACKAGE_TEMPLATES
 
 
 def report_templates() -> dict[str, Path]:
-    """Report template notebooks by name (file stem), from notebooks/reports/."""
+    """Report template notebooks by name (file stem): the package's, or the folder named by
+    ``$SCIROCCO_LAB_TEMPLATES``."""
     folder = _templates_dir()
     return {path.stem: path for path in sorted(folder.glob("*.ipynb"))}
-
-
-@dataclass(frozen=True)
-class ReportTask:
-    """One report to build: which template, with which parameters, written where."""
-
-    template: str
-    title: str
-    parameters: dict
-    output: Path
-    synthetic: bool = False
-    group: str = "Region reports"
 
 
 @dataclass(frozen=True)
@@ -86,10 +79,8 @@ def export_html(notebook, output: Path, *, title: str) -> None:
     )
     notebook.metadata["title"] = title
     body, _resources = exporter.from_notebook_node(notebook)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temporary = output.with_suffix(".html.partial")
-    temporary.write_text(body, encoding="utf-8")
-    temporary.replace(output)  # never leave a half-written report behind
+    # never leave a half-written report behind
+    write_atomically(output, lambda temporary: temporary.write_text(body, encoding="utf-8"))
 
 
 def render_report(task: ReportTask) -> ReportResult:
@@ -123,49 +114,6 @@ def render_report(task: ReportTask) -> ReportResult:
         summary = next((line for line in reversed(message) if line.strip()), type(exc).__name__)
         return ReportResult(task, False, time.perf_counter() - started, summary[:2000])
     return ReportResult(task, True, time.perf_counter() - started)
-
-
-def region_subjects(store, regions: Sequence[str] | None = None):
-    """The store's regions (``subjects_frame`` rows of kind "system") indexed by key: all of
-    them, or those named in ``regions`` in that order. An unknown key raises
-    :class:`NotFoundError` listing the regions the store has."""
-    from scirocco_lab.store import subjects_frame
-
-    systems = subjects_frame(store, kind="system").set_index("key", drop=False)
-    if regions:
-        unknown = sorted(set(regions) - set(systems.index))
-        if unknown:
-            raise NotFoundError(
-                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
-                f"{', '.join(systems.index)}."
-            )
-        systems = systems.loc[list(regions)]
-    return systems
-
-
-def region_tasks(
-    store_url: str,
-    out_dir: Path,
-    *,
-    regions: Sequence[str] | None = None,
-    instrument: str = "scirocco-exchange",
-) -> list[ReportTask]:
-    """One region-profile task per region in the store (or the regions named)."""
-    from scirocco_lab.store import open_store
-
-    # In the store's order (by key), each region once, however the regions were named.
-    systems = region_subjects(open_store(store_url, create=False), regions)
-    systems = systems[~systems.index.duplicated()].sort_index()
-    return [
-        ReportTask(
-            template="region_profile",
-            title=f"{row.name}: maturity profile",
-            parameters={"region": row.key, "store_url": store_url, "instrument": instrument},
-            output=out_dir / "regions" / f"{row.key}.html",
-            synthetic=bool(row.synthetic),
-        )
-        for row in systems.itertuples()
-    ]
 
 
 def build_reports(
@@ -219,13 +167,14 @@ def _update_manifest(results: Sequence[ReportResult], out_dir: Path) -> list[dic
             "synthetic": result.task.synthetic,
             "ok": result.ok,
             "error": result.error,
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "built_at": utc_now(whole_seconds=True).isoformat(),
         }
     kept = [
         entry for entry in entries.values() if not entry["ok"] or (out_dir / entry["path"]).exists()
     ]
     kept.sort(key=lambda entry: (entry["group"], entry["title"]))
-    path.write_text(json.dumps(kept, indent=2, ensure_ascii=False), encoding="utf-8")
+    text = json.dumps(kept, indent=2, ensure_ascii=False)
+    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
     return kept
 
 
@@ -254,7 +203,7 @@ def write_index(results: Sequence[ReportResult], out_dir: Path) -> Path:
             f'<p class="banner">{html.escape(SYNTHETIC_NOTE)}: reports marked '
             "&#9888; are built from invented demo data.</p>"
         )
-    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    generated = utc_now().strftime("%Y-%m-%d %H:%M UTC")
     parts.append(f'<p class="meta">Index updated {generated}.</p>')
     for group, members in groups.items():
         parts.append(f"<h2>{html.escape(group)}</h2><ul>")
@@ -275,5 +224,6 @@ def write_index(results: Sequence[ReportResult], out_dir: Path) -> Path:
         parts.append("</ul>")
     parts.append("</body></html>")
     index = out_dir / "index.html"
-    index.write_text("\n".join(parts), encoding="utf-8")
+    page = "\n".join(parts)
+    write_atomically(index, lambda temporary: temporary.write_text(page, encoding="utf-8"))
     return index

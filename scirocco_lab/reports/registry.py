@@ -1,0 +1,137 @@
+"""Which reports exist: each domain declares its report kinds, the engine asks this registry.
+
+A :class:`ReportKind` says, in one place, which template a report runs, which subjects it is
+built for (its ``tasks`` function), which store tables it reads (what an incremental build
+fingerprints) and which other report kinds depend on the same data. Each domain's ``report``
+module lists its kinds in ``REPORT_KINDS``; :data:`DOMAIN_REPORT_MODULES` names those modules.
+
+>>> [kind.name for kind in report_kinds()]
+['region_profile', 'comparison', 'twinning', 'programme', 'evaluation']
+>>> report_kind("twinning").programme_wide
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scirocco_lab.errors import NotFoundError
+
+__all__ = [
+    "DOMAIN_REPORT_MODULES",
+    "ReportKind",
+    "ReportTask",
+    "TaskBuilder",
+    "region_subjects",
+    "report_kind",
+    "report_kinds",
+    "report_tasks",
+]
+
+# The domains sit above the report engine, so the registry imports their report modules by
+# name when asked, never at import time (that would be an import cycle).
+DOMAIN_REPORT_MODULES = (
+    "scirocco_lab.reporting",
+    "scirocco_lab.gap_reporting",
+    "scirocco_lab.planning.reporting",
+    "scirocco_lab.evaluation.reporting",
+)
+
+
+@dataclass(frozen=True)
+class ReportTask:
+    """One report to build: which template, with which parameters, written where."""
+
+    template: str
+    title: str
+    parameters: dict
+    output: Path
+    synthetic: bool = False
+    group: str = "Region reports"
+    kind: str = ""
+
+
+# tasks(store_url, out_dir, *, regions, instrument) -> the reports of one kind
+TaskBuilder = Callable[..., list[ReportTask]]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A kind of report a domain offers.
+
+    ``tasks`` lists the reports of this kind for a store (which subjects it is built for);
+    ``reads`` names the store tables its notebook reads; ``programme_wide`` kinds cover every
+    region at once (a rebuild of some regions still concerns them); ``depends_on`` names the
+    kinds whose subjects' data this one also shows.
+    """
+
+    name: str
+    template: str
+    group: str
+    tasks: TaskBuilder
+    reads: tuple[str, ...]
+    programme_wide: bool = False
+    depends_on: tuple[str, ...] = field(default_factory=tuple)
+
+
+def report_kinds() -> tuple[ReportKind, ...]:
+    """Every report kind the domains declare, in the order the index lists them."""
+    kinds: list[ReportKind] = []
+    for module in DOMAIN_REPORT_MODULES:
+        kinds.extend(importlib.import_module(module).REPORT_KINDS)
+    return tuple(kinds)
+
+
+def report_kind(name: str) -> ReportKind:
+    """The kind called ``name``; :class:`NotFoundError` lists the known kinds otherwise."""
+    kinds = {kind.name: kind for kind in report_kinds()}
+    if name not in kinds:
+        raise NotFoundError(f"no report kind '{name}'; kinds: {', '.join(kinds)}")
+    return kinds[name]
+
+
+def report_tasks(
+    store_url: str,
+    out_dir: Path,
+    *,
+    regions: Sequence[str] | None = None,
+    instrument: str = "scirocco-exchange",
+) -> list[ReportTask]:
+    """The reports to build for the store: every kind's tasks, for all regions or those named.
+
+    A partial rebuild (``regions`` given) leaves programme-wide reports alone.
+    """
+    tasks: list[ReportTask] = []
+    for kind in report_kinds():
+        if regions and kind.programme_wide:
+            continue
+        for task in kind.tasks(store_url, out_dir, regions=regions, instrument=instrument):
+            tasks.append(task if task.kind else _with_kind(task, kind.name))
+    return tasks
+
+
+def _with_kind(task: ReportTask, kind: str) -> ReportTask:
+    from dataclasses import replace
+
+    return replace(task, kind=kind)
+
+
+def region_subjects(store, regions: Sequence[str] | None = None):
+    """The store's regions (``subjects_frame`` rows of kind "system") indexed by key: all of
+    them, or those named in ``regions`` in that order. An unknown key raises
+    :class:`NotFoundError` listing the regions the store has."""
+    from scirocco_lab.store import subjects_frame
+
+    systems = subjects_frame(store, kind="system").set_index("key", drop=False)
+    if regions:
+        unknown = sorted(set(regions) - set(systems.index))
+        if unknown:
+            raise NotFoundError(
+                f"unknown region(s): {', '.join(unknown)}. Regions in the store: "
+                f"{', '.join(systems.index)}."
+            )
+        systems = systems.loc[list(regions)]
+    return systems
