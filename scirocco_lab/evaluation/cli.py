@@ -12,6 +12,8 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.evaluation.qda_cli import register as register_qda
 from scirocco_lab.evaluation.records import ACTIVITIES
 
 __all__ = ["register"]
@@ -53,7 +55,6 @@ def _cmd_transcripts_import(args) -> int:
 
 
 def _cmd_transcripts_list(args) -> int:
-    from scirocco_lab.cli import _print_frame
     from scirocco_lab.evaluation.store import sources_frame
     from scirocco_lab.store import open_store
 
@@ -64,7 +65,7 @@ def _cmd_transcripts_list(args) -> int:
         frame = frame.drop(columns=["guid"]).assign(
             participants=[len(p) for p in frame["participants"]]
         )
-    _print_frame(frame, args.format)
+    print_frame(frame, args.format)
     return 0
 
 
@@ -104,7 +105,6 @@ def _cmd_questionnaires_import(args) -> int:
 
 
 def _cmd_questionnaires_list(args) -> int:
-    from scirocco_lab.cli import _print_frame
     from scirocco_lab.evaluation.store import questionnaires_frame, responses_frame
     from scirocco_lab.store import open_store
 
@@ -113,12 +113,11 @@ def _cmd_questionnaires_list(args) -> int:
     responses = responses_frame(store)
     counts = responses.groupby("questionnaire")["respondent"].nunique()
     frame = frame.assign(respondents=[int(counts.get(key, 0)) for key in frame["questionnaire"]])
-    _print_frame(frame, args.format)
+    print_frame(frame, args.format)
     return 0
 
 
 def _cmd_codes_list(args) -> int:
-    from scirocco_lab.cli import _print_frame
     from scirocco_lab.evaluation.store import codes_frame, segments_frame
     from scirocco_lab.store import open_store
 
@@ -128,13 +127,12 @@ def _cmd_codes_list(args) -> int:
     frame = frame.assign(segments=[int(counts.get(key, 0)) for key in frame["code"]])
     if args.format == "table":
         frame = frame[["path", "code", "dimensions", "categories", "segments"]]
-    _print_frame(frame, args.format)
+    print_frame(frame, args.format)
     return 0
 
 
 def register(commands) -> None:
     """Add the evaluation commands to the top-level sub-parsers."""
-    from scirocco_lab.cli import _add_format
 
     transcripts = commands.add_parser(
         "transcripts", help="focus-group and interview transcripts (.txt, .docx, .vtt, .srt)"
@@ -171,7 +169,7 @@ def register(commands) -> None:
     listing = transcript_commands.add_parser("list", help="list the transcripts in the store")
     listing.add_argument("--region", default=None)
     listing.add_argument("--activity", default=None, choices=ACTIVITIES)
-    _add_format(listing)
+    add_format(listing)
     listing.set_defaults(handler=_cmd_transcripts_list)
     show = transcript_commands.add_parser("show", help="print a transcript's stored text")
     show.add_argument("source", help="source key (see transcripts list)")
@@ -213,11 +211,12 @@ def register(commands) -> None:
     importing.set_defaults(handler=_cmd_questionnaires_import)
     listing = questionnaire_commands.add_parser("list", help="list the questionnaires")
     listing.add_argument("--region", default=None)
-    _add_format(listing)
+    add_format(listing)
     listing.set_defaults(handler=_cmd_questionnaires_list)
 
     codes = commands.add_parser("codes", help="the codebook of the qualitative analysis")
     code_commands = codes.add_subparsers(dest="codes_command", required=True)
     listing = code_commands.add_parser("list", help="codes with their paths and segment counts")
-    _add_format(listing)
+    add_format(listing)
     listing.set_defaults(handler=_cmd_codes_list)
+    register_qda(commands)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from scirocco_lab.cli.output import add_format, print_frame
+
 __all__ = ["register"]
 
 _LIST_COLUMNS = [
@@ -48,7 +50,6 @@ def _dates_as_text(frame):
 
 
 def _show(frame, fmt: str, empty: str) -> None:
-    from scirocco_lab.cli import _print_frame
 
     if frame.empty and fmt == "table":
         print(empty)
@@ -56,7 +57,7 @@ def _show(frame, fmt: str, empty: str) -> None:
     shown = _dates_as_text(_joined(frame, fmt))
     if fmt == "table":  # blank, not NaN, where there is nothing
         shown = shown.astype(object).where(shown.notna(), "")
-    _print_frame(shown, fmt)
+    print_frame(shown, fmt)
 
 
 def _check_region(store, region: str | None) -> None:
@@ -208,7 +209,6 @@ def _cmd_assets_search(args) -> int:
 
 def register(commands) -> None:
     """Add the ``plan`` and ``assets`` commands to the top-level sub-parsers."""
-    from scirocco_lab.cli import _add_format
     from scirocco_lab.planning.records import ASSET_KINDS
 
     plan = commands.add_parser(
@@ -218,13 +218,13 @@ def register(commands) -> None:
 
     listing = plan_commands.add_parser("list", help="programmes and action plans in the store")
     listing.add_argument("--region", default=None, help="only those this region takes part in")
-    _add_format(listing)
+    add_format(listing)
     listing.set_defaults(handler=_cmd_plan_list)
 
     actions = plan_commands.add_parser("actions", help="actions of the action plans")
     actions.add_argument("--plan", default=None, help="one action plan (key)")
     actions.add_argument("--region", default=None, help="only this region's plans")
-    _add_format(actions)
+    add_format(actions)
     actions.set_defaults(handler=_cmd_plan_actions)
 
     export = plan_commands.add_parser(
@@ -258,5 +258,5 @@ def register(commands) -> None:
     search.add_argument("--language", default=None, help="language code, e.g. en")
     search.add_argument("--region", default=None, help="owner region key")
     search.add_argument("--instrument", default="scirocco-exchange", help=argparse.SUPPRESS)
-    _add_format(search)
+    add_format(search)
     search.set_defaults(handler=_cmd_assets_search)

@@ -1,0 +1,294 @@
+"""Assessment commands: instruments, subjects, ratings files (``import``, ``export``),
+``profile``, ``consensus`` and ``agreement``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from scirocco_lab.cli.output import add_format, print_frame
+
+__all__ = ["register"]
+
+
+def _cmd_instruments_list(args) -> int:
+    import pandas as pd
+
+    from scirocco_lab.instruments import list_instruments
+
+    print_frame(pd.DataFrame(list_instruments()), args.format)
+    return 0
+
+
+def _cmd_instruments_show(args) -> int:
+    from scirocco_lab.instruments import load_instrument
+
+    instrument = load_instrument(args.instrument, language=args.language)
+    if args.format == "table":
+        print(
+            f"{instrument.title} (id {instrument.id}, version {instrument.version}, "
+            f"{instrument.label_kind} labels, scale {instrument.scale_min}..{instrument.scale_max})"
+        )
+    print_frame(instrument.levels_table(), args.format)
+    return 0
+
+
+def _cmd_subjects_list(args) -> int:
+    from scirocco_lab.store import open_store, subjects_frame
+
+    kind = {"regions": "system", "practices": "good_practice"}.get(args.kind)
+    print_frame(subjects_frame(open_store(args.store, create=False), kind=kind), args.format)
+    return 0
+
+
+def _cmd_subjects_add(args) -> int:
+    from scirocco_lab.records import SubjectRecord
+    from scirocco_lab.store import add_subjects, open_store
+
+    record = SubjectRecord(
+        key=args.key,
+        name=args.name,
+        kind="good_practice" if args.good_practice else "system",
+        country=args.country,
+        owner=args.owner,
+        description=args.description,
+    )
+    summary = add_subjects(open_store(args.store), [record])
+    print("added" if summary.subjects_added else f"'{args.key}' already exists; left as it is")
+    return 0
+
+
+def _cmd_import(args) -> int:
+    from scirocco_lab.store import open_store
+    from scirocco_lab.tabular import import_ratings
+
+    summary = import_ratings(
+        open_store(args.store),
+        args.file,
+        layout=args.layout,
+        replace=args.replace,
+        sheet=args.sheet,
+    )
+    print(f"imported from {args.file}: {summary}")
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from scirocco_lab.store import open_store
+    from scirocco_lab.tabular import export_ratings
+
+    rows = export_ratings(
+        open_store(args.store, create=False),
+        args.file,
+        layout=args.layout,
+        subject=args.subject,
+        kind=args.kind,
+        mode=args.mode,
+        round=args.round,
+        status=None if args.status == "any" else args.status,
+        include_identities=args.include_identities,
+    )
+    print(f"wrote {rows} row(s) to {args.file}")
+    if args.include_identities:
+        print("note: the file holds assessors' names; it is personal data, keep it out of git")
+    return 0
+
+
+def _cmd_profile(args) -> int:
+    from scirocco_lab.scoring import region_profile
+    from scirocco_lab.store import get_subject, open_store, ratings_frame, resolve_instrument
+
+    store = open_store(args.store, create=False)
+    get_subject(store, args.region)
+    instrument = resolve_instrument(store, args.instrument)
+    ratings = ratings_frame(store, subject=args.region, instrument=instrument.id)
+    print_frame(region_profile(ratings, instrument, args.region), args.format)
+    return 0
+
+
+def _statistics_ratings(args):
+    """Individual ratings from a file (``--file``) or from the store, plus any bad rows."""
+    from scirocco_lab.store import open_store, ratings_frame
+
+    if args.file is not None:
+        from scirocco_lab.tabular import read_individual_ratings
+
+        frame, problems = read_individual_ratings(args.file)
+        return frame, problems, str(args.file)
+    store = open_store(args.store, create=False)
+    frame = ratings_frame(store, subject=args.region, mode="individual", round=args.round)
+    return frame.assign(line=range(2, len(frame) + 2)), [], store.display_url
+
+
+def _checked(compute, frame, problems, source: str, skip_bad_rows: bool, *, from_file: bool):
+    """Run a statistic; with ``skip_bad_rows``, drop the rows it rejects and warn about them.
+
+    Problems always name the original line of the file, even after rows were dropped.
+    """
+    from dataclasses import replace
+
+    from scirocco_lab.errors import DataValidationError
+
+    outcome = "nothing was computed (--skip-bad-rows computes from the good rows)"
+    if problems and not skip_bad_rows:
+        raise DataValidationError(problems, outcome=outcome)
+    # Files name the level column "rating"; the statistics call it "level".
+    field_names = {"level": "rating"} if from_file else {}
+    skipped = list(problems)
+    while True:
+        try:
+            result = compute(frame)
+            break
+        except DataValidationError as exc:
+            located = [
+                replace(
+                    p,
+                    source=source,
+                    row=int(frame["line"].iloc[p.row - 2]),
+                    field=field_names.get(p.field, p.field),
+                )
+                if p.row is not None and 2 <= p.row < len(frame) + 2
+                else replace(p, source=source)
+                for p in exc.problems
+            ]
+            bad = sorted({p.row - 2 for p in exc.problems if p.row is not None})
+            if not skip_bad_rows or not bad:
+                raise DataValidationError(located, outcome=outcome) from None
+            skipped.extend(located)
+            frame = frame.drop(frame.index[bad])
+    for problem in skipped:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return result
+
+
+def _cmd_consensus(args) -> int:
+    from scirocco_lab.consensus import DelphiRule, consensus_table
+
+    frame, problems, source = _statistics_ratings(args)
+    delphi = (
+        DelphiRule(outside_threshold=None, outside_proportion=args.outside_proportion)
+        if args.outside_proportion is not None
+        else DelphiRule()
+    )
+    table = _checked(
+        lambda ratings: consensus_table(ratings, rule=args.rule, delphi=delphi),
+        frame,
+        problems,
+        source,
+        args.skip_bad_rows,
+        from_file=args.file is not None,
+    )
+    print_frame(table, args.format)
+    return 0
+
+
+def _cmd_agreement(args) -> int:
+    from scirocco_lab.agreement import agreement_table
+
+    frame, problems, source = _statistics_ratings(args)
+    table = _checked(
+        lambda ratings: agreement_table(ratings, by=("subject", "round")),
+        frame,
+        problems,
+        source,
+        args.skip_bad_rows,
+        from_file=args.file is not None,
+    )
+    print_frame(table, args.format)
+    return 0
+
+
+def register(commands) -> None:
+    """Add this domain's commands to the ``scirocco-lab`` parser's subcommands."""
+    instruments = commands.add_parser("instruments", help="list or show instruments")
+    instrument_commands = instruments.add_subparsers(dest="instruments_command", required=True)
+    listing = instrument_commands.add_parser("list", help="bundled and configured instruments")
+    add_format(listing)
+    listing.set_defaults(handler=_cmd_instruments_list)
+    show = instrument_commands.add_parser("show", help="dimensions and level labels")
+    show.add_argument("instrument", help="instrument id or path of an instrument file")
+    show.add_argument("--language", default=None, help="language code, e.g. en or nl")
+    add_format(show)
+    show.set_defaults(handler=_cmd_instruments_show)
+
+    subjects = commands.add_parser("subjects", help="regions and good practices")
+    subject_commands = subjects.add_subparsers(dest="subjects_command", required=True)
+    listing = subject_commands.add_parser("list", help="list regions and good practices")
+    listing.add_argument("--kind", choices=("all", "regions", "practices"), default="all")
+    add_format(listing)
+    listing.set_defaults(handler=_cmd_subjects_list)
+    add = subject_commands.add_parser("add", help="add a region or good practice")
+    add.add_argument("key", help="short stable key, e.g. northvale")
+    add.add_argument("--name", required=True)
+    add.add_argument("--country")
+    add.add_argument("--good-practice", action="store_true", help="a good practice, not a region")
+    add.add_argument("--owner", help="key of the region that owns the good practice")
+    add.add_argument("--description")
+    add.set_defaults(handler=_cmd_subjects_add)
+
+    importing = commands.add_parser("import", help="import ratings from CSV or Excel")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
+    importing.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
+    importing.add_argument(
+        "--replace", action="store_true", help="overwrite assessments that are already in the store"
+    )
+    importing.set_defaults(handler=_cmd_import)
+
+    exporting = commands.add_parser("export", help="export ratings to CSV or Excel")
+    exporting.add_argument("file", type=Path, help="a .csv or .xlsx path")
+    exporting.add_argument("--layout", choices=("long", "wide"), default="long")
+    exporting.add_argument("--subject", default=None)
+    exporting.add_argument("--kind", choices=("HS", "GP"), default=None)
+    exporting.add_argument("--mode", choices=("individual", "consensus"), default=None)
+    exporting.add_argument("--round", type=int, default=None)
+    exporting.add_argument("--status", choices=("submitted", "draft", "any"), default="submitted")
+    exporting.add_argument(
+        "--include-identities",
+        action="store_true",
+        help="add assessors' names and e-mails (personal data; default: pseudonyms only)",
+    )
+    exporting.set_defaults(handler=_cmd_export)
+
+    profile = commands.add_parser("profile", help="a region's profile per dimension")
+    profile.add_argument("region")
+    profile.add_argument("--instrument", default="scirocco-exchange")
+    add_format(profile)
+    profile.set_defaults(handler=_cmd_profile)
+
+    for name, handler, summary in (
+        ("consensus", _cmd_consensus, "Delphi consensus table per subject, round and dimension"),
+        ("agreement", _cmd_agreement, "inter-rater agreement coefficients per subject and round"),
+    ):
+        statistics = commands.add_parser(name, help=summary, description=summary)
+        source = statistics.add_mutually_exclusive_group()
+        source.add_argument("--region", default=None, help="one region from the store")
+        source.add_argument(
+            "--file",
+            type=Path,
+            default=None,
+            help="CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
+            "optional round and subject",
+        )
+        statistics.add_argument("--round", type=int, default=None, help="one round (store)")
+        statistics.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="compute from the good rows and list the bad ones (default: refuse the file)",
+        )
+        if name == "consensus":
+            statistics.add_argument(
+                "--rule",
+                choices=("delphi-scirocco", "percent-agreement", "iqr"),
+                default="delphi-scirocco",
+            )
+            statistics.add_argument(
+                "--outside-proportion",
+                type=float,
+                default=None,
+                metavar="P",
+                help="Split when at least this share of ratings lies outside the 3-point "
+                "region (default: the published count, 4 of 12)",
+            )
+        add_format(statistics)
+        statistics.set_defaults(handler=handler)

@@ -1,0 +1,99 @@
+"""Commands for the store itself: ``store init``, ``store info`` and ``demo seed``."""
+
+from __future__ import annotations
+
+from scirocco_lab.cli.output import print_frame
+
+__all__ = ["register"]
+
+
+def _cmd_store_init(args) -> int:
+    from scirocco_lab.demo import DEMO_MARK, generate_demo
+    from scirocco_lab.store import is_empty, open_store, subjects_frame, write_batch
+
+    store = open_store(args.store)
+    print(f"store ready: {store.display_url}")
+    if args.seed_demo_if_empty:
+        if is_empty(store):
+            summary = write_batch(store, generate_demo())
+            print(f"seeded with {DEMO_MARK.lower()}: {summary}")
+            _seed_demo_records(store)
+        # A demo store made before planning and evaluation records existed gets them.
+        elif not (subjects_frame(store)["synthetic"].all() and _seed_demo_records(store)):
+            print("store already holds data; demo data not added")
+    return 0
+
+
+def _seed_demo_records(store) -> int:
+    """Planning and evaluation demo records for the demo regions, where the store has none
+    yet; returns how many kinds were seeded."""
+    from scirocco_lab.evaluation.demo import seed_evaluation_demo
+    from scirocco_lab.planning.demo import seed_planning_demo
+
+    seeded = 0
+    for seed in (seed_planning_demo, seed_evaluation_demo):
+        summary = seed(store)
+        if summary:
+            print(f"seeded: {summary}")
+            seeded += 1
+    return seeded
+
+
+def _cmd_store_info(args) -> int:
+    import pandas as pd
+
+    from scirocco_lab.store import assessments_frame, open_store, subjects_frame
+
+    store = open_store(args.store, create=False)
+    subjects = subjects_frame(store)
+    assessments = assessments_frame(store)
+    print(f"store: {store.display_url}")
+    counts = pd.DataFrame(
+        {
+            "records": ["regions", "good practices", "assessments", "synthetic subjects"],
+            "count": [
+                int((subjects["kind"] == "system").sum()),
+                int((subjects["kind"] == "good_practice").sum()),
+                len(assessments),
+                int(subjects["synthetic"].sum()) if not subjects.empty else 0,
+            ],
+        }
+    )
+    print_frame(counts, "table")
+    return 0
+
+
+def _cmd_demo_seed(args) -> int:
+    from scirocco_lab.demo import generate_demo
+    from scirocco_lab.store import open_store, write_batch
+
+    store = open_store(args.store)
+    summary = write_batch(store, generate_demo(args.seed), replace=args.replace)
+    print(f"demo data written to {store.display_url}: {summary}")
+    _seed_demo_records(store)
+    return 0
+
+
+def register(commands) -> None:
+    """Add this domain's commands to the ``scirocco-lab`` parser's subcommands."""
+    store = commands.add_parser("store", help="create or describe the store")
+    store_commands = store.add_subparsers(dest="store_command", required=True)
+    init = store_commands.add_parser("init", help="create the store if it does not exist")
+    init.add_argument(
+        "--seed-demo-if-empty",
+        action="store_true",
+        help="add the synthetic demo data when the store holds nothing yet",
+    )
+    init.set_defaults(handler=_cmd_store_init)
+    store_commands.add_parser("info", help="what the store holds").set_defaults(
+        handler=_cmd_store_info
+    )
+
+    demo = commands.add_parser("demo", help="synthetic demo data")
+    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
+    seed = demo_commands.add_parser("seed", help="write the synthetic demo data to the store")
+    seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    seed.add_argument(
+        "--replace", action="store_true", help="overwrite demo assessments already in the store"
+    )
+    seed.set_defaults(handler=_cmd_demo_seed)
