@@ -3,10 +3,10 @@
 Run: ``.venv/bin/python benchmarks/consensus_benchmark.py`` (options: ``--help``).
 
 Generates 5,000 subjects x 17 assessors x 12 dimensions (1,020,000 ratings, about 5 %
-don't-knows) deterministically, times :func:`scirocco_lab.consensus.delphi_table` (best of
-``--repeats`` runs) and a straightforward implementation that loops over the groups of a pandas
-groupby computing the same statistics with numpy per group, checks both tables are equal, and
-prints the times and their ratio. The numbers measured on the project machine are in
+don't-knows) deterministically, times :func:`scirocco_lab.assessment.consensus.delphi_table` (best
+of ``--repeats`` runs) and a straightforward implementation that loops over the groups of a pandas
+groupby computing the same statistics with numpy per group, checks both tables are equal, and prints
+the times and their ratio. The numbers measured on the project machine are in
 ``docs/statistics.md``.
 """
 
@@ -19,7 +19,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from scirocco_lab.consensus import DelphiRule, delphi_table
+from scirocco_lab.assessment.consensus import DelphiRule, delphi_table
 
 SEED = 20_240_517
 

@@ -26,7 +26,23 @@ widgets in :mod:`scirocco_lab.capture`.
 12
 """
 
-from scirocco_lab.demo import DEMO_MARK, generate_demo
+from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
+from scirocco_lab.assessment.plots import radar_chart
+from scirocco_lab.assessment.ratings_export import export_ratings
+from scirocco_lab.assessment.ratings_files import import_ratings, read_ratings_file
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    RatingRecord,
+    RecordBatch,
+    SubjectRecord,
+)
+from scirocco_lab.assessment.scoring import (
+    consensus_profile,
+    individual_profile,
+    region_profile,
+    strengths_and_weaknesses,
+)
 from scirocco_lab.errors import (
     DataValidationError,
     InstrumentError,
@@ -41,20 +57,6 @@ from scirocco_lab.instruments import (
     load_crosswalk,
     load_instrument,
 )
-from scirocco_lab.plots import radar_chart
-from scirocco_lab.records import (
-    AssessmentRecord,
-    AssessorRecord,
-    RatingRecord,
-    RecordBatch,
-    SubjectRecord,
-)
-from scirocco_lab.scoring import (
-    consensus_profile,
-    individual_profile,
-    region_profile,
-    strengths_and_weaknesses,
-)
 from scirocco_lab.store import (
     Store,
     assessments_frame,
@@ -64,7 +66,6 @@ from scirocco_lab.store import (
     subjects_frame,
     write_batch,
 )
-from scirocco_lab.tabular import export_ratings, import_ratings, read_ratings_file
 
 __version__ = "0.1.0"
 

@@ -1,7 +1,7 @@
 """Figures for comparison and twinning: overlaid radar, gap chart, complementarity heatmap.
 
-Like :mod:`scirocco_lab.plots`, figures are built on :class:`matplotlib.figure.Figure` (no
-pyplot state) and returned, never shown or saved; ``synthetic=True`` stamps the demo-data mark.
+Like :mod:`scirocco_lab.assessment.plots`, figures are built on :class:`matplotlib.figure.Figure`
+(no pyplot state) and returned, never shown or saved; ``synthetic=True`` stamps the demo-data mark.
 
 >>> import pandas as pd
 >>> from scirocco_lab.instruments import load_instrument
@@ -24,9 +24,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from scirocco_lab.assessment.plots import radar_chart
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.figures import mark_synthetic
-from scirocco_lab.plots import radar_chart
 
 __all__ = ["complementarity_heatmap", "gap_chart", "overlay_radar"]
 

@@ -1,9 +1,9 @@
 """Building blocks of the comparison and twinning report notebooks.
 
-As in :mod:`scirocco_lab.reporting`: one call gathers what a report shows
+As in :mod:`scirocco_lab.assessment.report`: one call gathers what a report shows
 (:func:`comparison_report_data`, :func:`twinning_report_data`), and the ``*_html`` helpers
-turn results into HTML through :func:`scirocco_lab.reporting.table_html`, which escapes every
-piece of user text. :func:`comparison_tasks` and :func:`twinning_tasks` list the reports for
+turn results into HTML through :func:`scirocco_lab.assessment.report.table_html`, which escapes
+every piece of user text. :func:`comparison_tasks` and :func:`twinning_tasks` list the reports for
 ``scirocco-lab reports build``.
 """
 

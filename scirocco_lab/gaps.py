@@ -2,7 +2,7 @@
 
 Pure functions: tidy DataFrames in, tidy DataFrames out, no I/O. Profiles are frames with one
 row per dimension and a ``dimension`` (key) and ``level`` column, such as the output of
-:func:`scirocco_lab.scoring.region_profile`. A level is NaN when nobody could rate the
+:func:`scirocco_lab.assessment.scoring.region_profile`. A level is NaN when nobody could rate the
 dimension (don't-know) or it was left unrated.
 
 **Readiness against requirements.** For each dimension the *requirement level* is what the
@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from scirocco_lab.assessment.scoring import consensus_profile, individual_profile, region_profile
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -46,7 +47,6 @@ from scirocco_lab.errors import (
     require_columns,
 )
 from scirocco_lab.instruments import Crosswalk, Instrument, load_crosswalk
-from scirocco_lab.scoring import consensus_profile, individual_profile, region_profile
 
 __all__ = [
     "GAP_COLUMNS",
@@ -142,7 +142,8 @@ def _levels_by_dimension(
 def region_profiles(
     ratings: pd.DataFrame, instrument: Instrument, regions: Sequence[str] | None = None
 ) -> pd.DataFrame:
-    """Every region's profile (:func:`~scirocco_lab.scoring.region_profile`) in one frame.
+    """Every region's profile (:func:`~scirocco_lab.assessment.scoring.region_profile`) in one
+    frame.
 
     ``regions`` defaults to every subject in ``ratings`` (in sorted order); a region with no
     ratings raises :class:`NotFoundError` naming those that have some.
@@ -284,7 +285,7 @@ def practice_gaps(
     """Per dimension and practice: readiness, requirement, gap, shortfall, status, features.
 
     ``readiness`` is one region's profile (``dimension``, ``level``; e.g. from
-    :func:`~scirocco_lab.scoring.region_profile`). ``requirements`` has ``dimension`` and
+    :func:`~scirocco_lab.assessment.scoring.region_profile`). ``requirements`` has ``dimension`` and
     ``requirement_level`` (and optionally ``practice`` and ``features``) for one or more
     practices, e.g. from :func:`practice_requirements`. ``status`` is ``meets``, ``short`` or
     ``unknown``; ``status_text`` says it in words ("short by 2 levels").

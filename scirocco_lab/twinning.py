@@ -7,9 +7,9 @@ one row per region x dimension with ``subject``, ``dimension`` and ``level`` (e.
 :func:`scirocco_lab.gaps.region_profiles`).
 
 **Focus dimensions.** What a receiving region wants to improve: the dimensions given, or by
-default its weaknesses (:func:`scirocco_lab.scoring.strengths_and_weaknesses`, the lowest 3
-with ties). A region whose rated levels are all equal has no weaknesses; then every dimension
-is its focus.
+default its weaknesses (:func:`scirocco_lab.assessment.scoring.strengths_and_weaknesses`, the lowest
+3 with ties). A region whose rated levels are all equal has no weaknesses; then every dimension is
+its focus.
 
 **Complementarity** of transferring region T for receiving region R is
 
@@ -49,9 +49,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from scirocco_lab.assessment.scoring import strengths_and_weaknesses
 from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.scoring import strengths_and_weaknesses
 
 __all__ = [
     "FOCUS_ALL",

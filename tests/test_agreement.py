@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from scirocco_lab.agreement import (
+from scirocco_lab.assessment.agreement import (
     AGREEMENT_COLUMNS,
     ALPHA_METRICS,
     agreement_table,

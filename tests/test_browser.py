@@ -13,9 +13,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect, sync_playwright
 
+from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
 from scirocco_lab.config import project_root
-from scirocco_lab.demo import generate_demo
-from scirocco_lab.records import AssessorRecord, SubjectRecord
 from scirocco_lab.serve import (
     ServeSettings,
     capture_notebook,

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from scirocco_lab.assessment.records import AssessorRecord, RatingRecord, SubjectRecord
 from scirocco_lab.capture import (
     DONT_KNOW,
     AssessmentForm,
@@ -24,7 +25,6 @@ from scirocco_lab.capture import (
 from scirocco_lab.capture.views import level_bar_chart, message_html
 from scirocco_lab.errors import ConfigurationError, DataValidationError, NotFoundError
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.records import AssessorRecord, RatingRecord, SubjectRecord
 from scirocco_lab.serve import ServeSettings, absolute_store_url, voila_environment
 from scirocco_lab.store import (
     add_assessors,

@@ -28,7 +28,7 @@ def test_store_init_seeds_demo_data_once(capsys, store_path):
 def test_store_init_tops_up_a_demo_store_without_planning_and_evaluation_records(
     capsys, store_path
 ):
-    from scirocco_lab.demo import generate_demo
+    from scirocco_lab.assessment.demo import generate_demo
     from scirocco_lab.store import open_store, write_batch
 
     write_batch(open_store(store_path), generate_demo())

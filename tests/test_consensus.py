@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scirocco_lab.consensus import (
+from scirocco_lab.assessment.consensus import (
     QUANTILE_METHODS,
     DelphiRule,
     StabilityRule,

@@ -10,14 +10,14 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from scirocco_lab.demo import DEMO_MARK, DEMO_SEED, DEMO_SOURCE, generate_demo
+from scirocco_lab.assessment.demo import DEMO_MARK, DEMO_SEED, DEMO_SOURCE, generate_demo
+from scirocco_lab.assessment.records import RecordBatch, validate_batch
 from scirocco_lab.instruments import (
     INSTRUMENT_FORMAT,
     Instrument,
     instrument_from_mapping,
     load_instrument,
 )
-from scirocco_lab.records import RecordBatch, validate_batch
 
 
 @pytest.fixture(scope="module")

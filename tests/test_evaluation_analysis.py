@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scirocco_lab.agreement import krippendorff_alpha
+from scirocco_lab.assessment.agreement import krippendorff_alpha
 from scirocco_lab.errors import ConfigurationError, DataValidationError
 from scirocco_lab.evaluation.analysis import (
     CODER_AGREEMENT_COLUMNS,

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from scirocco_lab.demo import DEMO_MARK, generate_demo
+from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
 from scirocco_lab.evaluation.demo import (
     DEMO_CODERS,
     DEMO_REGIONS,

@@ -6,7 +6,14 @@ import re
 import nbformat
 import pytest
 
-from scirocco_lab.demo import generate_demo
+from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    RatingRecord,
+    RecordBatch,
+    SubjectRecord,
+)
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.evaluation.analysis import joint_display_html
 from scirocco_lab.evaluation.demo import seed_evaluation_demo
@@ -33,13 +40,6 @@ from scirocco_lab.evaluation.reporting import (
 )
 from scirocco_lab.evaluation.store import write_evaluation
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.records import (
-    AssessmentRecord,
-    AssessorRecord,
-    RatingRecord,
-    RecordBatch,
-    SubjectRecord,
-)
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, render_report
 from scirocco_lab.store import open_store, write_batch
 

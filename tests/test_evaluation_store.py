@@ -6,6 +6,7 @@ import math
 import pandas as pd
 import pytest
 
+from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.errors import DataValidationError, NotFoundError
 from scirocco_lab.evaluation.records import (
     CodeRecord,
@@ -46,7 +47,6 @@ from scirocco_lab.evaluation.store import (
     turns_frame,
     write_evaluation,
 )
-from scirocco_lab.records import SubjectRecord
 from scirocco_lab.store import add_subjects, open_store
 
 TEXT = "P01: The visit opened our eyes.\n\nFacilitator: What would you change?\n\nP02: Funding."

@@ -8,7 +8,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from scirocco_lab.demo import generate_demo
+from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.gap_plots import gap_chart
 from scirocco_lab.gap_reporting import comparison_tasks, feature_table_html

@@ -5,7 +5,7 @@ from pathlib import Path
 import papermill
 import pytest
 
-from scirocco_lab.demo import generate_demo
+from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.evaluation.demo import seed_evaluation_demo
 from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.store import open_store, write_batch

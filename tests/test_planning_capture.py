@@ -8,6 +8,12 @@ import openpyxl
 import papermill
 import pytest
 
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    RatingRecord,
+    RecordBatch,
+    SubjectRecord,
+)
 from scirocco_lab.capture.planning import (
     ActionPlanEditor,
     CoachingLog,
@@ -35,7 +41,6 @@ from scirocco_lab.planning.store import (
     save_coaching_programme,
     sessions_frame,
 )
-from scirocco_lab.records import AssessmentRecord, RatingRecord, RecordBatch, SubjectRecord
 from scirocco_lab.store import open_store, write_batch
 
 EXCHANGE = load_instrument()

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
 from scirocco_lab.cli import main
-from scirocco_lab.demo import DEMO_MARK, generate_demo
 from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.store import open_store, write_batch
 

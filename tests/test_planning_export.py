@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from scirocco_lab.demo import DEMO_MARK
+from scirocco_lab.assessment.demo import DEMO_MARK
 from scirocco_lab.errors import ConfigurationError, DataValidationError
 from scirocco_lab.planning import export
 from scirocco_lab.planning.export import write_action_plan

@@ -7,7 +7,8 @@ import html
 import pandas as pd
 import pytest
 
-from scirocco_lab.demo import generate_demo
+from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.planning.records import ActionPlanRecord, ActionRecord
@@ -31,7 +32,6 @@ from scirocco_lab.planning.store import (
     programmes_frame,
     save_action_plan,
 )
-from scirocco_lab.records import SubjectRecord
 from scirocco_lab.reports.engine import render_report
 from scirocco_lab.store import add_subjects, open_store, subjects_frame, write_batch
 

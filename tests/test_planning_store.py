@@ -6,7 +6,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from scirocco_lab.demo import generate_demo
+from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.records import RecordBatch, SubjectRecord
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -59,7 +60,6 @@ from scirocco_lab.planning.store import (
     set_milestone_status,
     stakeholders_frame,
 )
-from scirocco_lab.records import RecordBatch, SubjectRecord
 from scirocco_lab.store import open_store, write_batch
 
 D = dt.date

@@ -6,6 +6,7 @@ import math
 import openpyxl
 import pytest
 
+from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.errors import DataValidationError, FileFormatError
 from scirocco_lab.evaluation.questionnaires import (
     AGREEMENT_LABELS,
@@ -18,7 +19,6 @@ from scirocco_lab.evaluation.store import (
     questionnaires_frame,
     responses_frame,
 )
-from scirocco_lab.records import SubjectRecord
 from scirocco_lab.store import add_subjects, open_store
 
 ITEMS_CSV = (

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
+from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.cli import main
 from scirocco_lab.errors import DuplicateRecordError, FileFormatError
 from scirocco_lab.evaluation.records import (
@@ -51,7 +52,6 @@ from scirocco_lab.evaluation.store import (
 )
 from scirocco_lab.evaluation.transcripts import turns_from_text
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.records import SubjectRecord
 from scirocco_lab.store import add_subjects, open_store
 from scirocco_lab.store import qda_tables as q
 

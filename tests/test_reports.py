@@ -10,16 +10,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from scirocco_lab.cli import main
-from scirocco_lab.instruments import load_instrument
-from scirocco_lab.records import (
+from scirocco_lab.assessment.records import (
     AssessmentRecord,
     AssessorRecord,
     RatingRecord,
     RecordBatch,
     SubjectRecord,
 )
-from scirocco_lab.reporting import region_tasks
+from scirocco_lab.assessment.report import region_tasks
+from scirocco_lab.cli import main
+from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, build_reports
 from scirocco_lab.store import open_store, write_batch
 

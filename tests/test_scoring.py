@@ -5,13 +5,13 @@ import math
 import pandas as pd
 import pytest
 
-from scirocco_lab.instruments import instrument_from_mapping
-from scirocco_lab.scoring import (
+from scirocco_lab.assessment.scoring import (
     consensus_profile,
     individual_profile,
     region_profile,
     strengths_and_weaknesses,
 )
+from scirocco_lab.instruments import instrument_from_mapping
 
 THREE = instrument_from_mapping(
     {

@@ -3,15 +3,15 @@
 import pytest
 from sqlalchemy import text
 
-from scirocco_lab.errors import DataValidationError, SchemaVersionError, StoreError
-from scirocco_lab.instruments import load_instrument
-from scirocco_lab.records import (
+from scirocco_lab.assessment.records import (
     AssessmentRecord,
     AssessorRecord,
     RatingRecord,
     RecordBatch,
     SubjectRecord,
 )
+from scirocco_lab.errors import DataValidationError, SchemaVersionError, StoreError
+from scirocco_lab.instruments import load_instrument
 from scirocco_lab.store import (
     assessors_frame,
     is_empty,

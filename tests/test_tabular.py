@@ -1,4 +1,4 @@
-"""CSV and Excel import/export of assessments (scirocco_lab.tabular)."""
+"""CSV and Excel import/export of assessments (scirocco_lab.assessment.ratings_files)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,21 @@ import pandas as pd
 import pytest
 import yaml
 
-from scirocco_lab.errors import ConfigurationError, DataValidationError, FileFormatError
-from scirocco_lab.instruments import load_instrument
-from scirocco_lab.records import (
+from scirocco_lab.assessment.ratings_export import export_ratings
+from scirocco_lab.assessment.ratings_files import (
+    import_ratings,
+    read_frame_as_batch,
+    read_ratings_file,
+)
+from scirocco_lab.assessment.records import (
     AssessmentRecord,
     AssessorRecord,
     RatingRecord,
     RecordBatch,
     SubjectRecord,
 )
+from scirocco_lab.errors import ConfigurationError, DataValidationError, FileFormatError
+from scirocco_lab.instruments import load_instrument
 from scirocco_lab.store import (
     add_assessors,
     add_subjects,
@@ -27,12 +33,6 @@ from scirocco_lab.store import (
     ratings_frame,
     subjects_frame,
     write_batch,
-)
-from scirocco_lab.tabular import (
-    export_ratings,
-    import_ratings,
-    read_frame_as_batch,
-    read_ratings_file,
 )
 
 INSTRUMENT = "scirocco-exchange"

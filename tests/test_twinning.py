@@ -11,7 +11,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from scirocco_lab.demo import generate_demo
+from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.gap_plots import complementarity_heatmap
 from scirocco_lab.gap_reporting import twinning_tasks

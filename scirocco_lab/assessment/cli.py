@@ -42,7 +42,7 @@ def _cmd_subjects_list(args) -> int:
 
 
 def _cmd_subjects_add(args) -> int:
-    from scirocco_lab.records import SubjectRecord
+    from scirocco_lab.assessment.records import SubjectRecord
     from scirocco_lab.store import add_subjects, open_store
 
     record = SubjectRecord(
@@ -59,8 +59,8 @@ def _cmd_subjects_add(args) -> int:
 
 
 def _cmd_import(args) -> int:
+    from scirocco_lab.assessment.ratings_files import import_ratings
     from scirocco_lab.store import open_store
-    from scirocco_lab.tabular import import_ratings
 
     summary = import_ratings(
         open_store(args.store),
@@ -74,8 +74,8 @@ def _cmd_import(args) -> int:
 
 
 def _cmd_export(args) -> int:
+    from scirocco_lab.assessment.ratings_export import export_ratings
     from scirocco_lab.store import open_store
-    from scirocco_lab.tabular import export_ratings
 
     rows = export_ratings(
         open_store(args.store, create=False),
@@ -95,7 +95,7 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_profile(args) -> int:
-    from scirocco_lab.scoring import region_profile
+    from scirocco_lab.assessment.scoring import region_profile
     from scirocco_lab.store import get_subject, open_store, ratings_frame, resolve_instrument
 
     store = open_store(args.store, create=False)
@@ -111,7 +111,7 @@ def _statistics_ratings(args):
     from scirocco_lab.store import open_store, ratings_frame
 
     if args.file is not None:
-        from scirocco_lab.tabular import read_individual_ratings
+        from scirocco_lab.assessment.individual_ratings import read_individual_ratings
 
         frame, problems = read_individual_ratings(args.file)
         return frame, problems, str(args.file)
@@ -162,7 +162,7 @@ def _checked(compute, frame, problems, source: str, skip_bad_rows: bool, *, from
 
 
 def _cmd_consensus(args) -> int:
-    from scirocco_lab.consensus import DelphiRule, consensus_table
+    from scirocco_lab.assessment.consensus import DelphiRule, consensus_table
 
     frame, problems, source = _statistics_ratings(args)
     delphi = (
@@ -183,7 +183,7 @@ def _cmd_consensus(args) -> int:
 
 
 def _cmd_agreement(args) -> int:
-    from scirocco_lab.agreement import agreement_table
+    from scirocco_lab.assessment.agreement import agreement_table
 
     frame, problems, source = _statistics_ratings(args)
     table = _checked(

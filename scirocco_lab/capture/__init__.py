@@ -12,19 +12,11 @@
 - :class:`CodingPanel`: read a transcript, apply or remove codes, accept or reject
   auto-coding proposals.
 
-The store logic under the widgets is plain functions (:mod:`scirocco_lab.capture.drafts`,
+The store logic under the widgets is plain functions (:mod:`scirocco_lab.assessment.drafts`,
 :mod:`scirocco_lab.capture.meetings`) that tests and scripts call directly.
 """
 
-from scirocco_lab.capture.assessment_form import (
-    DONT_KNOW,
-    AssessmentForm,
-    FormSettings,
-    assessment_form_from_environment,
-    form_settings,
-    query_parameters,
-)
-from scirocco_lab.capture.drafts import (
+from scirocco_lab.assessment.drafts import (
     AssessmentLockedError,
     FormTarget,
     SavedAssessment,
@@ -36,6 +28,14 @@ from scirocco_lab.capture.drafts import (
     save_draft,
     stored_status,
     submit_assessment,
+)
+from scirocco_lab.capture.assessment_form import (
+    DONT_KNOW,
+    AssessmentForm,
+    FormSettings,
+    assessment_form_from_environment,
+    form_settings,
+    query_parameters,
 )
 from scirocco_lab.capture.meetings import (
     FEASIBILITY,

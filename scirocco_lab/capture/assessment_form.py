@@ -12,7 +12,7 @@ notebook, or for the web app as URL query parameters (``?subject=northvale&round
 environment defaults set by ``scirocco-lab serve`` (see :func:`form_settings`).
 
 >>> from scirocco_lab.store import open_store
->>> from scirocco_lab.records import SubjectRecord
+>>> from scirocco_lab.assessment.records import SubjectRecord
 >>> from scirocco_lab.store import add_subjects
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
@@ -32,7 +32,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from scirocco_lab.capture.drafts import (
+from scirocco_lab.assessment.drafts import (
     AssessmentLockedError,
     FormTarget,
     build_assessment,
@@ -43,6 +43,7 @@ from scirocco_lab.capture.drafts import (
     save_draft,
     submit_assessment,
 )
+from scirocco_lab.assessment.records import CONFIDENCE_LEVELS, RatingRecord
 from scirocco_lab.capture.views import (
     demo_note_html,
     dimension_html,
@@ -51,7 +52,6 @@ from scirocco_lab.capture.views import (
 )
 from scirocco_lab.errors import ConfigurationError, DataValidationError, SciroccoLabError
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument
-from scirocco_lab.records import CONFIDENCE_LEVELS, RatingRecord
 from scirocco_lab.store import Store, get_subject, open_store, resolve_instrument
 
 __all__ = [
@@ -129,8 +129,8 @@ class AssessmentForm:
     """An individual assessment form for one subject, instrument and round.
 
     State is small: the signed-in ``assessor``, the ``answers`` (one
-    :class:`~scirocco_lab.records.RatingRecord` per dimension), the current ``position`` and
-    whether the assessment is ``locked``. Tests drive it through the widgets or the methods
+    :class:`~scirocco_lab.assessment.records.RatingRecord` per dimension), the current ``position``
+    and whether the assessment is ``locked``. Tests drive it through the widgets or the methods
     :meth:`sign_in`, :meth:`go_to`, :meth:`submit`.
 
     Example (in a notebook cell, the last line displays the form)::

@@ -29,7 +29,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.drafts import describe_problem
+from scirocco_lab.assessment.drafts import describe_problem
 from scirocco_lab.capture.views import message_html
 from scirocco_lab.errors import DataValidationError, NotFoundError, SciroccoLabError
 from scirocco_lab.evaluation.autocode import (

@@ -2,9 +2,9 @@
 implement (feature name, already partially implemented, feasibility, adaptation needed).
 
 A meeting is identified by the pair of assessments it compares, by their natural keys
-(:func:`~scirocco_lab.records.assessment_key`), not by row ids: ``write_batch(replace=True)``
-re-inserts an assessment under a new id, and the notes must survive that. Saving a meeting
-replaces all its rows in one transaction.
+(:func:`~scirocco_lab.assessment.records.assessment_key`), not by row ids:
+``write_batch(replace=True)`` re-inserts an assessment under a new id, and the notes must survive
+that. Saving a meeting replaces all its rows in one transaction.
 
 >>> from scirocco_lab.store import open_store
 >>> store = open_store("sqlite://")
@@ -24,10 +24,10 @@ from sqlalchemy import (
     select,
 )
 
+from scirocco_lab.assessment.records import MAX_TEXT, assessment_key
 from scirocco_lab.errors import DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
-from scirocco_lab.records import MAX_TEXT, assessment_key
 from scirocco_lab.store import Store, assessments_frame, schema
 
 __all__ = [

@@ -30,7 +30,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.drafts import describe_problem
+from scirocco_lab.assessment.drafts import describe_problem
 from scirocco_lab.capture.views import message_html
 from scirocco_lab.errors import DataValidationError, InputProblem, SciroccoLabError
 from scirocco_lab.instruments import Instrument
@@ -132,7 +132,7 @@ def weakest_dimensions(
     >>> weakest_dimensions(open_store("sqlite://"), "nowhere")
     ()
     """
-    from scirocco_lab.scoring import region_profile, strengths_and_weaknesses
+    from scirocco_lab.assessment.scoring import region_profile, strengths_and_weaknesses
 
     chosen = resolve_instrument(store, instrument)
     ratings = ratings_frame(store, subject=region, kind="HS", instrument=chosen.id)

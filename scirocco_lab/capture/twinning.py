@@ -21,7 +21,7 @@ from dataclasses import replace
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.drafts import assessment_ratings, describe_problem
+from scirocco_lab.assessment.drafts import assessment_ratings, describe_problem
 from scirocco_lab.capture.meetings import (
     FEASIBILITY,
     TwinningFeature,

@@ -60,7 +60,7 @@ def demo_note_html(synthetic: bool) -> str:
     """
     if not synthetic:
         return ""
-    from scirocco_lab.demo import DEMO_MARK
+    from scirocco_lab.assessment.demo import DEMO_MARK
 
     return (
         '<div class="scl-synthetic" role="note" style="color:#8a1c12;background:#fdecea;'

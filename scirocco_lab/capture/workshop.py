@@ -1,11 +1,12 @@
 """The consensus workshop: the panel's spread per dimension, and the agreed levels.
 
 For a subject and a round the facilitator sees, per dimension, a small chart of the submitted
-individual ratings, the consensus statistics (:func:`scirocco_lab.consensus.consensus_table`,
-SCIROCCO Delphi rule by default) and a flag where stakeholders disagree (``Split``). They
-record the agreed level (or don't know) and its justification; the result is the consensus
-assessment (mode ``consensus``) of that round, saved as a draft on every change and locked
-when recorded. Any number of rounds: the round picker lists every round with ratings.
+individual ratings, the consensus statistics
+(:func:`scirocco_lab.assessment.consensus.consensus_table`, SCIROCCO Delphi rule by default) and a
+flag where stakeholders disagree (``Split``). They record the agreed level (or don't know) and its
+justification; the result is the consensus assessment (mode ``consensus``) of that round, saved as a
+draft on every change and locked when recorded. Any number of rounds: the round picker lists every
+round with ratings.
 
 Example (in a notebook cell)::
 
@@ -20,7 +21,8 @@ import math
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.drafts import (
+from scirocco_lab.assessment.consensus import DelphiRule, consensus_table
+from scirocco_lab.assessment.drafts import (
     AssessmentLockedError,
     FormTarget,
     build_assessment,
@@ -29,11 +31,10 @@ from scirocco_lab.capture.drafts import (
     save_draft,
     submit_assessment,
 )
+from scirocco_lab.assessment.records import RatingRecord
 from scirocco_lab.capture.views import level_bar_chart, message_html
-from scirocco_lab.consensus import DelphiRule, consensus_table
 from scirocco_lab.errors import DataValidationError, SciroccoLabError
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.records import RatingRecord
 from scirocco_lab.store import (
     Store,
     assessments_frame,

@@ -41,7 +41,7 @@ import pandas as pd
 
 # The coincidence-matrix core of the hand-written, Krippendorff-2011-checked alpha; reused so
 # that weighted units (character stretches) need no second implementation of the coefficient.
-from scirocco_lab.agreement import _alpha_from_coincidences, interpret
+from scirocco_lab.assessment.agreement import _alpha_from_coincidences, interpret
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -707,7 +707,7 @@ def coder_agreement(
 
     Per code: ``percent_agreement`` (0-1: the share of agreeing coder pairs per unit, averaged
     over units; for two coders the share of units they agree on), ``cohen_kappa`` (exactly two
-    coders, else NaN), ``krippendorff_alpha`` (nominal; :mod:`scirocco_lab.agreement`'s
+    coders, else NaN), ``krippendorff_alpha`` (nominal; :mod:`scirocco_lab.assessment.agreement`'s
     coincidence-matrix formula) and its ``alpha_reading`` (Krippendorff 2004 bands). The
     ``overall`` row pools the yes/no decisions of all codes (n_units = units x codes). A code
     no coder applied in the compared sources has alpha and kappa NaN (no variation).
@@ -888,7 +888,7 @@ def joint_display(
 ) -> pd.DataFrame:
     """For one region, per maturity dimension: its score, the themes and quotes coded to it.
 
-    ``profile`` is one region's :func:`scirocco_lab.scoring.region_profile` (columns
+    ``profile`` is one region's :func:`scirocco_lab.assessment.scoring.region_profile` (columns
     ``subject, dimension, dimension_number, dimension_name, level, level_source,
     consensus_level, maturity_level, distribution``). ``segments`` are used for that region
     only: rows whose ``region`` equals the profile's subject (or ``region``). A code is a theme

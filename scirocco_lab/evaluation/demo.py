@@ -1,20 +1,19 @@
 """Synthetic demo evaluation data: focus groups, interviews, a codebook, coders, questionnaires.
 
 :func:`generate_evaluation_demo` builds a deterministic :class:`EvaluationBatch` for four demo
-regions (keys of :func:`scirocco_lab.demo.generate_demo`; three follow the knowledge-transfer
-programmes of the planning demo): focus groups after study visits, interviews after an expert
-mission and a webinar series, a webinar discussion and an expert-mission debrief (8 sources,
-15-30 turns each) in which invented participants from
-several groups (clinicians, managers, social care professionals, IT specialists, patient
-representatives) talk about what they learned, what they would apply, barriers, facilitators
-and context. Utterances are assembled from sentence fragments, so every sentence's intended
-code is known; two coders ("coder-A", "coder-B") code every source from that key with high
-but imperfect agreement (some boundaries and some codes differ, some segments are missed),
-and a third ("coder-C") codes one source. Study-visit satisfaction questionnaires (8 items,
-1-5 agreement scale) have 10-15 respondents per region.
+regions (keys of :func:`scirocco_lab.assessment.demo.generate_demo`; three follow the
+knowledge-transfer programmes of the planning demo): focus groups after study visits, interviews
+after an expert mission and a webinar series, a webinar discussion and an expert-mission debrief (8
+sources, 15-30 turns each) in which invented participants from several groups (clinicians, managers,
+social care professionals, IT specialists, patient representatives) talk about what they learned,
+what they would apply, barriers, facilitators and context. Utterances are assembled from sentence
+fragments, so every sentence's intended code is known; two coders ("coder-A", "coder-B") code every
+source from that key with high but imperfect agreement (some boundaries and some codes differ, some
+segments are missed), and a third ("coder-C") codes one source. Study-visit satisfaction
+questionnaires (8 items, 1-5 agreement scale) have 10-15 respondents per region.
 
 Everything is invented and marked ``synthetic=True``; outputs made from it must show
-:data:`scirocco_lab.demo.DEMO_MARK`. Codes link to instrument dimensions through a small
+:data:`scirocco_lab.assessment.demo.DEMO_MARK`. Codes link to instrument dimensions through a small
 table of keys, kept only when the instrument has them.
 
 >>> batch = generate_evaluation_demo()
@@ -34,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scirocco_lab.demo import DEMO_MARK, DEMO_SEED
+from scirocco_lab.assessment.demo import DEMO_MARK, DEMO_SEED
 from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
@@ -998,7 +997,7 @@ def seed_evaluation_demo(store, *, seed: int = DEMO_SEED) -> str | None:
     """Write the demo evaluation data in one transaction; a one-line summary.
 
     Returns None and writes nothing when the store already holds evaluation records or
-    lacks the demo regions (write :func:`scirocco_lab.demo.generate_demo` first).
+    lacks the demo regions (write :func:`scirocco_lab.assessment.demo.generate_demo` first).
 
     >>> from scirocco_lab.store import open_store
     >>> seed_evaluation_demo(open_store("sqlite://")) is None  # no demo regions

@@ -1,8 +1,8 @@
 """Figures for evaluation data: diverging Likert bars, code frequencies, co-occurrence heatmap.
 
-Like :mod:`scirocco_lab.plots`, figures are built on :class:`matplotlib.figure.Figure` (no
-pyplot state) and returned, never shown or saved; ``synthetic=True`` stamps the demo-data mark
-(:func:`scirocco_lab.plots.mark_synthetic`). Inputs are the tidy frames of
+Like :mod:`scirocco_lab.assessment.plots`, figures are built on :class:`matplotlib.figure.Figure`
+(no pyplot state) and returned, never shown or saved; ``synthetic=True`` stamps the demo-data mark
+(:func:`scirocco_lab.assessment.plots.mark_synthetic`). Inputs are the tidy frames of
 :mod:`scirocco_lab.evaluation.analysis`.
 
 >>> import pandas as pd

@@ -5,9 +5,9 @@ produce an :class:`EvaluationBatch`; :func:`~scirocco_lab.evaluation.store.write
 checks it with :func:`validate_evaluation` against what the store already holds and writes it
 in one transaction. Every problem names the file, row, field and the fix.
 
-Every record has an optional ``provenance`` (:class:`~scirocco_lab.records.Origin`: file and
-row) for messages. A coded segment's ``origin`` is something else: how it was made
-(``manual``, ``auto`` or ``imported``), as the data model names it.
+Every record has an optional ``provenance`` (:class:`~scirocco_lab.assessment.records.Origin`: file
+and row) for messages. A coded segment's ``origin`` is something else: how it was made (``manual``,
+``auto`` or ``imported``), as the data model names it.
 
 >>> import datetime as dt
 >>> source = SourceRecord(
@@ -25,8 +25,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from scirocco_lab.assessment.records import Origin
 from scirocco_lab.errors import InputProblem
-from scirocco_lab.records import Origin
 
 __all__ = [
     "ACTIVITIES",

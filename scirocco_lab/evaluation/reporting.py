@@ -1,10 +1,10 @@
 """Building blocks of the evaluation report: its data, its HTML pieces and its report tasks.
 
-As in :mod:`scirocco_lab.reporting`: one call gathers what the report shows
+As in :mod:`scirocco_lab.assessment.report`: one call gathers what the report shows
 (:func:`evaluation_report_data`: questionnaire results, code frequencies and co-occurrence,
 the joint display of maturity scores and themes, quotes and coder agreement for a region or a
 programme), and the ``*_html`` helpers turn results into HTML through
-:func:`scirocco_lab.reporting.table_html`, which escapes every piece of user text. Speakers
+:func:`scirocco_lab.assessment.report.table_html`, which escapes every piece of user text. Speakers
 appear by pseudonym only: no frame read here carries participants' identities.
 :func:`evaluation_tasks` lists the reports for ``scirocco-lab reports build``.
 
@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scirocco_lab.assessment.scoring import region_profile
 from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.evaluation.analysis import (
     code_cooccurrence,
@@ -54,7 +55,6 @@ from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
-from scirocco_lab.scoring import region_profile
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
 
 __all__ = [

@@ -31,6 +31,7 @@ import pandas as pd
 from scirocco_lab.errors import FileFormatError
 
 __all__ = [
+    "DATA_FORMATS_DOC",
     "EXCEL_SUFFIXES",
     "TEXT_SUFFIXES",
     "TextTable",
@@ -44,7 +45,8 @@ __all__ = [
 
 TEXT_SUFFIXES = (".csv", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-_DOCS = "docs/data-formats.md"
+#: Where the spreadsheet layouts are documented (named in messages).
+DATA_FORMATS_DOC = "docs/data-formats.md"
 
 
 @dataclass
@@ -88,7 +90,7 @@ def table_from_rows(source: str, raw_rows: Iterable[Sequence[Any]], path: str) -
     if not filled:
         raise FileFormatError(
             f"{path}: the file is empty. Fix: put a header row (e.g. subject, kind, assessor, "
-            f"dimension, level) and one row per rating; see {_DOCS}."
+            f"dimension, level) and one row per rating; see {DATA_FORMATS_DOC}."
         )
     (header_row, header), data = filled[0], filled[1:]
     if not data:

@@ -11,9 +11,9 @@ The receiving regions, their transferring partners and dimensions come from the 
 ratings: the programme pairing of :mod:`scirocco_lab.twinning` (largest total
 complementarity), the three receivers with the most to gain, and in each the focus
 dimensions where the partner is furthest ahead. Without usable ratings, fixed pairs of the
-demo regions are used. Everything is deterministic (:data:`scirocco_lab.demo.DEMO_SEED`) and
-marked ``synthetic``; people are invented, with invented names and example.org addresses
-that only prove identities stay out of frames and reports.
+demo regions are used. Everything is deterministic (:data:`scirocco_lab.assessment.demo.DEMO_SEED`)
+and marked ``synthetic``; people are invented, with invented names and example.org addresses that
+only prove identities stay out of frames and reports.
 
 Statuses are as of :data:`DEMO_AS_OF` (not today), so the demo looks the same every day.
 
@@ -32,7 +32,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from scirocco_lab.demo import DEMO_SEED
+from scirocco_lab.assessment.demo import DEMO_SEED
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.planning.records import (
@@ -59,7 +59,7 @@ __all__ = ["DEMO_AS_OF", "DEMO_REGIONS", "demo_planning_batch", "seed_planning_d
 
 #: The date the demo statuses are computed for (done before it, planned after it).
 DEMO_AS_OF = dt.date(2026, 10, 15)
-#: Region keys of :func:`scirocco_lab.demo.generate_demo`.
+#: Region keys of :func:`scirocco_lab.assessment.demo.generate_demo`.
 DEMO_REGIONS = (
     "northvale", "ostermark", "kestrel-coast", "valmorra", "eastholm-lakes", "corvalla",
     "thornmere", "saltmarsh-isles", "brisca-valley",

@@ -11,7 +11,7 @@ plan, or several) and writes, by the file's suffix:
   priority.
 - ``.csv``: one row per action with the frame's column names (dimension keys, ISO dates);
   when any action is synthetic a leading ``data_note`` column holds
-  :data:`~scirocco_lab.demo.DEMO_MARK` on the synthetic rows, as ratings exports do.
+  :data:`~scirocco_lab.assessment.demo.DEMO_MARK` on the synthetic rows, as ratings exports do.
 
 Files are written to a temporary file next to the target and renamed at the end, so a
 failure never leaves a half-written file.
@@ -38,14 +38,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.demo import DEMO_MARK
+from scirocco_lab.assessment.demo import DEMO_MARK
 from scirocco_lab.errors import ConfigurationError, require_columns
 from scirocco_lab.io.files import write_atomically
 from scirocco_lab.planning.records import ACTION_PRIORITIES, ACTION_STATUSES
 
 __all__ = ["CSV_COLUMNS", "DATA_NOTE_COLUMN", "write_action_plan"]
 
-#: The column that marks synthetic rows in a CSV export (as in scirocco_lab.tabular).
+# The column that marks synthetic rows in a CSV export (as in
+# scirocco_lab.assessment.ratings_files).
 DATA_NOTE_COLUMN = "data_note"
 #: Columns of the CSV export, in order (after ``data_note`` when there is one).
 CSV_COLUMNS = (

@@ -1,10 +1,10 @@
 """Building blocks of the programme report: a region's knowledge-transfer programme(s),
 coaching programme(s) and action plan(s), and the report tasks for ``reports build``.
 
-As in :mod:`scirocco_lab.reporting`: one call gathers what the report shows
+As in :mod:`scirocco_lab.assessment.report`: one call gathers what the report shows
 (:func:`programme_report_data`), the analysis (:func:`action_plan_status`) works on the tidy
 planning frames, and the ``*_html`` helpers turn results into HTML through
-:func:`scirocco_lab.reporting.table_html`, which escapes every piece of user text.
+:func:`scirocco_lab.assessment.report.table_html`, which escapes every piece of user text.
 :func:`programme_tasks` lists one report per region that has any planning record.
 
 >>> import datetime as dt

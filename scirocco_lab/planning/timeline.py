@@ -2,9 +2,9 @@
 
 :func:`timeline_items` turns the planning frames (activities, actions, milestones, as read
 by :mod:`scirocco_lab.planning.store` or built by hand with the same columns) into one tidy
-frame of dated items; :func:`timeline_chart` draws it. Like :mod:`scirocco_lab.plots`, the
-figure is built on :class:`matplotlib.figure.Figure` (no pyplot state) and returned, never
-shown or saved.
+frame of dated items; :func:`timeline_chart` draws it. Like :mod:`scirocco_lab.assessment.plots`,
+the figure is built on :class:`matplotlib.figure.Figure` (no pyplot state) and returned, never shown
+or saved.
 
 >>> import datetime as dt
 >>> import pandas as pd

@@ -34,7 +34,7 @@ __all__ = [
 # The domains sit above the report engine, so the registry imports their report modules by
 # name when asked, never at import time (that would be an import cycle).
 DOMAIN_REPORT_MODULES = (
-    "scirocco_lab.reporting",
+    "scirocco_lab.assessment.report",
     "scirocco_lab.gap_reporting",
     "scirocco_lab.planning.reporting",
     "scirocco_lab.evaluation.reporting",

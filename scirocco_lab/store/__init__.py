@@ -23,6 +23,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    RecordBatch,
+    SubjectRecord,
+    validate_batch,
+)
 from scirocco_lab.config import store_url
 from scirocco_lab.errors import (
     DataValidationError,
@@ -37,13 +44,6 @@ from scirocco_lab.instruments import (
     load_instrument,
 )
 from scirocco_lab.io.clock import utc_now
-from scirocco_lab.records import (
-    AssessmentRecord,
-    AssessorRecord,
-    RecordBatch,
-    SubjectRecord,
-    validate_batch,
-)
 
 # Importing these registers their tables on schema.metadata, so open_store creates them.
 from scirocco_lab.store import evaluation_tables as _evaluation_tables  # noqa: F401

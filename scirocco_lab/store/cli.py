@@ -8,7 +8,7 @@ __all__ = ["register"]
 
 
 def _cmd_store_init(args) -> int:
-    from scirocco_lab.demo import DEMO_MARK, generate_demo
+    from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
     from scirocco_lab.store import is_empty, open_store, subjects_frame, write_batch
 
     store = open_store(args.store)
@@ -64,7 +64,7 @@ def _cmd_store_info(args) -> int:
 
 
 def _cmd_demo_seed(args) -> int:
-    from scirocco_lab.demo import generate_demo
+    from scirocco_lab.assessment.demo import generate_demo
     from scirocco_lab.store import open_store, write_batch
 
     store = open_store(args.store)

@@ -12,12 +12,12 @@ Reading collects every parse problem of every row (missing column, level that is
 number, bad date, empty subject, ...) and raises them together as
 :class:`~scirocco_lab.errors.DataValidationError`; the semantic checks (unknown dimension,
 level outside the scale, duplicates, unknown subject or assessor, incomplete submitted
-assessments) are :func:`~scirocco_lab.records.validate_batch`'s, run by
+assessments) are :func:`~scirocco_lab.assessment.records.validate_batch`'s, run by
 :func:`~scirocco_lab.store.write_batch` inside the one transaction that writes the file. Every
 problem names the file, the spreadsheet row (header = row 1), the column, the value and the fix.
 
 >>> import tempfile, pathlib
->>> from scirocco_lab.demo import generate_demo
+>>> from scirocco_lab.assessment.demo import generate_demo
 >>> from scirocco_lab.store import open_store, ratings_frame, write_batch
 >>> demo = open_store("sqlite://")
 >>> _ = write_batch(demo, generate_demo())
@@ -35,35 +35,17 @@ True
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as _replace_fields
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scirocco_lab.demo import DEMO_MARK
-from scirocco_lab.errors import (
-    ConfigurationError,
-    DataValidationError,
-    FileFormatError,
-    InputProblem,
-)
-from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
-from scirocco_lab.io.clock import utc_now
-from scirocco_lab.io.files import write_atomically
-from scirocco_lab.io.tables import (
-    TextTable,
-    normalise_header,
-    read_table,
-    table_from_rows,
-)
-from scirocco_lab.records import (
+from scirocco_lab.assessment.demo import DEMO_MARK
+from scirocco_lab.assessment.records import (
     AssessmentRecord,
     AssessorRecord,
     Origin,
@@ -72,14 +54,24 @@ from scirocco_lab.records import (
     SubjectRecord,
     assessment_key,
 )
+from scirocco_lab.errors import (
+    ConfigurationError,
+    DataValidationError,
+    FileFormatError,
+    InputProblem,
+)
+from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from scirocco_lab.io.tables import (
+    DATA_FORMATS_DOC,
+    TextTable,
+    normalise_header,
+    read_table,
+    table_from_rows,
+)
 from scirocco_lab.store import (
     Store,
     WriteSummary,
-    assessments_frame,
-    assessors_frame,
-    ratings_frame,
     resolve_instrument,
-    subjects_frame,
     write_batch,
 )
 
@@ -88,15 +80,15 @@ __all__ = [
     "ASSESSOR_COLUMNS",
     "DATA_NOTE_COLUMN",
     "DONT_KNOW",
+    "DONT_KNOW_WORDS",
     "IDENTITY_COLUMNS",
     "LAYOUTS",
     "LONG_COLUMNS",
     "RATING_COLUMNS",
     "SUBJECT_COLUMNS",
-    "export_ratings",
+    "check_layout",
     "import_ratings",
     "read_frame_as_batch",
-    "read_individual_ratings",
     "read_ratings_file",
 ]
 
@@ -162,7 +154,7 @@ _READABLE_LONG = (
     *IDENTITY_COLUMNS,
     DATA_NOTE_COLUMN,
 )
-_DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don\u2019t know", "do not know"}
+DONT_KNOW_WORDS = {"dk", "don't know", "dont know", "don\u2019t know", "do not know"}
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0"}
 _SUBJECT_KIND_OF = {"HS": "system", "GP": "good_practice"}
@@ -173,7 +165,6 @@ _COLUMN_OF = {
     "full_name": "assessor_name",
     "email": "assessor_email",
 }
-_DOCS = "docs/data-formats.md"
 
 
 # ---------------------------------------------------------------------------------------
@@ -324,7 +315,8 @@ class _Parser:
                     name,
                     None,
                     f"required column '{name}' is missing",
-                    f"add a column named '{name}' (names are case-insensitive; see {_DOCS})",
+                    f"add a column named '{name}' (names are case-insensitive; see "
+                    f"{DATA_FORMATS_DOC})",
                 )
         dimension_columns: list[tuple[int, str, str]] = []
         for name, index in self.columns.items():
@@ -339,7 +331,7 @@ class _Parser:
                         "unknown column",
                         "rename it to a documented column or delete it; the long layout "
                         f"reads {', '.join(_READABLE_LONG)} "
-                        f"(see {_DOCS})",
+                        f"(see {DATA_FORMATS_DOC})",
                     )
             elif name in _LONG_ONLY:
                 self.problem(
@@ -496,7 +488,7 @@ class _Parser:
         dont_know = False
         ok = True
         if level_text is not None:
-            if level_text.lower() in _DONT_KNOW_WORDS:
+            if level_text.lower() in DONT_KNOW_WORDS:
                 dont_know = True
             else:
                 level = self.whole_number(level_text)
@@ -768,7 +760,7 @@ def _shown(value: object) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _check_layout(layout: str, allowed: Sequence[str]) -> None:
+def check_layout(layout: str, allowed: Sequence[str]) -> None:
     if layout not in allowed:
         raise ConfigurationError(f"unknown layout '{layout}'. Use one of: {', '.join(allowed)}.")
 
@@ -788,7 +780,7 @@ def _parse_table(
     instrument: str | Instrument | None,
     store: Store | None,
 ) -> tuple[RecordBatch, dict[str, Instrument]]:
-    _check_layout(layout, LAYOUTS)
+    check_layout(layout, LAYOUTS)
     lookup = _Instruments(store, [instrument] if isinstance(instrument, Instrument) else ())
     default = _default_instrument(instrument, lookup)
     batch = _Parser(table, layout, default, lookup).parse()
@@ -892,398 +884,6 @@ def import_ratings(
     >>> print(import_ratings(open_store("sqlite://"), path))
     1 subject(s), 0 assessor(s), 1 new and 0 replaced assessment(s), 12 rating(s)
     """
-    _check_layout(layout, LAYOUTS)
+    check_layout(layout, LAYOUTS)
     batch, instruments = _parse_table(read_table(path, sheet), layout, instrument, store)
     return write_batch(store, batch, instruments=instruments, replace=replace)
-
-
-# ---------------------------------------------------------------------------------------
-# Export
-
-
-def _none(value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
-
-
-def _level_cell(level: Any, dont_know: bool) -> int | str | None:
-    if dont_know:
-        return DONT_KNOW
-    level = _none(level)
-    return None if level is None else int(level)
-
-
-def _export_table(
-    store: Store, frame: pd.DataFrame, layout: str, include_identities: bool
-) -> tuple[list[str], list[list[Any]], bool]:
-    subjects = subjects_frame(store).set_index("key")
-    assessors = assessors_frame(store, include_identities=include_identities).set_index("pseudonym")
-    notes = assessments_frame(store).set_index("assessment_id")["notes"].to_dict()
-    synthetic = bool(len(frame)) and bool(frame["synthetic"].astype(bool).any())
-
-    def subject_cells(key: str) -> list[Any]:
-        info = subjects.loc[key]
-        return [info["name"], _none(info["country"]), _none(info["owner"])]
-
-    def assessor_cells(pseudonym: Any) -> list[Any]:
-        width = 3 + (2 if include_identities else 0)
-        pseudonym = _none(pseudonym)
-        if pseudonym is None or pseudonym not in assessors.index:
-            return [None] * width
-        info = assessors.loc[pseudonym]
-        cells = [_none(info["role"]), _none(info["sector"]), _none(info["organisation"])]
-        if include_identities:
-            cells += [_none(info["full_name"]), _none(info["email"])]
-        return cells
-
-    def head_cells(row: Any) -> list[Any]:
-        return [
-            row.subject,
-            row.kind,
-            row.instrument,
-            int(row.round),
-            row.mode,
-            _none(row.assessor),
-            row.status,
-            _none(row.assessed_on),
-        ]
-
-    tail = ["subject_name", "country", "owner", *ASSESSOR_COLUMNS]
-    if include_identities:
-        tail += list(IDENTITY_COLUMNS)
-    rows: list[list[Any]] = []
-    if layout == "long":
-        header = [*ASSESSMENT_COLUMNS, *RATING_COLUMNS, "notes", *tail]
-        for row in frame.itertuples(index=False):
-            rows.append(
-                [
-                    *head_cells(row),
-                    row.dimension,
-                    _level_cell(row.level, bool(row.dont_know)),
-                    _none(row.justification),
-                    _none(row.confidence),
-                    "; ".join(row.features) or None,
-                    notes.get(int(row.assessment_id)),
-                    *subject_cells(row.subject),
-                    *assessor_cells(row.assessor),
-                ]
-            )
-            rows[-1].insert(0, DEMO_MARK if row.synthetic else None)
-    else:
-        dimensions: list[str] = []
-        for instrument_id in dict.fromkeys(frame["instrument"]):
-            try:
-                keys = resolve_instrument(store, instrument_id).dimension_keys
-            except Exception:
-                keys = ()
-            dimensions.extend(key for key in keys if key not in dimensions)
-        dimensions.extend(key for key in dict.fromkeys(frame["dimension"]) if key not in dimensions)
-        header = [*ASSESSMENT_COLUMNS, *dimensions, "notes", *tail]
-        for assessment_id, ratings in frame.groupby("assessment_id", sort=False):
-            first = next(ratings.itertuples(index=False))
-            levels = {
-                r.dimension: _level_cell(r.level, bool(r.dont_know))
-                for r in ratings.itertuples(index=False)
-            }
-            rows.append(
-                [
-                    *head_cells(first),
-                    *(levels.get(key) for key in dimensions),
-                    notes.get(int(assessment_id)),
-                    *subject_cells(first.subject),
-                    *assessor_cells(first.assessor),
-                ]
-            )
-            rows[-1].insert(0, DEMO_MARK if first.synthetic else None)
-    header.insert(0, DATA_NOTE_COLUMN)
-    if not synthetic:  # the data_note column only appears when there is something to note
-        header = header[1:]
-        rows = [row[1:] for row in rows]
-    return header, rows, synthetic
-
-
-def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    def write(target: Path) -> None:
-        with target.open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(
-                    "" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row
-                )
-
-    write_atomically(path, write)
-
-
-def _write_xlsx(
-    path: Path, header: list[str], rows: list[list[Any]], about: list[tuple[str, str]]
-) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Ratings"
-    bold = Font(bold=True)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = bold
-    widths = [len(name) for name in header]
-    for row_number, row in enumerate(rows, start=2):
-        for column, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text such as "=..." stays text, never a formula
-            elif isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            shown = 10 if isinstance(value, dt.date) else len(str(value or ""))
-            widths[column - 1] = max(widths[column - 1], min(shown, 60))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, 50))
-    sheet.freeze_panes = "A2"
-    if rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    info = workbook.create_sheet("About")
-    for label, text in about:
-        info.append([label, text])
-        info.cell(row=info.max_row, column=1).font = bold
-        info.cell(row=info.max_row, column=2).data_type = "s"
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 100
-    write_atomically(path, workbook.save)
-
-
-def export_ratings(
-    store: Store,
-    path: str | os.PathLike[str],
-    *,
-    layout: str = "long",
-    subject: str | None = None,
-    kind: str | None = None,
-    mode: str | None = None,
-    round: int | None = None,  # the domain's word, as in ratings_frame
-    status: str | None = "submitted",
-    include_identities: bool = False,
-    instrument: str | None = None,
-) -> int:
-    """Write ratings to a .csv or .xlsx file (by suffix); return the number of data rows.
-
-    ``layout`` is ``long`` (lossless: one row per assessor x dimension) or ``wide`` (one row
-    per assessment, levels only). The filters select as :func:`~scirocco_lab.store.ratings_frame`
-    does, except that ``kind=None`` exports both HS and GP; ``status=None`` exports drafts too.
-    Assessors appear by pseudonym only; ``include_identities=True`` adds the personal-data
-    columns ``assessor_name`` and ``assessor_email`` and must be asked for explicitly. Rows of
-    synthetic subjects carry ``Synthetic demo data`` in a leading ``data_note`` column (and an
-    .xlsx export says so on its "About" sheet). Assessments without any rating are not exported.
-
-    >>> import tempfile, pathlib
-    >>> from scirocco_lab.demo import generate_demo
-    >>> from scirocco_lab.store import open_store, write_batch
-    >>> store = open_store("sqlite://")
-    >>> _ = write_batch(store, generate_demo())
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "consensus.csv"
-    >>> export_ratings(store, path, layout="wide", kind="HS", mode="consensus") > 0
-    True
-    >>> path.read_text(encoding="utf-8").splitlines()[0][:40]
-    'data_note,subject,kind,instrument,round,'
-    """
-    _check_layout(layout, ("long", "wide"))
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise ConfigurationError(
-            f"{target}: cannot export to '{suffix or '(no suffix)'}'. Fix: end the file name "
-            "with .csv or .xlsx."
-        )
-    frame = ratings_frame(
-        store,
-        subject=subject,
-        kind=kind,
-        mode=mode,
-        round=round,
-        status=status,
-        instrument=instrument,
-    )
-    header, rows, synthetic = _export_table(store, frame, layout, include_identities)
-    if suffix == ".csv":
-        _write_csv(target, header, rows)
-        return len(rows)
-    selection = ", ".join(
-        f"{name}={value}"
-        for name, value in (
-            ("subject", subject),
-            ("kind", kind),
-            ("mode", mode),
-            ("round", round),
-            ("status", status),
-            ("instrument", instrument),
-        )
-        if value is not None
-    )
-    about = [("scirocco-lab", "ratings export")]
-    if synthetic:
-        about.append(
-            (
-                "Data note",
-                f"{DEMO_MARK}: the rows marked in column {DATA_NOTE_COLUMN} are about invented "
-                "regions, practices and people. Do not use them as evidence.",
-            )
-        )
-    about += [
-        (
-            "Layout",
-            "long: one row per assessor x dimension"
-            if layout == "long"
-            else "wide: one row per assessment, one column per dimension (levels only)",
-        ),
-        ("Rows", str(len(rows))),
-        ("Selection", selection or "everything"),
-        (
-            "Assessors",
-            "names and e-mail addresses included: PERSONAL DATA, do not share"
-            if include_identities
-            else "pseudonyms only",
-        ),
-        ("Exported at", utc_now(whole_seconds=True).isoformat()),
-        (
-            "Format",
-            f"{_DOCS} in scirocco-lab; re-import with import_ratings() or `scirocco-lab import`",
-        ),
-    ]
-    _write_xlsx(target, header, rows, about)
-    return len(rows)
-
-
-# ---------------------------------------------------------------------------------------
-# Plain individual-ratings tables for the statistics commands (no store involved)
-
-#: Accepted headings of a plain ratings table, by the column they fill.
-_PLAIN_ALIASES = {
-    "assessor": ("assessor", "rater", "coder", "participant"),
-    "item": ("dimension", "unit", "item"),
-    "level": ("rating", "level", "score"),
-    "round": ("round",),
-    "subject": ("subject", "region"),
-}
-
-
-def read_individual_ratings(
-    path: str | os.PathLike[str], *, sheet: str | int | None = None
-) -> tuple[pd.DataFrame, list[InputProblem]]:
-    """Read a plain table of individual ratings for the consensus and agreement statistics.
-
-    Columns (case-insensitive): ``assessor`` (or rater), ``dimension`` (or unit, item),
-    ``rating`` (or level; a whole number, or ``dk`` / ``don't know`` / empty for don't know),
-    and optionally ``round`` (default 1) and ``subject`` (default: the file's name). Returns
-    the tidy frame (subject, round, assessor, dimension, level, dont_know, line) of the rows
-    that could be read, and one :class:`InputProblem` per row that could not (``line`` is
-    the spreadsheet row number, so later problems can still name it).
-
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "panel.csv"
-    >>> _ = path.write_text("assessor,dimension,rating\\na,funding,3\\nb,funding,dk\\n")
-    >>> frame, problems = read_individual_ratings(path)
-    >>> frame[["assessor", "level", "dont_know"]].values.tolist(), problems
-    ([['a', 3.0, False], ['b', nan, True]], [])
-    """
-    table = read_table(path, sheet)
-    source = table.source
-    positions: dict[str, int] = {}
-    for index, heading in enumerate(table.header):
-        name = normalise_header(heading or "")
-        for column, aliases in _PLAIN_ALIASES.items():
-            if name in aliases and column not in positions:
-                positions[column] = index
-    missing = [c for c in ("assessor", "item", "level") if c not in positions]
-    if missing:
-        wanted = {"assessor": "assessor", "item": "dimension (or unit)", "level": "rating"}
-        raise DataValidationError(
-            [
-                InputProblem(
-                    source,
-                    table.header_row,
-                    wanted[c],
-                    None,
-                    "required column missing",
-                    "name the columns assessor, dimension (or unit), rating and optionally "
-                    "round and subject",
-                )
-                for c in missing
-            ]
-        )
-    default_subject = Path(path).stem
-    rows, problems = [], []
-
-    def cell(cells: list[str | None], column: str) -> str | None:
-        index = positions.get(column)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    for line, cells in table.rows:
-        assessor, item, text = cell(cells, "assessor"), cell(cells, "item"), cell(cells, "level")
-        round_text = cell(cells, "round")
-        bad = False
-        for column, value in (("assessor", assessor), ("dimension", item)):
-            if value is None:
-                problems.append(
-                    InputProblem(
-                        source, line, column, None, "empty cell", "fill it in or delete the row"
-                    )
-                )
-                bad = True
-        dont_know = text is None or text.lower() in _DONT_KNOW_WORDS
-        level = math.nan
-        if not dont_know:
-            try:
-                level = float(text)
-            except ValueError:
-                problems.append(
-                    InputProblem(
-                        source,
-                        line,
-                        "rating",
-                        text,
-                        "not a number",
-                        f"write a whole number, or {DONT_KNOW} for don't know",
-                    )
-                )
-                bad = True
-        round_number = 1
-        if round_text is not None:
-            try:
-                round_number = int(float(round_text))
-            except ValueError:
-                problems.append(
-                    InputProblem(
-                        source,
-                        line,
-                        "round",
-                        round_text,
-                        "not a round number",
-                        "write 1, 2, 3, ...",
-                    )
-                )
-                bad = True
-        if not bad:
-            rows.append(
-                {
-                    "subject": cell(cells, "subject") or default_subject,
-                    "round": round_number,
-                    "assessor": assessor,
-                    "dimension": item,
-                    "level": level,
-                    "dont_know": dont_know,
-                    "line": line,
-                }
-            )
-    columns = ["subject", "round", "assessor", "dimension", "level", "dont_know", "line"]
-    return pd.DataFrame(rows, columns=columns), problems

@@ -47,7 +47,10 @@ __all__ = [
     "consensus_table",
     "delphi_table",
     "discussion_points",
+    "rating_status",
+    "reject_duplicates",
     "round_movement",
+    "row_problems",
 ]
 
 CONSENSUS_RULES = ("delphi-scirocco", "percent-agreement", "iqr")
@@ -495,11 +498,11 @@ def _prepare_counts(
     wanted = [*by, item, rating] + ([rater] if rater is not None else [])
     require_columns(ratings, wanted, "ratings")
 
-    levels, is_dont_know, is_missing = _rating_status(ratings, rating=rating, dont_know=dont_know)
+    levels, is_dont_know, is_missing = rating_status(ratings, rating=rating, dont_know=dont_know)
     low, high = scale
     rated = ~(is_dont_know | is_missing)
     bad_level = rated & ((levels != np.round(levels)) | (levels < low) | (levels > high))
-    problems = _row_problems(
+    problems = row_problems(
         ratings,
         bad_level,
         field=rating,
@@ -517,7 +520,7 @@ def _prepare_counts(
         # which the frame carries as the order of first appearance (or as category order).
         keep_order = column == item and not isinstance(values.dtype, pd.CategoricalDtype)
         codes, uniques = pd.factorize(values, sort=not keep_order)
-        problems += _row_problems(
+        problems += row_problems(
             ratings,
             codes < 0,
             field=column,
@@ -539,7 +542,7 @@ def _prepare_counts(
 
     if rater is not None:
         rater_codes, rater_uniques = pd.factorize(ratings[rater])
-        problems = _row_problems(
+        problems = row_problems(
             ratings,
             rater_codes < 0,
             field=rater,
@@ -548,7 +551,7 @@ def _prepare_counts(
         )
         if problems:
             raise DataValidationError(problems)
-        _reject_duplicates(ratings, group, rater_codes, len(rater_uniques), rater, [*by, item])
+        reject_duplicates(ratings, group, rater_codes, len(rater_uniques), rater, [*by, item])
 
     points = high - low + 1
     level_index = levels[rated].astype(np.int64) - low
@@ -560,14 +563,14 @@ def _prepare_counts(
     return _PreparedCounts(keys=keys, counts=counts, n_dont_know=n_dont_know, n_missing=n_missing)
 
 
-def _rating_status(
+def rating_status(
     ratings: pd.DataFrame, *, rating: str, dont_know: str | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Levels as floats plus masks (don't-know, missing); shared with the agreement module."""
     raw = ratings[rating]
     levels = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     unreadable = np.isnan(levels) & raw.notna().to_numpy()
-    problems = _row_problems(
+    problems = row_problems(
         ratings,
         unreadable | np.isinf(levels),
         field=rating,
@@ -582,7 +585,7 @@ def _rating_status(
         else:
             numeric = pd.to_numeric(flag, errors="coerce")
             not_flag = flag.notna().to_numpy() & ~numeric.isin([0, 1]).to_numpy()
-            problems += _row_problems(
+            problems += row_problems(
                 ratings,
                 not_flag,
                 field=dont_know,
@@ -629,7 +632,7 @@ def _combine_codes(
     return group.astype(np.int64), group_keys
 
 
-def _reject_duplicates(
+def reject_duplicates(
     ratings: pd.DataFrame,
     group: np.ndarray,
     rater_codes: np.ndarray,
@@ -645,7 +648,7 @@ def _reject_duplicates(
     duplicate = np.zeros(len(combined), dtype=bool)
     duplicate[order[repeated + 1]] = True
     raise DataValidationError(
-        _row_problems(
+        row_problems(
             ratings,
             duplicate,
             field=rater,
@@ -658,7 +661,7 @@ def _reject_duplicates(
     )
 
 
-def _row_problems(
+def row_problems(
     ratings: pd.DataFrame, mask: np.ndarray, *, field: str, message: str, fix: str
 ) -> list[InputProblem]:
     """InputProblems for the flagged rows (row numbers as a spreadsheet shows them)."""

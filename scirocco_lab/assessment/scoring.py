@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scirocco_lab.consensus import DelphiRule, delphi_table
+from scirocco_lab.assessment.consensus import DelphiRule, delphi_table
 from scirocco_lab.errors import require_columns
 from scirocco_lab.instruments import Instrument
 
@@ -76,10 +76,10 @@ def individual_profile(
 
     Uses individual assessments only (``mode`` column, when present). ``round`` is a round
     number, ``"latest"`` (each subject's last round, the default) or ``"all"`` (one row per
-    round). The statistics are those of :func:`scirocco_lab.consensus.delphi_table` (linear
-    quartiles), so a profile and the consensus table never disagree; its Delphi
-    ``distribution`` and ``maturity_level`` come along. Every dimension of the instrument
-    appears, with ``n_rated`` 0 and NaN statistics when nobody rated it.
+    round). The statistics are those of :func:`scirocco_lab.assessment.consensus.delphi_table`
+    (linear quartiles), so a profile and the consensus table never disagree; its Delphi
+    ``distribution`` and ``maturity_level`` come along. Every dimension of the instrument appears,
+    with ``n_rated`` 0 and NaN statistics when nobody rated it.
     """
     require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
     frame = ratings

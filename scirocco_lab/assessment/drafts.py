@@ -11,7 +11,7 @@ so two browser tabs of the same participant, or many participants in separate Vo
 cannot interleave a check and a write.
 
 >>> from scirocco_lab.store import open_store, add_subjects, add_assessors
->>> from scirocco_lab.records import SubjectRecord, AssessorRecord, RatingRecord
+>>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord, RatingRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
 >>> _ = add_assessors(store, [AssessorRecord("NV-01")])
@@ -36,6 +36,12 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    Origin,
+    RatingRecord,
+    assessment_key,
+)
 from scirocco_lab.errors import (
     AssessmentLockedError,
     DataValidationError,
@@ -43,12 +49,6 @@ from scirocco_lab.errors import (
     NotFoundError,
 )
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.records import (
-    AssessmentRecord,
-    Origin,
-    RatingRecord,
-    assessment_key,
-)
 from scirocco_lab.store import (
     Store,
     assessments_frame,

@@ -35,10 +35,10 @@ from scipy import stats
 
 # Validation helpers are shared with the consensus module so both read the ratings frame the
 # same way (don't-know handling, row numbers in error messages).
-from scirocco_lab.consensus import (
-    _rating_status,
-    _reject_duplicates,
-    _row_problems,
+from scirocco_lab.assessment.consensus import (
+    rating_status,
+    reject_duplicates,
+    row_problems,
 )
 from scirocco_lab.errors import ConfigurationError, DataValidationError, require_columns
 
@@ -184,18 +184,18 @@ def rating_matrix(
         [[3.0, 4.0], [2.0, nan]]
     """
     require_columns(ratings, [rater, item, rating], "ratings")
-    levels, is_dont_know, _ = _rating_status(ratings, rating=rating, dont_know=dont_know)
+    levels, is_dont_know, _ = rating_status(ratings, rating=rating, dont_know=dont_know)
     levels = np.where(is_dont_know, np.nan, levels)
     unit_codes, units = pd.factorize(ratings[item], sort=False)
     rater_codes, raters = pd.factorize(ratings[rater], sort=False)
-    problems = _row_problems(
+    problems = row_problems(
         ratings, unit_codes < 0, field=item, message="value is missing", fix="fill it in"
-    ) + _row_problems(
+    ) + row_problems(
         ratings, rater_codes < 0, field=rater, message="value is missing", fix="fill it in"
     )
     if problems:
         raise DataValidationError(problems)
-    _reject_duplicates(ratings, unit_codes, rater_codes, len(raters), rater, [item])
+    reject_duplicates(ratings, unit_codes, rater_codes, len(raters), rater, [item])
     matrix = np.full((len(units), len(raters)), np.nan)
     matrix[unit_codes, rater_codes] = levels
     return pd.DataFrame(
@@ -252,7 +252,7 @@ def agreement_table(
     _check_listwise(listwise)
     require_columns(ratings, [*by, rater, item, rating], "ratings")
 
-    levels, is_dont_know, _ = _rating_status(ratings, rating=rating, dont_know=dont_know)
+    levels, is_dont_know, _ = rating_status(ratings, rating=rating, dont_know=dont_know)
     levels = np.where(is_dont_know, np.nan, levels)
     unit_codes, _ = pd.factorize(ratings[item], sort=False)
     rater_codes, rater_names = pd.factorize(ratings[rater], sort=False)
@@ -262,11 +262,11 @@ def agreement_table(
         group_codes = np.zeros(len(ratings), dtype=np.int64)
     problems = []
     for column, codes in [(item, unit_codes), (rater, rater_codes)]:
-        problems += _row_problems(
+        problems += row_problems(
             ratings, codes < 0, field=column, message="value is missing", fix="fill it in"
         )
     for column in by:
-        problems += _row_problems(
+        problems += row_problems(
             ratings,
             ratings[column].isna().to_numpy(),
             field=column,
@@ -276,7 +276,7 @@ def agreement_table(
     if problems:
         raise DataValidationError(problems)
     n_units_total = int(unit_codes.max()) + 1 if len(unit_codes) else 0
-    _reject_duplicates(
+    reject_duplicates(
         ratings,
         group_codes * max(n_units_total, 1) + unit_codes,
         rater_codes,
@@ -592,7 +592,7 @@ def subgroup_comparison(
     """
     by = tuple(by)
     require_columns(ratings, [*by, item, rating, attribute], "ratings")
-    levels, is_dont_know, is_missing = _rating_status(ratings, rating=rating, dont_know=dont_know)
+    levels, is_dont_know, is_missing = rating_status(ratings, rating=rating, dont_know=dont_know)
     usable = ~(is_dont_know | is_missing) & ratings[attribute].notna().to_numpy()
     keys_frame = ratings.loc[usable, [*by, item]].reset_index(drop=True)
     levels = levels[usable]
