@@ -12,11 +12,11 @@ The public API, in the order a session usually needs it:
 - plots: :func:`radar_chart`
 - errors: :class:`SciroccoLabError` and its subclasses in :mod:`scirocco_lab.errors`
 
-Gaps and twinning live in :mod:`scirocco_lab.gaps` and :mod:`scirocco_lab.twinning`; planning
-records (knowledge-transfer programmes, assets, action plans, coaching) in
-:mod:`scirocco_lab.planning`; evaluation data (transcripts, questionnaires, codebook, coded
-segments, their analysis and REFI-QDA exchange) in :mod:`scirocco_lab.evaluation`; notebook
-widgets in :mod:`scirocco_lab.capture`.
+Gaps and twinning live in :mod:`scirocco_lab.comparison.gaps` and
+:mod:`scirocco_lab.comparison.twinning`; planning records (knowledge-transfer programmes, assets,
+action plans, coaching) in :mod:`scirocco_lab.planning`; evaluation data (transcripts,
+questionnaires, codebook, coded segments, their analysis and REFI-QDA exchange) in
+:mod:`scirocco_lab.evaluation`; notebook widgets in :mod:`scirocco_lab.capture`.
 
 >>> import scirocco_lab as sl
 >>> store = sl.open_store("sqlite://")

@@ -1,4 +1,5 @@
-"""Comparison of a region with good practices, other regions and itself (scirocco_lab.gaps)."""
+"""Comparison of a region with good practices, other regions and itself
+(scirocco_lab.comparison.gaps)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,7 @@ import papermill
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
-from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
-from scirocco_lab.gap_plots import gap_chart
-from scirocco_lab.gap_reporting import comparison_tasks, feature_table_html
-from scirocco_lab.gaps import (
+from scirocco_lab.comparison.gaps import (
     STATUS_MEETS,
     STATUS_SHORT,
     STATUS_UNKNOWN,
@@ -24,6 +22,9 @@ from scirocco_lab.gaps import (
     practice_requirements,
     rank_practices,
 )
+from scirocco_lab.comparison.plots import gap_chart
+from scirocco_lab.comparison.report import comparison_tasks, feature_table_html
+from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
 from scirocco_lab.store import open_store, write_batch

@@ -1,4 +1,5 @@
-"""Twinning: complementarity, partner ranking and programme pairing (scirocco_lab.twinning)."""
+"""Twinning: complementarity, partner ranking and programme pairing
+(scirocco_lab.comparison.twinning)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,19 @@ import papermill
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
-from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
-from scirocco_lab.gap_plots import complementarity_heatmap
-from scirocco_lab.gap_reporting import twinning_tasks
-from scirocco_lab.instruments import load_instrument
-from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
-from scirocco_lab.store import open_store, write_batch
-from scirocco_lab.twinning import (
+from scirocco_lab.comparison.plots import complementarity_heatmap
+from scirocco_lab.comparison.report import twinning_tasks
+from scirocco_lab.comparison.twinning import (
     complementarity,
     complementarity_matrix,
     focus_dimensions,
     programme_pairing,
     rank_partners,
 )
+from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
+from scirocco_lab.instruments import load_instrument
+from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
+from scirocco_lab.store import open_store, write_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = PACKAGE_TEMPLATES

@@ -13,7 +13,7 @@
   auto-coding proposals.
 
 The store logic under the widgets is plain functions (:mod:`scirocco_lab.assessment.drafts`,
-:mod:`scirocco_lab.capture.meetings`) that tests and scripts call directly.
+:mod:`scirocco_lab.comparison.meetings`) that tests and scripts call directly.
 """
 
 from scirocco_lab.assessment.drafts import (
@@ -37,15 +37,15 @@ from scirocco_lab.capture.assessment_form import (
     form_settings,
     query_parameters,
 )
-from scirocco_lab.capture.meetings import (
+from scirocco_lab.capture.twinning import TwinningMeeting
+from scirocco_lab.capture.workshop import ConsensusWorkshop, workshop_summary
+from scirocco_lab.comparison.meetings import (
     FEASIBILITY,
     TwinningFeature,
     load_twinning_features,
     save_twinning_features,
     twinning_features_frame,
 )
-from scirocco_lab.capture.twinning import TwinningMeeting
-from scirocco_lab.capture.workshop import ConsensusWorkshop, workshop_summary
 
 __all__ = [
     "DONT_KNOW",

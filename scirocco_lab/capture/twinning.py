@@ -5,7 +5,7 @@ HS assessment, e.g. the transferring region's), see both per dimension with the 
 features the practice needs, and record per dimension the features the receiving system must
 implement: feature name, already partially implemented (yes/no), feasibility (possible /
 difficult / not feasible) and the adaptation needed. Rows are added and removed freely; Save
-stores them (:mod:`scirocco_lab.capture.meetings`) and choosing the same pair reopens them.
+stores them (:mod:`scirocco_lab.comparison.meetings`) and choosing the same pair reopens them.
 
 Example (in a notebook cell)::
 
@@ -22,14 +22,14 @@ import ipywidgets as widgets
 import pandas as pd
 
 from scirocco_lab.assessment.drafts import assessment_ratings, describe_problem
-from scirocco_lab.capture.meetings import (
+from scirocco_lab.capture.views import message_html
+from scirocco_lab.comparison.meetings import (
     FEASIBILITY,
     TwinningFeature,
     load_twinning_features,
     save_twinning_features,
     stored_assessment_keys,
 )
-from scirocco_lab.capture.views import message_html
 from scirocco_lab.errors import DataValidationError, SciroccoLabError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.store import Store, resolve_instrument

@@ -8,7 +8,7 @@ __all__ = ["register"]
 
 
 def _cmd_gaps(args) -> int:
-    from scirocco_lab.gap_reporting import comparison_report_data
+    from scirocco_lab.comparison.report import comparison_report_data
     from scirocco_lab.store import open_store
 
     store = open_store(args.store, create=False)
@@ -32,7 +32,7 @@ def _cmd_gaps(args) -> int:
 
 
 def _cmd_twinning_rank(args) -> int:
-    from scirocco_lab.gap_reporting import twinning_report_data
+    from scirocco_lab.comparison.report import twinning_report_data
     from scirocco_lab.store import open_store
 
     report = twinning_report_data(
@@ -47,8 +47,8 @@ def _cmd_twinning_rank(args) -> int:
 
 
 def _cmd_twinning_pair(args) -> int:
+    from scirocco_lab.comparison.report import twinning_report_data
     from scirocco_lab.errors import ConfigurationError
-    from scirocco_lab.gap_reporting import twinning_report_data
     from scirocco_lab.store import open_store
 
     report = twinning_report_data(

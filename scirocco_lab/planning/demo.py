@@ -8,7 +8,7 @@ improvement coaching programme like seed 004 (a cohort of coaches, three neighbo
 assignments, the eleven dated milestones, a session log and a mid-point review).
 
 The receiving regions, their transferring partners and dimensions come from the demo
-ratings: the programme pairing of :mod:`scirocco_lab.twinning` (largest total
+ratings: the programme pairing of :mod:`scirocco_lab.comparison.twinning` (largest total
 complementarity), the three receivers with the most to gain, and in each the focus
 dimensions where the partner is furthest ahead. Without usable ratings, fixed pairs of the
 demo regions are used. Everything is deterministic (:data:`scirocco_lab.assessment.demo.DEMO_SEED`)
@@ -359,8 +359,8 @@ def _twinning_choices(
 ) -> list[tuple[str, str, tuple[str, ...]]]:
     """(receiving, transferring, dimensions) for up to three programmes."""
     with suppress(SciroccoLabError, KeyError, ValueError):
-        from scirocco_lab.gaps import region_profiles
-        from scirocco_lab.twinning import (
+        from scirocco_lab.comparison.gaps import region_profiles
+        from scirocco_lab.comparison.twinning import (
             complementarity_matrix,
             focus_dimensions,
             level_table,

@@ -35,7 +35,7 @@ __all__ = [
 # name when asked, never at import time (that would be an import cycle).
 DOMAIN_REPORT_MODULES = (
     "scirocco_lab.assessment.report",
-    "scirocco_lab.gap_reporting",
+    "scirocco_lab.comparison.report",
     "scirocco_lab.planning.reporting",
     "scirocco_lab.evaluation.reporting",
 )

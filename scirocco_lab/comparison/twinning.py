@@ -4,7 +4,7 @@ In SCIROCCO twinning a *receiving region* learns from a *transferring region* th
 already made progress where the receiver wants to improve, e.g. Norrbotten (receiving) and
 Scotland (transferring) on innovation management. Pure functions over tidy profile frames:
 one row per region x dimension with ``subject``, ``dimension`` and ``level`` (e.g.
-:func:`scirocco_lab.gaps.region_profiles`).
+:func:`scirocco_lab.comparison.gaps.region_profiles`).
 
 **Focus dimensions.** What a receiving region wants to improve: the dimensions given, or by
 default its weaknesses (:func:`scirocco_lab.assessment.scoring.strengths_and_weaknesses`, the lowest
@@ -86,7 +86,7 @@ def level_table(profiles: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
                     None,
                     "required column missing",
                     "pass profiles with columns subject, dimension, level "
-                    "(e.g. scirocco_lab.gaps.region_profiles)",
+                    "(e.g. scirocco_lab.comparison.gaps.region_profiles)",
                 )
                 for column in missing
             ]
@@ -234,10 +234,10 @@ def rank_partners(
     first.
 
     ``dimensions`` are the receiver's focus (default: its weaknesses). ``requirements``
-    (optional, e.g. :func:`scirocco_lab.gaps.practice_requirements`) adds good practices as
-    candidates, judged on their requirement levels: a practice that needs a dimension at
-    level 4 embodies know-how at that level. ``practice_owners`` maps practice key to owner
-    region; practices the receiving region owns are left out.
+    (optional, e.g. :func:`scirocco_lab.comparison.gaps.practice_requirements`) adds good practices
+    as candidates, judged on their requirement levels: a practice that needs a dimension at level 4
+    embodies know-how at that level. ``practice_owners`` maps practice key to owner region;
+    practices the receiving region owns are left out.
 
     Columns: rank, candidate, candidate_kind (region / good practice), owner,
     focus_dimensions, complementarity, dimensions_ahead, strength_in_focus (mean level, or

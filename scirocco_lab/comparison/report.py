@@ -16,9 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.errors import ConfigurationError, NotFoundError
-from scirocco_lab.gap_plots import complementarity_heatmap, gap_chart, overlay_radar
-from scirocco_lab.gaps import (
+from scirocco_lab.comparison.gaps import (
     compare_regions,
     gap_summary,
     practice_gaps,
@@ -26,13 +24,19 @@ from scirocco_lab.gaps import (
     rank_practices,
     region_profiles,
 )
+from scirocco_lab.comparison.plots import complementarity_heatmap, gap_chart, overlay_radar
+from scirocco_lab.comparison.twinning import (
+    complementarity_matrix,
+    programme_pairing,
+    rank_partners,
+)
+from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
 from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
-from scirocco_lab.twinning import complementarity_matrix, programme_pairing, rank_partners
 
 __all__ = [
     "REPORT_KINDS",
@@ -209,7 +213,7 @@ def comparison_report_data(
     if other_region == region:
         raise ConfigurationError(
             f"other_region is '{region}' itself; to compare a region with itself over time "
-            "use scirocco_lab.gaps.compare_over_time"
+            "use scirocco_lab.comparison.gaps.compare_over_time"
         )
     other = region_profiles(hs_ratings, chosen, [other_region])
     return ComparisonReportData(

@@ -5,7 +5,7 @@ Like :mod:`scirocco_lab.assessment.plots`, figures are built on :class:`matplotl
 
 >>> import pandas as pd
 >>> from scirocco_lab.instruments import load_instrument
->>> from scirocco_lab.gaps import practice_gaps
+>>> from scirocco_lab.comparison.gaps import practice_gaps
 >>> exchange = load_instrument()
 >>> readiness = pd.DataFrame({"dimension": ["funding"], "level": [2.0]})
 >>> requirements = pd.DataFrame({"dimension": ["funding"], "requirement_level": [4.0]})
@@ -74,11 +74,11 @@ def gap_chart(
 ) -> Figure:
     """Diverging horizontal bars, one per dimension, centred on zero.
 
-    Default: the :func:`scirocco_lab.gaps.practice_gaps` ``gap`` (readiness - requirement),
-    bars right of zero where the region meets the requirement, left where it is short, a
-    grey "unknown" mark where either level is missing. Each bar is labelled with both levels
-    when the frame has ``readiness_level`` and ``requirement_level``. For two regions pass
-    :func:`scirocco_lab.gaps.compare_regions` with ``value="difference"`` and matching
+    Default: the :func:`scirocco_lab.comparison.gaps.practice_gaps` ``gap`` (readiness -
+    requirement), bars right of zero where the region meets the requirement, left where it is short,
+    a grey "unknown" mark where either level is missing. Each bar is labelled with both levels when
+    the frame has ``readiness_level`` and ``requirement_level``. For two regions pass
+    :func:`scirocco_lab.comparison.gaps.compare_regions` with ``value="difference"`` and matching
     labels.
     """
     ordered = gaps.sort_values("dimension_number", ascending=False, kind="stable")
@@ -145,10 +145,10 @@ def complementarity_heatmap(
     title: str | None = None,
     synthetic: bool = False,
 ) -> Figure:
-    """Heatmap of a :func:`scirocco_lab.twinning.complementarity_matrix`: receiving regions
-    in rows, transferring regions in columns, values written in the cells, the diagonal
-    greyed out. ``pairing`` (from :func:`~scirocco_lab.twinning.programme_pairing`) outlines
-    the chosen pairs; ``labels`` maps region keys to display names.
+    """Heatmap of a :func:`scirocco_lab.comparison.twinning.complementarity_matrix`: receiving
+    regions in rows, transferring regions in columns, values written in the cells, the diagonal
+    greyed out. ``pairing`` (from :func:`~scirocco_lab.comparison.twinning.programme_pairing`)
+    outlines the chosen pairs; ``labels`` maps region keys to display names.
     """
     labels = dict(labels or {})
     rows, columns = list(matrix.index), list(matrix.columns)
