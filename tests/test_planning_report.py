@@ -12,7 +12,7 @@ from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.planning.records import ActionPlanRecord, ActionRecord
-from scirocco_lab.planning.reporting import (
+from scirocco_lab.planning.report import (
     action_plan_html,
     action_plan_status,
     action_status_html,

@@ -56,7 +56,7 @@ from scirocco_lab.planning.records import (
     validate_action_plan,
     validate_programme,
 )
-from scirocco_lab.planning.reporting import actions_html, coaching_html, milestones_html
+from scirocco_lab.planning.report import actions_html, coaching_html, milestones_html
 from scirocco_lab.planning.store import (
     actions_frame,
     assets_frame,

@@ -36,7 +36,7 @@ __all__ = [
 DOMAIN_REPORT_MODULES = (
     "scirocco_lab.assessment.report",
     "scirocco_lab.comparison.report",
-    "scirocco_lab.planning.reporting",
+    "scirocco_lab.planning.report",
     "scirocco_lab.evaluation.reporting",
 )
 

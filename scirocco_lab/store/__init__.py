@@ -44,11 +44,6 @@ from scirocco_lab.instruments import (
     load_instrument,
 )
 from scirocco_lab.io.clock import utc_now
-
-# Importing these registers their tables on schema.metadata, so open_store creates them.
-from scirocco_lab.store import evaluation_tables as _evaluation_tables  # noqa: F401
-from scirocco_lab.store import planning_tables as _planning_tables  # noqa: F401
-from scirocco_lab.store import qda_tables as _qda_tables  # noqa: F401
 from scirocco_lab.store import schema
 from scirocco_lab.store.schema import SCHEMA_VERSION
 
@@ -157,6 +152,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
 
 
 def _prepare(store: Store, *, create: bool) -> None:
+    schema.register_tables()
     with store.transaction() as connection:
         tables = set(inspect(connection).get_table_names())
         if "store_meta" not in tables:

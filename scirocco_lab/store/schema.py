@@ -7,6 +7,8 @@ URL alone. Personal data (assessors' names and e-mail addresses) lives in its ow
 
 from __future__ import annotations
 
+import importlib
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -23,12 +25,17 @@ from sqlalchemy import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "TABLE_MODULES",
     "assessments",
     "assessor_identities",
     "assessors",
+    "date_span_check",
+    "enum_check",
     "instruments",
     "metadata",
+    "person_tables",
     "ratings",
+    "register_tables",
     "store_meta",
     "subjects",
     "twinning_features",
@@ -38,6 +45,78 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 metadata = MetaData()
+
+#: The modules whose import defines each domain's tables on :data:`metadata`. The store sits
+#: below the domains, so it imports them by name when a store is opened, never at import time.
+TABLE_MODULES = (
+    "scirocco_lab.planning.tables",
+    "scirocco_lab.store.evaluation_tables",
+    "scirocco_lab.store.qda_tables",
+)
+
+
+def register_tables() -> None:
+    """Import every domain's tables module, so :data:`metadata` knows every table."""
+    for module in TABLE_MODULES:
+        importlib.import_module(module)
+
+
+def enum_check(
+    column: str, values: tuple[str, ...], name: str, *, nullable: bool = False
+) -> CheckConstraint:
+    """A CHECK that ``column`` holds one of ``values`` (the enum lists live with the records).
+
+    >>> str(enum_check("status", ("draft", "done"), "x").sqltext)
+    "status IN ('draft', 'done')"
+    """
+    listed = ", ".join(f"'{value}'" for value in values)
+    condition = f"{column} IN ({listed})"
+    if nullable:
+        condition = f"{column} IS NULL OR {condition}"
+    return CheckConstraint(condition, name=name)
+
+
+def date_span_check(name: str) -> CheckConstraint:
+    """A CHECK that ``end_on`` is not before ``start_on`` (either may be empty)."""
+    return CheckConstraint("start_on IS NULL OR end_on IS NULL OR end_on >= start_on", name=name)
+
+
+def person_tables(
+    name: str,
+    identities_name: str,
+    person_column: str,
+    *columns: Column,
+    pseudonym_length: int = 100,
+) -> tuple[Table, Table]:
+    """People by pseudonym (``name``, with ``columns``) and, apart, their identities.
+
+    The identities table (``identities_name``: full name and e-mail, keyed by
+    ``person_column``) is deleted with the person and joined by no frame unless identities
+    are asked for; every report and export works from the pseudonym table alone.
+    """
+    people = Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("pseudonym", String(pseudonym_length), nullable=False, unique=True),
+        *columns,
+        Column("synthetic", Boolean, nullable=False, default=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+    )
+    identities = Table(
+        identities_name,
+        metadata,
+        Column(
+            person_column,
+            Integer,
+            ForeignKey(f"{name}.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        Column("full_name", String(300)),
+        Column("email", String(300)),
+    )
+    return people, identities
+
 
 store_meta = Table(
     "store_meta",
@@ -72,30 +151,14 @@ subjects = Table(
     CheckConstraint("kind IN ('system', 'good_practice')", name="subject_kind"),
 )
 
-assessors = Table(
+assessors, assessor_identities = person_tables(
     "assessors",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("pseudonym", String(100), nullable=False, unique=True),
+    "assessor_identities",
+    "assessor_id",
     Column("role", String(200)),
     Column("sector", String(200)),
     Column("organisation", String(300)),
     Column("home_subject_id", Integer, ForeignKey("subjects.id")),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-assessor_identities = Table(
-    "assessor_identities",
-    metadata,
-    Column(
-        "assessor_id",
-        Integer,
-        ForeignKey("assessors.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("full_name", String(300)),
-    Column("email", String(300)),
 )
 
 assessments = Table(

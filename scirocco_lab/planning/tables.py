@@ -1,6 +1,7 @@
 """Planning tables (knowledge-transfer programmes, assets, action plans, coaching).
 
-Registered on :data:`scirocco_lab.store.schema.metadata`, so ``open_store`` creates them.
+Registered on :data:`scirocco_lab.store.schema.metadata` (``open_store`` imports this module
+through :data:`~scirocco_lab.store.schema.TABLE_MODULES` and creates them).
 Portable types only; lists of keys (dimensions, languages) are JSON text, as
 ``ratings.features``. Dates are ``Date`` columns named ``*_on`` / ``start_on`` / ``end_on``.
 
@@ -28,7 +29,18 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from scirocco_lab.store.schema import metadata
+from scirocco_lab.planning.records import (
+    ACTION_PRIORITIES,
+    ACTION_STATUSES,
+    ACTIVITY_KINDS,
+    ACTIVITY_STATUSES,
+    ASSET_KINDS,
+    ASSIGNMENT_ROLES,
+    MILESTONE_STATUSES,
+    PROGRAMME_STATUSES,
+    TEAM_KINDS,
+)
+from scirocco_lab.store.schema import date_span_check, enum_check, metadata, person_tables
 
 __all__ = [
     "action_plans",
@@ -50,51 +62,12 @@ __all__ = [
 ]
 
 
-def _in(column: str, values: tuple[str, ...], name: str, *, nullable: bool = False):
-    listed = ", ".join(f"'{value}'" for value in values)
-    condition = f"{column} IN ({listed})"
-    if nullable:
-        condition = f"{column} IS NULL OR {condition}"
-    return CheckConstraint(condition, name=name)
-
-
-def _span(name: str) -> CheckConstraint:
-    return CheckConstraint("start_on IS NULL OR end_on IS NULL OR end_on >= start_on", name=name)
-
-
-# Kept literal here (not imported from planning.records) so the store never imports the
-# planning package; tests check the two stay equal.
-_ASSET_KINDS = ("tool", "guideline", "good_practice", "training", "expert")
-_ACTIVITY_KINDS = ("expert_mission", "event", "capacity_building", "study_visit", "staff_exchange")
-_ACTIVITY_STATUSES = ("planned", "done", "cancelled")
-_PROGRAMME_STATUSES = ("draft", "active", "completed", "cancelled")
-_PRIORITIES = ("high", "medium", "low")
-_ACTION_STATUSES = ("planned", "in_progress", "done", "delayed", "cancelled")
-_MILESTONE_STATUSES = ("planned", "done", "late")
-_TEAM_KINDS = ("team", "neighbourhood")
-_ASSIGNMENT_ROLES = ("lead", "co-coach")
-
-planning_people = Table(
+# The enum lists are the records' own, defined once.
+planning_people, planning_person_identities = person_tables(
     "planning_people",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("pseudonym", String(100), nullable=False, unique=True),
-    Column("organisation", String(300)),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-planning_person_identities = Table(
     "planning_person_identities",
-    metadata,
-    Column(
-        "person_id",
-        Integer,
-        ForeignKey("planning_people.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("full_name", String(300)),
-    Column("email", String(300)),
+    "person_id",
+    Column("organisation", String(300)),
 )
 
 planning_assets = Table(
@@ -111,7 +84,7 @@ planning_assets = Table(
     Column("url", String(1000)),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    _in("kind", _ASSET_KINDS, "planning_asset_kind"),
+    enum_check("kind", ASSET_KINDS, "planning_asset_kind"),
 )
 
 kt_programmes = Table(
@@ -131,8 +104,8 @@ kt_programmes = Table(
     Column("status", String(20), nullable=False),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    _in("status", _PROGRAMME_STATUSES, "kt_programme_status"),
-    _span("kt_programme_span"),
+    enum_check("status", PROGRAMME_STATUSES, "kt_programme_status"),
+    date_span_check("kt_programme_span"),
     CheckConstraint(
         "transferring_region_id IS NULL OR transferring_region_id <> receiving_region_id",
         name="kt_programme_not_self",
@@ -186,9 +159,9 @@ kt_activities = Table(
     Column("expected_outcomes", Text),
     Column("status", String(20), nullable=False),
     UniqueConstraint("programme_id", "key", name="kt_activity_key"),
-    _in("kind", _ACTIVITY_KINDS, "kt_activity_kind"),
-    _in("status", _ACTIVITY_STATUSES, "kt_activity_status"),
-    _span("kt_activity_span"),
+    enum_check("kind", ACTIVITY_KINDS, "kt_activity_kind"),
+    enum_check("status", ACTIVITY_STATUSES, "kt_activity_status"),
+    date_span_check("kt_activity_span"),
     # The day limit of a study visit needs date arithmetic, which is not portable SQL;
     # planning.records checks it before every write.
     CheckConstraint(
@@ -213,7 +186,7 @@ def _milestone_table(name: str, parent: str) -> Table:
         Column("done_on", Date),
         Column("status", String(20), nullable=False),
         UniqueConstraint("programme_id", "key", name=f"{name}_key"),
-        _in("status", _MILESTONE_STATUSES, f"{name}_status"),
+        enum_check("status", MILESTONE_STATUSES, f"{name}_status"),
     )
 
 
@@ -249,9 +222,9 @@ actions = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("plan_id", "position", name="action_position"),
     CheckConstraint("position >= 1", name="action_position_positive"),
-    _in("priority", _PRIORITIES, "action_priority"),
-    _in("status", _ACTION_STATUSES, "action_status"),
-    _span("action_span"),
+    enum_check("priority", ACTION_PRIORITIES, "action_priority"),
+    enum_check("status", ACTION_STATUSES, "action_status"),
+    date_span_check("action_span"),
 )
 
 coaching_programmes = Table(
@@ -269,8 +242,8 @@ coaching_programmes = Table(
     Column("midpoint_decisions", Text),
     Column("synthetic", Boolean, nullable=False, default=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    _in("status", _PROGRAMME_STATUSES, "coaching_programme_status"),
-    _span("coaching_programme_span"),
+    enum_check("status", PROGRAMME_STATUSES, "coaching_programme_status"),
+    date_span_check("coaching_programme_span"),
 )
 
 coaching_coaches = Table(
@@ -306,7 +279,7 @@ coaching_teams = Table(
     Column("kind", String(20), nullable=False),
     Column("description", Text),
     UniqueConstraint("programme_id", "key", name="coaching_team_key"),
-    _in("kind", _TEAM_KINDS, "coaching_team_kind"),
+    enum_check("kind", TEAM_KINDS, "coaching_team_kind"),
 )
 
 coaching_assignments = Table(
@@ -327,8 +300,8 @@ coaching_assignments = Table(
     Column("start_on", Date),
     Column("end_on", Date),
     UniqueConstraint("coach_id", "team_id", name="coaching_assignment_once"),
-    _in("role", _ASSIGNMENT_ROLES, "coaching_assignment_role"),
-    _span("coaching_assignment_span"),
+    enum_check("role", ASSIGNMENT_ROLES, "coaching_assignment_role"),
+    date_span_check("coaching_assignment_span"),
 )
 
 coaching_milestones = _milestone_table("coaching_milestones", "coaching_programmes")
