@@ -29,7 +29,7 @@ from scirocco_lab.evaluation.records import (
     SourceRecord,
     TurnRecord,
 )
-from scirocco_lab.evaluation.reporting import (
+from scirocco_lab.evaluation.report import (
     agreement_reading,
     coder_agreement_html,
     evaluation_report_data,
@@ -274,7 +274,7 @@ def test_template_has_one_parameters_cell():
 def test_group_chart_pools_items_with_reverse_scored_ones_reversed():
     import pandas as pd
 
-    from scirocco_lab.evaluation.reporting import _pooled_items
+    from scirocco_lab.evaluation.report import _pooled_items
 
     answers = pd.DataFrame(
         {

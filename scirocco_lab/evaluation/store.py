@@ -41,6 +41,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select, update
 
 from scirocco_lab.errors import DataValidationError, NotFoundError, SciroccoLabError
+from scirocco_lab.evaluation import tables as t
 from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
@@ -58,7 +59,6 @@ from scirocco_lab.evaluation.records import (
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import Store, resolve_instrument, schema
-from scirocco_lab.store import evaluation_tables as t
 
 __all__ = [
     "CODER_COLUMNS",

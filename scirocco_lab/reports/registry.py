@@ -37,7 +37,7 @@ DOMAIN_REPORT_MODULES = (
     "scirocco_lab.assessment.report",
     "scirocco_lab.comparison.report",
     "scirocco_lab.planning.report",
-    "scirocco_lab.evaluation.reporting",
+    "scirocco_lab.evaluation.report",
 )
 
 

@@ -50,8 +50,7 @@ metadata = MetaData()
 #: below the domains, so it imports them by name when a store is opened, never at import time.
 TABLE_MODULES = (
     "scirocco_lab.planning.tables",
-    "scirocco_lab.store.evaluation_tables",
-    "scirocco_lab.store.qda_tables",
+    "scirocco_lab.evaluation.tables",
 )
 
 

@@ -1,0 +1,302 @@
+"""Evaluation tables (sources, turns, participants, codebook, coded segments, questionnaires).
+
+Portable SQLAlchemy Core types only, registered on :data:`scirocco_lab.store.schema.metadata`
+so :func:`~scirocco_lab.store.open_store` creates them. Regions are referenced by the
+subject key (``subjects.key`` is unique), so a frame needs no join to show them.
+
+Participants' real names live only in ``participant_identities``; no frame joins it unless
+``include_identities=True`` is asked (see :mod:`scirocco_lab.evaluation.store`).
+Tuples (a code's dimensions and categories, a questionnaire's scale labels) are stored as JSON
+text, like a rating's features.
+
+REFI-QDA exchange tables keep the parts of imported projects the workbench does not use, so an
+export gives them back (see docs/refi-qda.md): an imported .qdpx or .qdc is one
+``qda_projects`` row; ``qda_parts`` holds project-level items verbatim as XML (Variables, Cases,
+Notes, Links, Graphs, NoteRefs, non-text sources) and code sets, in file order; ``qda_files``
+the files of the .qdpx zip the workbench does not read (PDFs, pictures, audio, rich text), as
+bytes; ``qda_element_extras`` per code, source, selection, coding or user (by guid) the
+attributes and child elements the evaluation tables do not hold, as JSON.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from scirocco_lab.store.schema import metadata, person_tables
+
+__all__ = [
+    "coded_segments",
+    "evaluation_coders",
+    "evaluation_codes",
+    "evaluation_participants",
+    "evaluation_source_participants",
+    "evaluation_sources",
+    "evaluation_turns",
+    "participant_identities",
+    "qda_element_extras",
+    "qda_files",
+    "qda_parts",
+    "qda_projects",
+    "questionnaire_items",
+    "questionnaire_responses",
+    "questionnaires",
+]
+
+_KEY = 200  # keys, pseudonyms, item keys
+_GUID = 64  # a uuid string is 36; some tools write braces or prefixes
+
+evaluation_participants, participant_identities = person_tables(
+    "evaluation_participants",
+    "participant_identities",
+    "participant_id",
+    # "group" is an SQL keyword; the frame shows this column as ``group``.
+    Column("participant_group", String(200)),
+    Column("role", String(200)),
+    Column("organisation", String(300)),
+    Column("region", String(100), ForeignKey("subjects.key")),
+    pseudonym_length=_KEY,
+)
+
+evaluation_sources = Table(
+    "evaluation_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(_KEY), nullable=False, unique=True),
+    Column("guid", String(_GUID), nullable=False, unique=True),
+    Column("title", String(500), nullable=False),
+    Column("activity", String(20), nullable=False),
+    Column("region", String(100), ForeignKey("subjects.key")),
+    Column("programme", String(_KEY)),
+    Column("held_on", Date),
+    Column("language", String(20)),
+    Column("original_format", String(10), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint(
+        "activity IN ('study_visit', 'webinar', 'expert_mission', 'focus_group', "
+        "'interview', 'other')",
+        name="evaluation_source_activity",
+    ),
+)
+
+evaluation_source_participants = Table(
+    "evaluation_source_participants",
+    metadata,
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("evaluation_sources.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("evaluation_participants.id"),
+        primary_key=True,
+    ),
+    Column("position", Integer, nullable=False),
+)
+
+evaluation_turns = Table(
+    "evaluation_turns",
+    metadata,
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("evaluation_sources.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("turn", Integer, primary_key=True),
+    # A participant's pseudonym or a label such as "Facilitator"; never a real name.
+    Column("speaker", String(_KEY)),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("started_at", Float),
+    CheckConstraint("start_char >= 0 AND end_char >= start_char", name="evaluation_turn_range"),
+)
+
+evaluation_codes = Table(
+    "evaluation_codes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(_KEY), nullable=False, unique=True),
+    Column("guid", String(_GUID), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("parent_id", Integer, ForeignKey("evaluation_codes.id")),
+    Column("description", Text),
+    Column("colour", String(7)),
+    Column("dimensions", Text),  # JSON list of instrument dimension keys
+    Column("categories", Text),  # JSON list of evaluator-defined framework categories
+    Column("position", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+evaluation_coders = Table(
+    "evaluation_coders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(_KEY), nullable=False, unique=True),
+    Column("guid", String(_GUID), nullable=False, unique=True),
+    Column("synthetic", Boolean, nullable=False, default=False),
+)
+
+coded_segments = Table(
+    "coded_segments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("guid", String(_GUID), nullable=False, unique=True),
+    Column(
+        "source_id",
+        Integer,
+        ForeignKey("evaluation_sources.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column(
+        "code_id",
+        Integer,
+        ForeignKey("evaluation_codes.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("coder_id", Integer, ForeignKey("evaluation_coders.id"), nullable=False),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("coded_at", DateTime(timezone=True), nullable=False),
+    Column("origin", String(10), nullable=False),
+    Column("memo", Text),
+    CheckConstraint("start_char >= 0 AND end_char > start_char", name="coded_segment_range"),
+    CheckConstraint("origin IN ('manual', 'auto', 'imported')", name="coded_segment_origin"),
+)
+
+questionnaires = Table(
+    "questionnaires",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(_KEY), nullable=False, unique=True),
+    Column("title", String(500), nullable=False),
+    Column("activity", String(20), nullable=False),
+    Column("region", String(100), ForeignKey("subjects.key")),
+    Column("programme", String(_KEY)),
+    Column("held_on", Date),
+    Column("scale_min", Integer, nullable=False),
+    Column("scale_max", Integer, nullable=False),
+    Column("scale_labels", Text),  # JSON list, low -> high
+    Column("synthetic", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("scale_max > scale_min", name="questionnaire_scale"),
+)
+
+questionnaire_items = Table(
+    "questionnaire_items",
+    metadata,
+    Column(
+        "questionnaire_id",
+        Integer,
+        ForeignKey("questionnaires.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("item", String(_KEY), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("wording", Text, nullable=False),
+    Column("reverse_scored", Boolean, nullable=False, default=False),
+)
+
+questionnaire_responses = Table(
+    "questionnaire_responses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "questionnaire_id",
+        Integer,
+        ForeignKey("questionnaires.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("respondent", String(_KEY), nullable=False),
+    Column("respondent_group", String(200)),
+    Column("region", String(100), ForeignKey("subjects.key")),
+    Column("item", String(_KEY), nullable=False),
+    Column("value", Float),  # NULL: not answered
+    UniqueConstraint("questionnaire_id", "respondent", "item", name="questionnaire_response_key"),
+)
+
+
+# --- REFI-QDA exchange: parts of imported projects kept for the next export ------------
+
+
+qda_projects = Table(
+    "qda_projects",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False),  # qdpx | qdc
+    Column("name", String(500)),
+    Column("origin", String(500)),  # the software that wrote the file
+    Column("file_name", String(500), nullable=False),
+    Column("region", String(100)),  # the --region the import was given, if any
+    Column("creating_user", String(_GUID)),
+    Column("created_at", DateTime(timezone=True)),
+    Column("description", Text),
+    Column("attributes", Text),  # JSON [[name, value], ...]: other Project attributes
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+)
+
+qda_parts = Table(
+    "qda_parts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("qda_projects.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    # Variables, Cases, Notes, Links, Graphs, NoteRef (XML), Sources (XML of a non-text
+    # source) or Sets (JSON of a code set the workbench does not interpret).
+    Column("section", String(20), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("guid", String(_GUID)),
+    Column("kind", String(30)),  # element name, e.g. PDFSource
+    Column("content", Text, nullable=False),
+)
+
+qda_files = Table(
+    "qda_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "project_id",
+        Integer,
+        ForeignKey("qda_projects.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("path", String(1000), nullable=False),  # zip member, e.g. sources/<guid>.pdf
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("project_id", "path", name="qda_file_path"),
+)
+
+qda_element_extras = Table(
+    "qda_element_extras",
+    metadata,
+    Column("kind", String(20), primary_key=True),  # user | code | source | selection | coding
+    Column("guid", String(_GUID), primary_key=True),  # lower case, without braces
+    Column("project_id", Integer, ForeignKey("qda_projects.id", ondelete="SET NULL")),
+    Column("data", Text, nullable=False),  # JSON object
+)
