@@ -15,13 +15,13 @@ from playwright.sync_api import expect, sync_playwright
 
 from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
-from scirocco_lab.config import project_root
-from scirocco_lab.serve import (
+from scirocco_lab.capture.serve import (
     ServeSettings,
     capture_notebook,
     free_port,
     running_voila,
 )
+from scirocco_lab.config import project_root
 from scirocco_lab.store import (
     add_assessors,
     add_subjects,

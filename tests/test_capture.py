@@ -22,10 +22,10 @@ from scirocco_lab.capture import (
     save_twinning_features,
     submit_assessment,
 )
+from scirocco_lab.capture.serve import ServeSettings, absolute_store_url, voila_environment
 from scirocco_lab.capture.views import level_bar_chart, message_html
 from scirocco_lab.errors import ConfigurationError, DataValidationError, NotFoundError
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.serve import ServeSettings, absolute_store_url, voila_environment
 from scirocco_lab.store import (
     add_assessors,
     add_subjects,

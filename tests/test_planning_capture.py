@@ -14,12 +14,10 @@ from scirocco_lab.assessment.records import (
     RecordBatch,
     SubjectRecord,
 )
-from scirocco_lab.capture.planning import (
-    ActionPlanEditor,
-    CoachingLog,
-    KnowledgeTransferBuilder,
-    weakest_dimensions,
-)
+from scirocco_lab.capture.action_plan import ActionPlanEditor
+from scirocco_lab.capture.coaching_log import CoachingLog
+from scirocco_lab.capture.knowledge_transfer import KnowledgeTransferBuilder
+from scirocco_lab.capture.planning_helpers import weakest_dimensions
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.planning.records import (
     ActivityRecord,

@@ -2,7 +2,7 @@
 
 - :class:`AssessmentForm`: a participant's individual HS or GP assessment, saved as a draft
   on every change, resumable, locked on submit (also served as a web app by Voilà, see
-  :mod:`scirocco_lab.serve`).
+  :mod:`scirocco_lab.capture.serve`).
 - :class:`ConsensusWorkshop`: per dimension the spread of the individual ratings, the
   consensus statistics and disagreement flags; the facilitator records the agreed levels.
 - :class:`TwinningMeeting`: two assessments side by side and, per dimension, the features the
@@ -82,9 +82,9 @@ __all__ = [
 # The planning and coding widgets pull in the report and analysis modules (about 0.7 s of
 # imports); loading them on first use keeps that off every Voila assessment-form start.
 _LAZY = {
-    "ActionPlanEditor": "scirocco_lab.capture.planning",
-    "CoachingLog": "scirocco_lab.capture.planning",
-    "KnowledgeTransferBuilder": "scirocco_lab.capture.planning",
+    "ActionPlanEditor": "scirocco_lab.capture.action_plan",
+    "CoachingLog": "scirocco_lab.capture.coaching_log",
+    "KnowledgeTransferBuilder": "scirocco_lab.capture.knowledge_transfer",
     "CodingPanel": "scirocco_lab.capture.coding",
 }
 

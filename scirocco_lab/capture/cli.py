@@ -6,7 +6,7 @@ __all__ = ["register"]
 
 
 def _cmd_serve(args) -> int:
-    from scirocco_lab.serve import ServeSettings, capture_notebook, serve
+    from scirocco_lab.capture.serve import ServeSettings, capture_notebook, serve
 
     return serve(
         ServeSettings(

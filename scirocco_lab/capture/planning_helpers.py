@@ -1,0 +1,178 @@
+"""What the planning widgets share (pure helpers and the widget base).
+
+The widgets themselves: knowledge-transfer programme builder
+(:mod:`~scirocco_lab.capture.knowledge_transfer`), action-plan editor
+(:mod:`~scirocco_lab.capture.action_plan`), coaching log
+(:mod:`~scirocco_lab.capture.coaching_log`).
+
+- :class:`KnowledgeTransferBuilder` follows the steps of the SCIROCCO Exchange knowledge
+  transfer programme: the receiving (and optional transferring) region, the dimensions to
+  improve (suggested: the region's weakest), needs and objectives, stakeholders by pseudonym,
+  assets from the catalogue (text search and dimension filter), activities from the menu
+  (with the study-visit limits), dated milestones and the evaluation plan.
+- :class:`ActionPlanEditor`: a region's actions (dimension, objective, owner, dates,
+  resources, indicator, priority, status), saved to the store and exported to Excel or CSV.
+- :class:`CoachingLog`: a coaching programme's session log, milestones marked done and the
+  mid-point review.
+
+Every write goes through :mod:`scirocco_lab.planning.store`, which validates first and writes
+in one transaction: invalid input is shown in the widget and leaves the store unchanged. The
+widgets hold plain state (lists of records) and expose methods that do what their buttons do,
+so tests drive them without a browser.
+
+Example (in a notebook cell)::
+
+    KnowledgeTransferBuilder(open_store(), receiving_region="ostermark")
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+import ipywidgets as widgets
+
+from scirocco_lab.assessment.drafts import describe_problem
+from scirocco_lab.capture.views import message_html
+from scirocco_lab.errors import DataValidationError, InputProblem, SciroccoLabError
+from scirocco_lab.instruments import Instrument
+from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
+
+__all__ = [
+    "PlanningWidget",
+    "key_label",
+    "optional_text",
+    "parse_count",
+    "problem_lines",
+    "region_options",
+    "removable_list",
+    "weakest_dimensions",
+]
+
+#: The activity menu of the knowledge-transfer programme (seed 001, step 5) as shown in the
+#: builder; keys are those of :data:`scirocco_lab.planning.records.ACTIVITY_KINDS`.
+ACTIVITY_MENU = {
+    "expert_mission": "Expert mission to the receiving region",
+    "event": "Event in the receiving region (or elsewhere)",
+    "capacity_building": "Capacity-building activity",
+    "study_visit": "Study visit to the transferring region",
+    "staff_exchange": "Exchange, secondment or placement of staff",
+}
+NO_CHOICE = ""
+NEW_ENTRY = ""
+WIDE_LAYOUT = widgets.Layout(width="560px")
+TEXT_AREA_LAYOUT = widgets.Layout(width="560px", height="70px")
+
+
+# ---------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def problem_lines(problems) -> list[str]:
+    """Validation problems as sentences for a widget, naming the item number when a
+    problem belongs to one item of a list (the third activity, the second action).
+
+    >>> problem_lines([InputProblem("action plan 'p' actions", 2, "end", "2025-01-01",
+    ...                             "the action ends before it starts", "swap the dates")])
+    ["action plan 'p' actions, item 2 — end: the action ends before it starts (you entered \
+'2025-01-01'). Fix: swap the dates."]
+    """
+    return [
+        describe_problem(replace(p, source=f"{p.source}, item {p.row}") if p.row else p)
+        for p in problems
+    ]
+
+
+def weakest_dimensions(
+    store: Store, region: str, instrument: str | Instrument | None = None
+) -> tuple[str, ...]:
+    """The region's weakest dimensions by its submitted HS ratings (consensus where there is
+    one, else the individual median), as suggested by step 1 of the programme; empty when
+    the region has no ratings yet.
+
+    >>> from scirocco_lab.store import open_store
+    >>> weakest_dimensions(open_store("sqlite://"), "nowhere")
+    ()
+    """
+    from scirocco_lab.assessment.scoring import region_profile, strengths_and_weaknesses
+
+    chosen = resolve_instrument(store, instrument)
+    ratings = ratings_frame(store, subject=region, kind="HS", instrument=chosen.id)
+    if ratings.empty:
+        return ()
+    weak = strengths_and_weaknesses(region_profile(ratings, chosen, region))
+    return tuple(weak.loc[weak["position"] == "weakness", "dimension"])
+
+
+def optional_text(value: str | None) -> str | None:
+    """Stripped text, or None when nothing was typed."""
+    value = (value or "").strip()
+    return value or None
+
+
+def parse_count(value: str, source: str, field: str, problems: list[InputProblem]) -> int | None:
+    """A whole number typed in a text box; None when empty, a problem when not a number."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        problems.append(
+            InputProblem(source, None, field, text, "not a whole number", "type digits only")
+        )
+        return None
+
+
+def key_label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def region_options(store: Store) -> list[tuple[str, str]]:
+    systems = subjects_frame(store, kind="system")
+    return [(f"{row.name} ({row.key})", row.key) for row in systems.itertuples()]
+
+
+def removable_list(labels: list[str], on_remove, *, empty: str) -> list[widgets.Widget]:
+    """One row per item: its (escaped) label and a Remove button calling ``on_remove(i)``."""
+    if not labels:
+        return [widgets.HTML(f"<i style='color:#777'>{html.escape(empty)}</i>")]
+    rows = []
+    for index, label in enumerate(labels):
+        button = widgets.Button(description="Remove", layout=widgets.Layout(width="80px"))
+        button.on_click(lambda _b, i=index: on_remove(i))
+        rows.append(
+            widgets.HBox(
+                [widgets.HTML(html.escape(label), layout=widgets.Layout(width="470px")), button]
+            )
+        )
+    return rows
+
+
+class PlanningWidget:
+    """Shared plumbing: the message box and display in a notebook."""
+
+    message: widgets.HTML
+    widget: widgets.Widget
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+    def _show(self, text: str, tone: str = "info", details=()) -> None:
+        self.message.value = message_html(text, tone, list(details))
+
+    def _choose_region(self, picker: widgets.Dropdown, region: str) -> None:
+        """Preselect a region given by a notebook parameter or link, or say it is unknown."""
+        if region in {value for key_label, value in picker.options}:
+            picker.value = region
+        else:
+            self._show(f"No region '{region}' in the store: choose one below.", "warning")
+
+    def _refused(self, exc: SciroccoLabError, what: str = "Not saved") -> bool:
+        if isinstance(exc, DataValidationError):
+            self._show(f"{what} — please correct:", "error", problem_lines(exc.problems))
+        else:
+            self._show(f"{what}: {exc}", "error")
+        return False
