@@ -43,6 +43,7 @@ from scirocco_lab.assessment.scoring import (
     region_profile,
     strengths_and_weaknesses,
 )
+from scirocco_lab.assessment.store import assessments_frame, ratings_frame, write_batch
 from scirocco_lab.errors import (
     DataValidationError,
     InstrumentError,
@@ -57,15 +58,7 @@ from scirocco_lab.instruments import (
     load_crosswalk,
     load_instrument,
 )
-from scirocco_lab.store import (
-    Store,
-    assessments_frame,
-    assessors_frame,
-    open_store,
-    ratings_frame,
-    subjects_frame,
-    write_batch,
-)
+from scirocco_lab.store import Store, assessors_frame, open_store, subjects_frame
 
 __version__ = "0.1.0"
 

@@ -15,6 +15,13 @@ from playwright.sync_api import expect, sync_playwright
 
 from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
+from scirocco_lab.assessment.store import (
+    add_assessors,
+    add_subjects,
+    assessments_frame,
+    ratings_frame,
+    write_batch,
+)
 from scirocco_lab.capture.serve import (
     ServeSettings,
     capture_notebook,
@@ -22,14 +29,7 @@ from scirocco_lab.capture.serve import (
     running_voila,
 )
 from scirocco_lab.config import project_root
-from scirocco_lab.store import (
-    add_assessors,
-    add_subjects,
-    assessments_frame,
-    open_store,
-    ratings_frame,
-    write_batch,
-)
+from scirocco_lab.store import open_store
 
 pytestmark = pytest.mark.slow
 

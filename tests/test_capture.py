@@ -5,6 +5,12 @@ import threading
 import pytest
 
 from scirocco_lab.assessment.records import AssessorRecord, RatingRecord, SubjectRecord
+from scirocco_lab.assessment.store import (
+    add_assessors,
+    add_subjects,
+    assessments_frame,
+    ratings_frame,
+)
 from scirocco_lab.capture import (
     DONT_KNOW,
     AssessmentForm,
@@ -26,13 +32,7 @@ from scirocco_lab.capture.serve import ServeSettings, absolute_store_url, voila_
 from scirocco_lab.capture.views import level_bar_chart, message_html
 from scirocco_lab.errors import ConfigurationError, DataValidationError, NotFoundError
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.store import (
-    add_assessors,
-    add_subjects,
-    assessments_frame,
-    open_store,
-    ratings_frame,
-)
+from scirocco_lab.store import open_store
 
 EXCHANGE = load_instrument()
 KEYS = EXCHANGE.dimension_keys

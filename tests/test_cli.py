@@ -29,7 +29,8 @@ def test_store_init_tops_up_a_demo_store_without_planning_and_evaluation_records
     capsys, store_path
 ):
     from scirocco_lab.assessment.demo import generate_demo
-    from scirocco_lab.store import open_store, write_batch
+    from scirocco_lab.assessment.store import write_batch
+    from scirocco_lab.store import open_store
 
     write_batch(open_store(store_path), generate_demo())
     status, out, _ = run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")

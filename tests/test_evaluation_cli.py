@@ -3,10 +3,11 @@
 import pytest
 
 from scirocco_lab.assessment.records import SubjectRecord
+from scirocco_lab.assessment.store import add_subjects
 from scirocco_lab.cli import main
 from scirocco_lab.evaluation.demo import write_demo_transcripts
 from scirocco_lab.evaluation.store import participants_frame, sources_frame
-from scirocco_lab.store import add_subjects, open_store
+from scirocco_lab.store import open_store
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 
 from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.evaluation.demo import (
     DEMO_CODERS,
     DEMO_REGIONS,
@@ -19,7 +20,7 @@ from scirocco_lab.evaluation.store import (
     sources_frame,
 )
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 EXCHANGE = load_instrument()
 

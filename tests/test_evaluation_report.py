@@ -14,6 +14,7 @@ from scirocco_lab.assessment.records import (
     RecordBatch,
     SubjectRecord,
 )
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.evaluation.analysis import joint_display_html
 from scirocco_lab.evaluation.demo import seed_evaluation_demo
@@ -41,7 +42,7 @@ from scirocco_lab.evaluation.report import (
 from scirocco_lab.evaluation.store import write_evaluation
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, render_report
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 TEMPLATE = PACKAGE_TEMPLATES / "evaluation.ipynb"
 HOSTILE = '<script>alert("x")</script>'

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from scirocco_lab.assessment.records import SubjectRecord
+from scirocco_lab.assessment.store import add_subjects
 from scirocco_lab.errors import DataValidationError, NotFoundError
 from scirocco_lab.evaluation.records import (
     CodeRecord,
@@ -47,7 +48,7 @@ from scirocco_lab.evaluation.store import (
     turns_frame,
     write_evaluation,
 )
-from scirocco_lab.store import add_subjects, open_store
+from scirocco_lab.store import open_store
 
 TEXT = "P01: The visit opened our eyes.\n\nFacilitator: What would you change?\n\nP02: Funding."
 #          0123456789...

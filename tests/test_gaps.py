@@ -10,6 +10,7 @@ import papermill
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.comparison.gaps import (
     STATUS_MEETS,
     STATUS_SHORT,
@@ -27,7 +28,7 @@ from scirocco_lab.comparison.report import comparison_tasks, feature_table_html
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 REPORTS = PACKAGE_TEMPLATES
 

@@ -6,9 +6,10 @@ import papermill
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.evaluation.demo import seed_evaluation_demo
 from scirocco_lab.planning.demo import seed_planning_demo
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks" / "explore").glob("*.ipynb"))
 

@@ -14,6 +14,7 @@ from scirocco_lab.assessment.records import (
     RecordBatch,
     SubjectRecord,
 )
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.capture.action_plan import ActionPlanEditor
 from scirocco_lab.capture.coaching_log import CoachingLog
 from scirocco_lab.capture.knowledge_transfer import KnowledgeTransferBuilder
@@ -39,7 +40,7 @@ from scirocco_lab.planning.store import (
     save_coaching_programme,
     sessions_frame,
 )
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 EXCHANGE = load_instrument()
 KEYS = EXCHANGE.dimension_keys

@@ -8,9 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.cli import main
 from scirocco_lab.planning.demo import seed_planning_demo
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 
 @pytest.fixture(scope="module")

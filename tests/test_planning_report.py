@@ -9,6 +9,7 @@ import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.records import SubjectRecord
+from scirocco_lab.assessment.store import add_subjects, write_batch
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.planning.records import ActionPlanRecord, ActionRecord
@@ -33,7 +34,7 @@ from scirocco_lab.planning.store import (
     save_action_plan,
 )
 from scirocco_lab.reports.engine import render_report
-from scirocco_lab.store import add_subjects, open_store, subjects_frame, write_batch
+from scirocco_lab.store import open_store, subjects_frame
 
 D = dt.date
 REPORT_DATE = D(2025, 5, 1)

@@ -8,6 +8,7 @@ import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.records import RecordBatch, SubjectRecord
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -60,7 +61,7 @@ from scirocco_lab.planning.store import (
     set_milestone_status,
     stakeholders_frame,
 )
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 D = dt.date
 

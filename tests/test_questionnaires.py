@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from scirocco_lab.assessment.records import SubjectRecord
+from scirocco_lab.assessment.store import add_subjects
 from scirocco_lab.errors import DataValidationError, FileFormatError
 from scirocco_lab.evaluation.questionnaires import (
     AGREEMENT_LABELS,
@@ -19,7 +20,7 @@ from scirocco_lab.evaluation.store import (
     questionnaires_frame,
     responses_frame,
 )
-from scirocco_lab.store import add_subjects, open_store
+from scirocco_lab.store import open_store
 
 ITEMS_CSV = (
     "item,wording,reverse_scored\n"

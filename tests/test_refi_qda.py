@@ -12,6 +12,7 @@ from lxml import etree
 from sqlalchemy import func, select
 
 from scirocco_lab.assessment.records import SubjectRecord
+from scirocco_lab.assessment.store import add_subjects
 from scirocco_lab.cli import main
 from scirocco_lab.errors import DuplicateRecordError, FileFormatError
 from scirocco_lab.evaluation import tables as q
@@ -53,7 +54,7 @@ from scirocco_lab.evaluation.store import (
 )
 from scirocco_lab.evaluation.transcripts import turns_from_text
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.store import add_subjects, open_store
+from scirocco_lab.store import open_store
 
 DATA = Path(__file__).parent / "data" / "refi-qda"
 ATLAS_BLANK = DATA / "atlas-blank-project.qdpx"

@@ -18,10 +18,11 @@ from scirocco_lab.assessment.records import (
     SubjectRecord,
 )
 from scirocco_lab.assessment.report import region_tasks
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.cli import main
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, build_reports
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 pytestmark = pytest.mark.slow
 

@@ -10,16 +10,15 @@ from scirocco_lab.assessment.records import (
     RecordBatch,
     SubjectRecord,
 )
+from scirocco_lab.assessment.store import ratings_frame, write_batch
 from scirocco_lab.errors import DataValidationError, SchemaVersionError, StoreError
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.store import (
     assessors_frame,
     is_empty,
     open_store,
-    ratings_frame,
     resolve_instrument,
     subjects_frame,
-    write_batch,
 )
 
 EXCHANGE = load_instrument()
@@ -128,15 +127,15 @@ def test_duplicate_assessment_is_refused_then_replaced(store):
 
 def test_failure_mid_write_rolls_back(store, monkeypatch):
     """A database error after the first inserts leaves no partial records behind."""
-    import scirocco_lab.store as store_module
+    import scirocco_lab.assessment.store as store_module
 
-    original = store_module._ensure_instrument
+    original = store_module.ensure_instrument
 
     def explode(*args, **kwargs):
         original(*args, **kwargs)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "_ensure_instrument", explode)
+    monkeypatch.setattr(store_module, "ensure_instrument", explode)
     with pytest.raises(RuntimeError):
         write_batch(store, small_batch())
     assert is_empty(store)

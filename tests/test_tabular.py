@@ -22,18 +22,16 @@ from scirocco_lab.assessment.records import (
     RecordBatch,
     SubjectRecord,
 )
-from scirocco_lab.errors import ConfigurationError, DataValidationError, FileFormatError
-from scirocco_lab.instruments import load_instrument
-from scirocco_lab.store import (
+from scirocco_lab.assessment.store import (
     add_assessors,
     add_subjects,
     assessments_frame,
-    assessors_frame,
-    open_store,
     ratings_frame,
-    subjects_frame,
     write_batch,
 )
+from scirocco_lab.errors import ConfigurationError, DataValidationError, FileFormatError
+from scirocco_lab.instruments import load_instrument
+from scirocco_lab.store import assessors_frame, open_store, subjects_frame
 
 INSTRUMENT = "scirocco-exchange"
 KEYS = load_instrument(INSTRUMENT).dimension_keys

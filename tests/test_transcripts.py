@@ -6,6 +6,7 @@ import docx
 import pytest
 
 from scirocco_lab.assessment.records import SubjectRecord
+from scirocco_lab.assessment.store import add_subjects
 from scirocco_lab.errors import DataValidationError, FileFormatError
 from scirocco_lab.evaluation.demo import generate_evaluation_demo, write_demo_transcripts
 from scirocco_lab.evaluation.records import CodeRecord, CoderRecord, SegmentRecord
@@ -26,7 +27,7 @@ from scirocco_lab.evaluation.transcripts import (
     read_transcript,
     turns_from_text,
 )
-from scirocco_lab.store import add_subjects, open_store
+from scirocco_lab.store import open_store
 
 TXT = """[00:00:05] Facilitator: Welcome, everyone. What did you learn?
 [00:00:12] Ada Lindqvist: The visit was an eye-opener.

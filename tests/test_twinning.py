@@ -13,6 +13,7 @@ import papermill
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.comparison.plots import complementarity_heatmap
 from scirocco_lab.comparison.report import twinning_tasks
 from scirocco_lab.comparison.twinning import (
@@ -25,7 +26,7 @@ from scirocco_lab.comparison.twinning import (
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = PACKAGE_TEMPLATES

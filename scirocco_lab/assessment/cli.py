@@ -43,7 +43,8 @@ def _cmd_subjects_list(args) -> int:
 
 def _cmd_subjects_add(args) -> int:
     from scirocco_lab.assessment.records import SubjectRecord
-    from scirocco_lab.store import add_subjects, open_store
+    from scirocco_lab.assessment.store import add_subjects
+    from scirocco_lab.store import open_store
 
     record = SubjectRecord(
         key=args.key,
@@ -96,7 +97,8 @@ def _cmd_export(args) -> int:
 
 def _cmd_profile(args) -> int:
     from scirocco_lab.assessment.scoring import region_profile
-    from scirocco_lab.store import get_subject, open_store, ratings_frame, resolve_instrument
+    from scirocco_lab.assessment.store import ratings_frame
+    from scirocco_lab.store import get_subject, open_store, resolve_instrument
 
     store = open_store(args.store, create=False)
     get_subject(store, args.region)
@@ -108,7 +110,8 @@ def _cmd_profile(args) -> int:
 
 def _statistics_ratings(args):
     """Individual ratings from a file (``--file``) or from the store, plus any bad rows."""
-    from scirocco_lab.store import open_store, ratings_frame
+    from scirocco_lab.assessment.store import ratings_frame
+    from scirocco_lab.store import open_store
 
     if args.file is not None:
         from scirocco_lab.assessment.individual_ratings import read_individual_ratings

@@ -36,12 +36,14 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
+from scirocco_lab.assessment import tables as assessment_tables
 from scirocco_lab.assessment.records import (
     AssessmentRecord,
     Origin,
     RatingRecord,
     assessment_key,
 )
+from scirocco_lab.assessment.store import assessments_frame, save_assessment
 from scirocco_lab.errors import (
     AssessmentLockedError,
     DataValidationError,
@@ -49,14 +51,7 @@ from scirocco_lab.errors import (
     NotFoundError,
 )
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.store import (
-    Store,
-    assessments_frame,
-    assessors_frame,
-    resolve_instrument,
-    save_assessment,
-    schema,
-)
+from scirocco_lab.store import Store, assessors_frame, resolve_instrument
 
 __all__ = [
     "AssessmentLockedError",
@@ -256,7 +251,7 @@ def assessment_ratings(store: Store, assessment_id: int) -> tuple[RatingRecord, 
     column breaks when some ratings of a frame have features and others none (pandas 3
     turns the None into NaN); see docs/capture.md.
     """
-    table = schema.ratings
+    table = assessment_tables.ratings
     with store.engine.connect() as connection:
         rows = connection.execute(
             select(table)

@@ -22,18 +22,12 @@ from scirocco_lab.assessment.ratings_files import (
     RATING_COLUMNS,
     check_layout,
 )
+from scirocco_lab.assessment.store import assessments_frame, ratings_frame
 from scirocco_lab.errors import ConfigurationError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
 from scirocco_lab.io.tables import DATA_FORMATS_DOC
-from scirocco_lab.store import (
-    Store,
-    assessments_frame,
-    assessors_frame,
-    ratings_frame,
-    resolve_instrument,
-    subjects_frame,
-)
+from scirocco_lab.store import Store, assessors_frame, resolve_instrument, subjects_frame
 
 __all__ = ["export_ratings"]
 

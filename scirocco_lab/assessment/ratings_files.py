@@ -54,6 +54,7 @@ from scirocco_lab.assessment.records import (
     SubjectRecord,
     assessment_key,
 )
+from scirocco_lab.assessment.store import WriteSummary, write_batch
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -68,12 +69,7 @@ from scirocco_lab.io.tables import (
     read_table,
     table_from_rows,
 )
-from scirocco_lab.store import (
-    Store,
-    WriteSummary,
-    resolve_instrument,
-    write_batch,
-)
+from scirocco_lab.store import Store, resolve_instrument
 
 __all__ = [
     "ASSESSMENT_COLUMNS",

@@ -23,12 +23,13 @@ from scirocco_lab.assessment.consensus import (
 )
 from scirocco_lab.assessment.plots import radar_chart, rating_distribution_chart
 from scirocco_lab.assessment.scoring import region_profile, strengths_and_weaknesses
+from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
-from scirocco_lab.store import Store, get_subject, ratings_frame, resolve_instrument
+from scirocco_lab.store import Store, get_subject, resolve_instrument
 
 __all__ = [
     "REPORT_KINDS",

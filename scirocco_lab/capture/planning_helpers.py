@@ -33,10 +33,11 @@ from dataclasses import replace
 import ipywidgets as widgets
 
 from scirocco_lab.assessment.drafts import describe_problem
+from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.capture.views import message_html
 from scirocco_lab.errors import DataValidationError, InputProblem, SciroccoLabError
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
+from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
 __all__ = [
     "PlanningWidget",

@@ -32,16 +32,11 @@ from scirocco_lab.assessment.drafts import (
     submit_assessment,
 )
 from scirocco_lab.assessment.records import RatingRecord
+from scirocco_lab.assessment.store import assessments_frame, ratings_frame
 from scirocco_lab.capture.views import level_bar_chart, message_html
 from scirocco_lab.errors import DataValidationError, SciroccoLabError
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.store import (
-    Store,
-    assessments_frame,
-    get_subject,
-    ratings_frame,
-    resolve_instrument,
-)
+from scirocco_lab.store import Store, get_subject, resolve_instrument
 
 __all__ = [
     "ConsensusWorkshop",

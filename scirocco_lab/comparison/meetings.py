@@ -25,10 +25,12 @@ from sqlalchemy import (
 )
 
 from scirocco_lab.assessment.records import MAX_TEXT, assessment_key
+from scirocco_lab.assessment.store import assessments_frame
+from scirocco_lab.comparison import tables as comparison_tables
 from scirocco_lab.errors import DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
-from scirocco_lab.store import Store, assessments_frame, schema
+from scirocco_lab.store import Store
 
 __all__ = [
     "FEASIBILITY",
@@ -45,7 +47,7 @@ __all__ = [
 FEASIBILITY = ("possible", "difficult", "not feasible")
 MAX_FEATURE_NAME = 300
 
-twinning_features_table: Table = schema.twinning_features
+twinning_features_table: Table = comparison_tables.twinning_features
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from scirocco_lab.assessment.scoring import region_profile
+from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.evaluation.analysis import (
     code_cooccurrence,
@@ -55,7 +56,7 @@ from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
-from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
+from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
 __all__ = [
     "REPORT_KINDS",

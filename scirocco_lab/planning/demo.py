@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from scirocco_lab.assessment.demo import DEMO_SEED
+from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.planning.records import (
@@ -53,7 +54,7 @@ from scirocco_lab.planning.records import (
     coaching_timeline_milestones,
     knowledge_transfer_step_milestones,
 )
-from scirocco_lab.store import Store, ratings_frame, resolve_instrument, subjects_frame
+from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
 __all__ = ["DEMO_AS_OF", "DEMO_REGIONS", "demo_planning_batch", "seed_planning_demo"]
 

@@ -9,7 +9,8 @@ __all__ = ["register"]
 
 def _cmd_store_init(args) -> int:
     from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
-    from scirocco_lab.store import is_empty, open_store, subjects_frame, write_batch
+    from scirocco_lab.assessment.store import write_batch
+    from scirocco_lab.store import is_empty, open_store, subjects_frame
 
     store = open_store(args.store)
     print(f"store ready: {store.display_url}")
@@ -42,7 +43,8 @@ def _seed_demo_records(store) -> int:
 def _cmd_store_info(args) -> int:
     import pandas as pd
 
-    from scirocco_lab.store import assessments_frame, open_store, subjects_frame
+    from scirocco_lab.assessment.store import assessments_frame
+    from scirocco_lab.store import open_store, subjects_frame
 
     store = open_store(args.store, create=False)
     subjects = subjects_frame(store)
@@ -65,7 +67,8 @@ def _cmd_store_info(args) -> int:
 
 def _cmd_demo_seed(args) -> int:
     from scirocco_lab.assessment.demo import generate_demo
-    from scirocco_lab.store import open_store, write_batch
+    from scirocco_lab.assessment.store import write_batch
+    from scirocco_lab.store import open_store
 
     store = open_store(args.store)
     summary = write_batch(store, generate_demo(args.seed), replace=args.replace)

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -26,7 +25,6 @@ from sqlalchemy import (
 __all__ = [
     "SCHEMA_VERSION",
     "TABLE_MODULES",
-    "assessments",
     "assessor_identities",
     "assessors",
     "date_span_check",
@@ -34,11 +32,9 @@ __all__ = [
     "instruments",
     "metadata",
     "person_tables",
-    "ratings",
     "register_tables",
     "store_meta",
     "subjects",
-    "twinning_features",
 ]
 
 #: Bump when the schema changes, with a migration in scirocco_lab.store.
@@ -49,6 +45,8 @@ metadata = MetaData()
 #: The modules whose import defines each domain's tables on :data:`metadata`. The store sits
 #: below the domains, so it imports them by name when a store is opened, never at import time.
 TABLE_MODULES = (
+    "scirocco_lab.assessment.tables",
+    "scirocco_lab.comparison.tables",
     "scirocco_lab.planning.tables",
     "scirocco_lab.evaluation.tables",
 )
@@ -158,73 +156,4 @@ assessors, assessor_identities = person_tables(
     Column("sector", String(200)),
     Column("organisation", String(300)),
     Column("home_subject_id", Integer, ForeignKey("subjects.id")),
-)
-
-assessments = Table(
-    "assessments",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    # kind|subject|instrument|round|mode|assessor: one assessment per person (or one
-    # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
-    Column("natural_key", String(700), nullable=False, unique=True),
-    Column("kind", String(2), nullable=False),
-    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
-    Column("instrument_id", String(100), ForeignKey("instruments.id"), nullable=False),
-    Column("instrument_version", String(50), nullable=False),
-    Column("round", Integer, nullable=False, default=1),
-    Column("mode", String(12), nullable=False),
-    Column("assessor_id", Integer, ForeignKey("assessors.id")),
-    Column("status", String(10), nullable=False),
-    Column("assessed_on", Date),
-    Column("notes", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("submitted_at", DateTime(timezone=True)),
-    CheckConstraint("kind IN ('HS', 'GP')", name="assessment_kind"),
-    CheckConstraint("mode IN ('individual', 'consensus')", name="assessment_mode"),
-    CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
-    CheckConstraint("round >= 1", name="assessment_round"),
-)
-
-ratings = Table(
-    "ratings",
-    metadata,
-    Column(
-        "assessment_id",
-        Integer,
-        ForeignKey("assessments.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("dimension_key", String(100), primary_key=True),
-    Column("level", Integer),
-    Column("dont_know", Boolean, nullable=False, default=False),
-    Column("justification", Text),
-    Column("confidence", String(6)),
-    # Features a good practice needs in this dimension: a JSON list of short names.
-    Column("features", Text),
-    CheckConstraint("NOT (dont_know AND level IS NOT NULL)", name="rating_level_or_dont_know"),
-    CheckConstraint(
-        "confidence IS NULL OR confidence IN ('low', 'medium', 'high')", name="rating_confidence"
-    ),
-)
-
-# Features the receiving system must implement, recorded in a twinning & coaching meeting.
-# Keyed by the two assessments' natural keys, which survive an assessment being replaced.
-twinning_features = Table(
-    "twinning_features",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("receiving_assessment", String(700), nullable=False, index=True),
-    Column("reference_assessment", String(700), nullable=False),
-    Column("dimension_key", String(100), nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("feature", String(300), nullable=False),
-    Column("partially_implemented", Boolean, nullable=False, default=False),
-    Column("feasibility", String(20)),
-    Column("adaptation", Text),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    CheckConstraint(
-        "feasibility IS NULL OR feasibility IN ('possible', 'difficult', 'not feasible')",
-        name="twinning_feasibility",
-    ),
 )

@@ -1,0 +1,399 @@
+"""Assessments in the store: writing record batches, reading assessments and ratings.
+
+Writes go through :func:`write_batch`, which validates a whole :class:`RecordBatch` first and
+then writes it in one transaction: either every record lands or none does. Reads return tidy
+pandas DataFrames that never include assessors' names or e-mail addresses (ask
+:func:`assessors_frame` with ``include_identities=True`` for those).
+
+>>> from scirocco_lab.store import open_store, subjects_frame
+>>> store = open_store("sqlite://")          # in-memory, for the example
+>>> subjects_frame(store).empty
+True
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from scirocco_lab.assessment import tables
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    RecordBatch,
+    SubjectRecord,
+    validate_batch,
+)
+from scirocco_lab.errors import (
+    DataValidationError,
+    SciroccoLabError,
+)
+from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.store import schema
+from scirocco_lab.store.engine import Store
+from scirocco_lab.store.instruments import ensure_instrument, resolve_instrument
+from scirocco_lab.store.people import read_frame
+
+__all__ = [
+    "RATING_COLUMNS",
+    "WriteSummary",
+    "add_assessors",
+    "add_subjects",
+    "assessments_frame",
+    "ratings_frame",
+    "save_assessment",
+    "write_batch",
+]
+
+
+RATING_COLUMNS = [
+    "assessment_id",
+    "kind",
+    "subject",
+    "subject_name",
+    "instrument",
+    "round",
+    "mode",
+    "assessor",
+    "status",
+    "assessed_on",
+    "synthetic",
+    "dimension",
+    "level",
+    "dont_know",
+    "justification",
+    "confidence",
+    "features",
+]
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """What one :func:`write_batch` call wrote."""
+
+    subjects_added: int = 0
+    assessors_added: int = 0
+    assessments_added: int = 0
+    assessments_replaced: int = 0
+    ratings_written: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.subjects_added} subject(s), {self.assessors_added} assessor(s), "
+            f"{self.assessments_added} new and {self.assessments_replaced} replaced "
+            f"assessment(s), {self.ratings_written} rating(s)"
+        )
+
+
+def write_batch(
+    store: Store,
+    batch: RecordBatch,
+    *,
+    instruments: Mapping[str, Instrument] | None = None,
+    replace: bool = False,
+) -> WriteSummary:
+    """Validate a batch against the store and write all of it in one transaction.
+
+    Raises :class:`DataValidationError` listing every problem (file, row, column, value, fix)
+    and writes nothing if any record is bad. Subjects and assessors already in the store are
+    kept as they are; an assessment already in the store is an error unless ``replace``.
+    """
+    instruments = dict(instruments or {})
+    for assessment in batch.assessments:
+        if assessment.instrument not in instruments:
+            # An unknown instrument is reported by validate_batch, with its row.
+            with suppress(SciroccoLabError):
+                instruments[assessment.instrument] = resolve_instrument(
+                    store, assessment.instrument
+                )
+    with store.transaction() as connection:
+        subject_rows = connection.execute(
+            select(schema.subjects.c.key, schema.subjects.c.kind, schema.subjects.c.id)
+        ).all()
+        subject_ids = {row.key: row.id for row in subject_rows}
+        assessor_ids = dict(
+            connection.execute(select(schema.assessors.c.pseudonym, schema.assessors.c.id)).all()
+        )
+        batch_keys = {assessment.key for assessment in batch.assessments}
+        existing = _existing_assessments(connection, batch_keys)
+        problems = validate_batch(
+            batch,
+            instruments,
+            known_subjects={row.key: row.kind for row in subject_rows},
+            known_assessors=assessor_ids,
+            existing_assessments=existing,
+            replace=replace,
+        )
+        if problems:
+            raise DataValidationError(problems)
+        summary = _write(connection, batch, instruments, subject_ids, assessor_ids, existing)
+    return summary
+
+
+def _existing_assessments(connection: Connection, keys: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    key_list = sorted(keys)
+    for start in range(0, len(key_list), 500):  # stay under SQL parameter limits
+        chunk = key_list[start : start + 500]
+        rows = connection.execute(
+            select(tables.assessments.c.natural_key, tables.assessments.c.id).where(
+                tables.assessments.c.natural_key.in_(chunk)
+            )
+        ).all()
+        found.update({row.natural_key: row.id for row in rows})
+    return found
+
+
+def _write(
+    connection: Connection,
+    batch: RecordBatch,
+    instruments: Mapping[str, Instrument],
+    subject_ids: dict[str, int],
+    assessor_ids: dict[str, int],
+    existing: dict[str, int],
+) -> WriteSummary:
+    now = utc_now()
+    subjects_added = assessors_added = replaced = ratings_written = 0
+    # Good practices name their owner region, so regions go in first.
+    for subject in sorted(batch.subjects, key=lambda s: s.kind != "system"):
+        if subject.key in subject_ids:
+            continue
+        result = connection.execute(
+            schema.subjects.insert().values(
+                key=subject.key,
+                kind=subject.kind,
+                name=subject.name,
+                country=subject.country,
+                owner_id=subject_ids.get(subject.owner) if subject.owner else None,
+                description=subject.description,
+                synthetic=subject.synthetic,
+                created_at=now,
+            )
+        )
+        subject_ids[subject.key] = result.inserted_primary_key[0]
+        subjects_added += 1
+    for assessor in batch.assessors:
+        if assessor.pseudonym in assessor_ids:
+            continue
+        result = connection.execute(
+            schema.assessors.insert().values(
+                pseudonym=assessor.pseudonym,
+                role=assessor.role,
+                sector=assessor.sector,
+                organisation=assessor.organisation,
+                home_subject_id=subject_ids.get(assessor.home_subject),
+                synthetic=assessor.synthetic,
+                created_at=now,
+            )
+        )
+        assessor_id = result.inserted_primary_key[0]
+        assessor_ids[assessor.pseudonym] = assessor_id
+        assessors_added += 1
+        if assessor.full_name or assessor.email:
+            connection.execute(
+                schema.assessor_identities.insert().values(
+                    assessor_id=assessor_id, full_name=assessor.full_name, email=assessor.email
+                )
+            )
+    for instrument_id in {assessment.instrument for assessment in batch.assessments}:
+        ensure_instrument(connection, instruments[instrument_id])
+    rating_rows = []
+    for assessment in batch.assessments:
+        old_id = existing.get(assessment.key)
+        if old_id is not None:
+            connection.execute(
+                tables.ratings.delete().where(tables.ratings.c.assessment_id == old_id)
+            )
+            connection.execute(tables.assessments.delete().where(tables.assessments.c.id == old_id))
+            replaced += 1
+        instrument = instruments[assessment.instrument]
+        result = connection.execute(
+            tables.assessments.insert().values(
+                natural_key=assessment.key,
+                kind=assessment.kind,
+                subject_id=subject_ids[assessment.subject],
+                instrument_id=instrument.id,
+                instrument_version=instrument.version,
+                round=assessment.round,
+                mode=assessment.mode,
+                assessor_id=assessor_ids.get(assessment.assessor) if assessment.assessor else None,
+                status=assessment.status,
+                assessed_on=assessment.assessed_on,
+                notes=assessment.notes,
+                created_at=now,
+                updated_at=now,
+                submitted_at=now if assessment.status == "submitted" else None,
+            )
+        )
+        assessment_id = result.inserted_primary_key[0]
+        rating_rows.extend(
+            {
+                "assessment_id": assessment_id,
+                "dimension_key": rating.dimension,
+                "level": rating.level,
+                "dont_know": rating.dont_know,
+                "justification": rating.justification,
+                "confidence": rating.confidence,
+                "features": json.dumps(list(rating.features), ensure_ascii=False)
+                if rating.features
+                else None,
+            }
+            for rating in assessment.ratings
+        )
+    if rating_rows:
+        connection.execute(tables.ratings.insert(), rating_rows)
+        ratings_written = len(rating_rows)
+    return WriteSummary(
+        subjects_added=subjects_added,
+        assessors_added=assessors_added,
+        assessments_added=len(batch.assessments) - replaced,
+        assessments_replaced=replaced,
+        ratings_written=ratings_written,
+    )
+
+
+def save_assessment(
+    store: Store,
+    assessment: AssessmentRecord,
+    *,
+    instrument: Instrument | None = None,
+    replace: bool = False,
+) -> WriteSummary:
+    """Write one assessment with its ratings (one transaction); see :func:`write_batch`."""
+    instruments = {instrument.id: instrument} if instrument else None
+    return write_batch(
+        store,
+        RecordBatch(assessments=(assessment,), source="assessment"),
+        instruments=instruments,
+        replace=replace,
+    )
+
+
+def add_subjects(store: Store, subjects: Iterable[SubjectRecord]) -> WriteSummary:
+    """Add regions or good practices (existing keys are left as they are)."""
+    return write_batch(store, RecordBatch(subjects=tuple(subjects), source="subjects"))
+
+
+def add_assessors(store: Store, assessors: Iterable[AssessorRecord]) -> WriteSummary:
+    """Add assessors (existing pseudonyms are left as they are)."""
+    return write_batch(store, RecordBatch(assessors=tuple(assessors), source="assessors"))
+
+
+def _assessment_select():
+    a, s, p = tables.assessments, schema.subjects, schema.assessors
+    return (
+        select(
+            a.c.id.label("assessment_id"),
+            a.c.kind,
+            s.c.key.label("subject"),
+            s.c.name.label("subject_name"),
+            a.c.instrument_id.label("instrument"),
+            a.c.round,
+            a.c.mode,
+            p.c.pseudonym.label("assessor"),
+            a.c.status,
+            a.c.assessed_on,
+            s.c.synthetic,
+            a.c.notes,
+        )
+        .join(s, s.c.id == a.c.subject_id)
+        .outerjoin(p, p.c.id == a.c.assessor_id)
+    )
+
+
+def _filter(statement, *, subject, kind, mode, round_number, status, instrument):
+    a, s = tables.assessments, schema.subjects
+    if subject is not None:
+        statement = statement.where(s.c.key == subject)
+    if kind is not None:
+        statement = statement.where(a.c.kind == kind)
+    if mode is not None:
+        statement = statement.where(a.c.mode == mode)
+    if round_number is not None:
+        statement = statement.where(a.c.round == round_number)
+    if status is not None:
+        statement = statement.where(a.c.status == status)
+    if instrument is not None:
+        statement = statement.where(a.c.instrument_id == instrument)
+    return statement
+
+
+def assessments_frame(
+    store: Store,
+    *,
+    subject: str | None = None,
+    kind: str | None = None,
+    mode: str | None = None,
+    round: int | None = None,
+    status: str | None = None,
+    instrument: str | None = None,
+) -> pd.DataFrame:
+    """One row per assessment (no ratings), filtered by any of the keyword arguments."""
+    statement = _filter(
+        _assessment_select(),
+        subject=subject,
+        kind=kind,
+        mode=mode,
+        round_number=round,
+        status=status,
+        instrument=instrument,
+    ).order_by(tables.assessments.c.id)
+    return read_frame(store, statement)
+
+
+def ratings_frame(
+    store: Store,
+    *,
+    subject: str | None = None,
+    kind: str | None = "HS",
+    mode: str | None = None,
+    round: int | None = None,
+    status: str | None = "submitted",
+    instrument: str | None = None,
+) -> pd.DataFrame:
+    """Tidy ratings: one row per assessment x dimension.
+
+    ``level`` is a float (NaN when don't-know or not yet rated), ``dont_know`` a bool and
+    ``features`` a tuple of strings. By default only submitted HS assessments.
+
+    >>> store = open_store("sqlite://")
+    >>> ratings_frame(store).columns[:4].tolist()
+    ['assessment_id', 'kind', 'subject', 'subject_name']
+    """
+    r = tables.ratings
+    statement = _filter(
+        _assessment_select()
+        .add_columns(
+            r.c.dimension_key.label("dimension"),
+            r.c.level,
+            r.c.dont_know,
+            r.c.justification,
+            r.c.confidence,
+            r.c.features,
+        )
+        .join(r, r.c.assessment_id == tables.assessments.c.id),
+        subject=subject,
+        kind=kind,
+        mode=mode,
+        round_number=round,
+        status=status,
+        instrument=instrument,
+    ).order_by(tables.assessments.c.id, r.c.dimension_key)
+    frame = read_frame(store, statement)
+    if frame.empty:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in RATING_COLUMNS})
+    frame["level"] = pd.to_numeric(frame["level"], errors="coerce").astype(float)
+    frame["dont_know"] = frame["dont_know"].astype(bool)
+    frame["round"] = frame["round"].astype(int)
+    # Empty cells come back as None or NaN depending on the column's other values.
+    frame["features"] = [
+        tuple(json.loads(text)) if isinstance(text, str) and text else ()
+        for text in frame["features"]
+    ]
+    return frame[RATING_COLUMNS]

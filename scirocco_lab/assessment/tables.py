@@ -1,0 +1,72 @@
+"""Assessment tables: assessments (one per assessor, round and subject, or a consensus) and
+their ratings, one per dimension. Registered on :data:`scirocco_lab.store.schema.metadata`."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+
+from scirocco_lab.store.schema import metadata
+
+__all__ = ["assessments", "ratings"]
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # kind|subject|instrument|round|mode|assessor: one assessment per person (or one
+    # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
+    Column("natural_key", String(700), nullable=False, unique=True),
+    Column("kind", String(2), nullable=False),
+    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("instrument_id", String(100), ForeignKey("instruments.id"), nullable=False),
+    Column("instrument_version", String(50), nullable=False),
+    Column("round", Integer, nullable=False, default=1),
+    Column("mode", String(12), nullable=False),
+    Column("assessor_id", Integer, ForeignKey("assessors.id")),
+    Column("status", String(10), nullable=False),
+    Column("assessed_on", Date),
+    Column("notes", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True)),
+    CheckConstraint("kind IN ('HS', 'GP')", name="assessment_kind"),
+    CheckConstraint("mode IN ('individual', 'consensus')", name="assessment_mode"),
+    CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
+    CheckConstraint("round >= 1", name="assessment_round"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column(
+        "assessment_id",
+        Integer,
+        ForeignKey("assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("dimension_key", String(100), primary_key=True),
+    Column("level", Integer),
+    Column("dont_know", Boolean, nullable=False, default=False),
+    Column("justification", Text),
+    Column("confidence", String(6)),
+    # Features a good practice needs in this dimension: a JSON list of short names.
+    Column("features", Text),
+    CheckConstraint("NOT (dont_know AND level IS NOT NULL)", name="rating_level_or_dont_know"),
+    CheckConstraint(
+        "confidence IS NULL OR confidence IN ('low', 'medium', 'high')", name="rating_confidence"
+    ),
+)
+
+# Features the receiving system must implement, recorded in a twinning & coaching meeting.
+# Keyed by the two assessments' natural keys, which survive an assessment being replaced.

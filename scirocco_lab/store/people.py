@@ -1,0 +1,79 @@
+"""Subjects (regions, good practices) and assessors as tidy frames; assessors by pseudonym,
+their names and e-mails only when asked for."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+
+from scirocco_lab.errors import (
+    NotFoundError,
+)
+from scirocco_lab.store import schema
+from scirocco_lab.store.engine import Store
+
+__all__ = ["assessors_frame", "get_subject", "read_frame", "subjects_frame"]
+
+
+def read_frame(store: Store, statement) -> pd.DataFrame:
+    with store.engine.connect() as connection:
+        result = connection.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def subjects_frame(store: Store, kind: str | None = None) -> pd.DataFrame:
+    """Regions and good practices: key, kind, name, country, owner, description, synthetic."""
+    owners = schema.subjects.alias("owner")
+    statement = (
+        select(
+            schema.subjects.c.key,
+            schema.subjects.c.kind,
+            schema.subjects.c.name,
+            schema.subjects.c.country,
+            owners.c.key.label("owner"),
+            schema.subjects.c.description,
+            schema.subjects.c.synthetic,
+        )
+        .outerjoin(owners, owners.c.id == schema.subjects.c.owner_id)
+        .order_by(schema.subjects.c.kind.desc(), schema.subjects.c.key)
+    )
+    if kind is not None:
+        statement = statement.where(schema.subjects.c.kind == kind)
+    return read_frame(store, statement)
+
+
+def assessors_frame(store: Store, *, include_identities: bool = False) -> pd.DataFrame:
+    """Assessors by pseudonym with role, sector, organisation and home subject.
+
+    Names and e-mail addresses are personal data: only with ``include_identities=True``.
+    """
+    home = schema.subjects.alias("home")
+    columns = [
+        schema.assessors.c.pseudonym,
+        schema.assessors.c.role,
+        schema.assessors.c.sector,
+        schema.assessors.c.organisation,
+        home.c.key.label("home_subject"),
+        schema.assessors.c.synthetic,
+    ]
+    statement = select(*columns).outerjoin(home, home.c.id == schema.assessors.c.home_subject_id)
+    if include_identities:
+        statement = statement.add_columns(
+            schema.assessor_identities.c.full_name, schema.assessor_identities.c.email
+        ).outerjoin(
+            schema.assessor_identities,
+            schema.assessor_identities.c.assessor_id == schema.assessors.c.id,
+        )
+    return read_frame(store, statement.order_by(schema.assessors.c.pseudonym))
+
+
+def get_subject(store: Store, key: str) -> dict:
+    """One subject as a dict; :class:`NotFoundError` lists the keys that exist."""
+    frame = subjects_frame(store)
+    match = frame[frame["key"] == key]
+    if match.empty:
+        known = ", ".join(frame["key"].tolist()) or "none yet"
+        raise NotFoundError(
+            f"no region or good practice with key '{key}' in the store. Known keys: {known}."
+        )
+    return match.iloc[0].to_dict()
