@@ -41,6 +41,7 @@ from scirocco_lab.assessment.consensus import (
     row_problems,
 )
 from scirocco_lab.errors import ConfigurationError, DataValidationError, require_columns
+from scirocco_lab.stats.reliability import alpha_from_coincidences
 
 __all__ = [
     "AGREEMENT_COLUMNS",
@@ -384,14 +385,14 @@ def krippendorff_alpha(
 
     rows = []
     for name in metrics:
-        value = _alpha_from_coincidences(coincidences[None], categories, name)[0]
+        value = alpha_from_coincidences(coincidences[None], categories, name)[0]
         ci_low = ci_high = np.nan
         note = ""
         if n_boot and n_units >= 2 and np.isfinite(value):
             rng = np.random.default_rng(seed)
             weights = rng.multinomial(n_units, np.full(n_units, 1 / n_units), size=n_boot)
             resampled = np.einsum("bu,ucd->bcd", weights.astype(float), per_unit)
-            boots = _alpha_from_coincidences(resampled, categories, name)
+            boots = alpha_from_coincidences(resampled, categories, name)
             boots = boots[np.isfinite(boots)]
             tail = (1 - confidence) / 2 * 100
             ci_low, ci_high = np.percentile(boots, [tail, 100 - tail])
@@ -698,45 +699,6 @@ def _compare_groups(
 
 # --------------------------------------------------------------------------------------------
 # Internals
-
-
-def _alpha_from_coincidences(
-    coincidences: np.ndarray, categories: np.ndarray, metric: str
-) -> np.ndarray:
-    """alpha = 1 - (n - 1) * sum(o_ck d_ck) / sum(n_c n_k d_ck) for a stack of matrices."""
-    margins = coincidences.sum(axis=2)  # n_c, shape (stack, categories)
-    total = margins.sum(axis=1)
-    distance = _squared_distance(categories, margins, metric)
-    observed = np.sum(coincidences * distance, axis=(1, 2))
-    expected = np.sum(margins[:, :, None] * margins[:, None, :] * distance, axis=(1, 2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = 1 - (total - 1) * observed / expected
-    return np.where((expected > 0) & (total > 1), alpha, np.nan)
-
-
-def _squared_distance(categories: np.ndarray, margins: np.ndarray, metric: str) -> np.ndarray:
-    """delta^2(c, k) per metric (Krippendorff 2011), shape (stack, categories, categories)."""
-    c = categories[:, None]
-    k = categories[None, :]
-    if metric == "nominal":
-        distance = (c != k).astype(float)
-    elif metric == "interval":
-        distance = (c - k) ** 2
-    elif metric == "ratio":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            distance = np.where(c + k == 0, 0.0, ((c - k) / (c + k)) ** 2)
-    else:
-        # Ordinal: (sum of n_g from c to k - (n_c + n_k) / 2)^2, which depends on the margins,
-        # so on each bootstrap resample.
-        cumulative = np.concatenate(
-            [np.zeros((margins.shape[0], 1)), np.cumsum(margins, axis=1)], axis=1
-        )
-        index = np.arange(categories.size)
-        low = np.minimum.outer(index, index)
-        high = np.maximum.outer(index, index)
-        between = cumulative[:, high + 1] - cumulative[:, low]
-        return (between - (margins[:, :, None] + margins[:, None, :]) / 2) ** 2
-    return np.broadcast_to(distance, (margins.shape[0], *distance.shape))
 
 
 def _icc_estimates(values: np.ndarray, confidence: float) -> dict[str, tuple[float, float, float]]:

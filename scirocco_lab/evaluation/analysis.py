@@ -41,13 +41,14 @@ import pandas as pd
 
 # The coincidence-matrix core of the hand-written, Krippendorff-2011-checked alpha; reused so
 # that weighted units (character stretches) need no second implementation of the coefficient.
-from scirocco_lab.assessment.agreement import _alpha_from_coincidences, interpret
+from scirocco_lab.assessment.agreement import interpret
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
     InputProblem,
     require_columns,
 )
+from scirocco_lab.stats.reliability import alpha_from_coincidences
 
 __all__ = [
     "AGREEMENT_UNITS",
@@ -621,7 +622,7 @@ def _binary_statistics(weights_by_yes: np.ndarray, mask_weights: np.ndarray | No
     o_00 = np.sum(weights_by_yes * (k - m) * (k - m - 1)) / (k - 1)
     o_01 = np.sum(weights_by_yes * m * (k - m)) / (k - 1)
     coincidences = np.array([[[o_00, o_01], [o_01, o_11]]])
-    alpha = _alpha_from_coincidences(coincidences, np.array([0.0, 1.0]), "nominal")[0]
+    alpha = alpha_from_coincidences(coincidences, np.array([0.0, 1.0]), "nominal")[0]
     result["krippendorff_alpha"] = float(alpha)
     if mask_weights is not None:
         table = np.array([[mask_weights[0], mask_weights[2]], [mask_weights[1], mask_weights[3]]])

@@ -1,0 +1,3 @@
+"""Statistics shared by several domains (reliability coefficients), on plain arrays."""
+
+__all__: list[str] = []
