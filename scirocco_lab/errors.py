@@ -18,6 +18,7 @@ __all__ = [
     "InputProblem",
     "InstrumentError",
     "NotFoundError",
+    "ProblemCollector",
     "SchemaVersionError",
     "SciroccoLabError",
     "StoreError",
@@ -26,7 +27,11 @@ __all__ = [
 
 
 class SciroccoLabError(Exception):
-    """Base of every error scirocco-lab raises on purpose."""
+    """Base of every error scirocco-lab raises on purpose.
+
+    Errors pickle with their message and fields intact (a report batch sends them between
+    processes): subclasses with their own ``__init__`` keep their arguments in ``args``.
+    """
 
 
 class ConfigurationError(SciroccoLabError):
@@ -102,11 +107,58 @@ class DataValidationError(SciroccoLabError, ValueError):
         outcome: str = "nothing was written",
     ):
         self.problems = tuple(problems)
+        self.limit = limit
+        self.outcome = outcome
         shown = "\n".join(f"  - {p}" for p in self.problems[:limit])
         more = len(self.problems) - limit
         if more > 0:
             shown += f"\n  ... and {more} more problem(s)"
         super().__init__(f"{len(self.problems)} problem(s) found; {outcome}:\n{shown}")
+
+    def __reduce__(self):
+        # The default would call cls(message) and read the message as a list of problems.
+        return (_rebuild_validation_error, (type(self), self.problems, self.limit, self.outcome))
+
+
+def _rebuild_validation_error(cls, problems, limit, outcome):
+    return cls(problems, limit=limit, outcome=outcome)
+
+
+class ProblemCollector:
+    """Collects every problem found while validating one input, to report them together.
+
+    Validation never stops at the first problem: checks call :meth:`add`, and the caller
+    raises once with :meth:`raise_if_any` (or returns :attr:`items`).
+
+    >>> problems = ProblemCollector()
+    >>> problems.add("plan.csv", 3, "end_on", "2026-01-01", "ends before it starts", "fix it")
+    >>> len(problems), bool(problems)
+    (1, True)
+    >>> problems.raise_if_any()
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.DataValidationError: 1 problem(s) found; nothing was written:
+      - plan.csv, row 3, column 'end_on': ends before it starts (value '2026-01-01'). Fix: fix it
+    """
+
+    def __init__(self) -> None:
+        self.items: list[InputProblem] = []
+
+    def add(self, source, row, field, value, message: str, fix: str) -> None:
+        """Record one problem (``row`` as a spreadsheet shows it, or None)."""
+        self.items.append(InputProblem(source, row, field, value, message, fix))
+
+    def extend(self, problems) -> None:
+        """Record problems found elsewhere."""
+        self.items.extend(problems)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_any(self, *, outcome: str = "nothing was written") -> None:
+        """Raise :class:`DataValidationError` with every problem, if there is any."""
+        if self.items:
+            raise DataValidationError(self.items, outcome=outcome)
 
 
 def require_columns(frame, columns, source: str) -> None:

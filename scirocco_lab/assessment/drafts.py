@@ -1,16 +1,18 @@
 """Drafts and submission of assessments, built on the public store API.
 
 A draft is an assessment with status ``draft``; saving it replaces the stored draft (one
-:func:`~scirocco_lab.store.write_batch` transaction). Submitting checks that every dimension
-has a level or an explicit don't-know and writes the assessment with status ``submitted``.
-A submitted assessment is locked: any later save or submit raises
-:class:`AssessmentLockedError` and leaves the store unchanged.
+:func:`~scirocco_lab.assessment.store.write_batch` transaction). Submitting checks that every
+dimension has a level or an explicit don't-know and writes the assessment with status ``submitted``.
+A submitted assessment is locked: any later save or submit raises :class:`AssessmentLockedError` and
+leaves the store unchanged.
 
 The lock check and the write run under one write lock (a lock file beside an SQLite store),
 so two browser tabs of the same participant, or many participants in separate Voilà kernels,
 cannot interleave a check and a write.
 
->>> from scirocco_lab.store import open_store, add_subjects, add_assessors
+>>> from scirocco_lab.store import open_store
+
+>>> from scirocco_lab.assessment.store import add_subjects, add_assessors
 >>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord, RatingRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])

@@ -210,16 +210,18 @@ def export_ratings(
     """Write ratings to a .csv or .xlsx file (by suffix); return the number of data rows.
 
     ``layout`` is ``long`` (lossless: one row per assessor x dimension) or ``wide`` (one row
-    per assessment, levels only). The filters select as :func:`~scirocco_lab.store.ratings_frame`
-    does, except that ``kind=None`` exports both HS and GP; ``status=None`` exports drafts too.
-    Assessors appear by pseudonym only; ``include_identities=True`` adds the personal-data
-    columns ``assessor_name`` and ``assessor_email`` and must be asked for explicitly. Rows of
-    synthetic subjects carry ``Synthetic demo data`` in a leading ``data_note`` column (and an
-    .xlsx export says so on its "About" sheet). Assessments without any rating are not exported.
+    per assessment, levels only). The filters select as
+    :func:`~scirocco_lab.assessment.store.ratings_frame` does, except that ``kind=None`` exports
+    both HS and GP; ``status=None`` exports drafts too. Assessors appear by pseudonym only;
+    ``include_identities=True`` adds the personal-data columns ``assessor_name`` and
+    ``assessor_email`` and must be asked for explicitly. Rows of synthetic subjects carry
+    ``Synthetic demo data`` in a leading ``data_note`` column (and an .xlsx export says so on its
+    "About" sheet). Assessments without any rating are not exported.
 
     >>> import tempfile, pathlib
     >>> from scirocco_lab.assessment.demo import generate_demo
-    >>> from scirocco_lab.store import open_store, write_batch
+    >>> from scirocco_lab.store import open_store
+    >>> from scirocco_lab.assessment.store import write_batch
     >>> store = open_store("sqlite://")
     >>> _ = write_batch(store, generate_demo())
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "consensus.csv"

@@ -13,12 +13,15 @@ number, bad date, empty subject, ...) and raises them together as
 :class:`~scirocco_lab.errors.DataValidationError`; the semantic checks (unknown dimension,
 level outside the scale, duplicates, unknown subject or assessor, incomplete submitted
 assessments) are :func:`~scirocco_lab.assessment.records.validate_batch`'s, run by
-:func:`~scirocco_lab.store.write_batch` inside the one transaction that writes the file. Every
-problem names the file, the spreadsheet row (header = row 1), the column, the value and the fix.
+:func:`~scirocco_lab.assessment.store.write_batch` inside the one transaction that writes the file.
+Every problem names the file, the spreadsheet row (header = row 1), the column, the value and the
+fix.
 
 >>> import tempfile, pathlib
 >>> from scirocco_lab.assessment.demo import generate_demo
->>> from scirocco_lab.store import open_store, ratings_frame, write_batch
+>>> from scirocco_lab.store import open_store
+>>> from scirocco_lab.assessment.ratings_export import export_ratings
+>>> from scirocco_lab.assessment.store import ratings_frame, write_batch
 >>> demo = open_store("sqlite://")
 >>> _ = write_batch(demo, generate_demo())
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "northvale.xlsx"
@@ -801,7 +804,7 @@ def read_ratings_file(
     Every parse problem of every row is raised together as
     :class:`~scirocco_lab.errors.DataValidationError`; a file that cannot be read as a table
     raises :class:`FileFormatError`. The semantic checks happen when the batch is written
-    (:func:`import_ratings` or :func:`~scirocco_lab.store.write_batch`).
+    (:func:`import_ratings` or :func:`~scirocco_lab.assessment.store.write_batch`).
 
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "round1.csv"
@@ -832,8 +835,8 @@ def read_frame_as_batch(
     """Read a DataFrame in the long or wide layout, as if it were a file.
 
     Row numbers in problems are those the frame would have in a spreadsheet (header = row 1).
-    A :func:`~scirocco_lab.store.ratings_frame` reads back as it is (its ``synthetic`` column
-    marks subjects created from ``subject_name``; ``assessment_id`` is ignored).
+    A :func:`~scirocco_lab.assessment.store.ratings_frame` reads back as it is (its ``synthetic``
+    column marks subjects created from ``subject_name``; ``assessment_id`` is ignored).
 
     >>> frame = pd.DataFrame({"subject": ["northvale"], "kind": ["HS"], "assessor": ["NV-01"],
     ...                       "funding": [4], "capacity_building": ["dk"]})

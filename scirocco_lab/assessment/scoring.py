@@ -11,7 +11,7 @@ tidy DataFrames in the instrument's dimension order.
 ...     "assessor": ["A", "B", "C"], "dimension": "funding",
 ...     "level": [2.0, 3.0, float("nan")], "dont_know": [False, False, True]})
 >>> row = individual_profile(ratings, load_instrument()).set_index("dimension").loc["funding"]
->>> (row.n_rated, row.n_dont_know, row.median)
+>>> (int(row["n_rated"]), int(row["n_dont_know"]), float(row["median"]))
 (2, 1, 2.5)
 """
 
@@ -149,6 +149,7 @@ def region_profile(ratings: pd.DataFrame, instrument: Instrument, subject: str) 
     One row per dimension with ``consensus_level`` (NaN when no consensus exists yet) and a
     ``level`` column that is the consensus where there is one, else the individual median.
 
+    >>> from scirocco_lab.instruments import load_instrument
     >>> region_profile(pd.DataFrame(columns=["subject", "round", "mode", "dimension",
     ...     "level", "dont_know"]), load_instrument(), "x").shape[0]
     12

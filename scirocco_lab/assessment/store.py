@@ -362,6 +362,7 @@ def ratings_frame(
     ``level`` is a float (NaN when don't-know or not yet rated), ``dont_know`` a bool and
     ``features`` a tuple of strings. By default only submitted HS assessments.
 
+    >>> from scirocco_lab.store import open_store
     >>> store = open_store("sqlite://")
     >>> ratings_frame(store).columns[:4].tolist()
     ['assessment_id', 'kind', 'subject', 'subject_name']

@@ -13,7 +13,7 @@ environment defaults set by ``scirocco-lab serve`` (see :func:`form_settings`).
 
 >>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
->>> from scirocco_lab.store import add_subjects
+>>> from scirocco_lab.assessment.store import add_subjects
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
 >>> form = AssessmentForm(store, "northvale")

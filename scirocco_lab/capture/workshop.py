@@ -83,7 +83,7 @@ def workshop_summary(
 ) -> pd.DataFrame:
     """One row per dimension (instrument order): level counts and consensus statistics.
 
-    ``ratings`` is :func:`~scirocco_lab.store.ratings_frame` for one subject and round.
+    ``ratings`` is :func:`~scirocco_lab.assessment.store.ratings_frame` for one subject and round.
     Columns: ``dimension``, ``name``, ``counts`` (level -> count), ``n_rated``,
     ``n_dont_know``, ``median``, ``iqr``, ``pct_in_agreement``, ``distribution``,
     ``maturity_level`` and ``disagree`` (True where the rule finds a Split). ``delphi``

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scirocco_lab.assessment.records import Origin
-from scirocco_lab.errors import InputProblem
+from scirocco_lab.errors import InputProblem, ProblemCollector
 
 __all__ = [
     "ACTIVITIES",
@@ -252,16 +252,17 @@ class EvaluationContext:
     questionnaires: frozenset[str] = frozenset()
 
 
-class _Problems:
-    """Collects problems with the batch's source as the fallback file name."""
+class _Problems(ProblemCollector):
+    """The shared collector, locating each problem by a record's provenance (file and row),
+    with the batch's source as the fallback file name."""
 
     def __init__(self, fallback: str):
+        super().__init__()
         self.fallback = fallback
-        self.items: list[InputProblem] = []
 
-    def add(self, provenance: Origin | None, column, value, message: str, fix: str) -> None:
+    def add_at(self, provenance: Origin | None, column, value, message: str, fix: str) -> None:
         where = provenance or Origin(self.fallback)
-        self.items.append(InputProblem(where.source, where.row, column, value, message, fix))
+        self.add(where.source, where.row, column, value, message, fix)
 
 
 def _bad_key(value) -> bool:
@@ -302,7 +303,7 @@ def validate_evaluation(
 
 def _check_region(problems, provenance, region, context: EvaluationContext) -> None:
     if region is not None and region not in context.subjects:
-        problems.add(
+        problems.add_at(
             provenance,
             "region",
             region,
@@ -316,11 +317,11 @@ def _check_participants(batch, context, problems) -> None:
     seen: set[str] = set()
     for record in batch.participants:
         if _bad_key(record.pseudonym):
-            problems.add(
+            problems.add_at(
                 record.provenance, "pseudonym", record.pseudonym, "bad pseudonym", _KEY_FIX
             )
         elif record.pseudonym in seen:
-            problems.add(
+            problems.add_at(
                 record.provenance,
                 "pseudonym",
                 record.pseudonym,
@@ -339,10 +340,10 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
     for record in batch.sources:
         where = record.provenance
         if _bad_key(record.source):
-            problems.add(where, "source", record.source, "bad source key", _KEY_FIX)
+            problems.add_at(where, "source", record.source, "bad source key", _KEY_FIX)
             continue
         if record.source in seen:
-            problems.add(
+            problems.add_at(
                 where,
                 "source",
                 record.source,
@@ -351,7 +352,7 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
             )
         seen.add(record.source)
         if record.source in context.source_lengths and not replace:
-            problems.add(
+            problems.add_at(
                 where,
                 "source",
                 record.source,
@@ -360,9 +361,9 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
                 "and its coded segments",
             )
         if not record.title or not str(record.title).strip():
-            problems.add(where, "title", record.title, "a source needs a title", "add a title")
+            problems.add_at(where, "title", record.title, "a source needs a title", "add a title")
         if record.activity not in ACTIVITIES:
-            problems.add(
+            problems.add_at(
                 where,
                 "activity",
                 record.activity,
@@ -370,7 +371,7 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
                 f"use one of {', '.join(ACTIVITIES)}",
             )
         if record.original_format not in SOURCE_FORMATS:
-            problems.add(
+            problems.add_at(
                 where,
                 "original_format",
                 record.original_format,
@@ -378,11 +379,11 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
                 f"use one of {', '.join(SOURCE_FORMATS)}",
             )
         if record.held_on is not None and not isinstance(record.held_on, dt.date):
-            problems.add(
+            problems.add_at(
                 where, "held_on", record.held_on, "not a date", "give a date as YYYY-MM-DD"
             )
         if not isinstance(record.text, str) or not record.text.strip():
-            problems.add(
+            problems.add_at(
                 where,
                 "text",
                 None,
@@ -394,7 +395,7 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
         _check_region(problems, where, record.region, context)
         for pseudonym in record.participants:
             if pseudonym not in participants:
-                problems.add(
+                problems.add_at(
                     where,
                     "participants",
                     pseudonym,
@@ -402,7 +403,7 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
                     "add the participant to the batch (or the store) first",
                 )
         if len(set(record.participants)) != len(record.participants):
-            problems.add(
+            problems.add_at(
                 where,
                 "participants",
                 ", ".join(record.participants),
@@ -412,7 +413,7 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
         if record.guid is not None:
             owner = context.source_guids.get(record.guid)
             if record.guid in guids or (owner is not None and owner != record.source):
-                problems.add(
+                problems.add_at(
                     where,
                     "guid",
                     record.guid,
@@ -428,7 +429,7 @@ def _check_turns(batch, lengths: Mapping[str, int], problems) -> None:
     by_source: dict[str, list[TurnRecord]] = {}
     for record in batch.turns:
         if record.source not in batch_sources:
-            problems.add(
+            problems.add_at(
                 record.provenance,
                 "source",
                 record.source,
@@ -443,7 +444,7 @@ def _check_turns(batch, lengths: Mapping[str, int], problems) -> None:
             continue  # the source's own problem is reported
         numbers = [t.turn for t in turns]
         if numbers != list(range(1, len(turns) + 1)):
-            problems.add(
+            problems.add_at(
                 turns[0].provenance,
                 "turn",
                 source,
@@ -457,7 +458,7 @@ def _check_turns(batch, lengths: Mapping[str, int], problems) -> None:
                 and isinstance(record.end_char, int)
                 and 0 <= record.start_char <= record.end_char <= length
             ):
-                problems.add(
+                problems.add_at(
                     record.provenance,
                     "start_char",
                     (record.start_char, record.end_char),
@@ -467,7 +468,7 @@ def _check_turns(batch, lengths: Mapping[str, int], problems) -> None:
                 )
                 continue
             if record.start_char < previous_end:
-                problems.add(
+                problems.add_at(
                     record.provenance,
                     "start_char",
                     record.start_char,
@@ -480,7 +481,7 @@ def _check_turns(batch, lengths: Mapping[str, int], problems) -> None:
                 or math.isnan(record.started_at)
                 or record.started_at < 0
             ):
-                problems.add(
+                problems.add_at(
                     record.provenance,
                     "started_at",
                     record.started_at,
@@ -496,18 +497,18 @@ def _check_codes(batch, context, problems) -> set[str]:
     for record in batch.codes:
         where = record.provenance
         if _bad_key(record.code):
-            problems.add(where, "code", record.code, "bad code key", _KEY_FIX)
+            problems.add_at(where, "code", record.code, "bad code key", _KEY_FIX)
             continue
         if record.code in seen:
-            problems.add(
+            problems.add_at(
                 where, "code", record.code, "the same code appears twice", "keep one of them"
             )
         seen.add(record.code)
         parents[record.code] = record.parent
         if not record.name or not str(record.name).strip():
-            problems.add(where, "name", record.name, "a code needs a name", "add a name")
+            problems.add_at(where, "name", record.name, "a code needs a name", "add a name")
         if record.colour is not None and not _COLOUR.match(str(record.colour)):
-            problems.add(
+            problems.add_at(
                 where,
                 "colour",
                 record.colour,
@@ -517,7 +518,7 @@ def _check_codes(batch, context, problems) -> set[str]:
         if context.dimensions is not None:
             for key in record.dimensions:
                 if key not in context.dimensions:
-                    problems.add(
+                    problems.add_at(
                         where,
                         "dimensions",
                         key,
@@ -526,7 +527,7 @@ def _check_codes(batch, context, problems) -> set[str]:
                     )
         for category in record.categories:
             if not isinstance(category, str) or not category.strip():
-                problems.add(
+                problems.add_at(
                     where,
                     "categories",
                     category,
@@ -536,7 +537,7 @@ def _check_codes(batch, context, problems) -> set[str]:
         if record.guid is not None:
             owner = context.code_guids.get(record.guid)
             if record.guid in guids or (owner is not None and owner != record.code):
-                problems.add(
+                problems.add_at(
                     where,
                     "guid",
                     record.guid,
@@ -548,7 +549,7 @@ def _check_codes(batch, context, problems) -> set[str]:
         if record.parent is None or _bad_key(record.code):
             continue
         if record.parent not in parents:
-            problems.add(
+            problems.add_at(
                 record.provenance,
                 "parent",
                 record.parent,
@@ -561,7 +562,7 @@ def _check_codes(batch, context, problems) -> set[str]:
         parent = record.parent
         while parent is not None:
             if parent in visited:
-                problems.add(
+                problems.add_at(
                     record.provenance,
                     "parent",
                     record.parent,
@@ -579,10 +580,10 @@ def _check_coders(batch, context, problems) -> set[str]:
     guids: dict[str, str] = {}
     for record in batch.coders:
         if _bad_key(record.coder):
-            problems.add(record.provenance, "coder", record.coder, "bad coder name", _KEY_FIX)
+            problems.add_at(record.provenance, "coder", record.coder, "bad coder name", _KEY_FIX)
             continue
         if record.coder in seen:
-            problems.add(
+            problems.add_at(
                 record.provenance,
                 "coder",
                 record.coder,
@@ -593,7 +594,7 @@ def _check_coders(batch, context, problems) -> set[str]:
         if record.guid is not None:
             owner = context.coder_guids.get(record.guid)
             if record.guid in guids or (owner is not None and owner != record.coder):
-                problems.add(
+                problems.add_at(
                     record.provenance,
                     "guid",
                     record.guid,
@@ -613,7 +614,7 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
         length = lengths.get(record.source)
         if length is None:
             if record.source not in {s.source for s in batch.sources}:
-                problems.add(
+                problems.add_at(
                     where,
                     "source",
                     record.source,
@@ -625,7 +626,7 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
             and isinstance(record.end_char, int)
             and 0 <= record.start_char < record.end_char <= length
         ):
-            problems.add(
+            problems.add_at(
                 where,
                 "start_char",
                 (record.start_char, record.end_char),
@@ -634,7 +635,7 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
                 "select a non-empty range of the text",
             )
         if record.code not in code_keys:
-            problems.add(
+            problems.add_at(
                 where,
                 "code",
                 record.code,
@@ -642,7 +643,7 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
                 "add the code to the codebook first or correct its key",
             )
         if record.coder not in coders:
-            problems.add(
+            problems.add_at(
                 where,
                 "coder",
                 record.coder,
@@ -650,7 +651,7 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
                 "add the coder first (a CoderRecord) or correct the name",
             )
         if record.origin not in SEGMENT_ORIGINS:
-            problems.add(
+            problems.add_at(
                 where,
                 "origin",
                 record.origin,
@@ -658,12 +659,12 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
                 f"use one of {', '.join(SEGMENT_ORIGINS)}",
             )
         if record.coded_at is not None and not isinstance(record.coded_at, dt.datetime):
-            problems.add(
+            problems.add_at(
                 where, "coded_at", record.coded_at, "not a date and time", "give a datetime"
             )
         key = (record.source, record.code, record.coder, record.start_char, record.end_char)
         if key in seen or (key in context.segment_keys and record.source not in replaced):
-            problems.add(
+            problems.add_at(
                 where,
                 "code",
                 record.code,
@@ -676,7 +677,7 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
             # A replaced source's segments are deleted first, so their guids are free again.
             stored_on = context.segment_guids.get(record.guid)
             if record.guid in guids or (stored_on is not None and stored_on not in replaced):
-                problems.add(
+                problems.add_at(
                     where,
                     "guid",
                     record.guid,
@@ -694,12 +695,12 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
     for record in batch.questionnaires:
         where = record.provenance
         if _bad_key(record.questionnaire):
-            problems.add(
+            problems.add_at(
                 where, "questionnaire", record.questionnaire, "bad questionnaire key", _KEY_FIX
             )
             continue
         if record.questionnaire in seen:
-            problems.add(
+            problems.add_at(
                 where,
                 "questionnaire",
                 record.questionnaire,
@@ -708,7 +709,7 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
             )
         seen.add(record.questionnaire)
         if record.questionnaire in context.questionnaires and not replace:
-            problems.add(
+            problems.add_at(
                 where,
                 "questionnaire",
                 record.questionnaire,
@@ -716,11 +717,11 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
                 "choose another key, or write with replace (CLI: --replace) to overwrite it",
             )
         if not record.title or not str(record.title).strip():
-            problems.add(
+            problems.add_at(
                 where, "title", record.title, "a questionnaire needs a title", "add a title"
             )
         if record.activity not in ACTIVITIES:
-            problems.add(
+            problems.add_at(
                 where,
                 "activity",
                 record.activity,
@@ -734,7 +735,7 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
             and record.scale_min < record.scale_max
         )
         if not good_scale:
-            problems.add(
+            problems.add_at(
                 where,
                 "scale",
                 f"{record.scale_min}-{record.scale_max}",
@@ -744,7 +745,7 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
         elif record.scale_labels and len(record.scale_labels) != (
             record.scale_max - record.scale_min + 1
         ):
-            problems.add(
+            problems.add_at(
                 where,
                 "labels",
                 ", ".join(record.scale_labels),
@@ -760,7 +761,7 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
     for record in batch.items:
         where = record.provenance
         if record.questionnaire not in seen:
-            problems.add(
+            problems.add_at(
                 where,
                 "questionnaire",
                 record.questionnaire,
@@ -769,16 +770,16 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
             )
             continue
         if _bad_key(record.item):
-            problems.add(where, "item", record.item, "bad item key", _KEY_FIX)
+            problems.add_at(where, "item", record.item, "bad item key", _KEY_FIX)
             continue
         if (record.questionnaire, record.item) in seen_items:
-            problems.add(
+            problems.add_at(
                 where, "item", record.item, "the same item appears twice", "keep one of them"
             )
         seen_items.add((record.questionnaire, record.item))
         items[record.questionnaire].add(record.item)
         if not isinstance(record.wording, str) or not record.wording.strip():
-            problems.add(
+            problems.add_at(
                 where,
                 "wording",
                 record.wording,
@@ -791,7 +792,7 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
         scale = scales.get(record.questionnaire)
         if scale is None:
             if record.questionnaire not in seen:
-                problems.add(
+                problems.add_at(
                     where,
                     "questionnaire",
                     record.questionnaire,
@@ -800,11 +801,11 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
                 )
             continue
         if _bad_key(record.respondent):
-            problems.add(
+            problems.add_at(
                 where, "respondent", record.respondent, "bad respondent pseudonym", _KEY_FIX
             )
         if record.item not in items.get(record.questionnaire, set()):
-            problems.add(
+            problems.add_at(
                 where,
                 "item",
                 record.item,
@@ -814,9 +815,9 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
         value = record.value
         if value is not None and not (isinstance(value, float) and math.isnan(value)):
             if not isinstance(value, (int, float)) or isinstance(value, bool):
-                problems.add(where, record.item, value, "not a number", "give a scale value")
+                problems.add_at(where, record.item, value, "not a number", "give a scale value")
             elif not (scale[0] <= value <= scale[1]):
-                problems.add(
+                problems.add_at(
                     where,
                     record.item,
                     value,
@@ -828,7 +829,7 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
         if key in seen_responses:
             first = seen_responses[key]
             at = f" (first at row {first.row})" if first and first.row else ""
-            problems.add(
+            problems.add_at(
                 where,
                 "respondent",
                 record.respondent,

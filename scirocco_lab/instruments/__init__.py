@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from scirocco_lab.errors import InstrumentError
+from scirocco_lab.errors import InstrumentError, ProblemCollector
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
@@ -371,21 +371,22 @@ def load_instrument(
     return instrument_from_mapping(_read_file(path), origin=str(path), language=language)
 
 
-class _Problems:
-    """Collects every problem in an instrument file, then raises one error naming them all."""
+class _Problems(ProblemCollector):
+    """The shared collector for one instrument file: problems name the entry, and they are
+    raised together as one :class:`InstrumentError`."""
 
     def __init__(self, origin: str):
+        super().__init__()
         self.origin = origin
-        self.messages: list[str] = []
 
-    def add(self, entry: str, message: str) -> None:
-        self.messages.append(f"{entry}: {message}")
+    def add_entry(self, entry: str, message: str) -> None:
+        self.add(self.origin, None, entry, None, message, "see docs/instruments.md")
 
     def raise_if_any(self) -> None:
-        if self.messages:
-            listed = "\n".join(f"  - {m}" for m in self.messages)
+        if self.items:
+            listed = "\n".join(f"  - {p.field}: {p.message}" for p in self.items)
             raise InstrumentError(
-                f"{self.origin}: malformed instrument file ({len(self.messages)} problem(s)):\n"
+                f"{self.origin}: malformed instrument file ({len(self.items)} problem(s)):\n"
                 f"{listed}\nSee docs/instruments.md for the format."
             )
 
@@ -410,85 +411,97 @@ def instrument_from_mapping(
     """
     problems = _Problems(origin)
     if not isinstance(data, Mapping):
-        problems.add("top level", "expected a mapping with id, title, dimensions, ...")
+        problems.add_entry("top level", "expected a mapping with id, title, dimensions, ...")
         problems.raise_if_any()
     if data.get("format") != INSTRUMENT_FORMAT:
-        problems.add("format", f"expected '{INSTRUMENT_FORMAT}', found {data.get('format')!r}")
+        problems.add_entry(
+            "format", f"expected '{INSTRUMENT_FORMAT}', found {data.get('format')!r}"
+        )
     for field in ("id", "title", "version"):
         if not data.get(field) and data.get(field) != 0:
-            problems.add(field, "missing; every instrument needs an id, a title and a version")
+            problems.add_entry(
+                field, "missing; every instrument needs an id, a title and a version"
+            )
     languages = data.get("languages") or ["en"]
     if isinstance(languages, str):
         languages = [languages]
     if not all(isinstance(item, str) and item for item in languages):
-        problems.add("languages", "expected a list of language codes such as [en, nl]")
+        problems.add_entry("languages", "expected a list of language codes such as [en, nl]")
         languages = ["en"]
     chosen = language or languages[0]
     if chosen not in languages:
-        problems.add("languages", f"language '{chosen}' not offered; the file has {languages}")
+        problems.add_entry(
+            "languages", f"language '{chosen}' not offered; the file has {languages}"
+        )
     scale = data.get("scale") or {}
     scale_min, scale_max = scale.get("min"), scale.get("max")
     if not (isinstance(scale_min, int) and isinstance(scale_max, int) and scale_min < scale_max):
-        problems.add(
+        problems.add_entry(
             "scale", "expected {min: <int>, max: <int>} with min < max, e.g. {min: 0, max: 5}"
         )
         scale_min, scale_max = 0, 5
     label_kind = data.get("label_kind", "summary")
     if label_kind not in _LABEL_KINDS:
-        problems.add("label_kind", f"expected one of {_LABEL_KINDS}, found {label_kind!r}")
+        problems.add_entry("label_kind", f"expected one of {_LABEL_KINDS}, found {label_kind!r}")
 
     raw_dimensions = data.get("dimensions")
     dimensions: list[Dimension] = []
     if not isinstance(raw_dimensions, list) or not raw_dimensions:
-        problems.add("dimensions", "missing or empty; list at least one dimension")
+        problems.add_entry("dimensions", "missing or empty; list at least one dimension")
         raw_dimensions = []
     seen_keys: set[str] = set()
     seen_numbers: set[int] = set()
     for index, raw in enumerate(raw_dimensions):
         entry = f"dimensions[{index}]"
         if not isinstance(raw, Mapping):
-            problems.add(entry, "expected a mapping with key, number, name, objective, levels")
+            problems.add_entry(
+                entry, "expected a mapping with key, number, name, objective, levels"
+            )
             continue
         key = raw.get("key")
         if key:
             entry += f" ({key})"
         if not isinstance(key, str) or not key.strip() or not key.replace("_", "").isalnum():
-            problems.add(entry, f"key {key!r} must be a word of letters, digits and underscores")
+            problems.add_entry(
+                entry, f"key {key!r} must be a word of letters, digits and underscores"
+            )
         elif key in seen_keys:
-            problems.add(entry, f"key '{key}' appears twice; dimension keys must be unique")
+            problems.add_entry(entry, f"key '{key}' appears twice; dimension keys must be unique")
         seen_keys.add(str(key))
         number = raw.get("number")
         if not isinstance(number, int):
-            problems.add(entry, f"number {number!r} must be a whole number")
+            problems.add_entry(entry, f"number {number!r} must be a whole number")
         elif number in seen_numbers:
-            problems.add(entry, f"number {number} appears twice")
+            problems.add_entry(entry, f"number {number} appears twice")
         else:
             seen_numbers.add(number)
         name = _text(raw.get("name"), chosen, languages[0])
         if not name:
-            problems.add(entry, "name is missing")
+            problems.add_entry(entry, "name is missing")
         objective = _text(raw.get("objective"), chosen, languages[0])
         if not objective:
-            problems.add(entry, "objective is missing; give a one-line objective")
+            problems.add_entry(entry, "objective is missing; give a one-line objective")
         levels_by_number: dict[int, Level] = {}
         raw_levels = raw.get("levels") or []
         if not isinstance(raw_levels, list):
-            problems.add(f"{entry}.levels", "expected a list of {level: <int>, label: <text>}")
+            problems.add_entry(
+                f"{entry}.levels", "expected a list of {level: <int>, label: <text>}"
+            )
             raw_levels = []
         for level_index, raw_level in enumerate(raw_levels):
             level_entry = f"{entry}.levels[{level_index}]"
             if not isinstance(raw_level, Mapping) or not isinstance(raw_level.get("level"), int):
-                problems.add(level_entry, "expected {level: <int>, label: <text or null>}")
+                problems.add_entry(level_entry, "expected {level: <int>, label: <text or null>}")
                 continue
             level_number = raw_level["level"]
             if not scale_min <= level_number <= scale_max:
-                problems.add(
+                problems.add_entry(
                     level_entry,
                     f"level {level_number} is outside the scale {scale_min}..{scale_max}",
                 )
                 continue
             if level_number in levels_by_number:
-                problems.add(level_entry, f"level {level_number} appears twice")
+                problems.add_entry(level_entry, f"level {level_number} appears twice")
                 continue
             levels_by_number[level_number] = Level(
                 number=level_number,
@@ -555,12 +568,14 @@ def load_crosswalk(from_instrument: str, to_instrument: str) -> Crosswalk:
 def _crosswalk_from_mapping(data: Mapping[str, Any], origin: str) -> Crosswalk:
     problems = _Problems(origin)
     if data.get("format") != CROSSWALK_FORMAT:
-        problems.add("format", f"expected '{CROSSWALK_FORMAT}', found {data.get('format')!r}")
+        problems.add_entry("format", f"expected '{CROSSWALK_FORMAT}', found {data.get('format')!r}")
     links = []
     for index, raw in enumerate(data.get("links") or []):
         relation = raw.get("relation")
         if relation not in _RELATIONS:
-            problems.add(f"links[{index}]", f"relation {relation!r} is not one of {_RELATIONS}")
+            problems.add_entry(
+                f"links[{index}]", f"relation {relation!r} is not one of {_RELATIONS}"
+            )
             continue
         links.append(
             CrosswalkLink(tuple(raw.get("from") or ()), tuple(raw.get("to") or ()), relation)

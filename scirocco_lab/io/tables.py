@@ -5,7 +5,7 @@ spreadsheet row (the header is the first filled row) and the column.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "ratings.csv"
->>> _ = path.write_text("Assessor ID;level\nNVL-01;3\n", encoding="utf-8")
+>>> _ = path.write_text("Assessor ID;level\\nNVL-01;3\\n", encoding="utf-8")
 >>> table = read_table(path, None)
 >>> table.header, table.rows
 (['Assessor ID', 'level'], [(2, ['NVL-01', '3'])])

@@ -41,7 +41,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from scirocco_lab.errors import DataValidationError, DuplicateRecordError, InputProblem
+from scirocco_lab.errors import (
+    DataValidationError,
+    DuplicateRecordError,
+    InputProblem,
+    ProblemCollector,
+)
 
 __all__ = [
     "ACTION_PRIORITIES",
@@ -408,14 +413,11 @@ def _shown(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-class _Problems:
-    """Collects problems for one source (e.g. "action plan 'ap-1' actions")."""
-
-    def __init__(self) -> None:
-        self.items: list[InputProblem] = []
+class _Problems(ProblemCollector):
+    """The shared collector, with the checks planning records repeat (keys, texts, dates)."""
 
     def add(self, source, row, column, value, message, fix) -> None:
-        self.items.append(InputProblem(source, row, column, _shown(value), message, fix))
+        super().add(source, row, column, _shown(value), message, fix)
 
     def key(self, source, row, column, value, what: str) -> None:
         if not isinstance(value, str) or not value.strip():
