@@ -50,7 +50,7 @@ serve: store
 
 screenshots: setup
 	bash scripts/ensure-chromium.sh
-	SCIROCCO_LAB_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
+	SCIROCCO_LAB_SCREENSHOT_DIR=docs/screenshots $(BIN)/python -m pytest -q tests/capture/test_browser.py
 
 lab: store
 	$(BIN)/jupyter lab notebooks/

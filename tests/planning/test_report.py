@@ -7,11 +7,9 @@ import html
 import pandas as pd
 import pytest
 
-from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.records import SubjectRecord
-from scirocco_lab.assessment.store import add_subjects, write_batch
+from scirocco_lab.assessment.store import add_subjects
 from scirocco_lab.errors import NotFoundError
-from scirocco_lab.planning.demo import seed_planning_demo
 from scirocco_lab.planning.records import ActionPlanRecord, ActionRecord
 from scirocco_lab.planning.report import (
     action_plan_html,
@@ -327,15 +325,6 @@ def test_empty_frames_give_a_sentence(empty):
 # --- from a store ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('programme') / 'demo.db'}"
-    store = open_store(url)
-    write_batch(store, generate_demo())
-    assert seed_planning_demo(store)
-    return url
-
-
 def regions_with_planning(store):
     programmes = programmes_frame(store)
     found = set(programmes["receiving_region"]) | set(programmes["transferring_region"])
@@ -344,37 +333,37 @@ def regions_with_planning(store):
     return found - {None}
 
 
-def test_tasks_cover_exactly_the_regions_with_planning_records(demo_url, tmp_path):
-    tasks = programme_tasks(demo_url, tmp_path)
-    expected = regions_with_planning(open_store(demo_url))
+def test_tasks_cover_exactly_the_regions_with_planning_records(demo_store_url, tmp_path):
+    tasks = programme_tasks(demo_store_url, tmp_path)
+    expected = regions_with_planning(open_store(demo_store_url))
     assert {t.parameters["region"] for t in tasks} == expected
-    assert 0 < len(expected) < len(subjects_frame(open_store(demo_url), kind="system"))
+    assert 0 < len(expected) < len(subjects_frame(open_store(demo_store_url), kind="system"))
     task = tasks[0]
     region = task.parameters["region"]
     assert (task.template, task.group, task.synthetic) == ("programme", "Programmes", True)
     assert task.output == tmp_path / "programmes" / f"{region}.html"
-    assert task.parameters["store_url"] == demo_url
+    assert task.parameters["store_url"] == demo_store_url
 
 
-def test_tasks_for_named_regions_and_unknown_region(demo_url, tmp_path):
-    region = sorted(regions_with_planning(open_store(demo_url)))[0]
+def test_tasks_for_named_regions_and_unknown_region(demo_store_url, tmp_path):
+    region = sorted(regions_with_planning(open_store(demo_store_url)))[0]
     assert [
-        t.parameters["region"] for t in programme_tasks(demo_url, tmp_path, regions=[region])
+        t.parameters["region"] for t in programme_tasks(demo_store_url, tmp_path, regions=[region])
     ] == [region]
     with pytest.raises(NotFoundError, match="unknown region"):
-        programme_tasks(demo_url, tmp_path, regions=["nowhere"])
+        programme_tasks(demo_store_url, tmp_path, regions=["nowhere"])
 
 
-def test_region_without_planning_records_gives_no_task(demo_url, tmp_path):
-    store = open_store(demo_url)
+def test_region_without_planning_records_gives_no_task(demo_store_url, tmp_path):
+    store = open_store(demo_store_url)
     without = sorted(
         set(subjects_frame(store, kind="system")["key"]) - regions_with_planning(store)
     )
-    assert programme_tasks(demo_url, tmp_path, regions=without[:1]) == []
+    assert programme_tasks(demo_store_url, tmp_path, regions=without[:1]) == []
 
 
-def test_report_data_keeps_only_the_region_records(demo_url):
-    store = open_store(demo_url)
+def test_report_data_keeps_only_the_region_records(demo_store_url):
+    store = open_store(demo_store_url)
     plan = action_plans_frame(store).iloc[0]
     data = programme_report_data(store, plan["region"], report_date="2026-10-15")
     assert set(data.actions["region"]) == {plan["region"]}
@@ -403,10 +392,10 @@ def test_report_html_from_the_store_escapes_an_objective(tmp_path):
 
 
 @pytest.mark.slow
-def test_programme_report_renders_timeline_banner_and_action_plan(demo_url, tmp_path):
-    store = open_store(demo_url)
+def test_programme_report_renders_timeline_banner_and_action_plan(demo_store_url, tmp_path):
+    store = open_store(demo_store_url)
     region = action_plans_frame(store)["region"].iloc[0]
-    (task,) = programme_tasks(demo_url, tmp_path, regions=[region])
+    (task,) = programme_tasks(demo_store_url, tmp_path, regions=[region])
     result = render_report(task)
     assert result.ok, result.error
     page = task.output.read_text("utf-8")

@@ -47,7 +47,7 @@ KEYS = EXCHANGE.dimension_keys
 D = dt.date
 # Ostermark's consensus: these three lowest, every other dimension at 4 or 5.
 WEAK = {"funding": 0, "evaluation_methods": 1, "capacity_building": 2}
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks" / "capture"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "capture"
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import pandas as pd
 import papermill
 import pytest
 
-from scirocco_lab.assessment.demo import generate_demo
-from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.comparison.gaps import (
     STATUS_MEETS,
     STATUS_SHORT,
@@ -28,14 +26,8 @@ from scirocco_lab.comparison.report import comparison_tasks, feature_table_html
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
-from scirocco_lab.store import open_store
 
 REPORTS = PACKAGE_TEMPLATES
-
-
-@pytest.fixture(scope="module")
-def exchange():
-    return load_instrument("scirocco-exchange")
 
 
 @pytest.fixture(scope="module")
@@ -333,13 +325,6 @@ def test_feature_table_escapes_user_text(exchange):
     rendered = feature_table_html(gaps)
     assert "<script>" not in rendered
     assert "&lt;script&gt;" in rendered
-
-
-@pytest.fixture(scope="module")
-def demo_store_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('gaps') / 'demo.db'}"
-    write_batch(open_store(url), generate_demo())
-    return url
 
 
 def test_comparison_tasks_skip_a_regions_own_practices(demo_store_url, tmp_path):

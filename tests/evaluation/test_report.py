@@ -6,7 +6,6 @@ import re
 import nbformat
 import pytest
 
-from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.records import (
     AssessmentRecord,
     AssessorRecord,
@@ -17,7 +16,6 @@ from scirocco_lab.assessment.records import (
 from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.evaluation.analysis import joint_display_html
-from scirocco_lab.evaluation.demo import seed_evaluation_demo
 from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
@@ -225,35 +223,26 @@ def test_tasks_only_for_regions_with_evaluation_data(tmp_path):
 # --- the demo data -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('eval') / 'demo.db'}"
-    store = open_store(url)
-    write_batch(store, generate_demo())
-    seed_evaluation_demo(store)
-    return url
-
-
-def test_evaluation_tasks_for_the_demo_regions(demo_url, tmp_path):
+def test_evaluation_tasks_for_the_demo_regions(demo_store_url, tmp_path):
     from scirocco_lab.evaluation.store import questionnaires_frame, sources_frame
 
-    store = open_store(demo_url)
+    store = open_store(demo_store_url)
     expected = sorted(
         set(sources_frame(store)["region"].dropna())
         | set(questionnaires_frame(store)["region"].dropna())
     )
-    tasks = evaluation_tasks(demo_url, tmp_path)
+    tasks = evaluation_tasks(demo_store_url, tmp_path)
     assert expected and sorted(t.parameters["region"] for t in tasks) == expected
     assert {t.group for t in tasks} == {"Evaluation"}
     assert all(t.synthetic and t.template == "evaluation" for t in tasks)
     assert tasks[0].output == tmp_path / "evaluation" / f"{tasks[0].parameters['region']}.html"
-    assert [t.parameters["region"] for t in evaluation_tasks(demo_url, tmp_path, regions=[
+    assert [t.parameters["region"] for t in evaluation_tasks(demo_store_url, tmp_path, regions=[
         expected[0]])] == [expected[0]]  # fmt: skip
 
 
 @pytest.mark.slow
-def test_evaluation_report_renders_for_a_demo_region(demo_url, tmp_path):
-    task = evaluation_tasks(demo_url, tmp_path)[0]
+def test_evaluation_report_renders_for_a_demo_region(demo_store_url, tmp_path):
+    task = evaluation_tasks(demo_store_url, tmp_path)[0]
     result = render_report(task)
     assert result.ok, result.error
     page = task.output.read_text("utf-8")

@@ -56,7 +56,7 @@ from scirocco_lab.evaluation.transcripts import turns_from_text
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.store import open_store
 
-DATA = Path(__file__).parent / "data" / "refi-qda"
+DATA = Path(__file__).resolve().parents[1] / "data" / "refi-qda"
 ATLAS_BLANK = DATA / "atlas-blank-project.qdpx"
 ATLAS_SMALL = DATA / "atlas-small-project.qdpx"
 DIMENSIONS = [d.key for d in load_instrument("scirocco-exchange").dimensions]

@@ -12,8 +12,6 @@ import pandas as pd
 import papermill
 import pytest
 
-from scirocco_lab.assessment.demo import generate_demo
-from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.comparison.plots import complementarity_heatmap
 from scirocco_lab.comparison.report import twinning_tasks
 from scirocco_lab.comparison.twinning import (
@@ -24,18 +22,11 @@ from scirocco_lab.comparison.twinning import (
     rank_partners,
 )
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
-from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
-from scirocco_lab.store import open_store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPORTS = PACKAGE_TEMPLATES
 EXPLORE = ROOT / "notebooks" / "explore"
-
-
-@pytest.fixture(scope="module")
-def exchange():
-    return load_instrument("scirocco-exchange")
 
 
 def profiles(instrument, regions: dict[str, dict[str, float]], base: float = 3.0) -> pd.DataFrame:
@@ -230,13 +221,6 @@ def test_heatmap_outlines_each_pair_and_marks_synthetic():
     fig = complementarity_heatmap(matrix, pairing=programme_pairing(matrix), synthetic=True)
     assert len(fig.axes[0].patches) == 3
     assert any(t.get_text() == "Synthetic demo data" for t in fig.texts)
-
-
-@pytest.fixture(scope="module")
-def demo_store_url(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('twinning') / 'demo.db'}"
-    write_batch(open_store(url), generate_demo())
-    return url
 
 
 def test_twinning_tasks_list_the_programme_and_named_regions(demo_store_url, tmp_path):

@@ -227,7 +227,7 @@ def test_bad_rules_file_shows_file_and_row(store, tmp_path):
 
 @pytest.mark.slow
 def test_coding_notebook_runs(store, tmp_path):
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "capture" / "coding.ipynb"
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "capture" / "coding.ipynb"
     executed = papermill.execute_notebook(
         str(notebook),
         str(tmp_path / "coding.ipynb"),

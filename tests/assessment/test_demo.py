@@ -16,13 +16,7 @@ from scirocco_lab.instruments import (
     INSTRUMENT_FORMAT,
     Instrument,
     instrument_from_mapping,
-    load_instrument,
 )
-
-
-@pytest.fixture(scope="module")
-def exchange() -> Instrument:
-    return load_instrument("scirocco-exchange")
 
 
 @pytest.fixture(scope="module")
