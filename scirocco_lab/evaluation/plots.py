@@ -2,7 +2,7 @@
 
 Like :mod:`scirocco_lab.assessment.plots`, figures are built on :class:`matplotlib.figure.Figure`
 (no pyplot state) and returned, never shown or saved; ``synthetic=True`` stamps the demo-data mark
-(:func:`scirocco_lab.assessment.plots.mark_synthetic`). Inputs are the tidy frames of
+(:func:`scirocco_lab.io.figures.mark_synthetic`). Inputs are the tidy frames of
 :mod:`scirocco_lab.evaluation.analysis`.
 
 >>> import pandas as pd
