@@ -88,7 +88,9 @@ def per_group_table(ratings: pd.DataFrame) -> pd.DataFrame:
                 "q1": q1,
                 "q3": q3,
                 "iqr": q3 - q1,
-                "pct_at_median": 100 * np.mean(levels == point),
+                # Published convention: a half-integer median's neighbours count one half each.
+                "pct_at_median": 50
+                * (np.mean(levels == math.floor(median)) + np.mean(levels == math.ceil(median))),
                 "pct_in_agreement": 100 * inside / n_rated,
                 "pct_at_mode": 100 * frequencies.max() / n_rated,
                 "n_outside": n_outside,

@@ -41,6 +41,7 @@ from scirocco_lab.errors import (
 
 __all__ = [
     "CONSENSUS_RULES",
+    "HALF_MEDIAN_AT_MEDIAN",
     "QUANTILE_METHODS",
     "DelphiRule",
     "StabilityRule",
@@ -69,6 +70,9 @@ _CONTINUOUS_QUANTILES = {
 _DISCRETE_QUANTILES = ("lower", "higher", "midpoint", "nearest")
 QUANTILE_METHODS = tuple(_CONTINUOUS_QUANTILES) + _DISCRETE_QUANTILES
 """Quartile methods accepted by :class:`DelphiRule` (same meaning as in ``numpy.quantile``)."""
+
+HALF_MEDIAN_AT_MEDIAN = ("mean", "up", "down", "either", "none")
+"""Conventions for "% at median" when the median is a half-integer (see :class:`DelphiRule`)."""
 
 _SCIROCCO_BANDS = ((0, 2, "Initial"), (3, 4, "Progressing"), (5, 5, "Optimising"))
 # Tolerance for comparing computed percentages / proportions with user thresholds, so that
@@ -108,8 +112,10 @@ class DelphiRule:
         ``half_median_level`` ("up"): median 2.5 maps to level 3 (Progressing), as the paper
         reported. ``half_median_region`` ("up"): the region is centred on the median rounded up
         (2.5 -> 2..4); "down" centres it on 2 (1..3); "widen" spans both neighbours (1..4).
-        ``half_median_at_median`` ("up"): "% at median" counts ratings equal to the rounded-up
-        median; "down", "either" (both neighbouring levels) or "none" (0 %) are the alternatives.
+        ``half_median_at_median`` ("mean"): "% at median" is the mean of the shares at the two
+        neighbouring levels (each rating at 2 or 3 counts one half for median 2.5), the
+        convention that reproduces the paper's Table 4; "up" (ratings at the rounded-up median),
+        "down", "either" (both neighbouring levels in full) or "none" (0 %) are the alternatives.
     Other
         ``quantile_method`` ("linear", numpy's default): how q1 and q3 are interpolated.
         ``min_rated`` (1): groups with fewer rated answers get no distribution or maturity label.
@@ -123,6 +129,8 @@ class DelphiRule:
         >>> rule = DelphiRule(outside_threshold=None, outside_proportion=4 / 12)
         >>> rule.outside_proportion
         0.3333333333333333
+        >>> DelphiRule().half_median_at_median  # the paper's Table 4 convention
+        'mean'
     """
 
     region_width: int = 3
@@ -132,7 +140,7 @@ class DelphiRule:
     outside_proportion: float | None = None
     half_median_level: Literal["up", "down"] = "up"
     half_median_region: Literal["up", "down", "widen"] = "up"
-    half_median_at_median: Literal["up", "down", "either", "none"] = "up"
+    half_median_at_median: Literal["mean", "up", "down", "either", "none"] = "mean"
     quantile_method: str = "linear"
     min_rated: int = 1
     scale: tuple[int, int] = (0, 5)
@@ -143,7 +151,9 @@ class DelphiRule:
         _check_choice("half_median_level", self.half_median_level, ("up", "down"))
         _check_choice("half_median_region", self.half_median_region, ("up", "down", "widen"))
         _check_choice(
-            "half_median_at_median", self.half_median_at_median, ("up", "down", "either", "none")
+            "half_median_at_median",
+            self.half_median_at_median,
+            HALF_MEDIAN_AT_MEDIAN,
         )
         _check_choice("region_placement", self.region_placement, ("centred", "best"))
         _check_choice("scale_end", self.scale_end, ("clip", "shift"))
@@ -721,13 +731,20 @@ def _summarise_counts(counts: np.ndarray, rule: DelphiRule) -> dict[str, np.ndar
 
     # "% at median" counts the levels in [first, last]; for an integer median every choice is
     # [median, median]. For a half-integer median "none" gives the empty window [ceil, floor].
-    first, last = {
-        "up": (median_ceil, median_ceil),
-        "down": (median_floor, median_floor),
-        "either": (median_floor, median_ceil),
-        "none": (median_ceil, median_floor),
-    }[rule.half_median_at_median]
-    at_median = _window_count(cum_padded, first - low, last - low)
+    if rule.half_median_at_median == "mean":
+        # The paper's Table 4: mean of the shares at the two neighbouring levels, i.e. each
+        # rating at floor or ceil counts one half (an integer median counts its level in full).
+        at_floor = _window_count(cum_padded, median_floor - low, median_floor - low)
+        at_ceil = _window_count(cum_padded, median_ceil - low, median_ceil - low)
+        at_median = (at_floor + at_ceil) / 2
+    else:
+        first, last = {
+            "up": (median_ceil, median_ceil),
+            "down": (median_floor, median_floor),
+            "either": (median_floor, median_ceil),
+            "none": (median_ceil, median_floor),
+        }[rule.half_median_at_median]
+        at_median = _window_count(cum_padded, first - low, last - low)
     q1 = _quantile(cum, n_rated, 0.25, rule.quantile_method) + low
     q3 = _quantile(cum, n_rated, 0.75, rule.quantile_method) + low
 

@@ -86,7 +86,7 @@ def test_half_median_two_and_a_half_with_agreement_is_progressing_by_default():
     row = one_row([2] * 6 + [3] * 6)
     assert row["median"] == 2.5
     assert (row["region_low"], row["region_high"]) == (2, 4)
-    assert row["pct_at_median"] == pytest.approx(50.0)  # ratings at 3, the rounded-up median
+    assert row["pct_at_median"] == pytest.approx(50.0)  # half of the 6 at 2 and of the 6 at 3
     assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Progressing")
 
 
@@ -97,13 +97,48 @@ def test_half_median_rounded_down_gives_initial():
 
 @pytest.mark.parametrize(
     ("choice", "expected"),
-    [("up", 100 * 4 / 12), ("down", 100 * 3 / 12), ("either", 100 * 7 / 12), ("none", 0.0)],
+    [
+        ("mean", 100 * 3.5 / 12),
+        ("up", 100 * 4 / 12),
+        ("down", 100 * 3 / 12),
+        ("either", 100 * 7 / 12),
+        ("none", 0.0),
+    ],
 )
 def test_half_median_percent_at_median_choices(choice, expected):
     levels = [1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4]  # median (2 + 3) / 2 = 2.5
     row = one_row(levels, rule=DelphiRule(half_median_at_median=choice))
     assert row["median"] == 2.5
     assert row["pct_at_median"] == pytest.approx(expected)
+
+
+def test_published_half_median_row_with_37_5_percent_at_median():
+    # IJIC doi 10.5334/ijic.7747 Table 4 reports median 2.5 with 37.5 % at median: 4 ratings at
+    # 2 and 5 at 3 give (4 + 5) / 2 of 12 = 37.5 % (counting only the 3s would give 41.7 %).
+    row = one_row([1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4])
+    assert row["median"] == 2.5
+    assert round(row["pct_at_median"], 1) == 37.5
+    assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Progressing")
+
+
+def test_published_half_median_row_with_20_8_percent_at_median():
+    # The same table's median 2.5 with 20.8 % at median: 2 ratings at 2 and 3 at 3 of 12.
+    row = one_row([0, 0, 1, 1, 2, 2, 3, 3, 3, 4, 5, 5])
+    assert row["median"] == 2.5
+    assert round(row["pct_at_median"], 1) == 20.8
+
+
+def test_the_rounded_up_convention_stays_selectable():
+    levels = [1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4]
+    row = one_row(levels, rule=DelphiRule(half_median_at_median="up"))
+    assert round(row["pct_at_median"], 1) == 41.7
+
+
+def test_consensus_table_defaults_to_the_published_convention():
+    ratings = panel([1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4])
+    for rule in ("delphi-scirocco", "percent-agreement", "iqr"):
+        table = consensus_table(ratings, rule=rule)
+        assert table["pct_at_median"].iloc[0] == pytest.approx(37.5)
 
 
 @pytest.mark.parametrize(
@@ -273,7 +308,10 @@ def test_region_counts_match_a_per_group_computation():
         inside = np.sum((levels >= point - 1) & (levels <= point + 1))
         row = table[(table["subject"] == subject) & (table["dimension"] == dimension)].iloc[0]
         assert row["n_outside"] == levels.size - inside
-        assert row["pct_at_median"] == pytest.approx(100 * np.mean(levels == point))
+        # Published convention: each rating at a half-integer median's neighbours counts 1/2.
+        median = np.median(levels)
+        at_median = (np.mean(levels == np.floor(median)) + np.mean(levels == np.ceil(median))) / 2
+        assert row["pct_at_median"] == pytest.approx(100 * at_median)
         counts = np.bincount(levels.astype(int))
         assert row["pct_at_mode"] == pytest.approx(100 * counts.max() / levels.size)
 
