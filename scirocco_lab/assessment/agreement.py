@@ -25,7 +25,6 @@ Methods, choices and references: ``docs/statistics.md``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Literal
 
@@ -41,13 +40,21 @@ from scirocco_lab.assessment.consensus import (
     row_problems,
 )
 from scirocco_lab.errors import ConfigurationError, DataValidationError, require_columns
-from scirocco_lab.stats.reliability import alpha_from_coincidences
+from scirocco_lab.stats.reliability import (
+    ALPHA_METRICS,
+    SmallSample,
+    alpha_from_coincidences,
+    has_bands,
+    interpret,
+    small_sample_note,
+)
 
 __all__ = [
     "AGREEMENT_COLUMNS",
     "ALPHA_METRICS",
     "COEFFICIENTS",
     "ICC_FORMS",
+    "SmallSample",
     "agreement_table",
     "cronbach_alpha",
     "fleiss_kappa",
@@ -82,81 +89,12 @@ COEFFICIENTS = (
 )
 """Coefficient names, as they appear in the ``coefficient`` column."""
 
-ALPHA_METRICS = ("nominal", "ordinal", "interval", "ratio")
 ICC_FORMS = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
 
 Listwise = Literal["units", "raters"]
 
-# Benchmark bands as (lower bound, label, lower bound inclusive?) from the top down; the first
-# band whose lower bound the value reaches is the reading. Sources in docs/statistics.md.
-_BANDS: dict[str, tuple[tuple[float, str, bool], ...]] = {
-    # Landis & Koch (1977): <0 poor, 0-.20 slight, .21-.40 fair, .41-.60 moderate,
-    # .61-.80 substantial, .81-1 almost perfect (a boundary value belongs to the lower band).
-    "fleiss_kappa": (
-        (0.80, "almost perfect", False),
-        (0.60, "substantial", False),
-        (0.40, "moderate", False),
-        (0.20, "fair", False),
-        (0.00, "slight", True),
-        (-math.inf, "poor", True),
-    ),
-    # Krippendorff (2004, p. 241): rely on alpha >= .800; .667 <= alpha < .800 only for
-    # tentative conclusions; below .667 unreliable.
-    "krippendorff_alpha": (
-        (0.800, "reliable", True),
-        (0.667, "tentative", True),
-        (-math.inf, "unreliable", True),
-    ),
-    # Koo & Li (2016): < .5 poor, .5-.75 moderate, .75-.9 good, > .9 excellent.
-    "icc": (
-        (0.90, "excellent", False),
-        (0.75, "good", True),
-        (0.50, "moderate", True),
-        (-math.inf, "poor", True),
-    ),
-    # George & Mallery (2003): > .9 excellent, > .8 good, > .7 acceptable, > .6 questionable,
-    # > .5 poor, otherwise unacceptable.
-    "cronbach_alpha": (
-        (0.9, "excellent", False),
-        (0.8, "good", False),
-        (0.7, "acceptable", False),
-        (0.6, "questionable", False),
-        (0.5, "poor", False),
-        (-math.inf, "unacceptable", True),
-    ),
-}
-
-
-def interpret(coefficient: str, value: float) -> str:
-    """Plain-language reading of a coefficient value against its published benchmark bands.
-
-    ``fleiss_kappa``: Landis & Koch (1977); ``krippendorff_alpha``: Krippendorff (2004);
-    ``icc``: Koo & Li (2016); ``cronbach_alpha``: George & Mallery (2003). NaN reads
-    "not estimable". Percent agreement has no accepted bands (compare it with a consensus
-    threshold such as 75 % instead), so it raises :class:`ConfigurationError`.
-
-    Example:
-        >>> interpret("fleiss_kappa", 0.21)
-        'fair'
-        >>> interpret("krippendorff_alpha", 0.743)
-        'tentative'
-        >>> interpret("icc", 0.91)
-        'excellent'
-    """
-    bands = _BANDS.get(coefficient)
-    if bands is None:
-        raise ConfigurationError(
-            f"No benchmark bands for {coefficient!r}. Fix: use one of "
-            f"{', '.join(map(repr, _BANDS))} (percent agreement has no accepted bands; "
-            "compare it with your consensus threshold, e.g. 75 %)."
-        )
-    if value is None or not np.isfinite(value):
-        return "not estimable"
-    for lower, label, inclusive in bands:
-        if value > lower or (inclusive and value == lower):
-            return label
-    return bands[-1][1]
-
+# Koo & Li (2016): at least 30 units and 3 raters (see SmallSample); one shared default.
+_DEFAULT_SMALL_SAMPLE = SmallSample()
 
 # --------------------------------------------------------------------------------------------
 # From the long frame
@@ -213,21 +151,25 @@ def agreement_table(
     rating: str = "level",
     dont_know: str | None = "dont_know",
     coefficients: Sequence[str] = COEFFICIENTS,
-    alpha_metrics: Sequence[str] = ("ordinal",),
+    alpha_metrics: Sequence[str] = ALPHA_METRICS,
     agreement_tolerances: Sequence[float] = (0, 1),
     listwise: Listwise = "units",
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int = 0,
+    small_sample: SmallSample = _DEFAULT_SMALL_SAMPLE,
 ) -> pd.DataFrame:
     """All agreement coefficients for each subject (or each group of ``by``), one tidy row each.
 
     For each group the units are the dimensions and the raters the assessors (see
     :func:`rating_matrix`). ``coefficients`` selects from :data:`COEFFICIENTS`;
-    ``alpha_metrics`` the Krippendorff metrics; ``agreement_tolerances`` the percent-agreement
-    variants (0 = exact, 1 = within one level); ``listwise`` how Fleiss' kappa and the ICC
-    drop missing cells (Cronbach's alpha always drops cases, i.e. assessors); ``n_boot`` > 0
-    adds a bootstrap CI to Krippendorff's alpha (seeded by ``seed``).
+    ``alpha_metrics`` the Krippendorff levels of measurement (all four by default: nominal,
+    ordinal, interval, ratio, one row each); ``agreement_tolerances`` the percent-agreement
+    variants (0 = exact, 1 = within one level; values in percent 0-100); ``listwise`` how
+    Fleiss' kappa and the ICC drop missing cells (Cronbach's alpha always drops cases, i.e.
+    assessors); ``n_boot`` > 0 adds a bootstrap CI to Krippendorff's alpha (seeded by
+    ``seed``). A value resting on fewer units or raters than ``small_sample`` asks for says so
+    in its ``reading``.
 
     Returns the ``by`` columns followed by :data:`AGREEMENT_COLUMNS`. Several rounds in one
     subject? pass ``by=("subject", "round")``.
@@ -239,7 +181,7 @@ def agreement_table(
         ...     "dont_know": False})
         >>> table = agreement_table(ratings, coefficients=["percent_agreement"])
         >>> table[["subject", "variant", "value"]].to_numpy().tolist()
-        [['R', 'exact', 0.3333333333333333], ['R', 'within 1', 1.0]]
+        [['R', 'exact', 33.33333333333333], ['R', 'within 1', 100.0]]
     """
     by = tuple(by)
     unknown = [name for name in coefficients if name not in COEFFICIENTS]
@@ -249,6 +191,11 @@ def agreement_table(
         )
     for metric in alpha_metrics:
         _check_metric(metric)
+    if not isinstance(small_sample, SmallSample):
+        raise ConfigurationError(
+            f"small_sample must be a SmallSample, got {type(small_sample).__name__}. "
+            "Fix: small_sample=SmallSample(min_units=30, min_raters=3)."
+        )
     _check_confidence(confidence)
     _check_listwise(listwise)
     require_columns(ratings, [*by, rater, item, rating], "ratings")
@@ -302,16 +249,23 @@ def agreement_table(
                     confidence=confidence,
                     n_boot=n_boot,
                     seed=seed,
+                    small_sample=small_sample,
                 )
             )
         if "fleiss_kappa" in coefficients:
-            results.append(fleiss_kappa(matrix, listwise=listwise))
+            results.append(fleiss_kappa(matrix, listwise=listwise, small_sample=small_sample))
         if "icc" in coefficients:
-            results.append(icc(matrix, confidence=confidence, listwise=listwise))
+            results.append(
+                icc(matrix, confidence=confidence, listwise=listwise, small_sample=small_sample)
+            )
         if "percent_agreement" in coefficients:
-            results.append(percent_agreement(matrix, tolerance=tuple(agreement_tolerances)))
+            results.append(
+                percent_agreement(
+                    matrix, tolerance=tuple(agreement_tolerances), small_sample=small_sample
+                )
+            )
         if "cronbach_alpha" in coefficients:
-            results.append(cronbach_alpha(matrix, confidence=confidence))
+            results.append(cronbach_alpha(matrix, confidence=confidence, small_sample=small_sample))
         piece = pd.concat(results, ignore_index=True) if results else _empty_result()
         first = rows[0]
         for position, column in enumerate(by):
@@ -336,6 +290,7 @@ def krippendorff_alpha(
     confidence: float = 0.95,
     n_boot: int = 0,
     seed: int = 0,
+    small_sample: SmallSample = _DEFAULT_SMALL_SAMPLE,
 ) -> pd.DataFrame:
     """Krippendorff's alpha from the coincidence matrix; one row per metric.
 
@@ -400,13 +355,26 @@ def krippendorff_alpha(
         if not np.isfinite(value):
             note = "not estimable: fewer than two pairable values or no variation"
         rows.append(
-            _row("krippendorff_alpha", name, value, ci_low, ci_high, n_raters, n_units, note)
+            _row(
+                "krippendorff_alpha",
+                name,
+                value,
+                ci_low,
+                ci_high,
+                n_raters,
+                n_units,
+                note,
+                small_sample,
+            )
         )
     return _result_frame(rows)
 
 
 def fleiss_kappa(
-    matrix: pd.DataFrame | np.ndarray, *, listwise: Listwise = "units"
+    matrix: pd.DataFrame | np.ndarray,
+    *,
+    listwise: Listwise = "units",
+    small_sample: SmallSample = _DEFAULT_SMALL_SAMPLE,
 ) -> pd.DataFrame:
     """Fleiss' kappa (nominal) via ``statsmodels``; one row.
 
@@ -439,7 +407,9 @@ def fleiss_kappa(
             value = float(statsmodels_fleiss_kappa(table, method="fleiss"))
     if not np.isfinite(value):
         note = _join(note, "not estimable: needs 2+ raters and 2+ categories on complete units")
-    row = _row("fleiss_kappa", "nominal", value, np.nan, np.nan, n_raters, n_units, note)
+    row = _row(
+        "fleiss_kappa", "nominal", value, np.nan, np.nan, n_raters, n_units, note, small_sample
+    )
     return _result_frame([row])
 
 
@@ -448,6 +418,7 @@ def icc(
     *,
     confidence: float = 0.95,
     listwise: Listwise = "units",
+    small_sample: SmallSample = _DEFAULT_SMALL_SAMPLE,
 ) -> pd.DataFrame:
     """Intraclass correlations in the six Shrout & Fleiss (1979) forms, with F-based CIs.
 
@@ -474,26 +445,29 @@ def icc(
     if not all(np.isfinite(estimates[form][0]) for form in ICC_FORMS):
         note = _join(note, "not estimable: needs 2+ units and 2+ raters with variation")
     rows = [
-        _row("icc", form, value, low, high, k, n, note)
+        _row("icc", form, value, low, high, k, n, note, small_sample)
         for form, (value, low, high) in estimates.items()
     ]
     return _result_frame(rows)
 
 
 def percent_agreement(
-    matrix: pd.DataFrame | np.ndarray, *, tolerance: float | Sequence[float] = 0
+    matrix: pd.DataFrame | np.ndarray,
+    *,
+    tolerance: float | Sequence[float] = 0,
+    small_sample: SmallSample = _DEFAULT_SMALL_SAMPLE,
 ) -> pd.DataFrame:
-    """Pairwise percent agreement, as a proportion 0-1; one row per tolerance.
+    """Pairwise percent agreement in percent (0-100, as in the consensus tables); one row each.
 
     For every unit with two or more ratings, the share of rater pairs whose ratings differ by at
     most ``tolerance`` (0 = identical, variant "exact"; 1 = "within 1"); the value is the
-    unweighted mean over those units. Missing ratings simply form no pairs. No CI.
+    unweighted mean over those units, times 100. Missing ratings simply form no pairs. No CI.
 
     Example:
         >>> import numpy as np
         >>> matrix = np.array([[3, 3, 3], [2, 3, np.nan]])
         >>> percent_agreement(matrix, tolerance=[0, 1])["value"].tolist()
-        [0.5, 1.0]
+        [50.0, 100.0]
     """
     tolerances = (tolerance,) if np.isscalar(tolerance) else tuple(tolerance)
     if any(not t >= 0 for t in tolerances):
@@ -509,16 +483,31 @@ def percent_agreement(
     rows = []
     for tol in tolerances:
         agreeing = np.sum((difference <= tol + 1e-12) & upper, axis=(1, 2))
-        value = float(np.mean(agreeing / n_pairs)) if n_units else np.nan
+        value = 100 * float(np.mean(agreeing / n_pairs)) if n_units else np.nan
         variant = "exact" if tol == 0 else f"within {tol:g}"
         note = "" if n_units else "not estimable: no unit has two ratings"
         rows.append(
-            _row("percent_agreement", variant, value, np.nan, np.nan, n_raters, n_units, note)
+            _row(
+                "percent_agreement",
+                variant,
+                value,
+                np.nan,
+                np.nan,
+                n_raters,
+                n_units,
+                note,
+                small_sample,
+            )
         )
     return _result_frame(rows)
 
 
-def cronbach_alpha(matrix: pd.DataFrame | np.ndarray, *, confidence: float = 0.95) -> pd.DataFrame:
+def cronbach_alpha(
+    matrix: pd.DataFrame | np.ndarray,
+    *,
+    confidence: float = 0.95,
+    small_sample: SmallSample = _DEFAULT_SMALL_SAMPLE,
+) -> pd.DataFrame:
     """Cronbach's alpha of the units as items over the raters as cases, with Feldt's CI; one row.
 
     Same layout as the other functions: rows are the items (dimensions), columns the cases
@@ -547,7 +536,8 @@ def cronbach_alpha(matrix: pd.DataFrame | np.ndarray, *, confidence: float = 0.9
             high = 1 - (1 - value) * stats.f.ppf(tail, df1, df2)
     if not np.isfinite(value):
         note = _join(note, "not estimable: needs 2+ items and 2+ cases with variation")
-    row = _row("cronbach_alpha", "raw", value, low, high, n, k, note)
+    # Units here are the cases (assessors) and "raters" the items, as the formula uses them.
+    row = _row("cronbach_alpha", "raw", value, low, high, n, k, note, small_sample)
     return _result_frame([row])
 
 
@@ -818,8 +808,14 @@ def _row(
     n_raters: int,
     n_units: int,
     note: str,
+    small_sample: SmallSample,
 ) -> dict[str, object]:
-    reading = interpret(coefficient, value) if coefficient in _BANDS else None
+    # The reading is the benchmark band, followed by the small-sample warning when the value
+    # rests on too few units or raters to be read at face value.
+    parts = [interpret(coefficient, value)] if has_bands(coefficient) else []
+    if np.isfinite(value):
+        parts.append(small_sample_note(n_units, n_raters, small_sample))
+    reading = "; ".join(part for part in parts if part) or None
     return {
         "coefficient": coefficient,
         "variant": variant,

@@ -39,16 +39,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-# The coincidence-matrix core of the hand-written, Krippendorff-2011-checked alpha; reused so
-# that weighted units (character stretches) need no second implementation of the coefficient.
-from scirocco_lab.assessment.agreement import interpret
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
     InputProblem,
     require_columns,
 )
-from scirocco_lab.stats.reliability import alpha_from_coincidences
+
+# The coincidence-matrix core of the hand-written, Krippendorff-2011-checked alpha; reused so
+# that weighted units (character stretches) need no second implementation of the coefficient.
+from scirocco_lab.stats.reliability import alpha_from_coincidences, interpret
 
 __all__ = [
     "AGREEMENT_UNITS",
@@ -708,7 +708,7 @@ def coder_agreement(
 
     Per code: ``percent_agreement`` (0-1: the share of agreeing coder pairs per unit, averaged
     over units; for two coders the share of units they agree on), ``cohen_kappa`` (exactly two
-    coders, else NaN), ``krippendorff_alpha`` (nominal; :mod:`scirocco_lab.assessment.agreement`'s
+    coders, else NaN), ``krippendorff_alpha`` (nominal; :mod:`scirocco_lab.stats.reliability`'s
     coincidence-matrix formula) and its ``alpha_reading`` (Krippendorff 2004 bands). The
     ``overall`` row pools the yes/no decisions of all codes (n_units = units x codes). A code
     no coder applied in the compared sources has alpha and kappa NaN (no variation).

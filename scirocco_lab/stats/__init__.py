@@ -1,3 +1,7 @@
-"""Statistics shared by several domains (reliability coefficients), on plain arrays."""
+"""Statistics shared by the domains: reliability coefficients and their readings.
+
+The domain modules (assessment agreement, evaluation coder agreement) compute their tables
+from the public functions here, so each coefficient has one implementation.
+"""
 
 __all__: list[str] = []

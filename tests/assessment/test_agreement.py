@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,6 +23,9 @@ from scirocco_lab.assessment.agreement import (
     subgroup_comparison,
 )
 from scirocco_lab.errors import ConfigurationError, DataValidationError
+from scirocco_lab.stats.reliability import SmallSample
+
+DATA = Path(__file__).parent / "data"
 
 nan = np.nan
 
@@ -135,7 +140,56 @@ def test_fleiss_kappa_matches_the_worked_example():
     row = fleiss_kappa(fleiss_matrix()).iloc[0]
     assert round(row["value"], 3) == 0.210
     assert (row["n_units"], row["n_raters"]) == (10, 14)
-    assert row["reading"] == "fair"
+    assert row["reading"] == "fair; small sample: 10 units (fewer than 30)"
+
+
+def fleiss_1971_diagnoses():
+    """Fleiss (1971): 30 patients x 6 diagnoses, categories 1..5 (R irr's `diagnoses`)."""
+    ratings = pd.read_csv(DATA / "fleiss1971_diagnoses.csv")
+    return rating_matrix(ratings, item="unit", rating="rating", dont_know=None)
+
+
+def test_fleiss_kappa_matches_fleiss_1971_diagnoses():
+    row = fleiss_kappa(fleiss_1971_diagnoses()).iloc[0]
+    assert round(row["value"], 3) == 0.430
+    assert (row["n_units"], row["n_raters"]) == (30, 6)
+    assert row["reading"] == "moderate"  # 30 units and 6 raters: no small-sample warning
+
+
+def test_fleiss_kappa_agrees_with_statsmodels_on_fleiss_1971():
+    from statsmodels.stats.inter_rater import aggregate_raters
+    from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kappa
+
+    matrix = fleiss_1971_diagnoses()
+    counts, _ = aggregate_raters(matrix.to_numpy().astype(int))
+    expected = statsmodels_fleiss_kappa(counts, method="fleiss")
+    assert fleiss_kappa(matrix)["value"].iloc[0] == pytest.approx(expected, abs=1e-12)
+    assert expected == pytest.approx(0.4302445, abs=1e-7)  # irr::kappam.fleiss
+
+
+# --- Small samples ----------------------------------------------------------------------------
+
+
+def test_small_sample_warning_names_units_and_raters():
+    matrix = SHROUT_FLEISS[:, :2]  # 6 units, 2 raters
+    reading = krippendorff_alpha(matrix, metric="interval")["reading"].iloc[0]
+    assert reading.endswith("small sample: 6 units (fewer than 30) and 2 raters (fewer than 3)")
+
+
+def test_small_sample_thresholds_are_parameters():
+    rule = SmallSample(min_units=5, min_raters=2)
+    reading = icc(SHROUT_FLEISS, small_sample=rule)["reading"].iloc[0]
+    assert "small sample" not in reading
+
+
+def test_small_sample_rule_rejects_nonsense():
+    with pytest.raises(ConfigurationError, match="min_units"):
+        SmallSample(min_units=0)
+
+
+def test_not_estimable_values_carry_no_small_sample_warning():
+    row = krippendorff_alpha(np.array([[2, 2], [2, 2]])).iloc[0]
+    assert row["reading"] == "not estimable"
 
 
 def test_fleiss_kappa_uses_only_complete_units_by_default():
@@ -232,9 +286,11 @@ def test_icc_not_estimable_with_one_unit():
 def test_percent_agreement_averages_pairwise_agreement_over_units():
     matrix = np.array([[3, 3, 2], [1, 1, nan], [4, nan, nan]])  # last unit has no pair
     result = percent_agreement(matrix, tolerance=[0, 1])
-    assert by_variant(result) == pytest.approx({"exact": (1 / 3 + 1) / 2, "within 1": 1.0})
+    # In percent, on the 0-100 scale of the consensus tables' % columns.
+    assert by_variant(result) == pytest.approx({"exact": 100 * (1 / 3 + 1) / 2, "within 1": 100})
     assert set(result["n_units"]) == {2}
-    assert result["reading"].isna().all()
+    # No benchmark bands, but the small-sample warning still reaches the reading.
+    assert list(result["reading"]) == ["small sample: 2 units (fewer than 30)"] * 2
 
 
 # --- Cronbach's alpha -------------------------------------------------------------------------
@@ -307,7 +363,23 @@ def test_agreement_table_has_one_row_per_coefficient_per_subject():
     assert list(table["subject"].unique()) == ["A", "B"]
     per_subject = table[table["subject"] == "B"]
     assert list(per_subject["coefficient"]).count("icc") == 6
-    assert len(per_subject) == 1 + 1 + 6 + 2 + 1
+    assert len(per_subject) == 4 + 1 + 6 + 2 + 1  # alpha at all four levels of measurement
+
+
+def test_agreement_table_gives_alpha_at_every_level_of_measurement_by_default():
+    table = agreement_table(long_ratings(KRIPPENDORFF_C))
+    alpha = table[table["coefficient"] == "krippendorff_alpha"]
+    assert list(alpha["variant"]) == ["nominal", "ordinal", "interval", "ratio"]
+    assert alpha["value"].round(3).tolist() == [0.743, 0.815, 0.849, 0.797]
+
+
+def test_agreement_table_passes_the_small_sample_rule_on():
+    lenient = SmallSample(min_units=1, min_raters=1)
+    table = agreement_table(long_ratings(KRIPPENDORFF_C), small_sample=lenient)
+    assert not table["reading"].str.contains("small sample", na=False).any()
+    strict = agreement_table(long_ratings(KRIPPENDORFF_C))
+    estimable = strict[strict["value"].notna()]
+    assert estimable["reading"].str.contains("small sample").all()
 
 
 def test_agreement_table_values_equal_the_direct_functions():
