@@ -95,7 +95,7 @@ def per_group_table(ratings: pd.DataFrame) -> pd.DataFrame:
                 "pct_at_mode": 100 * frequencies.max() / n_rated,
                 "n_outside": n_outside,
                 "distribution": distribution,
-                "maturity_level": maturity,
+                "delphi_label": maturity,
             }
         )
     return pd.DataFrame(rows)

@@ -6,7 +6,8 @@ share of ratings near the median, and a consensus label:
 
 - :func:`delphi_table` applies the SCIROCCO Exchange Delphi rules (IJIC, doi
   10.5334/ijic.7747): *Agreement* when fewer than four of twelve ratings lie outside a 3-point
-  region containing the median, otherwise *Split*; the maturity level is *Initial* (median 0-2),
+  region containing the median, otherwise *Split*; the Delphi label (the paper's "maturity
+  level", column ``delphi_label``, not the agreed consensus level) is *Initial* (median 0-2),
   *Progressing* (3-4) or *Optimising* (5) under Agreement and *Uncertain* under Split.
 - :func:`consensus_table` applies the same table to other common Delphi consensus rules
   (percent agreement >= 75 %, IQR <= 1) selected by name.
@@ -208,7 +209,7 @@ class StabilityRule:
 
     Stable when the % in agreement changed by at most ``max_agreement_change`` percentage points
     (15, the stability criterion of Scheibe, Skutsch & Schofer 1975) and, if required, the median
-    and the maturity level did not change.
+    and the Delphi label did not change.
 
     Example:
         >>> StabilityRule().max_agreement_change
@@ -248,7 +249,7 @@ def delphi_table(
     ``n_dont_know``, ``n_missing``, ``median``, ``q1``, ``q3``, ``iqr``, ``pct_at_median``,
     ``pct_in_agreement``, ``pct_at_mode`` (percentages 0-100 of rated answers), ``n_outside``,
     ``region_low``, ``region_high`` (the agreement region used), ``distribution``
-    ("Agreement"/"Split"), ``maturity_level`` and ``rule``. Groups are sorted by the ``by``
+    ("Agreement"/"Split"), ``delphi_label`` and ``rule``. Groups are sorted by the ``by``
     columns; dimensions keep their order of first appearance (category order if categorical).
 
     Example:
@@ -258,7 +259,7 @@ def delphi_table(
         ...     "subject": "Region A", "round": 1, "dimension": "funding",
         ...     "assessor": [f"a{i}" for i in range(12)], "level": levels, "dont_know": False})
         >>> row = delphi_table(ratings).iloc[0]
-        >>> row["median"], row["n_outside"], row["distribution"], row["maturity_level"]
+        >>> row["median"], row["n_outside"], row["distribution"], row["delphi_label"]
         (np.float64(3.0), np.int64(2), 'Agreement', 'Progressing')
     """
     return consensus_table(
@@ -300,7 +301,7 @@ def consensus_table(
     - ``"iqr"``: Agreement when the interquartile range is at most ``max_iqr`` (default 1).
 
     Whatever the rule, the descriptive columns (median, quartiles, region, % at median) and the
-    maturity level bands follow ``delphi``; Split always maps to ``delphi.split_level``.
+    Delphi label bands follow ``delphi``; Split always maps to ``delphi.split_level``.
 
     Example:
         >>> import pandas as pd
@@ -353,7 +354,7 @@ def consensus_table(
     labelled = n_rated >= delphi.min_rated
     distribution = np.where(split, "Split", "Agreement").astype(object)
     distribution[~labelled] = None
-    maturity = _maturity_levels(stats["median"], split, delphi)
+    maturity = _delphi_labels(stats["median"], split, delphi)
     maturity[~labelled] = None
 
     table = prepared.keys.copy()
@@ -374,7 +375,7 @@ def consensus_table(
     ):
         table[column] = stats[column]
     table["distribution"] = pd.array(distribution, dtype="str")
-    table["maturity_level"] = pd.array(maturity, dtype="str")
+    table["delphi_label"] = pd.array(maturity, dtype="str")
     table["rule"] = rule
     return table
 
@@ -393,7 +394,7 @@ def round_movement(
     column). For every subject and dimension, each pair of consecutive rounds present gives one
     row: ``round_from``, ``round_to``, then ``<x>_from``, ``<x>_to`` and ``<x>_change`` for
     ``median``, ``iqr`` and ``pct_in_agreement`` (change in percentage points),
-    ``distribution_from/_to``, ``maturity_level_from/_to``, ``direction`` and ``stable``.
+    ``distribution_from/_to``, ``delphi_label_from/_to``, ``direction`` and ``stable``.
 
     ``direction`` is "converging" when the IQR did not widen and the % in agreement did not fall
     (and at least one of them improved), "diverging" in the opposite case, "unchanged" when
@@ -406,7 +407,7 @@ def round_movement(
         ...     "subject": "R", "round": [1, 2], "dimension": "funding",
         ...     "median": [3.0, 3.0], "iqr": [2.0, 1.0], "pct_in_agreement": [66.7, 75.0],
         ...     "distribution": ["Agreement", "Agreement"],
-        ...     "maturity_level": ["Progressing", "Progressing"]})
+        ...     "delphi_label": ["Progressing", "Progressing"]})
         >>> moved = round_movement(table).iloc[0]
         >>> moved["direction"], bool(moved["stable"])
         ('converging', True)
@@ -417,10 +418,22 @@ def round_movement(
         )
     keys = [*by, item]
     measured = ["median", "iqr", "pct_in_agreement"]
-    labels = ["distribution", "maturity_level"]
+    labels = ["distribution", "delphi_label"]
     require_columns(table, [*keys, round_column, *measured, *labels], "consensus table")
 
-    ordered = table.sort_values([*keys, round_column], kind="stable").reset_index(drop=True)
+    # Dimensions keep their order (of first appearance, or category order), so the instrument's
+    # order survives; sorting by the key itself would make it alphabetical.
+    item_codes = (
+        table[item].cat.codes.to_numpy()
+        if isinstance(table[item].dtype, pd.CategoricalDtype)
+        else pd.factorize(table[item], sort=False)[0]
+    )
+    ordered = (
+        table.assign(_item_order=item_codes)
+        .sort_values([*by, "_item_order", round_column], kind="stable")
+        .drop(columns="_item_order")
+        .reset_index(drop=True)
+    )
     following = ordered.groupby(keys, sort=False, dropna=False)[
         [round_column, *measured, *labels]
     ].shift(-1)
@@ -465,8 +478,8 @@ def round_movement(
     if stability.require_same_median:
         stable &= moved["median_from"].to_numpy() == moved["median_to"].to_numpy()
     if stability.require_same_level:
-        level_from = moved["maturity_level_from"]
-        level_to = moved["maturity_level_to"]
+        level_from = moved["delphi_label_from"]
+        level_to = moved["delphi_label_to"]
         stable &= (level_from.notna() & level_to.notna() & (level_from == level_to)).to_numpy(
             dtype=bool
         )
@@ -870,7 +883,7 @@ def _quantile(cum: np.ndarray, n: np.ndarray, probability: float, method: str) -
     return below + gamma * (above - below)
 
 
-def _maturity_levels(median: np.ndarray, split: np.ndarray, rule: DelphiRule) -> np.ndarray:
+def _delphi_labels(median: np.ndarray, split: np.ndarray, rule: DelphiRule) -> np.ndarray:
     point = np.where(np.isnan(median), np.nan, _level_point(median, rule))
     levels = np.full(median.shape, None, dtype=object)
     for band_low, band_high, label in rule.level_bands:

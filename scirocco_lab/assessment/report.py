@@ -24,11 +24,12 @@ from scirocco_lab.assessment.consensus import (
 from scirocco_lab.assessment.plots import radar_chart, rating_distribution_chart
 from scirocco_lab.assessment.scoring import region_profile, strengths_and_weaknesses
 from scirocco_lab.assessment.store import ratings_frame
-from scirocco_lab.instruments import Instrument
+from scirocco_lab.instruments import Instrument, in_instrument_order
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
+from scirocco_lab.stats.reliability import coefficient_name
 from scirocco_lab.store import Store, get_subject, resolve_instrument
 
 __all__ = [
@@ -145,16 +146,9 @@ def _in_instrument_order(frame: pd.DataFrame, instrument: Instrument) -> pd.Data
     """Rows in the instrument's dimension order, with the dimension's display name added."""
     if frame.empty:
         return frame
-    names = pd.DataFrame(
-        {
-            "dimension": list(instrument.dimension_keys),
-            "dimension_name": [d.name for d in instrument.dimensions],
-            "_order": range(len(instrument.dimensions)),
-        }
-    )
-    merged = frame.merge(names, on="dimension", how="left")
-    by = [c for c in ("round", "round_from") if c in merged.columns]
-    return merged.sort_values([*by, "_order"], kind="stable").drop(columns="_order")
+    named = frame.assign(dimension_name=frame["dimension"].map(instrument.dimension_names))
+    by = [c for c in ("round", "round_from") if c in named.columns]
+    return in_instrument_order(named, instrument, by=by)
 
 
 def profile_table_html(profile: pd.DataFrame) -> str:
@@ -164,7 +158,7 @@ def profile_table_html(profile: pd.DataFrame) -> str:
         columns={
             "dimension_number": "#",
             "dimension_name": "Dimension",
-            "consensus_level": "Consensus",
+            "consensus_level": "Agreed level (workshop)",
             "n_rated": "n rated",
             "n_dont_know": "Don't know",
             "median": "Median",
@@ -212,7 +206,7 @@ def delphi_table_html(delphi: pd.DataFrame) -> str:
             "pct_at_median": "% at median",
             "pct_in_agreement": "% in agreement",
             "distribution": "Distribution",
-            "maturity_level": "Maturity level",
+            "delphi_label": "Delphi label (from the median)",
         },
     )
 
@@ -238,11 +232,12 @@ def movement_html(movement: pd.DataFrame) -> str:
 
 
 def agreement_html(agreement: pd.DataFrame) -> str:
-    """Agreement coefficients with their plain-language reading."""
+    """Agreement coefficients by readable name, with their reading and small-sample warning."""
     if agreement.empty:
         return "<p>Too few ratings to compute agreement.</p>"
+    shown = agreement.assign(coefficient=agreement["coefficient"].map(coefficient_name))
     return table_html(
-        agreement,
+        shown,
         columns={
             "coefficient": "Coefficient",
             "variant": "Variant",

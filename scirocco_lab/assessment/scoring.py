@@ -45,7 +45,7 @@ PROFILE_COLUMNS = [
     "q3",
     "iqr",
     "distribution",
-    "maturity_level",
+    "delphi_label",
 ]
 
 
@@ -78,7 +78,7 @@ def individual_profile(
     number, ``"latest"`` (each subject's last round, the default) or ``"all"`` (one row per
     round). The statistics are those of :func:`scirocco_lab.assessment.consensus.delphi_table`
     (linear quartiles), so a profile and the consensus table never disagree; its Delphi
-    ``distribution`` and ``maturity_level`` come along. Every dimension of the instrument appears,
+    ``distribution`` and ``delphi_label`` come along. Every dimension of the instrument appears,
     with ``n_rated`` 0 and NaN statistics when nobody rated it.
     """
     require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
@@ -196,7 +196,7 @@ def region_profile(ratings: pd.DataFrame, instrument: Instrument, subject: str) 
         "q3",
         "iqr",
         "distribution",
-        "maturity_level",
+        "delphi_label",
     ]
     return out[columns]
 

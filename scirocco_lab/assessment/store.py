@@ -37,7 +37,11 @@ from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import schema
 from scirocco_lab.store.engine import Store
-from scirocco_lab.store.instruments import ensure_instrument, resolve_instrument
+from scirocco_lab.store.instruments import (
+    ensure_instrument,
+    resolve_instrument,
+    stored_instrument,
+)
 from scirocco_lab.store.people import read_frame
 
 __all__ = [
@@ -397,4 +401,23 @@ def ratings_frame(
         tuple(json.loads(text)) if isinstance(text, str) and text else ()
         for text in frame["features"]
     ]
-    return frame[RATING_COLUMNS]
+    return _in_dimension_order(store, frame)[RATING_COLUMNS]
+
+
+def _in_dimension_order(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each assessment's ratings in its instrument's dimension order (the query sorts by key)."""
+    position: dict[tuple[str, str], int] = {}
+    # The store's own copy of each instrument (a millisecond; parsing the file takes 100 ms).
+    with store.engine.connect() as connection:
+        for instrument_id in pd.unique(frame["instrument"]):
+            instrument = stored_instrument(connection, str(instrument_id))
+            if instrument is None:
+                continue  # not kept in the store: its dimensions keep the key order
+            for index, key in enumerate(instrument.dimension_keys):
+                position[(instrument_id, key)] = index
+    order = [
+        position.get((instrument_id, key), len(position))
+        for instrument_id, key in zip(frame["instrument"], frame["dimension"], strict=True)
+    ]
+    ordered = frame.assign(_order=order).sort_values(["assessment_id", "_order"], kind="stable")
+    return ordered.drop(columns="_order").reset_index(drop=True)

@@ -36,6 +36,7 @@ from scirocco_lab.assessment.store import assessments_frame, ratings_frame
 from scirocco_lab.capture.views import level_bar_chart, message_html
 from scirocco_lab.errors import DataValidationError, SciroccoLabError
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.display import format_number
 from scirocco_lab.store import Store, get_subject, resolve_instrument
 
 __all__ = [
@@ -86,7 +87,7 @@ def workshop_summary(
     ``ratings`` is :func:`~scirocco_lab.assessment.store.ratings_frame` for one subject and round.
     Columns: ``dimension``, ``name``, ``counts`` (level -> count), ``n_rated``,
     ``n_dont_know``, ``median``, ``iqr``, ``pct_in_agreement``, ``distribution``,
-    ``maturity_level`` and ``disagree`` (True where the rule finds a Split). ``delphi``
+    ``delphi_label`` and ``disagree`` (True where the rule finds a Split). ``delphi``
     defaults to :func:`workshop_rule`.
 
     >>> from scirocco_lab.instruments import load_instrument
@@ -122,7 +123,7 @@ def workshop_summary(
                 "iqr": math.nan if row is None else float(row["iqr"]),
                 "pct_in_agreement": math.nan if row is None else float(row["pct_in_agreement"]),
                 "distribution": distribution,
-                "maturity_level": None if row is None else row["maturity_level"],
+                "delphi_label": None if row is None else row["delphi_label"],
                 "disagree": distribution == "Split",
             }
         )
@@ -154,8 +155,16 @@ def workshop_table_html(
             flag = "<span style='color:#1e6b30'>agree</span>"
         else:
             flag = "<span style='color:#777'>no ratings</span>"
-        median = "–" if math.isnan(row.median) else f"{row.median:g} ({row.iqr:g})"
-        agreement = "–" if math.isnan(row.pct_in_agreement) else f"{row.pct_in_agreement:.0f} %"
+        median = (
+            "–"
+            if math.isnan(row.median)
+            else f"{format_number(row.median, 1)} ({format_number(row.iqr, 2)})"
+        )
+        agreement = (
+            "–"
+            if math.isnan(row.pct_in_agreement)
+            else f"{format_number(row.pct_in_agreement, 0)} %"
+        )
         rating = agreed.get(row.dimension)
         if rating is None or (rating.level is None and not rating.dont_know):
             agreed_text = "<span style='color:#777'>not yet</span>"

@@ -23,10 +23,15 @@ def print_frame(frame, fmt: str) -> None:
     else:
         import pandas as pd
 
+        from scirocco_lab.io.display import format_number
+
         with pd.option_context(
             "display.max_rows", None, "display.width", 160, "display.max_columns", None
         ):
-            sys.stdout.write(frame.to_string(index=False) + "\n")
+            # Shown numbers round half up (0.25 -> 0.3 at one decimal), as in the reports;
+            # csv and json keep full precision for scripts.
+            text = frame.to_string(index=False, float_format=lambda v: format_number(v, 3))
+            sys.stdout.write(text + "\n")
 
 
 def add_format(parser: argparse.ArgumentParser) -> None:

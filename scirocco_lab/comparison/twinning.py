@@ -52,6 +52,7 @@ from scipy.optimize import linear_sum_assignment
 from scirocco_lab.assessment.scoring import strengths_and_weaknesses
 from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.io.display import format_number
 
 __all__ = [
     "FOCUS_ALL",
@@ -271,9 +272,9 @@ def rank_partners(
             else "Not ahead in any focus dimension"
         )
         reason += (
-            f"; rest of profile similar (context fit {fit:.2f})"
+            f"; rest of profile similar (context fit {format_number(fit, 2)})"
             if fit >= SIMILAR_CONTEXT_FIT
-            else f"; rest of profile differs (context fit {fit:.2f})"
+            else f"; rest of profile differs (context fit {format_number(fit, 2)})"
             if not math.isnan(fit)
             else "; no other dimensions to compare"
         )

@@ -891,7 +891,7 @@ def joint_display(
 
     ``profile`` is one region's :func:`scirocco_lab.assessment.scoring.region_profile` (columns
     ``subject, dimension, dimension_number, dimension_name, level, level_source,
-    consensus_level, maturity_level, distribution``). ``segments`` are used for that region
+    consensus_level, delphi_label, distribution``). ``segments`` are used for that region
     only: rows whose ``region`` equals the profile's subject (or ``region``). A code is a theme
     of a dimension when the dimension is in its ``dimensions`` (with ``inherit_dimensions``, also
     when it is in an ancestor's). ``instrument`` (optional) adds ``level_label``, the
@@ -904,7 +904,7 @@ def joint_display(
 
     One row per dimension, in the profile's order. Columns: ``subject``, ``dimension``,
     ``dimension_number``, ``dimension_name``, ``level``, ``level_source``, ``level_label``,
-    ``consensus_level``, ``maturity_level``, ``distribution``, ``n_themes`` (themes with
+    ``consensus_level``, ``delphi_label``, ``distribution``, ``n_themes`` (themes with
     segments), ``n_segments``, ``themes`` ("Name (n); ..." by count), ``theme_codes`` (tuple),
     ``quotes`` (tuple of strings).
 
@@ -912,7 +912,7 @@ def joint_display(
         >>> import pandas as pd
         >>> profile = pd.DataFrame({"subject": "nv", "dimension": ["funding"],
         ...     "dimension_number": [5], "dimension_name": ["Funding"], "level": [2.0],
-        ...     "maturity_level": ["Initial"]})
+        ...     "delphi_label": ["Initial"]})
         >>> codes = pd.DataFrame({"code": ["money"], "name": ["Money worries"],
         ...     "parent": [None], "dimensions": [("funding",)]})
         >>> segments = pd.DataFrame({"source": "fg", "code": "money", "coder": "a",
@@ -980,7 +980,7 @@ def joint_display(
                 "level_source": row.get("level_source"),
                 "level_label": label,
                 "consensus_level": row.get("consensus_level"),
-                "maturity_level": row.get("maturity_level"),
+                "delphi_label": row.get("delphi_label"),
                 "distribution": row.get("distribution"),
                 "n_themes": len(theme_codes),
                 "n_segments": int(sum(counts.get(c, 0) for c in theme_codes)),
@@ -1031,7 +1031,7 @@ def joint_display_html(frame: pd.DataFrame, *, caption: str | None = None) -> st
     Example:
         >>> import pandas as pd
         >>> frame = pd.DataFrame({"dimension_name": ["Funding <b>"], "level": [2.0],
-        ...     "maturity_level": ["Initial"], "themes": ["Money (1)"],
+        ...     "delphi_label": ["Initial"], "themes": ["Money (1)"],
         ...     "quotes": [("“Budget ends” (P1, fg)",)]})
         >>> "Funding &lt;b&gt;" in joint_display_html(frame)
         True
@@ -1049,7 +1049,7 @@ def joint_display_html(frame: pd.DataFrame, *, caption: str | None = None) -> st
         source = row.get("level_source")
         if level and isinstance(source, str) and source:
             score += f' <span class="sl-meta">({e(source)})</span>'
-        details = [row.get("level_label"), row.get("maturity_level")]
+        details = [row.get("level_label"), row.get("delphi_label")]
         details = [d for d in details if d is not None and not pd.isna(d)]
         if details:
             score += "".join(f'<br><span class="sl-meta">{e(d)}</span>' for d in details)

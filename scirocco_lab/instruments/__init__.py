@@ -40,6 +40,7 @@ __all__ = [
     "Dimension",
     "Instrument",
     "Level",
+    "in_instrument_order",
     "instrument_from_mapping",
     "list_instruments",
     "load_crosswalk",
@@ -259,6 +260,42 @@ class Crosswalk:
 
 # ---------------------------------------------------------------------------------------
 # Loading
+
+
+def in_instrument_order(
+    frame: Any,
+    instrument: Instrument,
+    *,
+    column: str = "dimension",
+    by: tuple[str, ...] | list[str] = (),
+) -> Any:
+    """Rows of ``frame`` sorted by ``by``, then by the instrument's dimension order.
+
+    Every table and figure lists dimensions as the instrument does, never alphabetically.
+    Dimensions the instrument does not know keep their order of appearance after the known
+    ones; the sort is stable, so rows of one dimension keep their order.
+
+    >>> import pandas as pd
+    >>> exchange = load_instrument("scirocco-exchange")
+    >>> frame = pd.DataFrame({"dimension": ["funding", "readiness_to_change", "unknown"]})
+    >>> in_instrument_order(frame, exchange)["dimension"].tolist()
+    ['readiness_to_change', 'funding', 'unknown']
+    """
+    import pandas as pd
+
+    if len(frame) == 0:
+        return frame
+    position = {key: index for index, key in enumerate(instrument.dimension_keys)}
+    codes, _ = pd.factorize(frame[column], sort=False)
+    # Unknown dimensions after the known ones, in their order of first appearance.
+    order = [
+        position.get(key, len(position) + code)
+        for key, code in zip(frame[column], codes, strict=True)
+    ]
+    keyed = frame.assign(_instrument_order=order)
+    return keyed.sort_values([*by, "_instrument_order"], kind="stable").drop(
+        columns="_instrument_order"
+    )
 
 
 def _bundled_dir() -> Path:

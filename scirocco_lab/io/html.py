@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from scirocco_lab.io.display import format_number
 from scirocco_lab.io.figures import SYNTHETIC_NOTE
 
 __all__ = ["banner_html", "escape_text", "figure_html", "is_missing", "table_html"]
@@ -61,7 +62,11 @@ def banner_html(title: str, *, synthetic: bool, lines: Iterable[str] = ()) -> st
 def table_html(
     frame: pd.DataFrame, *, columns: dict[str, str] | None = None, decimals: int = 1
 ) -> str:
-    """An escaped HTML table: ``columns`` maps frame columns to headings, in order."""
+    """An escaped HTML table: ``columns`` maps frame columns to headings, in order.
+
+    Floats show at ``decimals`` decimals, rounded half up (:func:`format_number`: an IQR of
+    0.25 shows 0.3 at one decimal).
+    """
     columns = columns or {c: c for c in frame.columns}
     head = "".join(f"<th>{escape_text(label)}</th>" for label in columns.values())
     body = []
@@ -71,7 +76,7 @@ def table_html(
             value = row[column]
             numeric = isinstance(value, numbers.Number) and not isinstance(value, bool)
             if isinstance(value, float) and not pd.isna(value):
-                value = f"{value:.{decimals}f}"
+                value = format_number(value, decimals)
             cells.append(
                 f"<td>{escape_text(value)}</td>"
                 if numeric

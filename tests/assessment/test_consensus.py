@@ -47,14 +47,14 @@ def test_median_two_with_three_outside_is_agreement_initial():
     assert row["n_outside"] == 3
     assert row["pct_in_agreement"] == pytest.approx(75.0)
     assert row["pct_at_median"] == pytest.approx(100 * 5 / 12)
-    assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Initial")
+    assert (row["distribution"], row["delphi_label"]) == ("Agreement", "Initial")
 
 
 def test_median_four_with_agreement_is_progressing():
     row = one_row([4, 4, 4, 4, 4, 3, 3, 5, 5, 0, 1, 2])
     assert row["median"] == 4
     assert row["n_outside"] == 3
-    assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Progressing")
+    assert (row["distribution"], row["delphi_label"]) == ("Agreement", "Progressing")
 
 
 def test_median_five_region_is_clipped_to_the_scale_and_optimising():
@@ -62,14 +62,14 @@ def test_median_five_region_is_clipped_to_the_scale_and_optimising():
     assert row["median"] == 5
     assert (row["region_low"], row["region_high"]) == (4, 5)
     assert row["n_outside"] == 3
-    assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Optimising")
+    assert (row["distribution"], row["delphi_label"]) == ("Agreement", "Optimising")
 
 
 def test_four_ratings_outside_the_region_is_split_uncertain():
     row = one_row([3, 3, 3, 3, 3, 3, 2, 4, 0, 0, 5, 5])
     assert (row["median"], row["region_low"], row["region_high"]) == (3, 2, 4)
     assert row["n_outside"] == 4
-    assert (row["distribution"], row["maturity_level"]) == ("Split", "Uncertain")
+    assert (row["distribution"], row["delphi_label"]) == ("Split", "Uncertain")
 
 
 def test_threshold_boundary_three_outside_agrees_four_splits():
@@ -87,12 +87,12 @@ def test_half_median_two_and_a_half_with_agreement_is_progressing_by_default():
     assert row["median"] == 2.5
     assert (row["region_low"], row["region_high"]) == (2, 4)
     assert row["pct_at_median"] == pytest.approx(50.0)  # half of the 6 at 2 and of the 6 at 3
-    assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Progressing")
+    assert (row["distribution"], row["delphi_label"]) == ("Agreement", "Progressing")
 
 
 def test_half_median_rounded_down_gives_initial():
     row = one_row([2] * 6 + [3] * 6, rule=DelphiRule(half_median_level="down"))
-    assert row["maturity_level"] == "Initial"
+    assert row["delphi_label"] == "Initial"
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_published_half_median_row_with_37_5_percent_at_median():
     row = one_row([1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 4])
     assert row["median"] == 2.5
     assert round(row["pct_at_median"], 1) == 37.5
-    assert (row["distribution"], row["maturity_level"]) == ("Agreement", "Progressing")
+    assert (row["distribution"], row["delphi_label"]) == ("Agreement", "Progressing")
 
 
 def test_published_half_median_row_with_20_8_percent_at_median():
@@ -177,7 +177,7 @@ def test_shift_keeps_a_full_width_region_at_the_scale_end():
     shifted = one_row(levels, rule=DelphiRule(scale_end="shift"))
     assert (clipped["region_low"], clipped["distribution"]) == (4, "Split")
     assert (shifted["region_low"], shifted["region_high"]) == (3, 5)
-    assert shifted["maturity_level"] == "Optimising"
+    assert shifted["delphi_label"] == "Optimising"
 
 
 def test_wider_region_counts_more_ratings_inside():
@@ -208,8 +208,8 @@ def test_proportion_threshold_uses_rated_answers_not_dont_knows():
 
 def test_custom_level_bands_and_labels():
     rule = DelphiRule(level_bands=((0, 1, "Low"), (2, 5, "High")), split_level="No consensus")
-    assert one_row([1] * 12, rule=rule)["maturity_level"] == "Low"
-    assert one_row([1] * 6 + [5] * 6, rule=rule)["maturity_level"] == "No consensus"
+    assert one_row([1] * 12, rule=rule)["delphi_label"] == "Low"
+    assert one_row([1] * 6 + [5] * 6, rule=rule)["delphi_label"] == "No consensus"
 
 
 # --- Don't-know and missing -------------------------------------------------------------------
@@ -242,13 +242,13 @@ def test_group_with_only_dont_knows_has_no_statistics_or_label():
     assert row["n_dont_know"] == 5
     assert row["n_rated"] == 0
     assert np.isnan(row["median"]) and np.isnan(row["pct_in_agreement"])
-    assert pd.isna(row["distribution"]) and pd.isna(row["maturity_level"])
+    assert pd.isna(row["distribution"]) and pd.isna(row["delphi_label"])
 
 
 def test_min_rated_withholds_labels_from_small_groups():
     row = one_row([3, 3, None, None], rule=DelphiRule(min_rated=3))
     assert row["median"] == 3
-    assert pd.isna(row["distribution"]) and pd.isna(row["maturity_level"])
+    assert pd.isna(row["distribution"]) and pd.isna(row["delphi_label"])
 
 
 # --- Statistics against numpy / pandas --------------------------------------------------------
@@ -380,7 +380,7 @@ def test_other_column_names_are_accepted():
         ratings, by=("region",), item="item", rating="score", dont_know=None, rater="who"
     )
     assert list(table.columns[:2]) == ["region", "item"]
-    assert table["maturity_level"].iloc[0] == "Progressing"
+    assert table["delphi_label"].iloc[0] == "Progressing"
 
 
 def test_non_integer_level_is_rejected_with_its_row():
@@ -447,7 +447,7 @@ def test_percent_agreement_at_the_mode():
     by_mode = consensus_table(ratings, rule="percent-agreement", agreement_on="mode").iloc[0]
     assert by_region["distribution"] == "Agreement"
     assert (by_mode["pct_at_mode"], by_mode["distribution"]) == (50.0, "Split")
-    assert by_mode["maturity_level"] == "Uncertain"
+    assert by_mode["delphi_label"] == "Uncertain"
     assert by_mode["rule"] == "percent-agreement"
 
 
@@ -507,7 +507,7 @@ def test_small_change_with_same_median_and_level_is_stable():
 def test_agreement_change_above_threshold_is_not_stable_even_with_same_level():
     ratings = pd.concat([panel([3] * 9 + [0] * 3, round_number=1), panel([3] * 12, round_number=2)])
     table = delphi_table(ratings)
-    assert list(table["maturity_level"]) == ["Progressing", "Progressing"]
+    assert list(table["delphi_label"]) == ["Progressing", "Progressing"]
     moved = round_movement(table).iloc[0]
     assert moved["pct_in_agreement_change"] == pytest.approx(25.0)
     assert not moved["stable"]
@@ -531,3 +531,13 @@ def test_round_movement_skips_a_missing_round():
     ratings = pd.concat([panel([3] * 4, round_number=1), panel([3] * 4, round_number=3)])
     moved = round_movement(delphi_table(ratings))
     assert list(zip(moved["round_from"], moved["round_to"], strict=True)) == [(1, 3)]
+
+
+def test_round_movement_keeps_the_dimension_order_of_its_input():
+    rounds = [
+        panel([3] * 12, round_number=r, dimension=d)
+        for r in (1, 2)
+        for d in ("structure_and_governance", "breadth_of_ambition")
+    ]
+    moved = round_movement(delphi_table(pd.concat(rounds, ignore_index=True)))
+    assert moved["dimension"].tolist() == ["structure_and_governance", "breadth_of_ambition"]

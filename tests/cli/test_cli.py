@@ -129,7 +129,7 @@ def test_consensus_from_csv_reports_split_panel(capsys, tmp_path):
     status, out, _ = run(capsys, "consensus", "--file", str(panel), "--format", "json")
     (row,) = json.loads(out)
     assert status == 0
-    assert (row["n_outside"], row["distribution"], row["maturity_level"]) == (
+    assert (row["n_outside"], row["distribution"], row["delphi_label"]) == (
         4,
         "Split",
         "Uncertain",
@@ -200,3 +200,33 @@ def test_twinning_rank_unknown_region_is_a_clear_error(capsys, store_path):
     run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
     status, _, err = run(capsys, "--store", store_path, "twinning", "rank", "atlantis")
     assert status == 2 and "atlantis" in err
+
+
+def test_consensus_from_store_lists_dimensions_in_instrument_order(capsys, store_path):
+    from scirocco_lab.instruments import load_instrument
+
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(
+        capsys,
+        "--store",
+        store_path,
+        "consensus",
+        "--region",
+        "northvale",
+        "--round",
+        "1",
+        "--format",
+        "csv",
+    )
+    dimensions = [line.split(",")[2] for line in out.splitlines()[1:]]
+    assert status == 0
+    assert dimensions == list(load_instrument("scirocco-exchange").dimension_keys)
+
+
+def test_table_output_rounds_half_up(capsys, tmp_path):
+    # 13 of 64 ratings at the mode: 20.3125 %, shown 20.313 (Python's format gives 20.312).
+    levels = [0] * 13 + [1] * 13 + [2] * 13 + [3] * 13 + [4] * 12
+    path = write_panel(tmp_path / "panel.csv", levels)
+    status, out, _ = run(capsys, "consensus", "--file", str(path))
+    assert status == 0
+    assert "20.313" in out and "20.312" not in out

@@ -477,7 +477,7 @@ PROFILE = pd.DataFrame(
         "level": [3.0, 1.0, np.nan],
         "level_source": ["consensus", "consensus", "not rated"],
         "consensus_level": [3.0, 1.0, np.nan],
-        "maturity_level": ["Progressing", "Initial", None],
+        "delphi_label": ["Progressing", "Initial", None],
         "distribution": ["Agreement", "Agreement", None],
     }
 )
@@ -504,7 +504,7 @@ def test_joint_display_has_one_row_per_dimension_with_that_dimensions_quotes():
     result = joint_display(PROFILE, JOINT_SEGMENTS, CODEBOOK).set_index("dimension")
     assert list(result.index) == ["readiness_to_change", "funding", "capacity_building"]
     assert result.loc["readiness_to_change", "themes"] == "Trust (1)"
-    assert result.loc["readiness_to_change", "maturity_level"] == "Progressing"
+    assert result.loc["readiness_to_change", "delphi_label"] == "Progressing"
     (quote,) = result.loc["readiness_to_change", "quotes"]
     assert "change together" in quote and "FG-northvale-P01" in quote
     # funding is linked to "barriers", so its children money and staff are its themes (the

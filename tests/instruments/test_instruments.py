@@ -176,3 +176,24 @@ def test_instrument_round_trips_through_mapping():
     exchange = load_instrument()
     again = instrument_from_mapping(exchange.to_mapping())
     assert again.dimensions == exchange.dimensions
+
+
+def test_in_instrument_order_sorts_within_groups_and_keeps_unknown_dimensions_last():
+    import pandas as pd
+
+    from scirocco_lab.instruments import in_instrument_order
+
+    exchange = load_instrument("scirocco-exchange")
+    frame = pd.DataFrame(
+        {
+            "round": [2, 1, 1, 1],
+            "dimension": ["funding", "not_a_dimension", "funding", "readiness_to_change"],
+        }
+    )
+    ordered = in_instrument_order(frame, exchange, by=["round"])
+    assert ordered["dimension"].tolist() == [
+        "readiness_to_change",
+        "funding",
+        "not_a_dimension",
+        "funding",
+    ]

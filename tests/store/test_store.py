@@ -214,3 +214,10 @@ def test_user_instrument_kept_in_store(store, tmp_path):
         instruments={"my-adapted": adapted},
     )
     assert resolve_instrument(store, "my-adapted").dimension_keys == adapted.dimension_keys
+
+
+def test_ratings_come_in_the_instruments_dimension_order(store):
+    # The query sorts by dimension key; every table built on it must still follow the
+    # instrument (readiness_to_change first), never the alphabet (breadth_of_ambition first).
+    write_batch(store, small_batch())
+    assert ratings_frame(store)["dimension"].tolist() == list(EXCHANGE.dimension_keys)
