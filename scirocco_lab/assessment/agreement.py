@@ -554,8 +554,16 @@ def subgroup_comparison(
     rating: str = "level",
     dont_know: str | None = "dont_know",
     p_adjust: str | None = "holm",
+    assessors: pd.DataFrame | None = None,
+    rater: str = "assessor",
+    assessor_key: str = "pseudonym",
 ) -> pd.DataFrame:
     """Compare individual ratings between groups of assessors (role, sector, ...) per dimension.
+
+    ``attribute`` is a column of ``ratings``, or, given ``assessors`` (e.g. the store's
+    ``assessors_frame``: pseudonym, role, sector, organisation, home_subject), any column of
+    that table, joined on ``ratings[rater] == assessors[assessor_key]``. So any assessor
+    attribute works without first copying it onto every rating.
 
     For each dimension (within each ``by`` group), the rated answers are split by ``attribute``
     (rows with a missing attribute are left out). Two groups: two-sided Mann-Whitney U
@@ -568,7 +576,9 @@ def subgroup_comparison(
     Returns one row per dimension and group: the ``by`` columns, ``item``, ``attribute`` (the
     column compared), ``group``, ``n``, ``median``, then the dimension's test (repeated on each
     of its group rows): ``test``, ``statistic``, ``p_value``, ``p_adjusted``,
-    ``effect_size_measure``, ``effect_size``, ``note``. The tests assume independent ratings
+    ``effect_size_measure``, ``effect_size``, ``note``, and ``group_of_one`` (True for a
+    group with a single rating: it stays in the test, but one person's view is not a group's,
+    so the dimension's ``note`` names such groups too). The tests assume independent ratings
     (one rating per assessor and dimension).
 
     Example:
@@ -582,6 +592,10 @@ def subgroup_comparison(
         -0.9375
     """
     by = tuple(by)
+    if assessors is not None:
+        ratings = _with_assessor_attribute(
+            ratings, assessors, attribute=attribute, rater=rater, assessor_key=assessor_key
+        )
     require_columns(ratings, [*by, item, rating, attribute], "ratings")
     levels, is_dont_know, is_missing = rating_status(ratings, rating=rating, dont_know=dont_know)
     usable = ~(is_dont_know | is_missing) & ratings[attribute].notna().to_numpy()
@@ -619,6 +633,10 @@ def subgroup_comparison(
     rows = []
     for (keys, groups, result), adjusted_p in zip(dimensions, p_adjusted, strict=True):
         test, statistic, p_value, measure, effect, note = result
+        singles = [str(label) for label, sample in groups.items() if sample.size == 1]
+        if singles:
+            flag = f"group(s) of one: {', '.join(singles)} (a single rating, not a group's view)"
+            note = f"{note}; {flag}" if note else flag
         for label, sample in groups.items():
             rows.append(
                 {
@@ -634,11 +652,40 @@ def subgroup_comparison(
                     "effect_size_measure": measure,
                     "effect_size": effect,
                     "note": note,
+                    "group_of_one": sample.size == 1,
                 }
             )
     columns = [*by, item, "attribute", "group", "n", "median", "test", "statistic"]
     columns += ["p_value", "p_adjusted", "effect_size_measure", "effect_size", "note"]
-    return pd.DataFrame(rows, columns=columns)
+    columns += ["group_of_one"]
+    return pd.DataFrame(rows, columns=columns).astype({"group_of_one": bool})
+
+
+def _with_assessor_attribute(
+    ratings: pd.DataFrame,
+    assessors: pd.DataFrame,
+    *,
+    attribute: str,
+    rater: str,
+    assessor_key: str,
+) -> pd.DataFrame:
+    """``ratings`` with ``attribute`` taken from the assessor table (one row per assessor)."""
+    require_columns(ratings, [rater], "ratings")
+    if assessor_key not in assessors.columns:
+        raise ConfigurationError(
+            f"The assessor table has no {assessor_key!r} column to match ratings on. Fix: pass "
+            "assessor_key= naming its pseudonym column."
+        )
+    available = [c for c in assessors.columns if c != assessor_key]
+    if attribute not in available:
+        raise ConfigurationError(
+            f"Assessors have no attribute {attribute!r}. Fix: use one of "
+            f"{', '.join(map(repr, available))}."
+        )
+    lookup = assessors.drop_duplicates(assessor_key).set_index(assessor_key)[attribute]
+    return ratings.drop(columns=[attribute], errors="ignore").assign(
+        **{attribute: ratings[rater].map(lookup).to_numpy()}
+    )
 
 
 def _adjust_p_values(p_values: np.ndarray, method: str) -> np.ndarray:

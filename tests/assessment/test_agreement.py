@@ -550,3 +550,41 @@ def test_other_p_adjust_methods_come_from_statsmodels():
     np.testing.assert_allclose(tests["p_adjusted"], np.minimum(3 * tests["p_value"], 1.0))
     with pytest.raises(ConfigurationError, match="multipletests"):
         subgroup_comparison(ratings, attribute="role", p_adjust="tukey")
+
+
+def test_subgroup_takes_any_attribute_from_the_assessor_table():
+    ratings, _ = subgroup_ratings()
+    assessors = pd.DataFrame(
+        {
+            "pseudonym": ratings["assessor"],
+            "sector": np.where(ratings["role"] == "manager", "social", "health"),
+        }
+    )
+    direct = subgroup_comparison(ratings.assign(sector=assessors["sector"]), attribute="sector")
+    joined = subgroup_comparison(ratings, attribute="sector", assessors=assessors)
+    pd.testing.assert_frame_equal(joined, direct)
+    assert set(joined["group"]) == {"health", "social"}
+
+
+def test_subgroup_unknown_assessor_attribute_lists_the_known_ones():
+    ratings, _ = subgroup_ratings()
+    assessors = pd.DataFrame({"pseudonym": ["a0"], "role": ["x"], "sector": ["health"]})
+    with pytest.raises(ConfigurationError, match="'role', 'sector'"):
+        subgroup_comparison(ratings, attribute="seniority", assessors=assessors)
+
+
+def test_subgroup_flags_groups_of_one():
+    ratings, _ = subgroup_ratings()
+    lone = ratings.index[(ratings["dimension"] == "funding") & (ratings["role"] == "citizen")]
+    ratings = ratings.drop(lone[1:])  # one citizen left on funding
+    result = subgroup_comparison(ratings, attribute="role")
+    funding = result[result["dimension"] == "funding"].set_index("group")
+    assert funding["group_of_one"].to_dict() == {
+        "citizen": True,
+        "clinician": False,
+        "manager": False,
+    }
+    assert "group(s) of one: citizen" in funding.loc["manager", "note"]
+    governance = result[result["dimension"] == "governance"]
+    assert not governance["group_of_one"].any()
+    assert governance["note"].isna().all() or (governance["note"] == "").all()
