@@ -12,9 +12,17 @@ when the gap is 0 or more, and is *short* by ``shortfall = requirement_level - r
 levels otherwise. When either level is missing the status is ``unknown``: an unrated dimension
 is never counted as met.
 
-**Ranking good practices** (:func:`rank_practices`), most ready first: fewest dimensions
-short; then smallest total shortfall; then fewest unknown dimensions; then smallest largest
-shortfall; then practice key (so the order is reproducible).
+**What the meetings recorded.** A twinning & coaching meeting records, per dimension, the
+features the region must implement to adopt the practice, each *possible*, *difficult* or *not
+feasible* there, and the adaptation needed. Given those rows (``feasibility``, see
+:func:`practice_gaps`), each gap shows the least feasible feature of its dimension and why.
+
+**Ranking good practices** (:func:`rank_practices`), most ready first: fewest dimensions with
+a feature recorded as *not feasible* for the region; then fewest dimensions short; then
+smallest total shortfall; then fewest unknown dimensions; then smallest largest shortfall; then
+fewest dimensions with a *difficult* feature; then practice key (so the order is
+reproducible). A practice the region cannot implement thus ranks below one it can, and its
+``feasibility_reason`` says which feature blocks it.
 
 >>> import pandas as pd
 >>> from scirocco_lab.instruments import load_instrument
@@ -49,6 +57,8 @@ from scirocco_lab.errors import (
 from scirocco_lab.instruments import Crosswalk, Instrument, load_crosswalk
 
 __all__ = [
+    "FEASIBILITY_COLUMNS",
+    "FEASIBILITY_LEVELS",
     "GAP_COLUMNS",
     "STATUS_MEETS",
     "STATUS_SHORT",
@@ -81,7 +91,17 @@ GAP_COLUMNS = [
     "status",
     "status_text",
     "features",
+    "feasibility",
+    "feasibility_text",
 ]
+
+FEASIBILITY_LEVELS = ("possible", "difficult", "not feasible")
+"""Feasibility a twinning meeting records for a feature, from most to least feasible."""
+
+FEASIBILITY_COLUMNS = ["practice", "dimension", "feature", "feasibility", "adaptation"]
+"""Columns of the meeting rows :func:`practice_gaps` reads (``region`` optional)."""
+
+_NOT_DISCUSSED = "not discussed in a twinning meeting"
 
 
 # ---------------------------------------------------------------------------------------
@@ -279,8 +299,55 @@ def _status_text(status: str, gap: float, readiness: float, requirement: float) 
     return "meets" if gap == 0 else f"meets ({_levels(gap)} above)"
 
 
+def _feasibility_by_dimension(
+    feasibility: pd.DataFrame | None, region: str | None, instrument: Instrument
+) -> dict[tuple[str, str], tuple[str, str]]:
+    """(practice, dimension) -> (least feasible level, its text) from the meeting rows."""
+    if feasibility is None or len(feasibility) == 0:
+        return {}
+    require_columns(feasibility, FEASIBILITY_COLUMNS, "twinning meeting features")
+    rows = feasibility
+    if "region" in rows.columns and region is not None:
+        rows = rows[rows["region"] == region]
+    bad = [v for v in pd.unique(rows["feasibility"].dropna()) if v not in FEASIBILITY_LEVELS]
+    if bad:
+        raise DataValidationError(
+            [
+                InputProblem(
+                    "twinning meeting features",
+                    None,
+                    "feasibility",
+                    value,
+                    "unknown feasibility",
+                    f"use one of {', '.join(FEASIBILITY_LEVELS)} or leave it empty",
+                )
+                for value in bad
+            ]
+        )
+    _check_dimensions(rows, instrument)
+    rank = {level: position for position, level in enumerate(FEASIBILITY_LEVELS)}
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for (practice, dimension), group in rows.groupby(["practice", "dimension"], sort=False):
+        rated = group[group["feasibility"].notna()]
+        if rated.empty:
+            continue
+        worst = max(rated["feasibility"], key=rank.__getitem__)
+        parts = []
+        for record in rated[rated["feasibility"] == worst].itertuples():
+            text = str(record.feature)
+            if isinstance(record.adaptation, str) and record.adaptation.strip():
+                text += f" (adaptation: {record.adaptation.strip()})"
+            parts.append(text)
+        out[(str(practice), str(dimension))] = (worst, f"{worst}: {'; '.join(parts)}")
+    return out
+
+
 def practice_gaps(
-    readiness: pd.DataFrame, requirements: pd.DataFrame, instrument: Instrument
+    readiness: pd.DataFrame,
+    requirements: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    feasibility: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per dimension and practice: readiness, requirement, gap, shortfall, status, features.
 
@@ -289,6 +356,22 @@ def practice_gaps(
     ``requirement_level`` (and optionally ``practice`` and ``features``) for one or more
     practices, e.g. from :func:`practice_requirements`. ``status`` is ``meets``, ``short`` or
     ``unknown``; ``status_text`` says it in words ("short by 2 levels").
+
+    ``feasibility`` (optional) holds the twinning meetings' feature rows (columns
+    :data:`FEASIBILITY_COLUMNS`, plus ``region`` to keep only this region's meetings). Each
+    gap then shows, in ``feasibility``, the least feasible level recorded for its dimension
+    ("possible", "difficult", "not feasible"; None when not discussed) and, in
+    ``feasibility_text``, which features are at that level and the adaptation they need.
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> meeting = pd.DataFrame({"practice": "gp", "dimension": "funding",
+    ...     "feature": ["Pooled budget"], "feasibility": ["not feasible"],
+    ...     "adaptation": ["needs a law change"]})
+    >>> gaps = practice_gaps(pd.DataFrame({"dimension": ["funding"], "level": [2.0]}),
+    ...     pd.DataFrame({"practice": "gp", "dimension": ["funding"], "requirement_level": [3.0]}),
+    ...     load_instrument(), feasibility=meeting)
+    >>> gaps.set_index("dimension").loc["funding", "feasibility_text"]
+    'not feasible: Pooled budget (adaptation: needs a law change)'
     """
     region = _single_subject(readiness, "readiness profile")
     readiness_levels = _levels_by_dimension(readiness, instrument, "level", "readiness profile")
@@ -333,16 +416,29 @@ def practice_gaps(
             strict=True,
         )
     ]
+    recorded = _feasibility_by_dimension(feasibility, region, instrument)
+    found = [
+        recorded.get((str(practice), str(dimension)))
+        for practice, dimension in zip(out["practice"], out["dimension"], strict=True)
+    ]
+    out["feasibility"] = [None if f is None else f[0] for f in found]
+    out["feasibility_text"] = [_NOT_DISCUSSED if f is None else f[1] for f in found]
     return out[GAP_COLUMNS]
 
 
-def _verdict(short: int, unknown: int, total: float) -> str:
+def _verdict(short: int, unknown: int, total: float, infeasible: int = 0) -> str:
     if short == 0 and unknown == 0:
-        return "ready: meets every requirement"
-    if short == 0:
-        return f"meets every rated requirement; {unknown} unknown"
-    text = f"short in {short} dimension{'s' if short != 1 else ''} by {_levels(total)} in total"
-    return f"{text}; {unknown} unknown" if unknown else text
+        text = "ready: meets every requirement"
+    elif short == 0:
+        text = f"meets every rated requirement; {unknown} unknown"
+    else:
+        text = f"short in {short} dimension{'s' if short != 1 else ''} by {_levels(total)} in total"
+        text = f"{text}; {unknown} unknown" if unknown else text
+    if infeasible:
+        text += f"; a required feature is not feasible in {infeasible} dimension" + (
+            "s" if infeasible != 1 else ""
+        )
+    return text
 
 
 def gap_summary(gaps: pd.DataFrame) -> pd.DataFrame:
@@ -350,7 +446,10 @@ def gap_summary(gaps: pd.DataFrame) -> pd.DataFrame:
 
     Columns: region, practice, dimensions_met, dimensions_short, dimensions_unknown,
     total_shortfall, largest_shortfall, largest_shortfall_dimensions (names, joined by
-    ", "), verdict. Unknown dimensions count neither as met nor as short.
+    ", "), dimensions_infeasible and dimensions_difficult (dimensions whose least feasible
+    recorded feature is "not feasible" / "difficult"), feasibility_reason (the blocking
+    features by dimension, "" when none), verdict. Unknown dimensions count neither as met nor
+    as short.
     """
     rows = []
     for (region, practice), group in gaps.groupby(["region", "practice"], sort=False, dropna=False):
@@ -358,6 +457,14 @@ def gap_summary(gaps: pd.DataFrame) -> pd.DataFrame:
         total = float(short["shortfall"].sum())
         largest = float(short["shortfall"].max()) if not short.empty else 0.0
         unknown = int((group["status"] == STATUS_UNKNOWN).sum())
+        feasible = group["feasibility"] if "feasibility" in group else pd.Series(dtype=object)
+        blocked = group[feasible == "not feasible"]
+        reason = "; ".join(
+            f"{name}: {text}"
+            for name, text in zip(
+                blocked["dimension_name"], blocked["feasibility_text"], strict=True
+            )
+        )
         rows.append(
             {
                 "region": None if pd.isna(region) else region,
@@ -372,20 +479,30 @@ def gap_summary(gaps: pd.DataFrame) -> pd.DataFrame:
                 )
                 if not short.empty
                 else "",
-                "verdict": _verdict(len(short), unknown, total),
+                "dimensions_infeasible": len(blocked),
+                "dimensions_difficult": int((feasible == "difficult").sum()),
+                "feasibility_reason": reason,
+                "verdict": _verdict(len(short), unknown, total, len(blocked)),
             }
         )
     return pd.DataFrame(rows)
 
 
 def rank_practices(
-    readiness: pd.DataFrame, requirements: pd.DataFrame, instrument: Instrument
+    readiness: pd.DataFrame,
+    requirements: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    feasibility: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Good practices ranked by how ready the region is to adopt each (``rank`` 1 = most).
 
     The :func:`gap_summary` of every practice in ``requirements``, sorted by: fewest
-    dimensions short, smallest total shortfall, fewest unknown dimensions, smallest largest
-    shortfall, practice key. Practices tied on all four indicators share a rank.
+    dimensions with a feature the region's twinning meetings found *not feasible*
+    (``feasibility``, as in :func:`practice_gaps`), fewest dimensions short, smallest total
+    shortfall, fewest unknown dimensions, smallest largest shortfall, fewest *difficult*
+    dimensions, practice key. Practices tied on all six indicators share a rank; the
+    ``feasibility_reason`` column says what makes a practice infeasible.
 
     >>> from scirocco_lab.instruments import load_instrument
     >>> readiness = pd.DataFrame({"dimension": ["funding"], "level": [2.0]})
@@ -394,8 +511,17 @@ def rank_practices(
     >>> rank_practices(readiness, requirements, load_instrument())["practice"].tolist()
     ['easy', 'hard']
     """
-    summary = gap_summary(practice_gaps(readiness, requirements, instrument))
-    keys = ["dimensions_short", "total_shortfall", "dimensions_unknown", "largest_shortfall"]
+    summary = gap_summary(
+        practice_gaps(readiness, requirements, instrument, feasibility=feasibility)
+    )
+    keys = [
+        "dimensions_infeasible",
+        "dimensions_short",
+        "total_shortfall",
+        "dimensions_unknown",
+        "largest_shortfall",
+        "dimensions_difficult",
+    ]
     summary = summary.sort_values([*keys, "practice"], kind="stable").reset_index(drop=True)
     ranks, previous = [], None
     for position, indicators in enumerate(summary[keys].itertuples(index=False, name=None)):

@@ -36,6 +36,7 @@ __all__ = [
     "FEASIBILITY",
     "TwinningFeature",
     "load_twinning_features",
+    "meeting_feasibility",
     "save_twinning_features",
     "stored_assessment_keys",
     "twinning_feature_problems",
@@ -241,3 +242,37 @@ def twinning_features_frame(store: Store) -> pd.DataFrame:
         )
         frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     return frame.drop(columns=["id"]).rename(columns={"dimension_key": "dimension"})
+
+
+def meeting_feasibility(store: Store) -> pd.DataFrame:
+    """Every meeting row by subject, as :func:`scirocco_lab.comparison.gaps.practice_gaps`
+    reads them.
+
+    Columns: region (the receiving assessment's subject), practice (the reference
+    assessment's subject: a good practice, or a region), dimension, feature,
+    partially_implemented, feasibility, adaptation. Rows whose assessments are no longer in
+    the store are left out.
+
+    >>> from scirocco_lab.store import open_store
+    >>> meeting_feasibility(open_store("sqlite://")).columns.tolist()[:3]
+    ['region', 'practice', 'dimension']
+    """
+    columns = [
+        "region",
+        "practice",
+        "dimension",
+        "feature",
+        "partially_implemented",
+        "feasibility",
+        "adaptation",
+    ]
+    rows = twinning_features_frame(store)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    subject = {key: row["subject"] for key, row in stored_assessment_keys(store).items()}
+    rows = rows.assign(
+        region=rows["receiving_assessment"].map(subject),
+        practice=rows["reference_assessment"].map(subject),
+    )
+    rows = rows[rows["region"].notna() & rows["practice"].notna()]
+    return rows[columns].reset_index(drop=True)

@@ -25,9 +25,11 @@ from scirocco_lab.comparison.gaps import (
     rank_practices,
     region_profiles,
 )
+from scirocco_lab.comparison.meetings import meeting_feasibility
 from scirocco_lab.comparison.plots import complementarity_heatmap, gap_chart, overlay_radar
 from scirocco_lab.comparison.twinning import (
     complementarity_matrix,
+    pairing_reasons,
     programme_pairing,
     rank_partners,
 )
@@ -174,7 +176,14 @@ def comparison_report_data(
     gp_ratings = read_practice_ratings(store, chosen.id)
     all_requirements = practice_requirements(gp_ratings, chosen)
     owners = subjects["owner"].to_dict()
-    ranking = rank_practices(readiness, all_requirements, chosen) if len(gp_ratings) else None
+    # What the region's twinning meetings recorded about each practice's features.
+    feasibility = meeting_feasibility(store)
+    feasibility = feasibility[feasibility["region"] == region]
+    ranking = (
+        rank_practices(readiness, all_requirements, chosen, feasibility=feasibility)
+        if len(gp_ratings)
+        else None
+    )
     if ranking is not None:
         ranking = ranking.assign(
             practice_name=ranking["practice"].map(subjects["name"]),
@@ -194,7 +203,7 @@ def comparison_report_data(
     if practice:
         practice_subject = _subject(subjects, practice, "good_practice", "good practice")
         requirements = practice_requirements(gp_ratings, chosen, practice)
-        gaps = practice_gaps(readiness, requirements, chosen)
+        gaps = practice_gaps(readiness, requirements, chosen, feasibility=feasibility)
         return ComparisonReportData(
             region=region_subject,
             instrument=chosen,
@@ -235,7 +244,10 @@ def comparison_report_data(
 
 
 def gap_table_html(gaps: pd.DataFrame) -> str:
-    """Per dimension: readiness, requirement, gap and status in words."""
+    """Per dimension: readiness, requirement, gap, status in words, and the feasibility the
+    twinning meetings recorded for the practice's features there."""
+    if "feasibility_text" not in gaps.columns:
+        gaps = gaps.assign(feasibility_text="not discussed in a twinning meeting")
     return table_html(
         gaps,
         columns={
@@ -245,6 +257,7 @@ def gap_table_html(gaps: pd.DataFrame) -> str:
             "requirement_level": "Requirement",
             "gap": "Gap",
             "status_text": "Status",
+            "feasibility_text": "Feasibility (twinning meeting)",
         },
     )
 
@@ -300,6 +313,7 @@ def practice_ranking_html(ranking: pd.DataFrame) -> str:
             "total_shortfall": "Total shortfall",
             "dimensions_unknown": "Unknown",
             "verdict": "Verdict",
+            "feasibility_reason": "Not feasible here",
         },
     )
 
@@ -382,8 +396,11 @@ def twinning_report_data(
     regions = subjects[subjects["key"].isin(set(profiles["subject"]))].reset_index(drop=True)
     matrix = complementarity_matrix(profiles, chosen)
     pairing, problem = None, None
+    names = dict(zip(regions["key"], regions["name"], strict=True))
     try:
-        pairing = programme_pairing(matrix, capacity=capacity)
+        pairing = pairing_reasons(
+            programme_pairing(matrix, capacity=capacity), matrix, profiles, chosen, names=names
+        )
     except ConfigurationError as exc:
         problem = str(exc)
     if receiving_region:
@@ -415,6 +432,13 @@ def twinning_report_data(
         candidate_name=partners["candidate"].map(subjects["name"]).fillna(partners["candidate"]),
         receiving_name=partners["receiving_region"].map(subjects["name"]),
     )
+    if pairing is not None:
+        # The programme's pairing next to each region's own best: they differ when the
+        # optimum gave the best partner to another region, and the report must say so.
+        paired = pairing.set_index("receiving_region")["transferring_region"]
+        partners = partners.assign(
+            paired_with=partners["receiving_region"].map(paired).map(subjects["name"])
+        )
     return TwinningReportData(
         instrument=chosen,
         regions=regions,
@@ -452,6 +476,11 @@ def partners_html(partners: pd.DataFrame, *, limit: int = 8) -> str:
             "strength_in_focus": "Mean level in focus",
             "context_fit": "Context fit",
             "reason": "Why",
+            **(
+                {"paired_with": "Paired in the programme with"}
+                if several and "paired_with" in shown.columns
+                else {}
+            ),
         },
         decimals=2,
     )
@@ -470,8 +499,14 @@ def pairing_html(
         .map(names)
         .fillna(pairing["transferring_region"]),
         note=[
-            "no partner is ahead in this region's focus dimensions" if c == 0 else ""
-            for c in pairing["complementarity"]
+            "no partner is ahead in this region's focus dimensions"
+            if c == 0
+            else (reason if "reason" in pairing.columns else "")
+            for c, reason in zip(
+                pairing["complementarity"],
+                pairing["reason"] if "reason" in pairing.columns else [""] * len(pairing),
+                strict=True,
+            )
         ],
     )
     return table_html(
@@ -481,7 +516,7 @@ def pairing_html(
             "transferring_name": "Transferring region",
             "complementarity": "Complementarity",
             "coach_load": "Receivers of this coach",
-            "note": "Note",
+            "note": "Why this pair",
         },
         decimals=0,
     )

@@ -29,7 +29,9 @@ in the focus dimensions; regions before good practices; then key.
 transferring region, each transferring region coaches at most ``capacity`` receivers, and
 the total complementarity is the largest possible. Solved exactly as an assignment problem
 (:func:`scipy.optimize.linear_sum_assignment`, each transferring region's column repeated
-``capacity`` times); pairing a region with itself is forbidden.
+``capacity`` times); pairing a region with itself is forbidden. The optimum can give a
+region a partner other than its own best one, because that best partner does more good
+elsewhere: :func:`pairing_reasons` says so for each pair.
 
 >>> import pandas as pd
 >>> from scirocco_lab.instruments import load_instrument
@@ -62,6 +64,7 @@ __all__ = [
     "complementarity_matrix",
     "focus_dimensions",
     "level_table",
+    "pairing_reasons",
     "programme_pairing",
     "rank_partners",
 ]
@@ -437,3 +440,84 @@ def programme_pairing(
     order = {region: position for position, region in enumerate(receivers)}
     pairs = pairs.sort_values("receiving_region", key=lambda s: s.map(order), kind="stable")
     return pairs.reset_index(drop=True)
+
+
+def pairing_reasons(
+    pairing: pd.DataFrame,
+    matrix: pd.DataFrame,
+    profiles: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Each pair of a :func:`programme_pairing` with why, and whether it is the best partner.
+
+    Adds ``best_partner`` (the receiving region's highest-complementarity transferring region
+    in ``matrix``; the paired one when it is as good), ``best_complementarity``,
+    ``best_partner_paired_with`` (whom the best partner coaches instead, "" when it is the
+    pair's own) and ``reason``: what the paired region is ahead in and, when the optimum
+    gave the best partner to others, that it did ("Northvale is ahead in Funding (+3) but is
+    paired with Ostermark"). ``names`` maps keys to display names.
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> profiles = pd.DataFrame({"subject": list("aabbcc"),
+    ...     "dimension": ["funding", "evaluation_methods"] * 3,
+    ...     "level": [1.0, 1.0, 4.0, 4.0, 1.0, 2.0]})
+    >>> exchange = load_instrument()
+    >>> m = complementarity_matrix(profiles, exchange, focus="all")
+    >>> pairs = pairing_reasons(programme_pairing(m), m, profiles, exchange).set_index(
+    ...     "receiving_region")
+    >>> pairs.loc["a", ["transferring_region", "best_partner", "best_partner_paired_with"]].tolist()
+    ['c', 'b', 'c']
+    >>> pairs.loc["a", "reason"].split(" (the")[0]
+    'b is ahead in Funding (+3), Evaluation Methods (+3) but is paired with c'
+    """
+    names = dict(names or {})
+
+    def name(key: object) -> str:
+        return str(names.get(key, key))
+
+    coached_by: dict[object, list[object]] = {}
+    for receiving, transferring in zip(
+        pairing["receiving_region"], pairing["transferring_region"], strict=True
+    ):
+        coached_by.setdefault(transferring, []).append(receiving)
+    rows = []
+    for record in pairing.to_dict("records"):
+        receiving, paired = record["receiving_region"], record["transferring_region"]
+        row = matrix.loc[receiving].drop(labels=[receiving], errors="ignore").astype(float)
+        row = row.fillna(0.0)
+        best = row.idxmax() if len(row) else paired
+        if paired in row.index and row[paired] >= row[best]:
+            best = paired  # ties go to the pair's own partner: nothing was given up
+        candidates = rank_partners(profiles, instrument, receiving).set_index("candidate")
+        own_reason = candidates["reason"].get(paired, "")
+        if best == paired:
+            reason = f"Best partner: {own_reason}"
+            taken_by = ""
+        else:
+            others = [r for r in coached_by.get(best, []) if r != receiving]
+            taken_by = ", ".join(name(r) for r in others)
+            best_ahead = candidates["reason"].get(best, "").split(";")[0]
+            best_ahead = best_ahead.removeprefix("Ahead in ")
+            reason = (
+                f"{name(best)} is ahead in {best_ahead} but is paired with {taken_by} "
+                f"(the programme's largest total complementarity); {name(paired)}: {own_reason}"
+            )
+        rows.append(
+            {
+                **record,
+                "best_partner": best,
+                "best_complementarity": float(row.get(best, math.nan)),
+                "best_partner_paired_with": taken_by,
+                "reason": reason,
+            }
+        )
+    columns = [
+        *pairing.columns,
+        "best_partner",
+        "best_complementarity",
+        "best_partner_paired_with",
+        "reason",
+    ]
+    return pd.DataFrame(rows, columns=columns)

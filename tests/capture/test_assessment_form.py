@@ -395,6 +395,23 @@ def test_bad_feasibility_is_refused(twinning_store):
         )
 
 
+def test_meeting_feasibility_names_the_region_and_practice(twinning_store):
+    from scirocco_lab.comparison.meetings import meeting_feasibility
+
+    meeting = TwinningMeeting(twinning_store)
+    save_twinning_features(
+        twinning_store,
+        meeting.receiving,
+        meeting.reference,
+        [TwinningFeature("funding", "Joint budget", feasibility="not feasible", adaptation="law")],
+        EXCHANGE,
+    )
+    rows = meeting_feasibility(twinning_store)
+    assert rows[["region", "practice", "dimension", "feature", "feasibility"]].values.tolist() == [
+        ["northvale", "nv-tele", "funding", "Joint budget", "not feasible"]
+    ]
+
+
 def test_bar_chart_has_a_row_per_level_and_dont_know():
     chart = level_bar_chart({0: 1, 3: 4}, (0, 5), dont_know=2)
     assert chart.count("height:11px") == 7

@@ -196,6 +196,18 @@ def test_twinning_pair_never_pairs_a_region_with_itself(capsys, store_path):
     assert all(p["receiving_region"] != p["transferring_region"] for p in pairs)
 
 
+def test_twinning_pair_prints_each_pairs_reason(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(capsys, "--store", store_path, "twinning", "pair", "--format", "json")
+    pairs = json.loads(out)
+    assert status == 0
+    for pair in pairs:
+        if pair["best_partner"] == pair["transferring_region"]:
+            assert pair["reason"].startswith("Best partner: ")
+        else:
+            assert "but is paired with" in pair["reason"]
+
+
 def test_twinning_rank_unknown_region_is_a_clear_error(capsys, store_path):
     run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
     status, _, err = run(capsys, "--store", store_path, "twinning", "rank", "atlantis")

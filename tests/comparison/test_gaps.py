@@ -352,3 +352,122 @@ def test_comparison_report_runs(parameters, demo_store_url, tmp_path):
         cwd=str(REPORTS),
     )
     assert "Synthetic demo data" in output.read_text(encoding="utf-8")
+
+
+# --- Feasibility recorded in twinning meetings ------------------------------------------------
+
+
+def meeting(practice, dimension, *rows, region=None):
+    """Meeting rows: (feature, feasibility, adaptation) per feature of one dimension."""
+    frame = pd.DataFrame(
+        [
+            {
+                "practice": practice,
+                "dimension": dimension,
+                "feature": feature,
+                "feasibility": feasibility,
+                "adaptation": adaptation,
+            }
+            for feature, feasibility, adaptation in rows
+        ]
+    )
+    return frame.assign(region=region) if region else frame
+
+
+def test_gap_shows_the_least_feasible_feature_and_its_adaptation(exchange):
+    rows = meeting(
+        "gp",
+        "funding",
+        ("Pooled budget", "not feasible", "needs a regional law"),
+        ("Shared tariff", "difficult", None),
+    )
+    gaps = practice_gaps(
+        profile(funding=1), requirements("gp", funding=3), exchange, feasibility=rows
+    )
+    funding = by_dimension(gaps).loc["funding"]
+    assert funding["feasibility"] == "not feasible"
+    assert (
+        funding["feasibility_text"]
+        == "not feasible: Pooled budget (adaptation: needs a regional law)"
+    )
+    assert by_dimension(gaps).loc["evaluation_methods", "feasibility_text"] == (
+        "not discussed in a twinning meeting"
+    )
+
+
+def test_infeasible_practice_ranks_below_a_feasible_one_with_the_reason(exchange):
+    readiness = profile(funding=2, evaluation_methods=2)
+    practices = pd.concat(
+        [requirements("easy", funding=2, evaluation_methods=2), requirements("hard", funding=2)]
+    )
+    without = rank_practices(readiness, practices, exchange)
+    assert without["practice"].tolist() == ["easy", "hard"]  # both ready: the key decides
+    rows = meeting("easy", "funding", ("Pooled budget", "not feasible", None))
+    ranked = rank_practices(readiness, practices, exchange, feasibility=rows)
+    assert ranked["practice"].tolist() == ["hard", "easy"]
+    easy = ranked.set_index("practice").loc["easy"]
+    assert easy["dimensions_infeasible"] == 1
+    assert easy["feasibility_reason"] == "Funding: not feasible: Pooled budget"
+    assert "not feasible in 1 dimension" in easy["verdict"]
+
+
+def test_difficult_features_only_break_ties(exchange):
+    readiness = profile(funding=2)
+    practices = pd.concat([requirements("a", funding=2), requirements("b", funding=2)])
+    rows = meeting("a", "funding", ("Pooled budget", "difficult", None))
+    ranked = rank_practices(readiness, practices, exchange, feasibility=rows)
+    assert ranked["practice"].tolist() == ["b", "a"]
+    assert ranked["rank"].tolist() == [1, 2]
+
+
+def test_feasibility_of_another_regions_meeting_is_ignored(exchange):
+    rows = meeting("gp", "funding", ("Pooled budget", "not feasible", None), region="elsewhere")
+    gaps = practice_gaps(
+        profile("northvale", funding=1), requirements("gp", funding=3), exchange, feasibility=rows
+    )
+    assert by_dimension(gaps).loc["funding", "feasibility"] is None
+
+
+def test_unknown_feasibility_value_is_refused(exchange):
+    from scirocco_lab.errors import DataValidationError
+
+    rows = meeting("gp", "funding", ("Pooled budget", "maybe", None))
+    with pytest.raises(DataValidationError, match="possible, difficult, not feasible"):
+        practice_gaps(profile(funding=1), requirements("gp", funding=3), exchange, feasibility=rows)
+
+
+def test_comparison_report_uses_the_regions_meeting_feasibility(tmp_path, exchange):
+    from scirocco_lab.comparison.meetings import (
+        TwinningFeature,
+        save_twinning_features,
+        stored_assessment_keys,
+    )
+    from scirocco_lab.comparison.report import comparison_report_data, gap_table_html
+
+    store = open_store(f"sqlite:///{tmp_path / 'meeting.db'}")
+    write_batch(store, generate_demo())
+    before = comparison_report_data(store, "corvalla")
+    best = before.practice["key"]
+    keys = stored_assessment_keys(store)
+
+    def key_of(kind, subject):
+        return next(
+            k for k, row in keys.items() if row["kind"] == kind and row["subject"] == subject
+        )
+
+    save_twinning_features(
+        store,
+        key_of("HS", "corvalla"),
+        key_of("GP", best),
+        [TwinningFeature("funding", "Pooled <b>budget</b>", feasibility="not feasible")],
+        exchange,
+    )
+    after = comparison_report_data(store, "corvalla")
+    assert after.practice["key"] != best  # the infeasible practice no longer ranks first
+    ranked = after.ranking.set_index("practice")
+    assert ranked.loc[best, "dimensions_infeasible"] == 1
+    assert "Pooled <b>budget</b>" in ranked.loc[best, "feasibility_reason"]
+    shown = comparison_report_data(store, "corvalla", practice=best)
+    html = gap_table_html(shown.gaps)
+    assert "Feasibility (twinning meeting)" in html
+    assert "not feasible: Pooled &lt;b&gt;budget&lt;/b&gt;" in html

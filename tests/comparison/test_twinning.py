@@ -250,3 +250,27 @@ def test_twinning_notebook_runs(notebook, parameters, demo_store_url, tmp_path):
         cwd=str(notebook.parent),
     )
     assert "synthetic demo data" in output.read_text(encoding="utf-8").lower()
+
+
+def test_pairing_reasons_say_when_the_best_partner_went_to_another_region(exchange):
+    from scirocco_lab.comparison.twinning import pairing_reasons
+
+    # a and c both need b most; b can coach one of them; the optimum gives b to c.
+    profiles = pd.DataFrame(
+        {
+            "subject": list("aabbcc"),
+            "dimension": ["funding", "evaluation_methods"] * 3,
+            "level": [1.0, 1.0, 4.0, 4.0, 1.0, 2.0],
+        }
+    )
+    matrix = complementarity_matrix(profiles, exchange, focus="all")
+    pairs = pairing_reasons(
+        programme_pairing(matrix), matrix, profiles, exchange, names={"b": "Northvale"}
+    ).set_index("receiving_region")
+    a = pairs.loc["a"]
+    assert a["transferring_region"] != "b"
+    assert a["best_partner"] == "b"
+    assert a["reason"].startswith("Northvale is ahead in Funding (+3)")
+    assert f"but is paired with {a['best_partner_paired_with']}" in a["reason"]
+    coached = pairs[pairs["transferring_region"] == "b"]
+    assert coached["reason"].str.startswith("Best partner: Ahead in").all()
