@@ -412,9 +412,10 @@ class _Problems(ProblemCollector):
     """The shared collector for one instrument file: problems name the entry, and they are
     raised together as one :class:`InstrumentError`."""
 
-    def __init__(self, origin: str):
+    def __init__(self, origin: str, *, what: str = "instrument"):
         super().__init__()
         self.origin = origin
+        self.what = what
 
     def add_entry(self, entry: str, message: str) -> None:
         self.add(self.origin, None, entry, None, message, "see docs/instruments.md")
@@ -423,7 +424,7 @@ class _Problems(ProblemCollector):
         if self.items:
             listed = "\n".join(f"  - {p.field}: {p.message}" for p in self.items)
             raise InstrumentError(
-                f"{self.origin}: malformed instrument file ({len(self.items)} problem(s)):\n"
+                f"{self.origin}: malformed {self.what} file ({len(self.items)} problem(s)):\n"
                 f"{listed}\nSee docs/instruments.md for the format."
             )
 
@@ -581,42 +582,137 @@ def instrument_from_mapping(
 _RELATIONS = ("same", "renamed", "merged", "split", "new", "dropped")
 
 
-def load_crosswalk(from_instrument: str, to_instrument: str) -> Crosswalk:
-    """The bundled cross-walk between two instruments, in the direction asked for.
+def _instrument_id(value: object, name: str) -> str:
+    """An instrument id from an id or an Instrument; a short message for anything else."""
+    if isinstance(value, Instrument):
+        return value.id
+    if isinstance(value, str) and value.strip():
+        return value
+    raise InstrumentError(
+        f"{name} must be an instrument id such as 'scirocco-v3' (or an Instrument), "
+        f"got {type(value).__name__}. Fix: pass e.g. {name}='scirocco-v3'."
+    )
+
+
+def load_crosswalk(
+    from_instrument: str | Instrument | os.PathLike[str],
+    to_instrument: str | Instrument | None = None,
+) -> Crosswalk:
+    """A cross-walk: the bundled one between two instruments, or a user file by path.
+
+    ``load_crosswalk("scirocco-v3", "scirocco-exchange")`` finds the bundled file and reads
+    it in the direction asked for (instruments may be given as ids or :class:`Instrument`).
+    ``load_crosswalk("my-walk.yaml")`` (a path, like a user instrument) reads and validates a
+    file: its format, both instrument ids, each link's relation and every dimension key
+    against the two instruments (when they can be loaded). All problems are listed at once.
+    With a path and ``to_instrument``, the file is read in that direction.
 
     >>> walk = load_crosswalk("scirocco-v3", "scirocco-exchange")
     >>> [link.to_keys for link in walk.links if link.relation == "new"]
     [('process_coordination',)]
+    >>> load_crosswalk(3, "scirocco-exchange")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.InstrumentError: from_instrument must be an instrument id ... got int. ...
     """
+    if isinstance(from_instrument, os.PathLike) or (
+        isinstance(from_instrument, str) and _looks_like_path(from_instrument)
+    ):
+        path = Path(from_instrument)
+        if not path.is_file():
+            raise InstrumentError(
+                f"{path}: cross-walk file not found. Give the path of a cross-walk file "
+                "(format scirocco-lab/crosswalk@1, docs/instruments.md) or two instrument ids."
+            )
+        walk = _crosswalk_from_mapping(_read_file(path), str(path), check_keys=True)
+        if to_instrument is None:
+            return walk
+        wanted = _instrument_id(to_instrument, "to_instrument")
+        if walk.to_instrument == wanted:
+            return walk
+        if walk.from_instrument == wanted:
+            return walk.reversed()
+        raise InstrumentError(
+            f"{path}: this cross-walk maps {walk.from_instrument} to {walk.to_instrument}, "
+            f"not to {wanted}."
+        )
+    source = _instrument_id(from_instrument, "from_instrument")
+    if to_instrument is None:
+        raise InstrumentError(
+            f"load_crosswalk('{source}') needs the other instrument too, or a file path. "
+            "Fix: load_crosswalk('scirocco-v3', 'scirocco-exchange') or "
+            "load_crosswalk('path/to/walk.yaml')."
+        )
+    target = _instrument_id(to_instrument, "to_instrument")
     folder = _bundled_dir() / "crosswalks"
     for path in sorted(folder.glob("*.yaml")):
         data = _read_file(path)
         pair = (data.get("from_instrument"), data.get("to_instrument"))
-        if pair == (from_instrument, to_instrument):
+        if pair == (source, target):
             return _crosswalk_from_mapping(data, str(path))
-        if pair == (to_instrument, from_instrument):
+        if pair == (target, source):
             return _crosswalk_from_mapping(data, str(path)).reversed()
     raise InstrumentError(
-        f"no cross-walk between '{from_instrument}' and '{to_instrument}' is bundled; "
-        "profiles of different instruments can only be compared through one."
+        f"no cross-walk between '{source}' and '{target}' is bundled; "
+        "profiles of different instruments can only be compared through one. "
+        "Give your own with load_crosswalk('path/to/walk.yaml') (docs/instruments.md)."
     )
 
 
-def _crosswalk_from_mapping(data: Mapping[str, Any], origin: str) -> Crosswalk:
-    problems = _Problems(origin)
+def _crosswalk_from_mapping(data: Any, origin: str, *, check_keys: bool = False) -> Crosswalk:
+    problems = _Problems(origin, what="cross-walk")
+    if not isinstance(data, Mapping):
+        problems.add_entry("file", f"expected a mapping of fields, found {type(data).__name__}")
+        problems.raise_if_any()
     if data.get("format") != CROSSWALK_FORMAT:
         problems.add_entry("format", f"expected '{CROSSWALK_FORMAT}', found {data.get('format')!r}")
+    instruments: dict[str, Instrument | None] = {}
+    for side in ("from_instrument", "to_instrument"):
+        value = data.get(side)
+        if not isinstance(value, str) or not value.strip():
+            problems.add_entry(side, f"needs an instrument id, found {value!r}")
+            instruments[side] = None
+        elif check_keys:
+            try:
+                instruments[side] = load_instrument(value)
+            except InstrumentError:
+                problems.add_entry(side, f"unknown instrument '{value}'")
+                instruments[side] = None
+    raw_links = data.get("links")
+    if not isinstance(raw_links, list) or not raw_links:
+        problems.add_entry(
+            "links", "needs a list of links ({from: [...], to: [...], relation: ...})"
+        )
+        raw_links = []
     links = []
-    for index, raw in enumerate(data.get("links") or []):
+    for index, raw in enumerate(raw_links):
+        if not isinstance(raw, Mapping):
+            problems.add_entry(f"links[{index}]", f"expected a mapping, found {raw!r}")
+            continue
         relation = raw.get("relation")
         if relation not in _RELATIONS:
             problems.add_entry(
                 f"links[{index}]", f"relation {relation!r} is not one of {_RELATIONS}"
             )
             continue
-        links.append(
-            CrosswalkLink(tuple(raw.get("from") or ()), tuple(raw.get("to") or ()), relation)
-        )
+        keys = {}
+        for side, instrument_side in (("from", "from_instrument"), ("to", "to_instrument")):
+            value = raw.get(side) or []
+            if not isinstance(value, list) or not all(isinstance(k, str) for k in value):
+                problems.add_entry(
+                    f"links[{index}].{side}", f"expected a list of keys, found {value!r}"
+                )
+                value = []
+            known = instruments.get(instrument_side)
+            for key in value:
+                if known is not None and key not in known.dimension_keys:
+                    problems.add_entry(
+                        f"links[{index}].{side}",
+                        f"'{key}' is not a dimension of {known.id} "
+                        f"(use one of: {', '.join(known.dimension_keys)})",
+                    )
+            keys[side] = tuple(value)
+        links.append(CrosswalkLink(keys["from"], keys["to"], relation))
     problems.raise_if_any()
     return Crosswalk(
         id=str(data.get("id")),

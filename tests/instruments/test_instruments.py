@@ -197,3 +197,75 @@ def test_in_instrument_order_sorts_within_groups_and_keeps_unknown_dimensions_la
         "not_a_dimension",
         "funding",
     ]
+
+
+# --- User cross-walk files --------------------------------------------------------------------
+
+
+def write_walk(path, links, **fields):
+    data = {
+        "format": "scirocco-lab/crosswalk@1",
+        "id": "mine",
+        "from_instrument": "scirocco-v3",
+        "to_instrument": "scirocco-exchange",
+        "links": links,
+        **fields,
+    }
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def test_user_crosswalk_loads_from_a_path_and_reads_backwards(tmp_path):
+    from scirocco_lab.instruments import load_crosswalk
+
+    path = write_walk(
+        tmp_path / "walk.yaml",
+        [{"from": ["finance_and_funding"], "to": ["funding"], "relation": "renamed"}],
+    )
+    walk = load_crosswalk(path)
+    assert (walk.from_instrument, walk.links[0].to_keys) == ("scirocco-v3", ("funding",))
+    backwards = load_crosswalk(str(path), "scirocco-v3")
+    assert backwards.links[0].to_keys == ("finance_and_funding",)
+
+
+def test_user_crosswalk_problems_are_listed_together(tmp_path):
+    from scirocco_lab.instruments import load_crosswalk
+
+    path = write_walk(
+        tmp_path / "walk.yaml",
+        [
+            {"from": ["finance"], "to": ["funding"], "relation": "renamed"},
+            {"from": [], "to": ["process_coordination"], "relation": "invented"},
+        ],
+        to_instrument="scirocco-nine",
+    )
+    with pytest.raises(InstrumentError) as caught:
+        load_crosswalk(path)
+    message = str(caught.value)
+    assert "malformed cross-walk file (3 problem(s))" in message
+    assert "unknown instrument 'scirocco-nine'" in message
+    assert "'finance' is not a dimension of scirocco-v3" in message
+    assert "relation 'invented'" in message
+
+
+def test_missing_crosswalk_file_says_what_to_give(tmp_path):
+    from scirocco_lab.instruments import load_crosswalk
+
+    with pytest.raises(InstrumentError, match="cross-walk file not found"):
+        load_crosswalk(tmp_path / "nowhere.yaml")
+
+
+def test_wrong_argument_type_gives_a_short_message():
+    from scirocco_lab.instruments import load_crosswalk
+
+    with pytest.raises(InstrumentError) as caught:
+        load_crosswalk(["scirocco-v3"], "scirocco-exchange")
+    assert str(caught.value).startswith("from_instrument must be an instrument id")
+    assert len(str(caught.value)) < 200
+
+
+def test_instruments_are_accepted_for_their_ids():
+    from scirocco_lab.instruments import load_crosswalk
+
+    walk = load_crosswalk(load_instrument("scirocco-exchange"), load_instrument("scirocco-v3"))
+    assert walk.from_instrument == "scirocco-exchange"
