@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.figures import mark_synthetic
 
-__all__ = ["radar_chart", "rating_distribution_chart"]
+__all__ = ["longitudinal_chart", "radar_chart", "rating_distribution_chart"]
 
 
 def radar_chart(
@@ -143,4 +143,76 @@ def rating_distribution_chart(
     if synthetic:
         mark_synthetic(fig)
     fig.tight_layout()
+    return fig
+
+
+def longitudinal_chart(
+    frame: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    title: str | None = None,
+    synthetic: bool = False,
+    columns: int = 4,
+) -> Figure:
+    """A region's level per dimension over its assessment occasions: one small panel each.
+
+    ``frame`` is :func:`scirocco_lab.assessment.longitudinal.longitudinal`. Panels follow the
+    instrument's order; each shows the level at every occasion joined by a line (a slope
+    chart with two occasions), with the individual ratings' interquartile range as a bar.
+    Occasions mapped from another instrument generation are hollow markers, merged or split
+    dimensions are squares, and a dimension with no counterpart then has no point: the
+    legend says so.
+
+    >>> import pandas as pd
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> frame = pd.DataFrame({"dimension": "funding", "occasion": [1, 2],
+    ...     "occasion_label": ["2024 a", "2025 b"], "level": [1.0, 2.0], "q1": [1.0, 1.5],
+    ...     "q3": [2.0, 2.5], "crosswalk_relation": ["renamed", ""]})
+    >>> fig = longitudinal_chart(frame, load_instrument())
+    >>> len(fig.axes), fig.axes[4].get_title()
+    (12, 'Funding')
+    """
+    keys = list(instrument.dimension_keys)
+    labels = (
+        frame.drop_duplicates("occasion").sort_values("occasion")[["occasion", "occasion_label"]]
+        if not frame.empty
+        else pd.DataFrame(columns=["occasion", "occasion_label"])
+    )
+    rows = -(-len(keys) // columns)
+    fig = Figure(figsize=(3.0 * columns, 2.3 * rows + 0.8))
+    axes = fig.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    for ax, dimension in zip(axes, instrument.dimensions, strict=False):
+        part = frame[frame["dimension"] == dimension.key].sort_values("occasion")
+        known = part[part["level"].notna()]
+        ax.plot(known["occasion"], known["level"], color="#4c78a8", linewidth=1.6)
+        ax.vlines(known["occasion"], known["q1"], known["q3"], color="#9ecae9", linewidth=5)
+        for _, point in known.iterrows():
+            relation = point.get("crosswalk_relation") or ""
+            marker = "s" if relation in ("merged", "split") else "o"
+            face = "white" if relation else "#4c78a8"
+            ax.scatter(
+                point["occasion"], point["level"], marker=marker, s=36, zorder=3,
+                facecolors=face, edgecolors="#4c78a8", linewidths=1.5,
+            )  # fmt: skip
+        ax.set_title(textwrap.shorten(dimension.name, 32), fontsize=9)
+        ax.set_ylim(instrument.scale_min - 0.3, instrument.scale_max + 0.3)
+        ax.grid(axis="y", color="#eee")
+    for ax in axes[len(keys) :]:
+        ax.set_visible(False)
+    for ax in axes:
+        ax.set_xticks(list(labels["occasion"]))
+        ax.set_xticklabels(list(labels["occasion_label"]), rotation=45, ha="right", fontsize=7)
+    handles = [
+        axes[0].scatter([], [], marker="o", color="#4c78a8", label="this instrument"),
+        axes[0].scatter([], [], marker="o", facecolors="white", edgecolors="#4c78a8",
+                        label="earlier generation (cross-walk)"),
+        axes[0].scatter([], [], marker="s", facecolors="white", edgecolors="#4c78a8",
+                        label="merged / split dimension"),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout(rect=(0, 0.06, 1, 0.97))
+    if synthetic:
+        mark_synthetic(fig)
     return fig

@@ -21,10 +21,16 @@ from scirocco_lab.assessment.consensus import (
     discussion_points,
     round_movement,
 )
-from scirocco_lab.assessment.plots import radar_chart, rating_distribution_chart
+from scirocco_lab.assessment.longitudinal import LONGITUDINAL_COLUMNS, longitudinal
+from scirocco_lab.assessment.plots import (
+    longitudinal_chart,
+    radar_chart,
+    rating_distribution_chart,
+)
 from scirocco_lab.assessment.scoring import region_profile, strengths_and_weaknesses
 from scirocco_lab.assessment.store import ratings_frame
-from scirocco_lab.instruments import Instrument, in_instrument_order
+from scirocco_lab.errors import SciroccoLabError
+from scirocco_lab.instruments import Instrument, in_instrument_order, load_crosswalk
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
@@ -38,6 +44,7 @@ __all__ = [
     "agreement_html",
     "delphi_table_html",
     "discussion_html",
+    "longitudinal_html",
     "movement_html",
     "profile_table_html",
     "region_report_data",
@@ -61,6 +68,7 @@ class RegionReportData:
     movement: pd.DataFrame
     agreement: pd.DataFrame
     discussion: pd.DataFrame
+    longitudinal: pd.DataFrame
 
     @property
     def synthetic(self) -> bool:
@@ -103,6 +111,20 @@ class RegionReportData:
     def has_consensus(self) -> bool:
         return bool(self.profile["consensus_level"].notna().any())
 
+    @property
+    def has_history(self) -> bool:
+        """True when the region was assessed on more than one occasion."""
+        return not self.longitudinal.empty and self.longitudinal["occasion"].nunique() > 1
+
+    def longitudinal_chart(self):
+        """The region's level per dimension over its assessment occasions."""
+        return longitudinal_chart(
+            self.longitudinal,
+            self.instrument,
+            title=f"{self.subject['name']} over time",
+            synthetic=self.synthetic,
+        )
+
 
 def region_report_data(
     store: Store, region: str, instrument: str | Instrument | None = None
@@ -119,6 +141,7 @@ def region_report_data(
     )
     latest = delphi[delphi["round"] == delphi["round"].max()] if not delphi.empty else delphi
     latest_ratings = individual[individual["round"] == individual["round"].max()]
+    history = _history(store, region, chosen)
     return RegionReportData(
         subject=subject,
         instrument=chosen,
@@ -139,6 +162,28 @@ def region_report_data(
         )
         if not latest.empty
         else pd.DataFrame(columns=["dimension", "reason"]),
+        longitudinal=history,
+    )
+
+
+def _history(store: Store, region: str, instrument: Instrument) -> pd.DataFrame:
+    """The region's longitudinal view over every instrument the store can cross-walk."""
+    every = ratings_frame(store, subject=region, kind="HS")
+    if every.empty:
+        return pd.DataFrame(columns=LONGITUDINAL_COLUMNS)
+    usable, instruments = [], {}
+    for instrument_id in pd.unique(every["instrument"]):
+        if instrument_id == instrument.id:
+            usable.append(instrument_id)
+            continue
+        try:
+            load_crosswalk(str(instrument_id), instrument.id)
+            instruments[instrument_id] = resolve_instrument(store, str(instrument_id))
+        except SciroccoLabError:
+            continue  # no cross-walk: that generation cannot be shown on this scale
+        usable.append(instrument_id)
+    return longitudinal(
+        every[every["instrument"].isin(usable)], region, instrument, instruments=instruments
     )
 
 
@@ -250,6 +295,45 @@ def agreement_html(agreement: pd.DataFrame) -> str:
             "note": "Note",
         },
         decimals=2,
+    )
+
+
+def longitudinal_html(frame: pd.DataFrame) -> str:
+    """Each dimension's change between consecutive occasions, with its interval."""
+    changes = frame[frame["change"].notna()] if not frame.empty else frame
+    if changes.empty:
+        return "<p>One assessment occasion so far: nothing to compare over time.</p>"
+    labels = frame.drop_duplicates("occasion").set_index("occasion")["occasion_label"]
+    indexed = frame.set_index(["dimension", "occasion"])
+    previous = list(
+        zip(changes["dimension"], changes["previous_occasion"].astype(int), strict=True)
+    )
+    # The cross-walk note belongs to whichever end was mapped from another generation.
+    walk_notes = [
+        "; ".join(part for part in (indexed["crosswalk_note"].get(key, ""), own) if part)
+        for key, own in zip(previous, changes["crosswalk_note"], strict=True)
+    ]
+    shown = changes.assign(
+        from_label=changes["previous_occasion"].map(labels),
+        level_before=[indexed["level"].get(key, float("nan")) for key in previous],
+        how=[
+            "; ".join(part for part in (walk, note) if part)
+            for walk, note in zip(walk_notes, changes["change_note"], strict=True)
+        ],
+    )
+    return table_html(
+        shown,
+        columns={
+            "dimension_name": "Dimension",
+            "from_label": "From",
+            "occasion_label": "To",
+            "level_before": "Level before",
+            "level": "Level after",
+            "change": "Change",
+            "change_ci_low": "95% interval low",
+            "change_ci_high": "95% interval high",
+            "how": "How to read it",
+        },
     )
 
 
