@@ -183,7 +183,6 @@ def test_region_report_shows_the_earlier_v3_assessment(tmp_path):
     )
     from scirocco_lab.assessment.report import longitudinal_html, region_report_data
     from scirocco_lab.assessment.store import write_batch
-
     from scirocco_lab.store import open_store
 
     def assessment(instrument, when, level, round_number=1):

@@ -1,8 +1,10 @@
 """Assessment commands: instruments, subjects, ratings files (``import``, ``export``),
-``profile``, ``consensus`` and ``agreement``."""
+``profile``, ``consensus`` (``--movement``), ``agreement``, ``subgroups`` and
+``longitudinal``."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -164,8 +166,38 @@ def _checked(compute, frame, problems, source: str, skip_bad_rows: bool, *, from
     return result
 
 
+def _whole_number(minimum: int):
+    """An argparse type: a whole number >= minimum, with a one-line message otherwise."""
+
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"'{text}' is not a whole number (give e.g. {max(minimum, 1)})"
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
+        return value
+
+    return convert
+
+
+def _share(text: str) -> float:
+    """An argparse type: a share in (0, 1], with a one-line message otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number; give a share such as 0.33 (4 of 12)"
+        ) from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a share in (0, 1]; e.g. 0.33")
+    return value
+
+
 def _cmd_consensus(args) -> int:
-    from scirocco_lab.assessment.consensus import DelphiRule, consensus_table
+    from scirocco_lab.assessment.consensus import DelphiRule, consensus_table, round_movement
 
     frame, problems, source = _statistics_ratings(args)
     delphi = (
@@ -181,21 +213,122 @@ def _cmd_consensus(args) -> int:
         args.skip_bad_rows,
         from_file=args.file is not None,
     )
+    if args.movement:
+        # Round-to-round movement of the same table: median, IQR and agreement per dimension.
+        table = round_movement(table)
+        if table.empty:
+            print("one round only: no movement to show", file=sys.stderr)
     print_frame(table, args.format)
     return 0
 
 
 def _cmd_agreement(args) -> int:
-    from scirocco_lab.assessment.agreement import agreement_table
+    from scirocco_lab.assessment.agreement import ALPHA_METRICS, COEFFICIENTS, agreement_table
 
     frame, problems, source = _statistics_ratings(args)
+    coefficients = tuple(args.coefficient or COEFFICIENTS)
+    metrics = tuple(args.metric or ALPHA_METRICS)
+    if args.metric and not args.coefficient:
+        coefficients = ("krippendorff_alpha",)  # a metric names an alpha variant
     table = _checked(
-        lambda ratings: agreement_table(ratings, by=("subject", "round")),
+        lambda ratings: agreement_table(
+            ratings, by=("subject", "round"), coefficients=coefficients, alpha_metrics=metrics
+        ),
         frame,
         problems,
         source,
         args.skip_bad_rows,
         from_file=args.file is not None,
+    )
+    print_frame(table, args.format)
+    return 0
+
+
+def _cmd_subgroups(args) -> int:
+    import pandas as pd
+
+    from scirocco_lab.assessment.agreement import subgroup_comparison
+    from scirocco_lab.errors import ConfigurationError
+
+    frame, problems, source = _statistics_ratings(args)
+    if args.file is not None:
+        if args.assessors is None:
+            raise ConfigurationError(
+                "subgroups --file needs --assessors FILE: a table with an assessor column and "
+                f"the attribute column '{args.attribute}'."
+            )
+        assessors = _assessor_table(args.assessors)
+    else:
+        if args.assessors is not None:
+            raise ConfigurationError(
+                "--assessors goes with --file; from the store the assessors' attributes "
+                "(role, sector, organisation, home_subject) are read from the store."
+            )
+        from scirocco_lab.store import assessors_frame, open_store
+
+        assessors = assessors_frame(open_store(args.store, create=False))
+    p_adjust = None if args.p_adjust == "none" else args.p_adjust
+    table = _checked(
+        lambda ratings: subgroup_comparison(
+            ratings,
+            attribute=args.attribute,
+            by=("subject", "round"),
+            p_adjust=p_adjust,
+            assessors=assessors,
+        ),
+        frame,
+        problems,
+        source,
+        args.skip_bad_rows,
+        from_file=args.file is not None,
+    )
+    print_frame(pd.DataFrame(table), args.format)
+    return 0
+
+
+def _assessor_table(path: Path):
+    """An assessor-attributes file as a frame keyed by ``pseudonym`` (read leniently)."""
+    import pandas as pd
+
+    from scirocco_lab.errors import DataValidationError, InputProblem
+    from scirocco_lab.io.tables import normalise_header, read_table
+
+    table = read_table(path, None)
+    header = [normalise_header(h or "") for h in table.header]
+    names = {"assessor", "rater", "pseudonym"}
+    key = next((i for i, h in enumerate(header) if h in names), None)
+    if key is None:
+        raise DataValidationError(
+            [
+                InputProblem(
+                    table.source,
+                    1,
+                    "header",
+                    None,
+                    "no assessor column",
+                    "name one column assessor (or pseudonym) and one per attribute",
+                )
+            ]
+        )
+    width = len(header)
+    cells = [(list(cells) + [None] * width)[:width] for _, cells in table.rows]
+    frame = pd.DataFrame(cells, columns=header)
+    return frame.rename(columns={header[key]: "pseudonym"})
+
+
+def _cmd_longitudinal(args) -> int:
+    from scirocco_lab.assessment.report import region_history
+    from scirocco_lab.instruments import load_crosswalk
+    from scirocco_lab.store import open_store, resolve_instrument
+
+    store = open_store(args.store, create=False)
+    target = resolve_instrument(store, args.instrument)
+    crosswalks = {}
+    if args.crosswalk is not None:
+        walk = load_crosswalk(args.crosswalk, target)
+        crosswalks[walk.from_instrument] = walk
+    table = region_history(
+        store, args.region, target, crosswalks=crosswalks, n_boot=args.n_boot, seed=args.seed
     )
     print_frame(table, args.format)
     return 0
@@ -262,6 +395,11 @@ def register(commands) -> None:
     for name, handler, summary in (
         ("consensus", _cmd_consensus, "Delphi consensus table per subject, round and dimension"),
         ("agreement", _cmd_agreement, "inter-rater agreement coefficients per subject and round"),
+        (
+            "subgroups",
+            _cmd_subgroups,
+            "compare ratings between groups of assessors (Kruskal-Wallis / Mann-Whitney)",
+        ),
     ):
         statistics = commands.add_parser(name, help=summary, description=summary)
         source = statistics.add_mutually_exclusive_group()
@@ -273,7 +411,9 @@ def register(commands) -> None:
             help="CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
             "optional round and subject",
         )
-        statistics.add_argument("--round", type=int, default=None, help="one round (store)")
+        statistics.add_argument(
+            "--round", type=_whole_number(1), default=None, help="one round (store)"
+        )
         statistics.add_argument(
             "--skip-bad-rows",
             action="store_true",
@@ -286,12 +426,72 @@ def register(commands) -> None:
                 default="delphi-scirocco",
             )
             statistics.add_argument(
+                "--movement",
+                action="store_true",
+                help="print the round-to-round movement of median, IQR and agreement instead",
+            )
+            statistics.add_argument(
                 "--outside-proportion",
-                type=float,
+                type=_share,
                 default=None,
                 metavar="P",
                 help="Split when at least this share of ratings lies outside the 3-point "
                 "region (default: the published count, 4 of 12)",
             )
+        if name == "agreement":
+            from scirocco_lab.assessment.agreement import ALPHA_METRICS, COEFFICIENTS
+
+            statistics.add_argument(
+                "--coefficient",
+                action="append",
+                choices=COEFFICIENTS,
+                help="only this coefficient (repeat for several; default: all)",
+            )
+            statistics.add_argument(
+                "--metric",
+                action="append",
+                choices=ALPHA_METRICS,
+                help="only this level of measurement for Krippendorff's alpha (repeat for "
+                "several; alone it selects alpha)",
+            )
+        if name == "subgroups":
+            statistics.add_argument(
+                "--attribute",
+                required=True,
+                help="assessor attribute to group by, e.g. role, sector, organisation",
+            )
+            statistics.add_argument(
+                "--assessors",
+                type=Path,
+                default=None,
+                help="with --file: CSV/Excel of assessors (assessor column plus attributes)",
+            )
+            statistics.add_argument(
+                "--p-adjust",
+                choices=("holm", "bonferroni", "fdr_bh", "none"),
+                default="holm",
+                help="multiplicity adjustment across dimensions (default holm)",
+            )
         add_format(statistics)
         statistics.set_defaults(handler=handler)
+
+    history = commands.add_parser(
+        "longitudinal",
+        help="a region's maturity per dimension over rounds, years and instrument generations",
+    )
+    history.add_argument("region", help="key of the region")
+    history.add_argument(
+        "--instrument", default="scirocco-exchange", help="the instrument to show it on"
+    )
+    history.add_argument(
+        "--crosswalk",
+        type=Path,
+        default=None,
+        help="your own cross-walk file from an earlier instrument (default: the bundled one)",
+    )
+    history.add_argument(
+        "--n-boot", type=_whole_number(0), default=1000, help="bootstrap resamples (default 1000)"
+    )
+    history.add_argument("--seed", type=_whole_number(0), default=0, help="bootstrap seed")
+    add_format(history)
+    history.set_defaults(handler=_cmd_longitudinal)

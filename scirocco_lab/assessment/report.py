@@ -47,6 +47,7 @@ __all__ = [
     "longitudinal_html",
     "movement_html",
     "profile_table_html",
+    "region_history",
     "region_report_data",
     "region_tasks",
     "strengths_html",
@@ -141,7 +142,7 @@ def region_report_data(
     )
     latest = delphi[delphi["round"] == delphi["round"].max()] if not delphi.empty else delphi
     latest_ratings = individual[individual["round"] == individual["round"].max()]
-    history = _history(store, region, chosen)
+    history = region_history(store, region, chosen)
     return RegionReportData(
         subject=subject,
         instrument=chosen,
@@ -166,24 +167,44 @@ def region_report_data(
     )
 
 
-def _history(store: Store, region: str, instrument: Instrument) -> pd.DataFrame:
-    """The region's longitudinal view over every instrument the store can cross-walk."""
+def region_history(
+    store: Store,
+    region: str,
+    instrument: Instrument,
+    *,
+    crosswalks: dict | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The region's longitudinal view (:func:`~scirocco_lab.assessment.longitudinal.
+    longitudinal`) over its submitted HS assessments of every instrument that ``crosswalks``
+    (instrument id -> cross-walk) or a bundled cross-walk maps onto ``instrument``; other
+    generations are left out, as they cannot be shown on its dimensions."""
+    get_subject(store, region)
     every = ratings_frame(store, subject=region, kind="HS")
     if every.empty:
         return pd.DataFrame(columns=LONGITUDINAL_COLUMNS)
+    crosswalks = dict(crosswalks or {})
     usable, instruments = [], {}
     for instrument_id in pd.unique(every["instrument"]):
         if instrument_id == instrument.id:
             usable.append(instrument_id)
             continue
         try:
-            load_crosswalk(str(instrument_id), instrument.id)
+            if instrument_id not in crosswalks:
+                load_crosswalk(str(instrument_id), instrument.id)
             instruments[instrument_id] = resolve_instrument(store, str(instrument_id))
         except SciroccoLabError:
             continue  # no cross-walk: that generation cannot be shown on this scale
         usable.append(instrument_id)
     return longitudinal(
-        every[every["instrument"].isin(usable)], region, instrument, instruments=instruments
+        every[every["instrument"].isin(usable)],
+        region,
+        instrument,
+        crosswalks=crosswalks,
+        instruments=instruments,
+        n_boot=n_boot,
+        seed=seed,
     )
 
 

@@ -242,3 +242,164 @@ def test_table_output_rounds_half_up(capsys, tmp_path):
     status, out, _ = run(capsys, "consensus", "--file", str(path))
     assert status == 0
     assert "20.313" in out and "20.312" not in out
+
+
+# --- Statistics commands: every coefficient, subgroups, movement, longitudinal ----------------
+
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def test_fleiss_1971_example_from_a_ratings_file(capsys):
+    status, out, _ = run(
+        capsys,
+        "agreement",
+        "--file",
+        str(DATA / "fleiss1971_diagnoses.csv"),
+        "--coefficient",
+        "fleiss_kappa",
+        "--format",
+        "json",
+    )
+    rows = json.loads(out)
+    assert status == 0 and len(rows) == 1
+    assert round(rows[0]["value"], 3) == 0.430
+    assert (rows[0]["n_units"], rows[0]["n_raters"]) == (30, 6)
+
+
+def test_agreement_prints_one_row_per_coefficient_and_variant(capsys):
+    status, out, _ = run(
+        capsys, "agreement", "--file", str(DATA / "fleiss1971_diagnoses.csv"), "--format", "json"
+    )
+    pairs = [(r["coefficient"], r["variant"]) for r in json.loads(out)]
+    assert status == 0
+    assert pairs[:4] == [
+        ("krippendorff_alpha", m) for m in ("nominal", "ordinal", "interval", "ratio")
+    ]
+    assert len(pairs) == len(set(pairs)) == 14
+
+
+def test_agreement_metric_filter_selects_alpha_variants(capsys):
+    status, out, _ = run(
+        capsys,
+        "agreement",
+        "--file",
+        str(DATA / "fleiss1971_diagnoses.csv"),
+        "--metric",
+        "ordinal",
+        "--format",
+        "csv",
+    )
+    lines = out.splitlines()
+    assert status == 0 and len(lines) == 2
+    assert ",krippendorff_alpha,ordinal," in lines[1]
+
+
+def test_agreement_unknown_coefficient_is_a_short_usage_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["agreement", "--coefficient", "cohen"])
+    assert caught.value.code == 2
+    assert "invalid choice: 'cohen'" in capsys.readouterr().err
+
+
+def test_consensus_movement_from_a_file(capsys, tmp_path):
+    lines = ["assessor,dimension,rating,round"]
+    lines += [f"p{i},funding,{level},1" for i, level in enumerate([1, 2, 3, 4, 5, 3])]
+    lines += [f"p{i},funding,{level},2" for i, level in enumerate([3, 3, 3, 3, 4, 3])]
+    path = tmp_path / "rounds.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, out, _ = run(capsys, "consensus", "--file", str(path), "--movement", "--format", "json")
+    moved = json.loads(out)
+    assert status == 0 and len(moved) == 1
+    assert (moved[0]["round_from"], moved[0]["round_to"], moved[0]["direction"]) == (
+        1,
+        2,
+        "converging",
+    )
+
+
+def test_subgroups_from_a_file_with_an_assessor_table(capsys, tmp_path):
+    ratings = tmp_path / "ratings.csv"
+    levels = {"a": 1, "b": 2, "c": 2, "d": 4, "e": 5, "f": 4}
+    ratings.write_text(
+        "assessor,dimension,rating\n" + "".join(f"{k},funding,{v}\n" for k, v in levels.items()),
+        encoding="utf-8",
+    )
+    assessors = tmp_path / "assessors.csv"
+    assessors.write_text(
+        "Assessor,Sector\na,health\nb,health\nc,health\nd,social\ne,social\nf,social\n",
+        encoding="utf-8",
+    )
+    status, out, _ = run(
+        capsys,
+        "subgroups",
+        "--file",
+        str(ratings),
+        "--assessors",
+        str(assessors),
+        "--attribute",
+        "sector",
+        "--format",
+        "json",
+    )
+    rows = json.loads(out)
+    assert status == 0
+    assert [(r["group"], r["n"], r["test"]) for r in rows] == [
+        ("health", 3, "Mann-Whitney U"),
+        ("social", 3, "Mann-Whitney U"),
+    ]
+
+
+def test_subgroups_from_the_store_flags_groups_of_one(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(
+        capsys, "--store", store_path, "subgroups", "--region", "northvale", "--round", "1",
+        "--attribute", "role", "--format", "json",
+    )  # fmt: skip
+    rows = json.loads(out)
+    assert status == 0 and rows
+    singles = [r for r in rows if r["n"] == 1]
+    assert all(r["group_of_one"] for r in singles)
+    assert all("group(s) of one" in r["note"] for r in singles)
+
+
+def test_subgroups_unknown_attribute_names_the_known_ones(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, _, err = run(
+        capsys, "--store", store_path, "subgroups", "--region", "northvale",
+        "--attribute", "seniority",
+    )  # fmt: skip
+    assert status == 2
+    assert "'role', 'sector'" in err and "Traceback" not in err
+
+
+def test_longitudinal_command_prints_the_tidy_frame(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(
+        capsys, "--store", store_path, "longitudinal", "northvale", "--n-boot", "50",
+        "--format", "json",
+    )  # fmt: skip
+    rows = json.loads(out)
+    assert status == 0
+    assert {"occasion", "level", "change", "change_ci_low", "crosswalk_relation"} <= set(rows[0])
+    assert len(rows) % 12 == 0
+
+
+def test_longitudinal_with_a_broken_crosswalk_file_is_one_clear_error(capsys, store_path, tmp_path):
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    walk = tmp_path / "walk.yaml"
+    walk.write_text("format: nonsense\n", encoding="utf-8")
+    status, _, err = run(
+        capsys, "--store", store_path, "longitudinal", "northvale", "--crosswalk", str(walk)
+    )
+    assert status == 2
+    assert "malformed cross-walk file" in err and "Traceback" not in err
+
+
+def test_wrong_argument_types_get_short_messages(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["consensus", "--round", "two"])
+    assert caught.value.code == 2
+    assert "'two' is not a whole number" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["consensus", "--outside-proportion", "4"])
+    assert "not a share in (0, 1]" in capsys.readouterr().err
