@@ -121,7 +121,10 @@ def _statistics_ratings(args):
         frame, problems = read_individual_ratings(args.file)
         return frame, problems, str(args.file)
     store = open_store(args.store, create=False)
-    frame = ratings_frame(store, subject=args.region, mode="individual", round=args.round)
+    # One instrument at a time: an earlier generation's round 1 is another panel's answers.
+    frame = ratings_frame(
+        store, subject=args.region, mode="individual", round=args.round, instrument=args.instrument
+    )
     return frame.assign(line=range(2, len(frame) + 2)), [], store.display_url
 
 
@@ -413,6 +416,11 @@ def register(commands) -> None:
         )
         statistics.add_argument(
             "--round", type=_whole_number(1), default=None, help="one round (store)"
+        )
+        statistics.add_argument(
+            "--instrument",
+            default="scirocco-exchange",
+            help="ratings made with this instrument (store; default scirocco-exchange)",
         )
         statistics.add_argument(
             "--skip-bad-rows",

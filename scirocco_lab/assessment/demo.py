@@ -5,6 +5,10 @@ exercises every part of the workbench without real data: nine invented regions i
 countries, 8-15 stakeholders each, individual health-and-care-system (HS) assessments with
 role-dependent bias, explicit don't-knows, Delphi rounds that converge, consensus workshops,
 good practices with their requirement (GP) profiles and features, and a couple of drafts.
+With the bundled instrument it also gives three regions an earlier assessment made with the
+previous generation, SCIROCCO v3 (2023-2024), and two regions a reassessment a year later
+(2026, numbered as the next round) whose panel splits on two dimensions, so the longitudinal
+view has rounds, years and instrument generations to show.
 
 Everything is invented. The stakeholders' ``full_name`` and ``email`` exist only so that the
 rest of the system can prove it keeps personal data out of reports; every output made from
@@ -38,7 +42,13 @@ from scirocco_lab.assessment.records import (
     RecordBatch,
     SubjectRecord,
 )
-from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Dimension, Instrument, load_instrument
+from scirocco_lab.instruments import (
+    DEFAULT_INSTRUMENT,
+    Dimension,
+    Instrument,
+    load_crosswalk,
+    load_instrument,
+)
 
 __all__ = ["DEMO_MARK", "DEMO_SEED", "DEMO_SOURCE", "generate_demo"]
 
@@ -1081,6 +1091,163 @@ def _region(
 
 
 # ---------------------------------------------------------------------------------------
+# History: an earlier SCIROCCO v3 assessment, and a later year's reassessment
+
+# Regions with an earlier assessment made with the previous generation (SCIROCCO v3), and
+# the year of it; and regions assessed again a year later (the store numbers that later
+# year as the next round), whose panel then disagrees on two dimensions.
+_EARLIER_V3 = {"northvale": 2023, "ostermark": 2023, "valmorra": 2024}
+_LATER_YEAR = ("kestrel-coast", "eastholm-lakes")
+_V3_PANEL = 6  # members of today's panel who also took part in the v3 assessment
+
+
+def _consensus_levels(result: _RegionResult) -> dict[str, int | None]:
+    workshop = next(a for a in reversed(result.assessments) if a.mode == "consensus")
+    return {rating.dimension: rating.level for rating in workshop.ratings}
+
+
+def _earlier_v3(
+    rng: np.random.Generator,
+    result: _RegionResult,
+    year: int,
+    exchange: Instrument,
+    v3: Instrument,
+) -> list[AssessmentRecord]:
+    """A small v3 panel and its consensus, about a level lower than today (before progress)."""
+    today = _consensus_levels(result)
+    walk = load_crosswalk(v3.id, exchange.id)
+    target_of = {key: link.to_keys[0] for link in walk.links for key in link.from_keys}
+    scale = _Scale(v3.scale_min, v3.scale_max)
+    start = dt.date(year, 10, 1) + dt.timedelta(days=int(rng.integers(20)))
+    earlier = {}
+    for key in v3.dimension_keys:
+        level = today.get(target_of.get(key, ""))
+        base = scale.at(0.35) if level is None else level
+        earlier[key] = scale.level(base - float(rng.choice([0, 1, 1, 2])))
+    records = []
+    for panelist in result.panel[:_V3_PANEL]:
+        ratings = tuple(
+            RatingRecord(
+                key,
+                level=scale.level(earlier[key] + float(rng.choice([-1, 0, 0, 1]))),
+                confidence=str(rng.choice(["low", "medium", "medium", "high"])),
+            )
+            for key in v3.dimension_keys
+        )
+        records.append(
+            AssessmentRecord(
+                kind="HS",
+                subject=result.subject.key,
+                instrument=v3.id,
+                round=1,
+                mode="individual",
+                assessor=panelist.record.pseudonym,
+                status="submitted",
+                assessed_on=start + dt.timedelta(days=int(rng.integers(14))),
+                notes=f"Earlier assessment with SCIROCCO v3 ({year})",
+                ratings=ratings,
+            )
+        )
+    levels = {
+        key: scale.level(np.median([r.ratings[i].level for r in records]))
+        for i, key in enumerate(v3.dimension_keys)
+    }
+    records.append(
+        AssessmentRecord(
+            kind="HS",
+            subject=result.subject.key,
+            instrument=v3.id,
+            round=1,
+            mode="consensus",
+            status="submitted",
+            assessed_on=start + dt.timedelta(days=30),
+            notes=f"Consensus of the {year} SCIROCCO v3 assessment",
+            ratings=tuple(
+                RatingRecord(
+                    key,
+                    level=levels[key],
+                    justification=f"Workshop agreed level {levels[key]} in the {year} "
+                    "SCIROCCO v3 assessment.",
+                )
+                for key in v3.dimension_keys
+            ),
+        )
+    )
+    return records
+
+
+def _later_year(
+    rng: np.random.Generator, result: _RegionResult, exchange: Instrument, scale: _Scale
+) -> list[AssessmentRecord]:
+    """The next year's assessment: some progress, and a panel split on two dimensions."""
+    today = _consensus_levels(result)
+    last = max(a.round for a in result.assessments if a.instrument == exchange.id)
+    members = sorted({a.assessor for a in result.assessments if a.round == last and a.assessor})
+    members = members[: len(members) - int(rng.integers(0, 2))]  # one may have left
+    keys = list(exchange.dimension_keys)
+    # Dimensions with room for two camps, 2 below and 1 above the (improved) level.
+    mid = [
+        k for k in keys if today.get(k) is not None and scale.low + 2 <= today[k] <= scale.high - 2
+    ]
+    split = [str(k) for k in rng.choice(mid, size=min(2, len(mid)), replace=False)]
+    target = {k: scale.level((today.get(k) or scale.low) + float(rng.random() < 0.4)) for k in keys}
+    start = dt.date(2026, 3, 2) + dt.timedelta(days=int(rng.integers(20)))
+    records = []
+    for index, pseudonym in enumerate(members):
+        camp = 1 if index % 2 else -2  # two camps, far enough apart to split the panel
+        ratings = tuple(
+            RatingRecord(
+                key,
+                level=scale.level(
+                    target[key] + (camp if key in split else float(rng.choice([-1, 0, 0, 0, 1])))
+                ),
+                confidence=str(rng.choice(["low", "medium", "high"])),
+            )
+            for key in keys
+        )
+        records.append(
+            AssessmentRecord(
+                kind="HS",
+                subject=result.subject.key,
+                instrument=exchange.id,
+                round=last + 1,
+                mode="individual",
+                assessor=pseudonym,
+                status="submitted",
+                assessed_on=start + dt.timedelta(days=int(rng.integers(19))),
+                notes="Reassessment one year later",
+                ratings=ratings,
+            )
+        )
+    levels = {
+        key: scale.level(np.median([r.ratings[i].level for r in records]))
+        for i, key in enumerate(keys)
+    }
+    records.append(
+        AssessmentRecord(
+            kind="HS",
+            subject=result.subject.key,
+            instrument=exchange.id,
+            round=last + 1,
+            mode="consensus",
+            status="submitted",
+            assessed_on=max(r.assessed_on for r in records) + dt.timedelta(days=10),
+            notes=f"Consensus workshop of the 2026 reassessment; {len(records)} panel members",
+            ratings=tuple(
+                RatingRecord(
+                    key,
+                    level=levels[key],
+                    justification=f"Workshop agreed level {levels[key]} in the 2026 "
+                    "reassessment" + (" after a split panel." if key in split else "."),
+                )
+                for key in keys
+            ),
+        )
+    )
+    return records
+
+
+# ---------------------------------------------------------------------------------------
 # Good practices: requirement profiles with features
 
 
@@ -1232,13 +1399,15 @@ def generate_demo(seed: int = DEMO_SEED, *, instrument: Instrument | None = None
     The same ``seed`` always gives the same batch (no global random state is used).
     ``instrument`` defaults to the bundled SCIROCCO Exchange instrument; any instrument
     works, its dimension keys and scale are read from it. Every subject and assessor is
-    marked ``synthetic=True`` and the batch's first note is :data:`DEMO_MARK`.
+    marked ``synthetic=True`` and the batch's first note is :data:`DEMO_MARK`. With the
+    bundled instrument the batch also holds the SCIROCCO v3 assessments and the 2026
+    reassessments described in the module docstring.
 
     >>> from scirocco_lab.instruments import load_instrument
     >>> from scirocco_lab.assessment.records import validate_batch
-    >>> exchange = load_instrument("scirocco-exchange")
+    >>> exchange, v3 = load_instrument("scirocco-exchange"), load_instrument("scirocco-v3")
     >>> batch = generate_demo(2026, instrument=exchange)
-    >>> validate_batch(batch, {exchange.id: exchange})
+    >>> validate_batch(batch, {exchange.id: exchange, v3.id: v3})
     []
     >>> batch == generate_demo(2026, instrument=exchange)
     True
@@ -1264,6 +1433,15 @@ def generate_demo(seed: int = DEMO_SEED, *, instrument: Instrument | None = None
         )
         subjects.append(subject)
         assessments.extend(records)
+    if instrument.id == DEFAULT_INSTRUMENT:
+        # Spawned after the other streams, so the 2025 data stay as they were. Only for the
+        # bundled instrument: the earlier assessment goes through its v3 cross-walk.
+        history_rng = rng.spawn(1)[0]
+        v3 = load_instrument("scirocco-v3")
+        for key, year in _EARLIER_V3.items():
+            assessments.extend(_earlier_v3(history_rng, regions[key], year, instrument, v3))
+        for key in _LATER_YEAR:
+            assessments.extend(_later_year(history_rng, regions[key], instrument, scale))
     return RecordBatch(
         subjects=tuple(subjects),
         assessors=tuple(assessors),

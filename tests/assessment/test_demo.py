@@ -59,15 +59,18 @@ def _practices(batch: RecordBatch):
     return [subject for subject in batch.subjects if subject.kind == "good_practice"]
 
 
-def _round_levels(batch: RecordBatch) -> dict[tuple[str, int], dict[str, list[int]]]:
-    """Submitted individual HS levels (don't-knows left out) by (region, round) and dimension."""
+def _round_levels(
+    batch: RecordBatch, instrument: str = "scirocco-exchange"
+) -> dict[tuple[str, int], dict[str, list[int]]]:
+    """Submitted individual HS levels (don't-knows left out) by (region, round) and dimension,
+    of one instrument (the earlier SCIROCCO v3 assessments are a separate series)."""
     levels: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for assessment in batch.assessments:
         if (assessment.kind, assessment.mode, assessment.status) != (
             "HS",
             "individual",
             "submitted",
-        ):
+        ) or assessment.instrument != instrument:
             continue
         for rating in assessment.ratings:
             if rating.level is not None:
@@ -82,6 +85,24 @@ def _rounds_by_region(batch: RecordBatch) -> dict[str, list[int]]:
     for region, round_number in _round_levels(batch):
         rounds[region].add(round_number)
     return {region: sorted(numbers) for region, numbers in rounds.items()}
+
+
+def _year_of_round(batch: RecordBatch) -> dict[tuple[str, int], int]:
+    """The year of each Exchange (region, round): Delphi rounds of 2025, reassessment 2026."""
+    return {
+        (a.subject, a.round): a.assessed_on.year
+        for a in batch.assessments
+        if a.kind == "HS" and a.instrument == "scirocco-exchange"
+    }
+
+
+def _delphi_rounds_by_region(batch: RecordBatch) -> dict[str, list[int]]:
+    """Each region's Delphi rounds of its first (2025) assessment cycle."""
+    years = _year_of_round(batch)
+    return {
+        region: [n for n in numbers if years[(region, n)] == 2025]
+        for region, numbers in _rounds_by_region(batch).items()
+    }
 
 
 def _outside_share(levels: list[int]) -> float:
@@ -99,7 +120,8 @@ def _is_split(levels: list[int]) -> bool:
 
 
 def test_demo_batch_validates(demo: RecordBatch, exchange: Instrument):
-    assert validate_batch(demo, {exchange.id: exchange}) == []
+    v3 = load_instrument("scirocco-v3")
+    assert validate_batch(demo, {exchange.id: exchange, v3.id: v3}) == []
 
 
 def test_same_seed_gives_identical_batch(demo: RecordBatch, exchange: Instrument):
@@ -112,7 +134,11 @@ def test_other_seed_gives_different_batch(demo: RecordBatch, exchange: Instrumen
 
 def test_defaults_are_demo_seed_and_exchange_instrument(demo: RecordBatch):
     assert generate_demo() == demo
-    assert {assessment.instrument for assessment in demo.assessments} == {"scirocco-exchange"}
+    # Exchange throughout, plus the earlier assessments made with the previous generation.
+    assert {assessment.instrument for assessment in demo.assessments} == {
+        "scirocco-exchange",
+        "scirocco-v3",
+    }
 
 
 # --- labelling and personal data ------------------------------------------------------
@@ -161,8 +187,10 @@ def test_totals_within_expected_ranges(demo: RecordBatch):
     assert 8 <= len(_regions(demo)) <= 10
     assert 5 <= len(_practices(demo)) <= 7
     assert 100 <= len(demo.assessors) <= 130
-    assert 150 <= len(demo.assessments) <= 220
-    assert 2000 <= demo.rating_count <= 2600
+    # 212 Delphi-cycle assessments of 2025, plus 21 earlier v3 and about 25 of the 2026
+    # reassessments.
+    assert 230 <= len(demo.assessments) <= 290
+    assert 2700 <= demo.rating_count <= 3500
 
 
 def test_each_region_has_8_to_15_stakeholders(demo: RecordBatch):
@@ -206,10 +234,12 @@ def test_individual_ratings_carry_confidence_and_some_justifications(demo: Recor
     assert len(set(with_text)) > 100  # varied, not one sentence repeated
 
 
-def test_dates_are_in_2025_and_2026(demo: RecordBatch):
-    dates = [assessment.assessed_on for assessment in demo.assessments]
+def test_dates_are_in_2025_and_2026_and_the_v3_assessments_earlier(demo: RecordBatch):
+    dates = [a.assessed_on for a in demo.assessments if a.instrument == "scirocco-exchange"]
     assert all(isinstance(date, dt.date) for date in dates)
     assert min(dates) >= dt.date(2025, 1, 1) and max(dates) <= dt.date(2026, 12, 31)
+    earlier = [a.assessed_on for a in demo.assessments if a.instrument == "scirocco-v3"]
+    assert earlier and min(earlier) >= dt.date(2023, 1, 1) and max(earlier) < min(dates)
 
 
 # --- Delphi rounds and consensus ------------------------------------------------------
@@ -240,7 +270,7 @@ def test_later_rounds_keep_or_lose_panel_members(demo: RecordBatch):
 def test_spread_shrinks_from_first_to_last_round(demo: RecordBatch):
     levels = _round_levels(demo)
     changes = []
-    for region, numbers in _rounds_by_region(demo).items():
+    for region, numbers in _delphi_rounds_by_region(demo).items():
         if len(numbers) < 2:
             continue
         first, last = levels[(region, numbers[0])], levels[(region, numbers[-1])]
@@ -263,32 +293,36 @@ def test_some_region_dimension_is_split(demo: RecordBatch):
     assert len(splits) < 0.1 * total
 
 
-def test_each_region_has_one_consensus_for_its_last_round(demo: RecordBatch):
+def test_each_region_has_one_consensus_for_the_last_round_of_each_year(demo: RecordBatch):
     rounds = _rounds_by_region(demo)
+    years = _year_of_round(demo)
     for region in _regions(demo):
         consensus = [
             a for a in demo.assessments
             if a.subject == region and a.kind == "HS" and a.mode == "consensus"
+            and a.instrument == "scirocco-exchange"
         ]  # fmt: skip
-        assert len(consensus) == 1
-        (workshop,) = consensus
-        assert workshop.assessor is None and workshop.status == "submitted"
-        assert workshop.round == rounds[region][-1]
-        individual_dates = [
-            a.assessed_on
-            for a in demo.assessments
-            if a.subject == region and a.mode == "individual"
-        ]
-        assert workshop.assessed_on > max(individual_dates)
+        by_year = defaultdict(list)
+        for number in rounds[region]:
+            by_year[years[(region, number)]].append(number)
+        assert sorted(w.round for w in consensus) == [max(n) for _, n in sorted(by_year.items())]
+        for workshop in consensus:
+            assert workshop.assessor is None and workshop.status == "submitted"
+            individual_dates = [
+                a.assessed_on
+                for a in demo.assessments
+                if a.subject == region and a.mode == "individual" and a.round == workshop.round
+                and a.instrument == "scirocco-exchange"
+            ]  # fmt: skip
+            assert workshop.assessed_on > max(individual_dates)
 
 
-def test_consensus_levels_lie_near_the_last_round_median(demo: RecordBatch):
-    levels = _round_levels(demo)
-    rounds = _rounds_by_region(demo)
+def test_consensus_levels_lie_near_their_rounds_median(demo: RecordBatch):
     for a in demo.assessments:
         if a.kind != "HS" or a.mode != "consensus":
             continue
-        last = levels[(a.subject, rounds[a.subject][-1])]
+        # Each workshop against the individual ratings of its own round and instrument.
+        last = _round_levels(demo, a.instrument)[(a.subject, a.round)]
         for rating in a.ratings:
             assert rating.justification and rating.justification.startswith("Workshop agreed")
             if rating.level is not None:
@@ -370,3 +404,43 @@ def test_generator_works_for_a_small_custom_instrument(small_instrument: Instrum
     assert levels <= {1, 2, 3, 4}
     dimensions = {r.dimension for a in batch.assessments for r in a.ratings}
     assert dimensions == {"leadership", "data_use", "teams"}
+
+
+# --- History: an earlier v3 assessment and a later year -------------------------------
+
+
+def test_three_regions_have_an_earlier_v3_assessment_with_a_consensus(demo: RecordBatch):
+    v3 = [a for a in demo.assessments if a.instrument == "scirocco-v3"]
+    assert {a.subject for a in v3} == {"northvale", "ostermark", "valmorra"}
+    for region in ("northvale", "ostermark", "valmorra"):
+        own = [a for a in v3 if a.subject == region]
+        assert sum(a.mode == "consensus" for a in own) == 1
+        assert sum(a.mode == "individual" for a in own) >= 5
+
+
+def test_two_regions_are_reassessed_a_year_later_with_a_split_panel(demo: RecordBatch):
+    years = _year_of_round(demo)
+    later = {region for (region, _), year in years.items() if year == 2026}
+    assert later == {"kestrel-coast", "eastholm-lakes"}
+    levels = _round_levels(demo)
+    for region in later:
+        (number,) = [n for (r, n), year in years.items() if r == region and year == 2026]
+        splits = [d for d, values in levels[(region, number)].items() if _is_split(values)]
+        assert len(splits) >= 1  # more disagreement than in their converged 2025 panels
+
+
+def test_the_demo_shows_every_kind_of_longitudinal_change(tmp_path, exchange):
+    from scirocco_lab.assessment.report import region_history
+    from scirocco_lab.assessment.store import write_batch
+    from scirocco_lab.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'demo.db'}")
+    write_batch(store, generate_demo())
+    northvale = region_history(store, "northvale", exchange, n_boot=50)
+    assert northvale["instrument"].drop_duplicates().tolist() == [
+        "scirocco-v3",
+        "scirocco-exchange",
+    ]
+    assert {"merged", "new", "renamed", ""} <= set(northvale["crosswalk_relation"])
+    kestrel = region_history(store, "kestrel-coast", exchange, n_boot=50)
+    assert kestrel["year"].drop_duplicates().tolist() == [2025, 2026]

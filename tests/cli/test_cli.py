@@ -403,3 +403,19 @@ def test_wrong_argument_types_get_short_messages(capsys):
     with pytest.raises(SystemExit):
         main(["consensus", "--outside-proportion", "4"])
     assert "not a share in (0, 1]" in capsys.readouterr().err
+
+
+def test_statistics_from_the_store_keep_to_one_instrument(capsys, store_path):
+    # northvale also has an earlier SCIROCCO v3 round 1: it must not join the Exchange panel.
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    status, out, _ = run(
+        capsys, "--store", store_path, "agreement", "--region", "northvale", "--round", "1",
+        "--coefficient", "fleiss_kappa", "--format", "json",
+    )  # fmt: skip
+    assert status == 0 and json.loads(out)[0]["n_units"] <= 12
+    status, out, _ = run(
+        capsys, "--store", store_path, "consensus", "--region", "northvale", "--round", "1",
+        "--instrument", "scirocco-v3", "--format", "csv",
+    )  # fmt: skip
+    assert status == 0 and len(out.splitlines()) == 1 + 12
+    assert "information_and_ehealth_services" in out
