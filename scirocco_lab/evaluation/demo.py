@@ -346,6 +346,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "It showed me that the real change in {host} was in the roles, not in the technology.",
         "V|I came back with a very concrete picture of what a shared care plan can look like.",
         "The daily huddle between the hospital and the community teams was a revelation for me.",
+        "I did not realise how much of {practice} rests on one shared telephone number.",
+        "The thing I keep thinking about is that their nurses can order home care directly.",
+        "It changed my idea of what a care coordinator actually does all day.",
+        "I learned that they measure success by fewer readmissions, not by more activity.",
     ),
     "ka-peer-learning": (
         "V|The most useful moments were the informal conversations with people doing the same job "
@@ -357,6 +361,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "questions by e-mail.",
         "Hearing the same story from a nurse, a manager and a patient made it credible.",
         "Talking to colleagues who had the same doubts five years ago was reassuring.",
+        "A social worker there told me exactly which forms they dropped, and why.",
+        "Comparing notes with another manager over lunch was worth the whole trip.",
+        "We swapped our templates with the team from {host}, and theirs are already in use here.",
+        "Learning from people at our own level made it feel possible, not theoretical.",
     ),
     "kap-adaptation": (
         "We cannot copy {practice} as it is; we would have to adapt it to {home}, where services "
@@ -369,6 +377,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "The idea transfers, the tools probably don't.",
         "If we tried it here, we would have to give the coordinating role to the community "
         "nurses rather than to the hospital.",
+        "Our rural districts would need a travelling team rather than a fixed office.",
+        "We would keep their checklist but translate it into the language our GPs use.",
+        "For us the starting point would be the existing memory clinic, not a new service.",
+        "The weekly case review could work here if we run it online.",
     ),
     "kap-action-planning": (
         "After {event} we agreed on three actions and put them into our local action plan.",
@@ -379,6 +391,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "We presented what we learned to the board last month, and they asked us for a proposal "
         "by the summer.",
         "My team will map our current discharge process before we change anything.",
+        "By the end of the month we will have named a lead for each of the three actions.",
+        "We booked a follow-up call with {host} to review our draft before we start.",
+        "The action plan now has indicators, so we will know in a year whether it worked.",
+        "Two of us will visit the districts to explain the pilot before it begins.",
     ),
     "bar-funding": (
         "The honest answer is money: nobody has a budget for coordination work that falls "
@@ -388,6 +404,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Everything we start is a pilot with a one-year grant, and then it stops.",
         "{host} has a pooled budget; we have three separate budgets and three sets of rules.",
         "Without someone paying for the coordinators' time, this will stay a nice idea.",
+        "The budget for next year is already fixed, so anything new has to wait.",
+        "Each organisation protects its own money, and joint funding sounds like a risk to them.",
+        "We were told to do this within existing resources, which means it will not happen.",
+        "Insurers here only pay for visits, not for the time spent agreeing a plan.",
     ),
     "bar-it": (
         "Our systems don't talk to each other, so a shared plan would end up printed and faxed, "
@@ -397,6 +417,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "The regional platform exists, but it is not connected to the home care software.",
         "Every new interface takes months of negotiation with the vendors.",
         "People {place} are tired of logging into yet another portal.",
+        "Consent rules stop us even e-mailing a discharge letter to the home care team.",
+        "Our IT department has a two-year queue of projects ahead of this one.",
+        "Half of the GP practices still use a system that cannot export anything.",
+        "A shared record would need a data protection agreement that nobody knows how to write.",
     ),
     "bar-governance": (
         "Nobody here has the mandate to make health and social care work to one plan.",
@@ -406,6 +430,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "municipalities would have to agree first.",
         "Every time we try, the question of who is responsible comes back and blocks us.",
         "The municipalities and the hospital each wait for the other to move first.",
+        "The region changes its priorities after every election, and pilots are the first to go.",
+        "There is no forum where all the partners meet and can actually decide something.",
+        "Our legal department says that sharing staff between organisations is not allowed.",
+        "Every agreement has to go through four committees before anyone can sign it.",
     ),
     "bar-workforce": (
         "Staff are exhausted, and a new way of working feels like extra work on top of "
@@ -415,6 +443,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Without protected time for joint team meetings, the coordination simply won't happen.",
         "Many of our home care workers have never been trained in this kind of teamwork.",
         "The vacancies {place} mean that the same few people would carry the whole change.",
+        "Half of the night shifts are covered by agency staff who do not know the patients.",
+        "Our coordinators are already responsible for twice as many people as in {host}.",
+        "People are willing, but they cannot leave their wards to attend the training.",
+        "Recruiting social workers for the remote areas has been impossible for two years.",
     ),
     "fac-leadership": (
         "It helps that our new director really wants this and talks about it at every meeting.",
@@ -424,6 +456,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "convince them.",
         "There is a real sense now that things have to change, after the difficult winter we had.",
         "Our chief nurse has offered to sponsor the pilot personally.",
+        "The mayor has put integrated care in the municipal plan, which gives us cover.",
+        "Our medical director wants a monthly update, and that keeps it on the agenda.",
+        "The board has named this one of its three priorities for the coming year.",
+        "Having a manager who protects the team's time is what makes it possible at all.",
     ),
     "fac-relationships": (
         "{event_cap} created trust between people who had never sat at the same table.",
@@ -434,6 +470,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Informal contacts are what keep things moving when the formal structures are slow.",
         "V|Travelling together as a mixed group was worth it just for the conversations in the "
         "evenings.",
+        "The GP who came with us is now our link to the other practices.",
+        "We meet the hospital discharge team every Friday since we came back.",
+        "Our contacts in {host} introduced us to a second region working on the same problem.",
+        "People who used to send e-mails now just walk over and talk.",
     ),
     "fac-citizen": (
         "In {host} patients hold their own care plan, and that changes the conversation "
@@ -443,6 +483,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "{people_cap} already ask why they have to tell their story five times; they would "
         "support this.",
         "Patient representatives could help us explain the change to the public.",
+        "A carers' group has offered to test the new leaflet with us.",
+        "Patients told us they want one person to call, and that is exactly what this offers.",
+        "The local older people's council asked to be part of the steering group.",
+        "Volunteers {place} already do part of this work informally.",
     ),
     "ctx-differences": (
         "Their context is very different: {host} is smaller and has had the same leadership for "
@@ -453,6 +497,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "expect to protect it.",
         "Their hospitals and municipalities are used to working together; ours have a long "
         "history of disputes.",
+        "Their municipalities are large enough to employ their own nurses; ours are not.",
+        "In {host} one organisation runs the hospital and the home care; here they are two.",
+        "They have had a shared record for years; we are still arguing about the standard.",
+        "Their staff have permanent contracts, while many of ours are on short-term ones.",
     ),
     "ctx-population": (
         "Our population is older and more spread out than in {host}, so distances matter a lot "
@@ -462,6 +510,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "We have many people living alone in remote villages, and that changes what a home visit "
         "means.",
         "Targeting frail older people first, as they did, would make sense for us too.",
+        "A third of our older people live more than an hour from the nearest hospital.",
+        "We have more families caring at home, and fewer care homes, than {host}.",
+        "Many of our patients speak a minority language, which makes shared leaflets harder.",
+        "Winter roads cut some villages off for days, so plans have to work without visits.",
     ),
     "activity-organisation": (
         "The programme was well organised, though a bit packed on the second day.",
@@ -469,6 +521,10 @@ _SENTENCES: dict[str, tuple[str, ...]] = {
         "Two days were enough to see the main things, but not to understand the details.",
         "The preparation beforehand helped a lot; we knew what questions to ask.",
         "The interpreters were excellent, which made the conversations much easier.",
+        "The translators made the discussions possible, even when the slides were not translated.",
+        "I would have preferred smaller groups for the site visits.",
+        "Having the programme two weeks in advance helped us prepare our questions.",
+        "The final discussion was too short to agree on what we would do next.",
     ),
 }
 
@@ -589,12 +645,26 @@ def _fill(template: str, slots: dict[str, str]) -> str:
     return template.format(**slots)
 
 
+# Said instead when a participant has nothing left to say that nobody else said before.
+_NOTHING_TO_ADD = (
+    "I don't have much to add.",
+    "Nothing more from me on this one.",
+    "I would leave that to the others.",
+    "I have said what I wanted to say, really.",
+    "Honestly, I can't add much here.",
+    "That covers it for me.",
+    "I'll pass on this one.",
+    "Others know this better than I do.",
+)
+
+
 def _answer(
     rng: random.Random,
     person: _Person,
     topic: str,
     slots: dict[str, str],
     used: set[str],
+    said: dict[str, str],
     *,
     first_answer: bool,
 ) -> list[_Piece]:
@@ -605,31 +675,51 @@ def _answer(
     own["people_cap"] = own["people"][0].upper() + own["people"][1:]
 
     visited = slots["event"] == "the visit"
+    speaker = person.record.pseudonym
 
     def fits(text: str) -> bool:
         return visited or not text.startswith("V|")
 
+    def free(text: str) -> bool:
+        # No sentence is put in two participants' mouths anywhere in the demo (said: text ->
+        # who said it first); one person may repeat themselves.
+        return said.get(text.strip(), speaker) == speaker
+
+    def say(text: str) -> str:
+        if text.strip():
+            said[text.strip()] = speaker
+        return text
+
     def sentence(code: str) -> str | None:
-        options = [s for s in _SENTENCES[code] if s not in used and fits(s)]
+        options = [
+            s
+            for s in _SENTENCES[code]
+            if s not in used and fits(s) and free(_fill(s.removeprefix("V|"), own))
+        ]
         if not options:
             return None
         chosen = rng.choice(options)
         used.add(chosen)
-        return _fill(chosen.removeprefix("V|"), own)
+        return say(_fill(chosen.removeprefix("V|"), own))
 
     first = sentence(code)
     if first is None:
         code = rng.choice([c for c in _SENTENCES if c != code])
-        first = sentence(code) or "I don't have much to add."
-    opener = rng.choice(_FIRST_OPENERS if first_answer else _LATER_OPENERS)
+        first = sentence(code)
+    if first is None:
+        code = None
+        first = say(rng.choice([t for t in _NOTHING_TO_ADD if free(t)] or ["That is all from me."]))
+    openers = _FIRST_OPENERS if first_answer else _LATER_OPENERS
+    opener = say(rng.choice([o for o in openers if free(o)] or [""]))
     pieces = [_Piece(opener + first, code, len(opener))]
-    if rng.random() < 0.45:
+    if rng.random() < 0.45 and code is not None:
         # A second point: the same code (one longer segment) or another code of the topic.
         second_code = code if rng.random() < 0.5 else rng.choice(codes)
         second = sentence(second_code)
         if second is not None:
             pieces.append(_Piece(second, second_code, 0))
-    closer = rng.choice([c for c in _CLOSERS if fits(c)]).removeprefix("V|")
+    closers = [c.removeprefix("V|") for c in _CLOSERS if fits(c)]
+    closer = say(rng.choice([c for c in closers if free(c)] or [""]))
     if closer:
         pieces.append(_Piece(closer, None, 0))
     return pieces
@@ -642,7 +732,11 @@ class _Spoken:
 
 
 def _conversation(
-    rng: random.Random, spec: _SourceSpec, region: _Region, people: Sequence[_Person]
+    rng: random.Random,
+    spec: _SourceSpec,
+    region: _Region,
+    people: Sequence[_Person],
+    said: dict[str, str],
 ) -> list[_Spoken]:
     slots = {
         "host": region.host,
@@ -669,7 +763,7 @@ def _conversation(
             spoken.append(
                 _Spoken(
                     person.record.pseudonym,
-                    tuple(_answer(rng, person, topic, slots, used, first_answer=index == 0)),
+                    tuple(_answer(rng, person, topic, slots, used, said, first_answer=index == 0)),
                 )
             )
             last_speaker = person.record.pseudonym
@@ -683,7 +777,9 @@ def _conversation(
                     spoken.append(
                         _Spoken(
                             person.record.pseudonym,
-                            tuple(_answer(rng, person, topic, slots, used, first_answer=True)),
+                            tuple(
+                                _answer(rng, person, topic, slots, used, said, first_answer=True)
+                            ),
                         )
                     )
         last_speaker = None
@@ -691,7 +787,7 @@ def _conversation(
         spoken.append(_Spoken(spec.lead, (_Piece(rng.choice(_ANYTHING_ELSE), None, 0),)))
         person = rng.choice(list(people))
         topic = rng.choice([t for t in spec.topics if t != "organisation"])
-        answer = _answer(rng, person, topic, slots, used, first_answer=True)
+        answer = _answer(rng, person, topic, slots, used, said, first_answer=True)
         spoken.append(_Spoken(person.record.pseudonym, tuple(answer)))
     spoken.append(_Spoken(spec.lead, (_Piece(_CLOSING[spec.lead], None, 0),)))
     return spoken[:30]
@@ -892,6 +988,7 @@ def _demo(seed: int, instrument: Instrument):
     coders = [CoderRecord(name, guid=_guid(rng), synthetic=True) for name in DEMO_CODERS]
     sources: list[_DemoSource] = []
     segments: list[SegmentRecord] = []
+    said: dict[str, str] = {}  # every participant sentence -> who said it
     for number, spec in enumerate(_SOURCES):
         source_rng = random.Random(seed * 1000 + number)  # one stream per source
         region = regions[spec.region]
@@ -902,7 +999,7 @@ def _demo(seed: int, instrument: Instrument):
             chosen = [source_rng.choice(candidates)]
         else:
             chosen = source_rng.sample(pool, spec.size)
-        spoken = _conversation(source_rng, spec, region, chosen)
+        spoken = _conversation(source_rng, spec, region, chosen, said)
         times = _started_at(source_rng, spoken)
         text, turns = build_source_text(
             (

@@ -148,3 +148,20 @@ def test_demo_segments_know_speaker_and_group(seeded):
     assert segments["speaker"].notna().all()
     assert segments["participant_group"].notna().mean() > 0.9
     assert codes_frame(store)["path"].str.contains("/").any()
+
+
+def test_no_sentence_is_put_in_two_participants_mouths(batch):
+    # Facilitators and interviewers follow one topic guide; participants never share a line.
+    import re
+
+    texts = {source.source: source.text for source in batch.sources}
+    speakers_of: dict[str, set[str]] = {}
+    for turn in batch.turns:
+        if turn.speaker in ("Facilitator", "Interviewer"):
+            continue
+        spoken = texts[turn.source][turn.start_char : turn.end_char].strip()
+        for sentence in re.split(r"(?<=[.?!])\s+", spoken):
+            speakers_of.setdefault(sentence, set()).add(turn.speaker)
+    shared = {sentence: who for sentence, who in speakers_of.items() if len(who) > 1}
+    assert shared == {}
+    assert len(speakers_of) > 150
