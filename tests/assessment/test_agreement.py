@@ -25,7 +25,7 @@ from scirocco_lab.assessment.agreement import (
 from scirocco_lab.errors import ConfigurationError, DataValidationError
 from scirocco_lab.stats.reliability import SmallSample
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 nan = np.nan
 

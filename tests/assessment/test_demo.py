@@ -16,6 +16,7 @@ from scirocco_lab.instruments import (
     INSTRUMENT_FORMAT,
     Instrument,
     instrument_from_mapping,
+    load_instrument,
 )
 
 

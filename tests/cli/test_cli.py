@@ -246,7 +246,7 @@ def test_table_output_rounds_half_up(capsys, tmp_path):
 
 # --- Statistics commands: every coefficient, subgroups, movement, longitudinal ----------------
 
-DATA = __import__("pathlib").Path(__file__).parent / "data"
+DATA = __import__("pathlib").Path(__file__).parent.parent / "data"
 
 
 def test_fleiss_1971_example_from_a_ratings_file(capsys):

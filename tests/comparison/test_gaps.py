@@ -437,12 +437,15 @@ def test_unknown_feasibility_value_is_refused(exchange):
 
 
 def test_comparison_report_uses_the_regions_meeting_feasibility(tmp_path, exchange):
+    from scirocco_lab.assessment.demo import generate_demo
+    from scirocco_lab.assessment.store import write_batch
     from scirocco_lab.comparison.meetings import (
         TwinningFeature,
         save_twinning_features,
         stored_assessment_keys,
     )
     from scirocco_lab.comparison.report import comparison_report_data, gap_table_html
+    from scirocco_lab.store import open_store
 
     store = open_store(f"sqlite:///{tmp_path / 'meeting.db'}")
     write_batch(store, generate_demo())
