@@ -1,0 +1,486 @@
+"""Reading REFI-QDA files: .qdpx projects and .qdc codebooks into :mod:`.model` objects,
+validated against the schema.
+
+>>> project = read_qdpx("tests/data/refi-qda/atlas-small-project.qdpx")
+>>> [code.name for code in project.codes]
+['Commits']
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+from lxml import etree
+
+from scirocco_lab.errors import FileFormatError
+from scirocco_lab.evaluation.refi_qda.model import (
+    CODEBOOK_NAMESPACE,
+    PROJECT_NAMESPACE,
+    QdaCode,
+    QdaCodebook,
+    QdaCoding,
+    QdaFile,
+    QdaKeptSource,
+    QdaPart,
+    QdaProject,
+    QdaSelection,
+    QdaSet,
+    QdaTextSource,
+    QdaUser,
+    guid_key,
+    iter_codes,
+)
+from scirocco_lab.evaluation.refi_qda.schema import (
+    CODEBOOK_PREFIX,
+    FIX_EXPORT,
+    INTERNAL_PREFIX,
+    PROJECT_MEMBER,
+    PROJECT_PREFIX,
+    XSI_NAMESPACE,
+    check_code_refs,
+    child_elements,
+    codebook_schema,
+    fragment_xml,
+    local_name,
+    parse_datetime,
+    parse_xml,
+    project_schema,
+    validate_tree,
+)
+
+__all__ = [
+    "read_qdc",
+    "read_qdpx",
+]
+
+_MAX_UNCOMPRESSED = 4 * 1024**3  # refuse zip bombs: a real project is far smaller
+
+
+def _boolean(value: str | None) -> bool:
+    return (value or "true").strip() in ("true", "1")
+
+
+def _extra_attributes(element: etree._Element, known: set[str]) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value)
+        for name, value in element.attrib.items()
+        if name not in known and not name.startswith(f"{{{XSI_NAMESPACE}}}")
+    )
+
+
+def _read_code(element: etree._Element) -> QdaCode:
+    description = None
+    children: list[QdaCode] = []
+    kept: list[str] = []
+    for child in child_elements(element):
+        name = local_name(child)
+        if name == "Description":
+            description = child.text or ""
+        elif name == "Code":
+            children.append(_read_code(child))
+        else:
+            kept.append(fragment_xml(child))
+    return QdaCode(
+        guid=element.get("guid"),
+        name=element.get("name"),
+        is_codable=_boolean(element.get("isCodable")),
+        colour=element.get("color"),
+        description=description,
+        children=tuple(children),
+        kept=tuple(kept),
+    )
+
+
+def _read_set(element: etree._Element) -> QdaSet:
+    description = None
+    members: dict[str, list[str]] = {"MemberCode": [], "MemberSource": [], "MemberNote": []}
+    for child in child_elements(element):
+        name = local_name(child)
+        if name == "Description":
+            description = child.text or ""
+        elif name in members:
+            members[name].append(child.get("targetGUID") or child.get("guid"))
+    return QdaSet(
+        guid=element.get("guid"),
+        name=element.get("name"),
+        description=description,
+        member_codes=tuple(members["MemberCode"]),
+        member_sources=tuple(members["MemberSource"]),
+        member_notes=tuple(members["MemberNote"]),
+    )
+
+
+def _check_codes(codes: tuple[QdaCode, ...], where: str) -> None:
+    seen: set[str] = set()
+    for code, _parent in iter_codes(codes):
+        key = guid_key(code.guid)
+        if key in seen:
+            raise FileFormatError(
+                f"{where}: code guid {code.guid} is used by more than one code (second: "
+                f"'{code.name}'). Fix: give every code its own guid ({FIX_EXPORT})."
+            )
+        seen.add(key)
+
+
+def _zip_member(names: dict[str, str], internal_path: str) -> str | None:
+    """The zip member an ``internal://NAME`` path points to (``sources/NAME``)."""
+    name = internal_path[len(INTERNAL_PREFIX) :].lstrip("/")
+    for candidate in (f"sources/{name}", name):
+        found = names.get(candidate.lower())
+        if found is not None:
+            return found
+    return None
+
+
+def _decode_text(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8-sig")  # a BOM is not part of the text positions count
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(
+            f"{where}: not UTF-8 text (byte {exc.start}). Fix: REFI-QDA plain-text sources "
+            "are UTF-8; convert the file or export the project again."
+        ) from exc
+
+
+def _read_selection(
+    element: etree._Element, text_length: int, where: str, source_name: str
+) -> QdaSelection:
+    line = element.sourceline
+    start = int(element.get("startPosition"))
+    end = int(element.get("endPosition"))
+    if not 0 <= start < end <= text_length:
+        raise FileFormatError(
+            f"{where}, line {line}: selection {element.get('guid')} of source "
+            f"'{source_name}' covers characters [{start}, {end}) but the source text has "
+            f"{text_length} characters (a selection needs 0 <= start < end <= length). Fix: "
+            f"{FIX_EXPORT}; the positions must count Unicode characters of the plain text."
+        )
+    description = None
+    codings: list[QdaCoding] = []
+    kept: list[str] = []
+    for child in child_elements(element):
+        name = local_name(child)
+        if name == "Description":
+            description = child.text or ""
+        elif name == "Coding":
+            codings.append(_read_coding(child, where))
+        else:
+            kept.append(fragment_xml(child))
+    known = {"guid", "name", "startPosition", "endPosition", "creatingUser", "creationDateTime"}
+    return QdaSelection(
+        guid=element.get("guid"),
+        start=start,
+        end=end,
+        name=element.get("name"),
+        creating_user=element.get("creatingUser"),
+        created_at=parse_datetime(element.get("creationDateTime"), where, line),
+        description=description,
+        codings=tuple(codings),
+        attributes=_extra_attributes(element, known),
+        kept=tuple(kept),
+    )
+
+
+def _read_coding(element: etree._Element, where: str) -> QdaCoding:
+    code_guid = ""
+    kept: list[str] = []
+    for child in child_elements(element):
+        if local_name(child) == "CodeRef":
+            code_guid = child.get("targetGUID")
+        else:
+            kept.append(fragment_xml(child))
+    return QdaCoding(
+        guid=element.get("guid"),
+        code_guid=code_guid,
+        creating_user=element.get("creatingUser"),
+        created_at=parse_datetime(element.get("creationDateTime"), where, element.sourceline),
+        kept=tuple(kept),
+    )
+
+
+def _read_text_source(
+    element: etree._Element, archive: zipfile.ZipFile, names: dict[str, str], where: str
+) -> tuple[QdaTextSource, str | None]:
+    """A TextSource and the zip member its text came from (None when inline)."""
+    line = element.sourceline
+    label = element.get("name") or element.get("guid")
+    inline = element.find(f"{PROJECT_PREFIX}PlainTextContent")
+    path = element.get("plainTextPath")
+    member = None
+    if path and path.startswith(INTERNAL_PREFIX):
+        member = _zip_member(names, path)
+        if member is None:
+            raise FileFormatError(
+                f"{where}, line {line}: text source '{label}' names {path} but the zip has "
+                f"no sources/{path[len(INTERNAL_PREFIX) :]}. Fix: {FIX_EXPORT} with its source "
+                "files included."
+            )
+        text = _decode_text(archive.read(member), f"{where}: {member}")
+    elif inline is not None:
+        text = inline.text or ""
+    elif path:
+        raise FileFormatError(
+            f"{where}, line {line}: the text of source '{label}' is outside the project "
+            f"file ({path}). Fix: export the project with its sources embedded (internal://)."
+        )
+    else:
+        raise FileFormatError(
+            f"{where}, line {line}: text source '{label}' has neither PlainTextContent nor "
+            f"plainTextPath. Fix: {FIX_EXPORT}."
+        )
+    description = None
+    selections: list[QdaSelection] = []
+    kept_selections: list[str] = []
+    kept: list[str] = []
+    for child in child_elements(element):
+        name = local_name(child)
+        if name == "Description":
+            description = child.text or ""
+        elif name == "PlainTextContent":
+            continue
+        elif name == "PlainTextSelection":
+            selection = _read_selection(child, len(text), where, label)
+            if selection.codings:
+                selections.append(selection)
+            else:
+                kept_selections.append(fragment_xml(child))
+        else:
+            kept.append(fragment_xml(child))
+    known = {"guid", "name", "creatingUser", "creationDateTime"}
+    if member is not None:  # an inline source keeps a plainTextPath it may have as it was
+        known.add("plainTextPath")
+    source = QdaTextSource(
+        guid=element.get("guid"),
+        text=text,
+        name=element.get("name"),
+        plain_text_path=path if member is not None else None,
+        description=description,
+        creating_user=element.get("creatingUser"),
+        created_at=parse_datetime(element.get("creationDateTime"), where, line),
+        selections=tuple(selections),
+        attributes=_extra_attributes(element, known),
+        kept_selections=tuple(kept_selections),
+        kept=tuple(kept),
+    )
+    return source, member
+
+
+def _check_internal_files(root: etree._Element, names: dict[str, str], where: str) -> set[str]:
+    """Every ``internal://`` path in the project must be in the zip; returns their members."""
+    found: set[str] = set()
+    for element in root.iter(tag=etree.Element):
+        for attribute in ("path", "plainTextPath", "richTextPath"):
+            value = element.get(attribute)
+            if not value or not value.startswith(INTERNAL_PREFIX):
+                continue
+            member = _zip_member(names, value)
+            if member is None:
+                raise FileFormatError(
+                    f"{where}, line {element.sourceline}: {local_name(element)} "
+                    f"'{element.get('name') or element.get('guid')}' names {value} but the zip "
+                    f"has no sources/{value[len(INTERNAL_PREFIX) :]}. Fix: {FIX_EXPORT} with its "
+                    "source files included."
+                )
+            found.add(member)
+    return found
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    if not path.is_file():
+        raise FileFormatError(f"{path}: no such file. Fix: check the path.")
+    if not zipfile.is_zipfile(path):
+        raise FileFormatError(
+            f"{path}: not a .qdpx file (a .qdpx is a zip archive holding project.qde and a "
+            f"sources folder). Fix: {FIX_EXPORT}; for a codebook use a .qdc file."
+        )
+    try:
+        archive = zipfile.ZipFile(path)
+        total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileFormatError(f"{path}: damaged zip archive ({exc}). Fix: {FIX_EXPORT}.") from exc
+    if total > _MAX_UNCOMPRESSED:
+        archive.close()
+        raise FileFormatError(
+            f"{path}: the archive unpacks to {total} bytes, more than the 4 GiB a project may "
+            "hold. Fix: export the project without large media files."
+        )
+    return archive
+
+
+def read_qdpx(path: str | Path) -> QdaProject:
+    """Read and validate a REFI-QDA project (.qdpx).
+
+    Raises :class:`FileFormatError` naming the file (and line) when it is not a zip, has no
+    project.qde, is not well-formed XML, does not follow the schema, has a selection outside
+    its source text, a coding of an unknown code, or lacks a source file it names.
+
+    >>> project = read_qdpx("tests/data/refi-qda/atlas-small-project.qdpx")
+    >>> project.origin, len(project.users)
+    ('ATLAS.ti for Windows 23.2.3.27778', 2)
+    """
+    path = Path(path)
+    try:
+        return _read_qdpx(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        # A damaged or unusually compressed member, found only when it is unpacked.
+        raise FileFormatError(
+            f"{path}: a file inside the archive cannot be unpacked ({exc}). Fix: {FIX_EXPORT}."
+        ) from exc
+
+
+def _read_qdpx(path: Path) -> QdaProject:
+    with _open_zip(path) as archive:
+        names = {
+            info.filename.lower(): info.filename for info in archive.infolist() if not info.is_dir()
+        }
+        qde = names.get(PROJECT_MEMBER)
+        if qde is None:
+            raise FileFormatError(
+                f"{path}: the zip holds no project.qde (found: "
+                f"{', '.join(sorted(names.values())[:5]) or 'nothing'}). Fix: {FIX_EXPORT}."
+            )
+        where = f"{path} (project.qde)"
+        data = archive.read(qde)
+        root = parse_xml(data, where)
+        if root.tag != f"{PROJECT_PREFIX}Project":
+            raise FileFormatError(
+                f"{where}, line {root.sourceline}: the root element is "
+                f"<{etree.QName(root).localname}> in namespace "
+                f"'{etree.QName(root).namespace}', expected <Project> in {PROJECT_NAMESPACE}. "
+                f"Fix: {FIX_EXPORT}."
+            )
+        validate_tree(root, project_schema(), where, "project")
+        _check_internal_files(root, names, where)
+        project, text_members = _read_project(root, archive, names, where)
+        check_code_refs(root, project.codes, where)
+        consumed = {qde, *text_members}
+        files = tuple(
+            QdaFile(path=name, data=archive.read(name))
+            for name in sorted(names.values())
+            if name not in consumed
+        )
+    return replace(project, files=files)
+
+
+def _read_project(
+    root: etree._Element, archive: zipfile.ZipFile, names: dict[str, str], where: str
+) -> tuple[QdaProject, set[str]]:
+    users: list[QdaUser] = []
+    codes: tuple[QdaCode, ...] = ()
+    sets: list[QdaSet] = []
+    sources: list[QdaTextSource | QdaKeptSource] = []
+    parts: list[QdaPart] = []
+    description = None
+    text_members: set[str] = set()
+    for section in child_elements(root):
+        name = local_name(section)
+        if name == "Users":
+            users = [
+                QdaUser(guid=user.get("guid"), name=user.get("name"), user_id=user.get("id"))
+                for user in child_elements(section)
+            ]
+        elif name == "CodeBook":
+            codes_element = section.find(f"{PROJECT_PREFIX}Codes")
+            codes = tuple(_read_code(code) for code in child_elements(codes_element))
+            _check_codes(codes, where)
+        elif name == "Sources":
+            for source in child_elements(section):
+                kind = local_name(source)
+                if kind == "TextSource":
+                    text_source, member = _read_text_source(source, archive, names, where)
+                    sources.append(text_source)
+                    if member is not None:
+                        text_members.add(member)
+                else:
+                    sources.append(
+                        QdaKeptSource(
+                            kind=kind,
+                            guid=source.get("guid"),
+                            name=source.get("name"),
+                            xml=fragment_xml(source),
+                        )
+                    )
+        elif name == "Sets":
+            sets = [_read_set(item) for item in child_elements(section)]
+        elif name == "Description":
+            description = section.text or ""
+        elif name == "NoteRef":
+            parts.append(QdaPart(section="NoteRef", xml=fragment_xml(section)))
+        else:
+            parts.extend(
+                QdaPart(section=name, xml=fragment_xml(item)) for item in child_elements(section)
+            )
+    known = {"name", "origin", "creatingUserGUID", "creationDateTime"}
+    project = QdaProject(
+        name=root.get("name"),
+        origin=root.get("origin"),
+        creating_user=root.get("creatingUserGUID"),
+        created_at=parse_datetime(root.get("creationDateTime"), where, root.sourceline),
+        description=description,
+        users=tuple(users),
+        codes=codes,
+        sets=tuple(sets),
+        sources=tuple(sources),
+        parts=tuple(parts),
+        attributes=_extra_attributes(root, known),
+    )
+    guids = [source.guid for source in project.sources]
+    if len({guid_key(g) for g in guids}) != len(guids):
+        raise FileFormatError(
+            f"{where}: two sources share a guid. Fix: give every source its own guid "
+            f"({FIX_EXPORT})."
+        )
+    return project, text_members
+
+
+def read_qdc(path: str | Path) -> QdaCodebook:
+    """Read and validate a REFI-QDA codebook (.qdc).
+
+    >>> import tempfile, pathlib
+    >>> from scirocco_lab.evaluation.refi_qda import QdaCode, QdaCodebook, write_qdc
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "codes.qdc"
+    >>> code = QdaCode(guid="A182CD3A-D83C-4D8C-BC80-26D9103EC6D6", name="Trust")
+    >>> write_qdc(QdaCodebook(codes=(code,)), target)
+    >>> read_qdc(target).codes[0].name
+    'Trust'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(f"{path}: no such file. Fix: check the path.")
+    where = str(path)
+    data = path.read_bytes()
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        raise FileFormatError(
+            f"{where}: this is a zip archive (a .qdpx project?), not a .qdc codebook. Fix: "
+            "rename it to .qdpx, or export the codebook (REFI-QDA codebook, .qdc)."
+        )
+    root = parse_xml(data, where)
+    if root.tag != f"{CODEBOOK_PREFIX}CodeBook":
+        raise FileFormatError(
+            f"{where}, line {root.sourceline}: the root element is "
+            f"<{etree.QName(root).localname}> in namespace '{etree.QName(root).namespace}', "
+            f"expected <CodeBook> in {CODEBOOK_NAMESPACE}. Fix: export the codebook again "
+            "(REFI-QDA codebook, .qdc)."
+        )
+    validate_tree(root, codebook_schema(), where, "codebook")
+    codes = tuple(_read_code(code) for code in child_elements(root.find(f"{CODEBOOK_PREFIX}Codes")))
+    _check_codes(codes, where)
+    sets_element = root.find(f"{CODEBOOK_PREFIX}Sets")
+    sets = (
+        tuple(_read_set(item) for item in child_elements(sets_element))
+        if sets_element is not None
+        else ()
+    )
+    known = {guid_key(code.guid) for code, _ in iter_codes(codes)}
+    for code_set in sets:
+        for member in code_set.member_codes:
+            if member is None or guid_key(member) not in known:
+                raise FileFormatError(
+                    f"{where}: set '{code_set.name}' lists code {member}, which is not in the "
+                    "codebook. Fix: export the codebook again, or remove that MemberCode."
+                )
+    return QdaCodebook(codes=codes, sets=sets, origin=root.get("origin"))
