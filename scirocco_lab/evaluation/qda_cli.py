@@ -47,6 +47,8 @@ def _cmd_import(args) -> int:
             replace=args.replace,
         )
     print(summary)
+    for warning in summary.warnings:
+        print(f"warning: {warning}")
     return 0
 
 
@@ -68,6 +70,8 @@ def _cmd_export(args) -> int:
             store, args.file, region=args.region, include_identities=args.include_identities
         )
     print(summary)
+    for warning in summary.warnings:
+        print(f"warning: {warning}")
     if args.include_identities:
         print("note: the file holds participants' real names and e-mail addresses")
     return 0

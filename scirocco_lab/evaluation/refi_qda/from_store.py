@@ -40,6 +40,7 @@ from scirocco_lab.evaluation.refi_qda.model import (
 from scirocco_lab.evaluation.refi_qda.schema import (
     PROJECT_PREFIX,
     parse_datetime,
+    safe_member_name,
 )
 from scirocco_lab.evaluation.refi_qda.write import (
     sub_element,
@@ -320,6 +321,13 @@ def project_from_store(
         wanted = {p for value in sources["participants"] for p in value}
         participants = participants[participants["pseudonym"].isin(wanted)]
     latest, kept_parts, kept_files = _kept(store, region)
+    # Stores written before member names were checked on import may hold unsafe ones.
+    warnings = tuple(
+        f"kept file '{name}' was left out: its name leads outside the project"
+        for name in kept_files
+        if not safe_member_name(name)
+    )
+    kept_files = {name: data for name, data in kept_files.items() if safe_member_name(name)}
     code_extras = _extras(store, "code")
     user_extras = _extras(store, "user")
     source_extras = _extras(store, "source")
@@ -456,6 +464,7 @@ def project_from_store(
         sources=(*text_sources, *kept_sources),
         parts=(*variables, *kept, *cases, *([note] if note else [])),
         files=tuple(QdaFile(path, data) for path, data in kept_files.items()),
+        warnings=warnings,
         attributes=tuple(
             (k, v) for k, v in (latest["attributes"] if latest else ()) if k not in ("origin",)
         ),
@@ -515,7 +524,13 @@ def export_qdpx(
         store, region=region, include_identities=include_identities
     )
     write_qdpx(project, path)
-    return QdaExportSummary(file=str(path), kind="qdpx", size_bytes=path.stat().st_size, **counts)
+    return QdaExportSummary(
+        file=str(path),
+        kind="qdpx",
+        size_bytes=path.stat().st_size,
+        warnings=project.warnings,
+        **counts,
+    )
 
 
 def export_qdc(store, path: str | Path) -> QdaExportSummary:

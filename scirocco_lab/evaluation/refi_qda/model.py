@@ -189,6 +189,8 @@ class QdaProject:
     parts: tuple[QdaPart, ...] = ()
     files: tuple[QdaFile, ...] = ()
     attributes: tuple[tuple[str, str], ...] = ()
+    # What reading the file let pass, one line per deviation (not part of the content).
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def text_sources(self) -> tuple[QdaTextSource, ...]:
@@ -208,6 +210,8 @@ class QdaCodebook:
     codes: tuple[QdaCode, ...] = ()
     sets: tuple[QdaSet, ...] = ()
     origin: str | None = None
+    # What reading the file let pass, one line per deviation (not part of the content).
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 def iter_codes(codes: Iterable[QdaCode], parent: QdaCode | None = None):
@@ -291,6 +295,8 @@ class QdaImportSummary:
     codes_added: int = 0
     coders_added: int = 0
 
+    warnings: tuple[str, ...] = ()  # one line per deviation let pass, for the user
+
     def __str__(self) -> str:
         codes = f"{self.codes} code(s) ({self.codes_added} new)"
         if self.kind == "qdc":
@@ -320,6 +326,8 @@ class QdaExportSummary:
     kept_parts: int = 0
     kept_files: int = 0
     size_bytes: int = 0
+
+    warnings: tuple[str, ...] = ()  # one line per deviation let pass, for the user
 
     def __str__(self) -> str:
         if self.kind == "qdc":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -36,6 +36,7 @@ from scirocco_lab.evaluation.refi_qda.model import (
 )
 from scirocco_lab.evaluation.refi_qda.schema import (
     CODEBOOK_PREFIX,
+    FIX_CODEBOOK,
     FIX_EXPORT,
     INTERNAL_PREFIX,
     PROJECT_MEMBER,
@@ -49,15 +50,16 @@ from scirocco_lab.evaluation.refi_qda.schema import (
     parse_datetime,
     parse_xml,
     project_schema,
+    safe_member_name,
     validate_tree,
 )
 
 __all__ = [
+    "ZIP_LIMITS",
+    "ZipLimits",
     "read_qdc",
     "read_qdpx",
 ]
-
-_MAX_UNCOMPRESSED = 4 * 1024**3  # refuse zip bombs: a real project is far smaller
 
 
 def _boolean(value: str | None) -> bool:
@@ -277,6 +279,14 @@ def _check_internal_files(root: etree._Element, names: dict[str, str], where: st
             value = element.get(attribute)
             if not value or not value.startswith(INTERNAL_PREFIX):
                 continue
+            if not safe_member_name(value[len(INTERNAL_PREFIX) :].lstrip("/")):
+                raise FileFormatError(
+                    f"{where}, line {element.sourceline}: {local_name(element)} "
+                    f"'{element.get('name') or element.get('guid')}' (guid "
+                    f"{element.get('guid')}) names {value}, a file outside the project (an "
+                    "absolute path or '..'); the workbench reads only files inside the archive. "
+                    f"Fix: {FIX_EXPORT}."
+                )
             member = _zip_member(names, value)
             if member is None:
                 raise FileFormatError(
@@ -289,7 +299,24 @@ def _check_internal_files(root: etree._Element, names: dict[str, str], where: st
     return found
 
 
-def _open_zip(path: Path) -> zipfile.ZipFile:
+@dataclass(frozen=True)
+class ZipLimits:
+    """Bounds a .qdpx must stay within before anything in it is unpacked (zip bombs).
+
+    ``max_members`` files in the archive, ``max_bytes`` unpacked in all, and no member over
+    ``ratio_floor`` bytes unpacked that is more than ``max_ratio`` times its packed size.
+    """
+
+    max_members: int = 20_000
+    max_bytes: int = 2 * 1024**3
+    max_ratio: int = 200
+    ratio_floor: int = 64 * 1024**2
+
+
+ZIP_LIMITS = ZipLimits()
+
+
+def _open_zip(path: Path, limits: ZipLimits) -> zipfile.ZipFile:
     if not path.is_file():
         raise FileFormatError(f"{path}: no such file. Fix: check the path.")
     if not zipfile.is_zipfile(path):
@@ -299,24 +326,51 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         )
     try:
         archive = zipfile.ZipFile(path)
-        total = sum(info.file_size for info in archive.infolist())
+        infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileFormatError(f"{path}: damaged zip archive ({exc}). Fix: {FIX_EXPORT}.") from exc
-    if total > _MAX_UNCOMPRESSED:
+    # The sizes are the archive's own claims; zipfile never unpacks more than a member
+    # claims, so checking the claims bounds what is read.
+    total = sum(info.file_size for info in infos)
+    problem = None
+    if len(infos) > limits.max_members:
+        problem = (
+            f"the archive holds {len(infos)} files, more than the {limits.max_members} a "
+            "project may hold"
+        )
+    elif total > limits.max_bytes:
+        problem = (
+            f"the archive unpacks to {total} bytes, more than the {limits.max_bytes} bytes a "
+            "project may hold"
+        )
+    else:
+        for info in infos:
+            packed = max(info.compress_size, 1)
+            if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * packed:
+                problem = (
+                    f"member '{info.filename}' unpacks to {info.file_size} bytes from "
+                    f"{info.compress_size} ({info.file_size // packed} times smaller packed; "
+                    "a zip bomb?)"
+                )
+                break
+    if problem is not None:
         archive.close()
         raise FileFormatError(
-            f"{path}: the archive unpacks to {total} bytes, more than the 4 GiB a project may "
-            "hold. Fix: export the project without large media files."
+            f"{path}: {problem}; nothing was unpacked. Fix: export the project without large "
+            "media files, or check where the file came from."
         )
     return archive
 
 
-def read_qdpx(path: str | Path) -> QdaProject:
+def read_qdpx(path: str | Path, *, limits: ZipLimits = ZIP_LIMITS) -> QdaProject:
     """Read and validate a REFI-QDA project (.qdpx).
 
-    Raises :class:`FileFormatError` naming the file (and line) when it is not a zip, has no
-    project.qde, is not well-formed XML, does not follow the schema, has a selection outside
-    its source text, a coding of an unknown code, or lacks a source file it names.
+    Raises :class:`FileFormatError` naming the file (and line) when it is not a zip, is
+    larger than ``limits`` allow, has no project.qde, is not well-formed XML or declares a
+    DOCTYPE, does not follow the schema, has a selection outside its source text, a coding of
+    an unknown code, or lacks a source file it names. Archive members whose names lead
+    outside the archive (``../x``, ``/tmp/x``) are dropped, with a warning in
+    ``QdaProject.warnings``.
 
     >>> project = read_qdpx("tests/data/refi-qda/atlas-small-project.qdpx")
     >>> project.origin, len(project.users)
@@ -324,7 +378,7 @@ def read_qdpx(path: str | Path) -> QdaProject:
     """
     path = Path(path)
     try:
-        return _read_qdpx(path)
+        return _read_qdpx(path, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         # A damaged or unusually compressed member, found only when it is unpacked.
         raise FileFormatError(
@@ -332,11 +386,21 @@ def read_qdpx(path: str | Path) -> QdaProject:
         ) from exc
 
 
-def _read_qdpx(path: Path) -> QdaProject:
-    with _open_zip(path) as archive:
-        names = {
-            info.filename.lower(): info.filename for info in archive.infolist() if not info.is_dir()
-        }
+def _read_qdpx(path: Path, limits: ZipLimits) -> QdaProject:
+    warnings: list[str] = []
+    with _open_zip(path, limits) as archive:
+        names: dict[str, str] = {}
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            if not safe_member_name(info.filename):
+                warnings.append(
+                    f"{path}: archive member '{info.filename}' was dropped: its name leads "
+                    "outside the project (an absolute path or '..'); it is not read and "
+                    "will not be exported"
+                )
+                continue
+            names[info.filename.replace("\\", "/").lower()] = info.filename
         qde = names.get(PROJECT_MEMBER)
         if qde is None:
             raise FileFormatError(
@@ -359,11 +423,11 @@ def _read_qdpx(path: Path) -> QdaProject:
         check_code_refs(root, project.codes, where)
         consumed = {qde, *text_members}
         files = tuple(
-            QdaFile(path=name, data=archive.read(name))
+            QdaFile(path=name.replace("\\", "/"), data=archive.read(name))
             for name in sorted(names.values())
             if name not in consumed
         )
-    return replace(project, files=files)
+    return replace(project, files=files, warnings=(*warnings, *project.warnings))
 
 
 def _read_project(
@@ -458,7 +522,7 @@ def read_qdc(path: str | Path) -> QdaCodebook:
             f"{where}: this is a zip archive (a .qdpx project?), not a .qdc codebook. Fix: "
             "rename it to .qdpx, or export the codebook (REFI-QDA codebook, .qdc)."
         )
-    root = parse_xml(data, where)
+    root = parse_xml(data, where, FIX_CODEBOOK)
     if root.tag != f"{CODEBOOK_PREFIX}CodeBook":
         raise FileFormatError(
             f"{where}, line {root.sourceline}: the root element is "
@@ -466,7 +530,7 @@ def read_qdc(path: str | Path) -> QdaCodebook:
             f"expected <CodeBook> in {CODEBOOK_NAMESPACE}. Fix: export the codebook again "
             "(REFI-QDA codebook, .qdc)."
         )
-    validate_tree(root, codebook_schema(), where, "codebook")
+    validate_tree(root, codebook_schema(), where, "codebook", FIX_CODEBOOK)
     codes = tuple(_read_code(code) for code in child_elements(root.find(f"{CODEBOOK_PREFIX}Codes")))
     _check_codes(codes, where)
     sets_element = root.find(f"{CODEBOOK_PREFIX}Sets")

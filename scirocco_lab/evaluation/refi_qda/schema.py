@@ -28,6 +28,7 @@ from scirocco_lab.evaluation.refi_qda.model import (
 __all__ = [
     "CODEBOOK_PREFIX",
     "CODEBOOK_SCHEMA_LOCATION",
+    "FIX_CODEBOOK",
     "FIX_EXPORT",
     "INTERNAL_PREFIX",
     "PROJECT_MEMBER",
@@ -44,6 +45,7 @@ __all__ = [
     "parse_datetime",
     "parse_xml",
     "project_schema",
+    "safe_member_name",
     "schema_text",
     "validate_tree",
     "xml_parser",
@@ -62,6 +64,10 @@ PROJECT_MEMBER = "project.qde"
 INTERNAL_PREFIX = "internal://"
 FIX_EXPORT = (
     "export the project again from your QDA software (REFI-QDA project export, .qdpx), "
+    "or repair the file"
+)
+FIX_CODEBOOK = (
+    "export the codebook again from your QDA software (REFI-QDA codebook export, .qdc), "
     "or repair the file"
 )
 
@@ -141,9 +147,35 @@ def canonical_xml(xml: str) -> str:
     return etree.canonicalize(xml, strip_text=True)
 
 
+def safe_member_name(name: str) -> bool:
+    """Whether a zip member name stays inside the archive: relative, no ``..``, no drive.
+
+    >>> safe_member_name("sources/a.txt"), safe_member_name("../../x"), safe_member_name("/tmp/x")
+    (True, False, False)
+    >>> safe_member_name("C:\\\\x.txt"), safe_member_name("sources\\\\..\\\\x")
+    (False, False)
+    """
+    normal = name.replace("\\", "/")
+    parts = normal.split("/")
+    return bool(
+        normal.strip()
+        and not normal.startswith("/")
+        and not re.match(r"^[A-Za-z]:", normal)
+        and "\x00" not in normal
+        and ".." not in parts
+    )
+
+
 def xml_parser() -> etree.XMLParser:
-    # No entity expansion or network access: project files come from other people's machines.
+    """The one parser for REFI-QDA XML: no DTD loading, no entity resolution, no network.
+
+    Project files come from other people's machines; a DOCTYPE is refused before parsing
+    (:func:`parse_xml`), and this parser would not act on one anyway.
+    """
     return etree.XMLParser(
+        load_dtd=False,
+        dtd_validation=False,
+        attribute_defaults=False,
         resolve_entities=False,
         no_network=True,
         remove_blank_text=True,
@@ -153,26 +185,98 @@ def xml_parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(data: bytes, where: str) -> etree._Element:
+def _prolog_text(data: bytes) -> str:
+    """The start of ``data`` as text, enough to look at the prolog (BOM or zero-byte aware)."""
+    head = data[: 1 << 16]
+    for bom, codec in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec.replace("-sig", ""), errors="replace")
+    if head[:2] == b"<\x00":
+        return head.decode("utf-16-le", errors="replace")
+    if head[:2] == b"\x00<":
+        return head.decode("utf-16-be", errors="replace")
+    return head.decode("latin-1")
+
+
+def _doctype_line(data: bytes) -> int | None:
+    """The line of a ``<!DOCTYPE`` before the root element, or None if there is none."""
+    text = _prolog_text(data)
+    position = 0
+    while True:
+        while position < len(text) and text[position] in " \t\r\n":
+            position += 1
+        if text.startswith("<?", position):
+            closing = "?>"
+        elif text.startswith("<!--", position):
+            closing = "-->"
+        elif text.startswith("<!DOCTYPE", position) or text.startswith("<!ENTITY", position):
+            return text.count("\n", 0, position) + 1
+        else:
+            return None
+        end = text.find(closing, position)
+        if end < 0:
+            return None
+        position = end + len(closing)
+
+
+def parse_xml(data: bytes, where: str, fix: str = FIX_EXPORT) -> etree._Element:
+    """Parse REFI-QDA XML safely; a DOCTYPE (entities, external DTDs) is refused.
+
+    Raises :class:`FileFormatError` naming ``where`` (and the line), with ``fix`` as the
+    advice for a file that is not well-formed.
+
+    >>> parse_xml(b'<a><b/></a>', "x.qde").tag
+    'a'
+    >>> parse_xml(b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>', "x.qde")
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.FileFormatError: x.qde, line 1: the file declares a DOCTYPE ...
+    """
+    line = _doctype_line(data)
+    if line is not None:
+        raise FileFormatError(
+            f"{where}, line {line}: the file declares a DOCTYPE (a document type definition, "
+            "which can define entities that pull in other files or expand without end); "
+            "REFI-QDA files have none and the workbench does not read them. Fix: export the "
+            "file again from your QDA software, or delete the <!DOCTYPE ...> declaration."
+        )
     try:
-        return etree.fromstring(data, xml_parser())
+        root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         at = f", line {line}" if line else ""
+        raise FileFormatError(f"{where}{at}: not well-formed XML ({exc.msg}). Fix: {fix}.") from exc
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # a prolog not seen above
         raise FileFormatError(
-            f"{where}{at}: not well-formed XML ({exc.msg}). Fix: {FIX_EXPORT}."
+            f"{where}: the file declares a DOCTYPE, which the workbench does not read. Fix: "
+            "delete the <!DOCTYPE ...> declaration."
+        )
+    return root
+
+
+def validate_tree(
+    root: etree._Element, schema: etree.XMLSchema, where: str, what: str, fix: str = FIX_EXPORT
+) -> None:
+    """Validate ``root`` against ``schema``; refuse with the first five errors and ``fix``."""
+    try:
+        valid = schema.validate(root)
+    except etree.XMLSchemaValidateError as exc:  # libxml2 gives up (an unexpanded entity, ...)
+        raise FileFormatError(
+            f"{where}: the REFI-QDA {what} schema cannot check the file ({exc}). Fix: {fix}."
         ) from exc
-
-
-def validate_tree(root: etree._Element, schema: etree.XMLSchema, where: str, what: str) -> None:
-    if schema.validate(root):
+    if valid:
         return
     errors = list(schema.error_log)
     shown = "; ".join(f"line {error.line}: {error.message}" for error in errors[:5])
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     raise FileFormatError(
         f"{where} does not follow the REFI-QDA {what} schema: {shown}{more}. Fix: "
-        f"{FIX_EXPORT}; the schema is scirocco_lab/evaluation/schemas/Project-mrt2019.xsd."
+        f"{fix}; the schema is scirocco_lab/evaluation/schemas/Project-mrt2019.xsd."
     )
 
 

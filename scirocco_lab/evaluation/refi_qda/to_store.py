@@ -552,6 +552,7 @@ def _map_project(
         participants=len(participants),
         kept_parts=len(parts),
         kept_files=len(project.files),
+        warnings=project.warnings,
     )
     return _Mapped(
         batch=batch,
@@ -754,7 +755,11 @@ def import_qdc(
         parts=parts,
         files=(),
         summary=QdaImportSummary(
-            file=where, kind="qdc", codes=len(code_records), kept_parts=len(parts)
+            file=where,
+            kind="qdc",
+            codes=len(code_records),
+            kept_parts=len(parts),
+            warnings=codebook.warnings,
         ),
     )
     written = _write_mapped(

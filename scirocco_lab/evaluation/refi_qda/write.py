@@ -34,6 +34,7 @@ from scirocco_lab.evaluation.refi_qda.schema import (
     format_datetime,
     parse_xml,
     project_schema,
+    safe_member_name,
     validate_tree,
     xml_parser,
 )
@@ -249,6 +250,12 @@ def write_qdpx(project: QdaProject, path: str | Path) -> None:
         if source.plain_text_path is not None:
             members[_internal_member(source.plain_text_path)] = source.text.encode("utf-8")
     files = {file.path: file.data for file in project.files if file.path not in members}
+    for name in (*members, *files):
+        if not safe_member_name(name):  # never write a member that would unpack elsewhere
+            raise FileFormatError(
+                f"{path}: archive member '{name}' would lead outside the project (an absolute "
+                "path or '..'). Fix: rename the source or drop that file; nothing was written."
+            )
 
     def write(target: Path) -> None:
         with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
