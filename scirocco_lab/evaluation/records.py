@@ -382,7 +382,11 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
             problems.add_at(
                 where, "held_on", record.held_on, "not a date", "give a date as YYYY-MM-DD"
             )
-        if not isinstance(record.text, str) or not record.text.strip():
+        if isinstance(record.text, str) and not record.text and record.original_format == "qdpx":
+            # QDA tools keep sources whose text is empty (NVivo placeholders): kept as they
+            # are, with nothing to code; any other empty source is a mistake.
+            lengths[record.source] = 0
+        elif not isinstance(record.text, str) or not record.text.strip():
             problems.add_at(
                 where,
                 "text",

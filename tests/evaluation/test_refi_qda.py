@@ -304,7 +304,9 @@ MALFORMED = {
     "not a zip": lambda tmp: (tmp / "x.qdpx").write_bytes(b"plain text") and tmp / "x.qdpx",
     "no project.qde": lambda tmp: _zip(tmp / "x.qdpx", None, {"other.xml": b"<a/>"}),
     "XML syntax": lambda tmp: _zip(tmp / "x.qdpx", RICH_QDE.replace("</Users>", "</Userz>")),
-    "schema": lambda tmp: _zip(tmp / "x.qdpx", RICH_QDE.replace(' isCodable="false"', "")),
+    "schema": lambda tmp: _zip(
+        tmp / "x.qdpx", RICH_QDE.replace('startPosition="6"', 'startPosition="six"')
+    ),
     "selection outside text": lambda tmp: _rich(
         tmp,
         RICH_QDE.replace(
@@ -328,7 +330,7 @@ MESSAGES = {
     "schema": r"does not follow the REFI-QDA project schema: line \d+",
     "selection outside text": r"covers characters \[6, 999\)",
     "unknown code": f"refers to code {G(0x19)}",
-    "missing source file": f"names internal://{SOURCE}.txt but the zip has no",
+    "missing source file": f"names internal://{SOURCE}.txt but the archive has no",
 }
 
 

@@ -294,6 +294,7 @@ class QdaImportSummary:
     kept_files: int = 0
     codes_added: int = 0
     coders_added: int = 0
+    empty_sources: int = 0
 
     warnings: tuple[str, ...] = ()  # one line per deviation let pass, for the user
 
@@ -301,8 +302,9 @@ class QdaImportSummary:
         codes = f"{self.codes} code(s) ({self.codes_added} new)"
         if self.kind == "qdc":
             return f"read {self.file}: {codes}; kept for export: {self.kept_parts} code set(s)"
+        empty = f" ({self.empty_sources} empty)" if self.empty_sources else ""
         text = (
-            f"read {self.file}: {self.sources} source(s), {codes}, "
+            f"read {self.file}: {self.sources} source(s){empty}, {codes}, "
             f"{self.segments} coded segment(s), {self.coders} coder(s) ({self.coders_added} new)"
         )
         if self.participants:

@@ -8,6 +8,7 @@ validated against the schema.
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 import zlib
@@ -34,6 +35,7 @@ from scirocco_lab.evaluation.refi_qda.model import (
     guid_key,
     iter_codes,
 )
+from scirocco_lab.evaluation.refi_qda.repair import repair_tree
 from scirocco_lab.evaluation.refi_qda.schema import (
     CODEBOOK_PREFIX,
     FIX_CODEBOOK,
@@ -138,28 +140,56 @@ def _zip_member(names: dict[str, str], internal_path: str) -> str | None:
     return None
 
 
-def _decode_text(data: bytes, where: str) -> str:
+def _source_label(element: etree._Element) -> str:
+    """How every message names a source: its name and guid."""
+    name = element.get("name")
+    guid = element.get("guid")
+    return f"text source '{name}' (guid {guid})" if name else f"text source {guid}"
+
+
+def _decode_text(data: bytes, where: str, label: str, warnings: list[str]) -> str:
+    """The plain text of a source file: UTF-8, or UTF-16 / UTF-8 with a BOM (warned about).
+
+    A BOM is not part of the text the selections' positions count.
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError:
+                break
+            shown = codec.upper().replace("-LE", "").replace("-BE", "")
+            warnings.append(
+                f"{where}: {label}: the text file is {shown} with a byte-order mark, not plain "
+                "UTF-8; read as such (positions count characters after the mark)"
+            )
+            return text
     try:
-        return data.decode("utf-8-sig")  # a BOM is not part of the text positions count
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileFormatError(
-            f"{where}: not UTF-8 text (byte {exc.start}). Fix: REFI-QDA plain-text sources "
-            "are UTF-8; convert the file or export the project again."
+            f"{where}: {label}: the text file is not UTF-8 (byte {exc.start}) and has no "
+            "byte-order mark saying what it is. Fix: REFI-QDA plain-text sources are UTF-8; "
+            "save the source as UTF-8 in your QDA software and export the project again."
         ) from exc
 
 
 def _read_selection(
-    element: etree._Element, text_length: int, where: str, source_name: str
+    element: etree._Element, text_length: int, where: str, label: str
 ) -> QdaSelection:
     line = element.sourceline
     start = int(element.get("startPosition"))
     end = int(element.get("endPosition"))
     if not 0 <= start < end <= text_length:
         raise FileFormatError(
-            f"{where}, line {line}: selection {element.get('guid')} of source "
-            f"'{source_name}' covers characters [{start}, {end}) but the source text has "
-            f"{text_length} characters (a selection needs 0 <= start < end <= length). Fix: "
-            f"{FIX_EXPORT}; the positions must count Unicode characters of the plain text."
+            f"{where}, line {line}: selection {element.get('guid')} of {label} covers "
+            f"characters [{start}, {end}) but the source text has {text_length} characters "
+            f"(a selection needs 0 <= start < end <= length). Fix: {FIX_EXPORT}; the "
+            "positions must count Unicode characters of the plain text."
         )
     description = None
     codings: list[QdaCoding] = []
@@ -204,36 +234,137 @@ def _read_coding(element: etree._Element, where: str) -> QdaCoding:
     )
 
 
-def _read_text_source(
-    element: etree._Element, archive: zipfile.ZipFile, names: dict[str, str], where: str
-) -> tuple[QdaTextSource, str | None]:
-    """A TextSource and the zip member its text came from (None when inline)."""
+def _member_for(names: dict[str, str], path: str) -> str | None:
+    """The zip member a plainTextPath names: ``internal://NAME`` or a plain relative name,
+    looked up as ``sources/NAME`` and then ``NAME``; None if it is not in the archive."""
+    name = path[len(INTERNAL_PREFIX) :] if path.startswith(INTERNAL_PREFIX) else path
+    name = name.replace("\\", "/").lstrip("/")
+    while name.startswith("./"):
+        name = name[2:]
+    if not safe_member_name(name):
+        return None
+    for candidate in (f"sources/{name}", name):
+        found = names.get(candidate.lower())
+        if found is not None:
+            return found
+    return None
+
+
+def _twin(names: dict[str, str], path: str | None) -> str | None:
+    """A plain-text file next to a rich-text one (same name, .txt), if the archive has one."""
+    if not path:
+        return None
+    name = (path[len(INTERNAL_PREFIX) :] if path.startswith(INTERNAL_PREFIX) else path).replace(
+        "\\", "/"
+    )
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    for candidate in (f"sources/{stem}.txt", f"{stem}.txt"):
+        found = names.get(candidate.lower())
+        if found is not None:
+            return found
+    return None
+
+
+def _source_text(
+    element: etree._Element,
+    archive: zipfile.ZipFile,
+    names: dict[str, str],
+    where: str,
+    warnings: list[str],
+) -> tuple[str, str | None]:
+    """The text of a TextSource and the zip member it came from (None when inline).
+
+    Accepts what producers write besides ``internal://``: a plain relative name of a file in
+    the archive, an absolute path whose file was packed into sources/, a rich-text source
+    with a plain-text twin; every such deviation gives one warning naming the source.
+    """
     line = element.sourceline
-    label = element.get("name") or element.get("guid")
+    label = _source_label(element)
     inline = element.find(f"{PROJECT_PREFIX}PlainTextContent")
     path = element.get("plainTextPath")
+    rich = element.get("richTextPath")
     member = None
-    if path and path.startswith(INTERNAL_PREFIX):
-        member = _zip_member(names, path)
-        if member is None:
-            raise FileFormatError(
-                f"{where}, line {line}: text source '{label}' names {path} but the zip has "
-                f"no sources/{path[len(INTERNAL_PREFIX) :]}. Fix: {FIX_EXPORT} with its source "
-                "files included."
+    if path:
+        member = _member_for(names, path)
+        if member is not None and not path.startswith(INTERNAL_PREFIX):
+            warnings.append(
+                f"{where}, line {line}: {label}: plainTextPath '{path}' is a plain relative "
+                f"name, not internal://; read from {member} in the archive"
             )
-        text = _decode_text(archive.read(member), f"{where}: {member}")
+        elif member is None and not path.startswith(INTERNAL_PREFIX):
+            # A path on the producer's machine: never opened; its file may have been packed.
+            base = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+            member = names.get(f"sources/{base}".lower()) if base else None
+            if member is not None:
+                warnings.append(
+                    f"{where}, line {line}: {label}: plainTextPath '{path}' is a path outside "
+                    f"the project; read {member}, the file of that name in the archive"
+                )
+        if member is None and inline is not None:
+            warnings.append(
+                f"{where}, line {line}: {label}: plainTextPath '{path}' is not in the "
+                "archive; read its PlainTextContent instead"
+            )
+    if member is None and inline is None and not path:
+        member = _twin(names, rich)
+        if member is not None:
+            warnings.append(
+                f"{where}, line {line}: {label}: rich text only (richTextPath '{rich}'); "
+                f"read its plain-text twin {member}"
+            )
+    if member is not None:
+        text = _decode_text(archive.read(member), f"{where}: {member}", label, warnings)
     elif inline is not None:
         text = inline.text or ""
+    elif path and path.startswith(INTERNAL_PREFIX):
+        raise FileFormatError(
+            f"{where}, line {line}: {label} names {path} but the archive has no "
+            f"sources/{path[len(INTERNAL_PREFIX) :]}. Fix: {FIX_EXPORT} with its source "
+            "files included."
+        )
     elif path:
         raise FileFormatError(
-            f"{where}, line {line}: the text of source '{label}' is outside the project "
-            f"file ({path}). Fix: export the project with its sources embedded (internal://)."
+            f"{where}, line {line}: the text of {label} is outside the project file ({path}) "
+            "and not in the archive. Fix: export the project with its sources embedded "
+            "(internal://)."
+        )
+    elif rich:
+        raise FileFormatError(
+            f"{where}, line {line}: {label} has only rich text ({rich}) and no plain-text "
+            "file or PlainTextContent; the workbench reads plain text. Fix: export the "
+            "project again with plain-text copies of the sources (REFI-QDA export does this)."
         )
     else:
         raise FileFormatError(
-            f"{where}, line {line}: text source '{label}' has neither PlainTextContent nor "
-            f"plainTextPath. Fix: {FIX_EXPORT}."
+            f"{where}, line {line}: {label} has neither PlainTextContent nor plainTextPath. "
+            f"Fix: {FIX_EXPORT}."
         )
+    if not text:
+        warnings.append(
+            f"{where}, line {line}: {label}: the text is empty; kept as an empty source "
+            "(nothing in it can be coded)"
+        )
+    return text, member
+
+
+def _internal_path(member: str) -> str:
+    """The canonical ``internal://`` path of a zip member (relative to sources/)."""
+    return INTERNAL_PREFIX + (
+        member[len("sources/") :] if member.startswith("sources/") else member
+    )
+
+
+def _read_text_source(
+    element: etree._Element,
+    archive: zipfile.ZipFile,
+    names: dict[str, str],
+    where: str,
+    warnings: list[str],
+) -> tuple[QdaTextSource, str | None]:
+    """A TextSource and the zip member its text came from (None when inline)."""
+    line = element.sourceline
+    label = _source_label(element)
+    text, member = _source_text(element, archive, names, where, warnings)
     description = None
     selections: list[QdaSelection] = []
     kept_selections: list[str] = []
@@ -253,8 +384,10 @@ def _read_text_source(
         else:
             kept.append(fragment_xml(child))
     known = {"guid", "name", "creatingUser", "creationDateTime"}
-    if member is not None:  # an inline source keeps a plainTextPath it may have as it was
+    path = element.get("plainTextPath")
+    if member is not None:  # written back as internal:// (inline sources keep theirs as is)
         known.add("plainTextPath")
+        path = path if path and path.startswith(INTERNAL_PREFIX) else _internal_path(member)
     source = QdaTextSource(
         guid=element.get("guid"),
         text=text,
@@ -271,32 +404,48 @@ def _read_text_source(
     return source, member
 
 
-def _check_internal_files(root: etree._Element, names: dict[str, str], where: str) -> set[str]:
-    """Every ``internal://`` path in the project must be in the zip; returns their members."""
-    found: set[str] = set()
+def _check_internal_files(
+    root: etree._Element, names: dict[str, str], where: str, warnings: list[str]
+) -> None:
+    """Every ``internal://`` path in the project must stay inside the archive and be in it.
+
+    A text source's plain text is looked for leniently when the source is read; its missing
+    rich-text file is dropped with a warning (the workbench reads the plain text).
+    """
     for element in root.iter(tag=etree.Element):
         for attribute in ("path", "plainTextPath", "richTextPath"):
             value = element.get(attribute)
             if not value or not value.startswith(INTERNAL_PREFIX):
                 continue
+            kind = local_name(element)
+            label = (
+                _source_label(element)
+                if kind == "TextSource"
+                else f"{kind} '{element.get('name') or element.get('guid')}' (guid "
+                f"{element.get('guid')})"
+            )
             if not safe_member_name(value[len(INTERNAL_PREFIX) :].lstrip("/")):
                 raise FileFormatError(
-                    f"{where}, line {element.sourceline}: {local_name(element)} "
-                    f"'{element.get('name') or element.get('guid')}' (guid "
-                    f"{element.get('guid')}) names {value}, a file outside the project (an "
-                    "absolute path or '..'); the workbench reads only files inside the archive. "
-                    f"Fix: {FIX_EXPORT}."
+                    f"{where}, line {element.sourceline}: {label} names {value}, a file "
+                    "outside the project (an absolute path or '..'); the workbench reads only "
+                    f"files inside the archive. Fix: {FIX_EXPORT}."
                 )
-            member = _zip_member(names, value)
-            if member is None:
-                raise FileFormatError(
-                    f"{where}, line {element.sourceline}: {local_name(element)} "
-                    f"'{element.get('name') or element.get('guid')}' names {value} but the zip "
-                    f"has no sources/{value[len(INTERNAL_PREFIX) :]}. Fix: {FIX_EXPORT} with its "
-                    "source files included."
+            if kind == "TextSource" and attribute == "plainTextPath":
+                continue  # read (leniently) with the source, see _source_text
+            if _zip_member(names, value) is not None:
+                continue
+            if kind == "TextSource":
+                del element.attrib[attribute]
+                warnings.append(
+                    f"{where}, line {element.sourceline}: {label}: its rich-text file {value} "
+                    "is not in the archive; left out (the plain text is read)"
                 )
-            found.add(member)
-    return found
+                continue
+            raise FileFormatError(
+                f"{where}, line {element.sourceline}: {label} names {value} but the archive "
+                f"has no sources/{value[len(INTERNAL_PREFIX) :]}. Fix: {FIX_EXPORT} with its "
+                "source files included."
+            )
 
 
 @dataclass(frozen=True)
@@ -417,9 +566,13 @@ def _read_qdpx(path: Path, limits: ZipLimits) -> QdaProject:
                 f"'{etree.QName(root).namespace}', expected <Project> in {PROJECT_NAMESPACE}. "
                 f"Fix: {FIX_EXPORT}."
             )
+        warnings.extend(repair_tree(root, where))
+        if not root.get("name"):
+            root.set("name", path.stem)
+            warnings.append(f"{where}: the project has no name; named '{path.stem}'")
         validate_tree(root, project_schema(), where, "project")
-        _check_internal_files(root, names, where)
-        project, text_members = _read_project(root, archive, names, where)
+        _check_internal_files(root, names, where, warnings)
+        project, text_members = _read_project(root, archive, names, where, warnings)
         check_code_refs(root, project.codes, where)
         consumed = {qde, *text_members}
         files = tuple(
@@ -427,11 +580,15 @@ def _read_qdpx(path: Path, limits: ZipLimits) -> QdaProject:
             for name in sorted(names.values())
             if name not in consumed
         )
-    return replace(project, files=files, warnings=(*warnings, *project.warnings))
+    return replace(project, files=files, warnings=tuple(warnings))
 
 
 def _read_project(
-    root: etree._Element, archive: zipfile.ZipFile, names: dict[str, str], where: str
+    root: etree._Element,
+    archive: zipfile.ZipFile,
+    names: dict[str, str],
+    where: str,
+    warnings: list[str],
 ) -> tuple[QdaProject, set[str]]:
     users: list[QdaUser] = []
     codes: tuple[QdaCode, ...] = ()
@@ -455,7 +612,7 @@ def _read_project(
             for source in child_elements(section):
                 kind = local_name(source)
                 if kind == "TextSource":
-                    text_source, member = _read_text_source(source, archive, names, where)
+                    text_source, member = _read_text_source(source, archive, names, where, warnings)
                     sources.append(text_source)
                     if member is not None:
                         text_members.add(member)
@@ -523,6 +680,16 @@ def read_qdc(path: str | Path) -> QdaCodebook:
             "rename it to .qdpx, or export the codebook (REFI-QDA codebook, .qdc)."
         )
     root = parse_xml(data, where, FIX_CODEBOOK)
+    warnings: list[str] = []
+    if root.tag == f"{PROJECT_PREFIX}CodeBook":
+        # Some tools write the codebook in the project namespace: the same elements.
+        for element in root.iter(tag=etree.Element):
+            element.tag = CODEBOOK_PREFIX + local_name(element)
+        etree.cleanup_namespaces(root)
+        warnings.append(
+            f"{where}: the codebook is in the project namespace ({PROJECT_NAMESPACE}), not "
+            f"{CODEBOOK_NAMESPACE}; read as a codebook"
+        )
     if root.tag != f"{CODEBOOK_PREFIX}CodeBook":
         raise FileFormatError(
             f"{where}, line {root.sourceline}: the root element is "
@@ -530,6 +697,7 @@ def read_qdc(path: str | Path) -> QdaCodebook:
             f"expected <CodeBook> in {CODEBOOK_NAMESPACE}. Fix: export the codebook again "
             "(REFI-QDA codebook, .qdc)."
         )
+    warnings.extend(repair_tree(root, where))
     validate_tree(root, codebook_schema(), where, "codebook", FIX_CODEBOOK)
     codes = tuple(_read_code(code) for code in child_elements(root.find(f"{CODEBOOK_PREFIX}Codes")))
     _check_codes(codes, where)
@@ -540,11 +708,20 @@ def read_qdc(path: str | Path) -> QdaCodebook:
         else ()
     )
     known = {guid_key(code.guid) for code, _ in iter_codes(codes)}
+    kept_sets = []
     for code_set in sets:
-        for member in code_set.member_codes:
-            if member is None or guid_key(member) not in known:
-                raise FileFormatError(
-                    f"{where}: set '{code_set.name}' lists code {member}, which is not in the "
-                    "codebook. Fix: export the codebook again, or remove that MemberCode."
-                )
-    return QdaCodebook(codes=codes, sets=sets, origin=root.get("origin"))
+        unknown = [m for m in code_set.member_codes if m is None or guid_key(m) not in known]
+        if unknown:
+            warnings.append(
+                f"{where}: set '{code_set.name}' (guid {code_set.guid}) lists "
+                f"{len(unknown)} code(s) not in the codebook ({', '.join(map(str, unknown[:5]))}"
+                f"{', ...' if len(unknown) > 5 else ''}); those members are left out"
+            )
+            code_set = replace(
+                code_set,
+                member_codes=tuple(m for m in code_set.member_codes if m not in unknown),
+            )
+        kept_sets.append(code_set)
+    return QdaCodebook(
+        codes=codes, sets=tuple(kept_sets), origin=root.get("origin"), warnings=tuple(warnings)
+    )

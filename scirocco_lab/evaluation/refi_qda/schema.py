@@ -350,8 +350,16 @@ def check_code_refs(root: etree._Element, codes: tuple[QdaCode, ...], where: str
             continue  # a Case's CodeRef is kept verbatim; only codings must resolve
         target = reference.get("targetGUID")
         if guid_key(target) not in known:
+            source = next(
+                (a for a in owner.iterancestors() if local_name(a).endswith("Source")), None
+            )
+            of = (
+                f" in source '{source.get('name')}' (guid {source.get('guid')})"
+                if source is not None
+                else ""
+            )
             raise FileFormatError(
                 f"{where}, line {reference.sourceline}: {local_name(owner)} "
-                f"{owner.get('guid')} refers to code {target}, which is not in the codebook. "
-                f"Fix: {FIX_EXPORT} including the whole codebook."
+                f"{owner.get('guid')}{of} refers to code {target}, which is not in the "
+                f"codebook. Fix: {FIX_EXPORT} including the whole codebook."
             )

@@ -404,6 +404,8 @@ def _map_project(
     problems = []
     fallback_user = project.creating_user
 
+    unlisted: dict[str, int] = {}  # coder name -> codings by a user <Users> does not list
+
     def coder_for(*guids: str | None) -> str:
         for guid in guids:
             if guid:
@@ -414,11 +416,19 @@ def _map_project(
                     )
                     coder_of[gkey] = name
                     coder_records.append(CoderRecord(coder=name, guid=guid))
+                    unlisted[name] = 0
+                if coder_of[gkey] in unlisted:
+                    unlisted[coder_of[gkey]] += 1
                 return coder_of[gkey]
         if "" not in coder_of:  # no creating user anywhere: one shared label
             coder_of[""] = "unknown-coder"
             coder_records.append(CoderRecord(coder="unknown-coder"))
+            unlisted["unknown-coder"] = 0
+        unlisted["unknown-coder"] += 1
         return coder_of[""]
+
+    def named(source) -> Origin:
+        return Origin(f"{where}, text source '{source.name}' (guid {source.guid})")
 
     for source in project.text_sources:
         ours, kept = _split_variable_values(source.kept, names)
@@ -457,7 +467,7 @@ def _map_project(
                 participants=source_participants,
                 guid=source.guid,
                 synthetic=bool(ours.get("synthetic", False)),
-                provenance=Origin(where),
+                provenance=named(source),
             )
         )
         source_turns = _turns(source.text, key)
@@ -511,7 +521,7 @@ def _map_project(
                         memo=selection.description or None,
                         coded_at=coding.created_at or selection.created_at,
                         guid=coding.guid,
-                        provenance=Origin(where),
+                        provenance=named(source),
                     )
                 )
                 extras.append(
@@ -552,7 +562,18 @@ def _map_project(
         participants=len(participants),
         kept_parts=len(parts),
         kept_files=len(project.files),
-        warnings=project.warnings,
+        empty_sources=sum(1 for source in sources if not source.text),
+        warnings=(
+            *project.warnings,
+            *(
+                f"{where}: {count} coding(s) by a user the project's <Users> does not list; "
+                f"imported as coder '{name}'"
+                if name != "unknown-coder"
+                else f"{where}: {count} coding(s) name no creating user (nor does the "
+                "project); imported as coder 'unknown-coder'"
+                for name, count in unlisted.items()
+            ),
+        ),
     )
     return _Mapped(
         batch=batch,

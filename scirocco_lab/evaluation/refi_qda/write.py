@@ -248,6 +248,12 @@ def write_qdpx(project: QdaProject, path: str | Path) -> None:
                     "characters). Fix: correct the segment in the store."
                 )
         if source.plain_text_path is not None:
+            if not source.plain_text_path.startswith(INTERNAL_PREFIX):
+                raise FileFormatError(
+                    f"{where}: source '{source.name}' (guid {source.guid}) has plainTextPath "
+                    f"'{source.plain_text_path}'; a project writes internal://NAME. Fix: give "
+                    "the source an internal:// path or inline text; nothing was written."
+                )
             members[_internal_member(source.plain_text_path)] = source.text.encode("utf-8")
     files = {file.path: file.data for file in project.files if file.path not in members}
     for name in (*members, *files):
