@@ -296,3 +296,29 @@ def test_codebook_set_listing_an_unknown_code_keeps_the_known_ones(tmp_path):
     codebook = read_qdc(path)
     assert codebook.sets[0].member_codes == ("A182CD3A-D83C-4D8C-BC80-26D9103EC6D6",)
     assert "set 'Group'" in codebook.warnings[0] and "C182CD3A" in codebook.warnings[0]
+
+
+def test_two_sources_with_one_guid_are_refused_naming_both(base, tmp_path):
+    _path, members = base
+    first, _member = _source(members)
+    second, _member = _source(members, 1)
+    edited = _edit(members, f'guid="{second}"', f'guid="{first}"')
+    with pytest.raises(FileFormatError, match=rf"'Interview 1' and 'Interview 2' share .*{first}"):
+        read_qdpx(_write(tmp_path, edited))
+
+
+def test_inline_text_is_read_when_the_text_path_is_not_in_the_archive(base, tmp_path):
+    _path, members = base
+    guid, member = _source(members)
+    text = members.pop(member).decode()
+    edited = _edit(
+        members,
+        f'plainTextPath="internal://{guid}.txt">',
+        f'plainTextPath="internal://{guid}.txt"><PlainTextContent>{text}</PlainTextContent>',
+    )
+    store = open_store("sqlite://")
+    summary = import_qdpx(store, _write(tmp_path, edited))
+    assert source_text(store, "interview-1") == text
+    assert ["read its PlainTextContent instead" in w for w in summary.warnings] == [True]
+    export_qdpx(store, tmp_path / "out.qdpx")
+    assert read_qdpx(tmp_path / "out.qdpx").warnings == ()

@@ -383,10 +383,10 @@ def _read_text_source(
                 kept_selections.append(fragment_xml(child))
         else:
             kept.append(fragment_xml(child))
-    known = {"guid", "name", "creatingUser", "creationDateTime"}
+    # The path is written back as internal://; an inline source's dangling one is dropped.
+    known = {"guid", "name", "creatingUser", "creationDateTime", "plainTextPath"}
     path = element.get("plainTextPath")
-    if member is not None:  # written back as internal:// (inline sources keep theirs as is)
-        known.add("plainTextPath")
+    if member is not None:
         path = path if path and path.startswith(INTERNAL_PREFIX) else _internal_path(member)
     source = QdaTextSource(
         guid=element.get("guid"),
@@ -649,12 +649,15 @@ def _read_project(
         parts=tuple(parts),
         attributes=_extra_attributes(root, known),
     )
-    guids = [source.guid for source in project.sources]
-    if len({guid_key(g) for g in guids}) != len(guids):
-        raise FileFormatError(
-            f"{where}: two sources share a guid. Fix: give every source its own guid "
-            f"({FIX_EXPORT})."
-        )
+    first: dict[str, str | None] = {}
+    for source in project.sources:
+        key = guid_key(source.guid)
+        if key in first:
+            raise FileFormatError(
+                f"{where}: sources '{first[key]}' and '{source.name}' share the guid "
+                f"{source.guid}. Fix: give every source its own guid ({FIX_EXPORT})."
+            )
+        first[key] = source.name
     return project, text_members
 
 
