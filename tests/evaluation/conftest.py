@@ -3,8 +3,10 @@
 ``build_producer_project(producer, folder, ...)`` writes a .qdpx whose project.qde and
 sources/ follow one producer's habits, and returns the path and what an import must give.
 The habits are taken from issue 14's report of real exports, the two real ATLAS.ti 23 files
-in tests/data/refi-qda/ and the producers' REFI-QDA documentation; where the report did not
-say which tool wrote a habit (the plain relative plainTextPath), it is given to qc here.
+in tests/data/refi-qda/, the producers' REFI-QDA documentation and two public readers and
+writers (qc's refi_qda writer, QualCoder's refi.py importer notes on MAXQDA, NVivo and
+Quirkos files). The report's plain relative ``plainTextPath`` did not say which tool wrote
+it: ``relative_text_paths=True`` gives that habit to any producer.
 
 ==========  =============================================================================
 producer    habits
@@ -13,14 +15,17 @@ nvivo       Users with ``id``; codes with colours and descriptions; plain text U
             BOM, next to a rich-text .docx (richTextPath); one source whose plain-text file
             is empty; date-times with fractions of a second; Variables and Cases.
 maxqda      guids in braces; code Sets (MemberCode); one source's text UTF-16 with a BOM;
-            richTextPath .rtf with its plain-text twin named in plainTextPath.
+            richTextPath .rtf with its plain-text twin named in plainTextPath; source
+            variables in a Case without a name that refers to one source.
 atlas       project creatingUserGUID/modifyingUserGUID; selections with names; code groups
             as Sets; plain text UTF-8 without a BOM.
 qualcoder   lower-case guids; codes without colours; one coded selection per coding.
 taguette    no Users (codings name no creating user); codes without ``isCodable``; text
             inline (PlainTextContent); an empty ``<Sets/>``; the .qdc codebook also has one.
-qc          plainTextPath a plain relative name (``interview-1.txt``) of a file in sources/;
-            no creationDateTime anywhere.
+qc          no XML declaration; project named "qc project"; lower-case guids; sources
+            named by their corpus path (``interviews/interview-1.txt``); whole-line
+            selections named ``line:N`` with no creating user, their codings with one; no
+            colours and no date-times anywhere.
 ==========  =============================================================================
 
 Texts are generated interview sentences (synthetic, no real person). ``selections`` sets how
@@ -73,7 +78,7 @@ def _guid(producer: str, *parts) -> str:
     value = str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join([producer, *map(str, parts)]))).upper()
     if producer == "maxqda":
         return "{" + value + "}"
-    if producer == "qualcoder":
+    if producer in ("qualcoder", "qc"):
         return value.lower()
     return value
 
@@ -106,6 +111,15 @@ def _spans(text: str, count: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _lines(text: str, count: int) -> list[tuple[int, int]]:
+    """Whole lines (with their line break), as qc codes them: ``count`` of them, cycling."""
+    bounds, start = [], 0
+    for line in text.splitlines(keepends=True):
+        bounds.append((start, start + len(line)))
+        start += len(line)
+    return [bounds[n % len(bounds)] for n in range(count)] if bounds else []
+
+
 def _sub(parent, tag: str, **attributes):
     element = etree.SubElement(parent, f"{{{NS}}}{tag}")
     for name, value in attributes.items():
@@ -121,14 +135,16 @@ def build_producer_project(
     selections: int = 12,
     sources: int | None = None,
     deviations: bool = True,
+    relative_text_paths: bool = False,
 ) -> tuple[Path, Expected]:
     """Write ``folder/<producer>.qdpx`` with the producer's habits; return it and what an
-    import must give. ``deviations=False`` leaves out the habits the schema forbids."""
+    import must give. ``deviations=False`` leaves out the habits the schema forbids;
+    ``relative_text_paths`` writes plainTextPath as a plain relative name (issue 14)."""
     p = producer
     source_count = sources if sources is not None else (3 if p == "nvivo" else 2)
     users = [("Ana Costa", _guid(p, "user", 1)), ("Ben Okafor", _guid(p, "user", 2))]
     root = etree.Element(f"{{{NS}}}Project", nsmap={None: NS, "xsi": XSI})
-    root.set("name", f"{p} synthetic project")
+    root.set("name", "qc project" if p == "qc" else f"{p} synthetic project")
     root.set("origin", ORIGINS[p])
     if p != "qc":
         root.set(
@@ -186,7 +202,7 @@ def build_producer_project(
     }
     for number, text in enumerate(texts):
         guid = _guid(p, "source", number)
-        name = f"Interview {number + 1}"
+        name = f"interviews/interview-{number + 1}.txt" if p == "qc" else f"Interview {number + 1}"
         expected_sources[_key(guid)] = text
         source = _sub(sources_element, "TextSource", guid=guid, name=name)
         if p not in ("qc",):
@@ -197,12 +213,9 @@ def build_producer_project(
         stem = guid.strip("{}")
         if p == "taguette":
             _sub(source, "PlainTextContent").text = text
-        elif p == "qc":
-            file_name = f"interview-{number + 1}.txt"
-            source.set("plainTextPath", file_name if deviations else f"internal://{file_name}")
-            members[f"sources/{file_name}"] = text.encode("utf-8")
         else:
-            source.set("plainTextPath", f"internal://{stem}.txt")
+            relative = relative_text_paths and deviations
+            source.set("plainTextPath", f"{stem}.txt" if relative else f"internal://{stem}.txt")
             if p == "nvivo":
                 data = b"\xef\xbb\xbf" + text.encode("utf-8") if text else b""
                 source.set("richTextPath", f"internal://{stem}.docx")
@@ -214,7 +227,8 @@ def build_producer_project(
             else:
                 data = text.encode("utf-8")
             members[f"sources/{stem}.txt"] = data
-        for index, (start, end) in enumerate(_spans(text, per_source.get(number, 0))):
+        spans = (_lines if p == "qc" else _spans)(text, per_source.get(number, 0))
+        for index, (start, end) in enumerate(spans):
             selection_guid = _guid(p, "selection", number, index)
             user_name, user_guid = users[index % 2]
             selection = _sub(
@@ -223,8 +237,8 @@ def build_producer_project(
                 guid=selection_guid,
                 startPosition=str(start),
                 endPosition=str(end),
-                name=text[start:end][:30] if p == "atlas" else None,
-                creatingUser=None if p == "taguette" else user_guid,
+                name={"atlas": text[start:end][:30], "qc": f"line:{index}"}.get(p),
+                creatingUser=None if p in ("taguette", "qc") else user_guid,
             )
             pairs = [(code_guids[index % 4], user_name, user_guid)]
             if index % 5 == 0 and p != "qualcoder":
@@ -242,6 +256,18 @@ def build_producer_project(
                 who = "unknown-coder" if p == "taguette" else coder
                 coders.add(who)
                 segments.add((_key(coding_guid), _key(guid), _key(code_guid), who, start, end))
+    if p == "maxqda":  # file variables: a Case without a name, one SourceRef
+        variable = _guid(p, "variable")
+        variables = etree.Element(f"{{{NS}}}Variables")
+        _sub(variables, "Variable", guid=variable, name="Cases:Age group", typeOfVariable="Text")
+        case = _sub(etree.Element(f"{{{NS}}}Cases"), "Case", guid=_guid(p, "case"))
+        value = _sub(case, "VariableValue")
+        _sub(value, "VariableRef", targetGUID=variable)
+        _sub(value, "TextValue").text = "40-49"
+        _sub(case, "SourceRef", targetGUID=_guid(p, "source", 0))
+        position = list(root).index(sources_element)
+        root.insert(position, case.getparent())
+        root.insert(position, variables)
     if p in ("maxqda", "atlas"):
         code_set = _sub(_sub(root, "Sets"), "Set", guid=_guid(p, "set"), name="Relations")
         for guid in code_guids[2:]:
@@ -251,7 +277,7 @@ def build_producer_project(
     if p == "nvivo":
         _sub(root, "Description").text = "Synthetic NVivo-style project (scirocco-lab tests)"
     members["project.qde"] = etree.tostring(
-        root, xml_declaration=True, encoding="utf-8", pretty_print=True
+        root, xml_declaration=p != "qc", encoding="utf-8", pretty_print=True
     )
     path = folder / f"{p}.qdpx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -264,8 +290,10 @@ def build_producer_project(
         "atlas": (),
         "qualcoder": (),
         "taguette": ("empty <Sets>", "isCodable missing", "name no creating user"),
-        "qc": ("plain relative name",),
+        "qc": (),
     }[p]
+    if relative_text_paths and deviations and p != "taguette":
+        expected_deviations = (*expected_deviations, "plain relative name")
     expected = Expected(
         sources=expected_sources,
         empty_sources=sum(1 for text in texts if not text),

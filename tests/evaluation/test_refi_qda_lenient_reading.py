@@ -322,3 +322,14 @@ def test_inline_text_is_read_when_the_text_path_is_not_in_the_archive(base, tmp_
     assert ["read its PlainTextContent instead" in w for w in summary.warnings] == [True]
     export_qdpx(store, tmp_path / "out.qdpx")
     assert read_qdpx(tmp_path / "out.qdpx").warnings == ()
+
+
+def test_project_file_named_after_the_project_is_read(base, tmp_path):
+    _path, members = base
+    renamed = {("Interviews.qde" if n == "project.qde" else n): d for n, d in members.items()}
+    project = read_qdpx(_write(tmp_path, renamed))
+    assert len(project.text_sources) == 2
+    assert project.warnings == (
+        f"{tmp_path / 'variant.qdpx'}: the project file is 'Interviews.qde', not project.qde; "
+        "read as the project",
+    )

@@ -163,3 +163,18 @@ def test_taguette_codebook_exports_as_a_valid_codebook(taguette_codebook, tmp_pa
     store = open_store("sqlite://")
     import_qdc(store, taguette_codebook(tmp_path))
     assert export_qdc(store, tmp_path / "out.qdc").codes == 3
+
+
+@pytest.mark.parametrize("producer", ["nvivo", "maxqda", "atlas"])
+def test_project_with_plain_relative_text_paths_imports_and_round_trips(
+    producer, producer_project, tmp_path
+):
+    path, expected = producer_project(producer, tmp_path, relative_text_paths=True)
+    first = open_store("sqlite://")
+    warnings = import_qdpx(first, path).warnings
+    assert sum("plain relative name" in w for w in warnings) == len(expected.sources)
+    assert _state(first)["segments"] == expected.segments
+    export_qdpx(first, tmp_path / "again.qdpx")
+    second = open_store("sqlite://")
+    import_qdpx(second, tmp_path / "again.qdpx")
+    assert _state(second) == _state(first)

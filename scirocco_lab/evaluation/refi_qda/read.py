@@ -551,12 +551,18 @@ def _read_qdpx(path: Path, limits: ZipLimits) -> QdaProject:
                 continue
             names[info.filename.replace("\\", "/").lower()] = info.filename
         qde = names.get(PROJECT_MEMBER)
+        others = [name for key, name in names.items() if key.endswith(".qde") and "/" not in key]
+        if qde is None and len(others) == 1:  # some tools name it after the project
+            qde = others[0]
+            warnings.append(
+                f"{path}: the project file is '{qde}', not project.qde; read as the project"
+            )
         if qde is None:
             raise FileFormatError(
                 f"{path}: the zip holds no project.qde (found: "
                 f"{', '.join(sorted(names.values())[:5]) or 'nothing'}). Fix: {FIX_EXPORT}."
             )
-        where = f"{path} (project.qde)"
+        where = f"{path} ({qde})"
         data = archive.read(qde)
         root = parse_xml(data, where)
         if root.tag != f"{PROJECT_PREFIX}Project":
