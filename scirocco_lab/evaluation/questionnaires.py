@@ -41,6 +41,7 @@ from scirocco_lab.evaluation.records import (
     ResponseRecord,
     validate_evaluation,
 )
+from scirocco_lab.io.archives import check_office_file
 from scirocco_lab.io.tables import normalise_header, read_table
 
 __all__ = [
@@ -93,6 +94,7 @@ def _sheets(path: Path) -> dict[str, str]:
     """The workbook's sheet names by normalised name."""
     from openpyxl import load_workbook
 
+    check_office_file(path, "save the workbook again as Excel Workbook (.xlsx)")
     try:
         workbook = load_workbook(path, read_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same here

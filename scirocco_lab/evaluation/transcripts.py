@@ -52,6 +52,7 @@ from scirocco_lab.evaluation.records import (
     SourceRecord,
     TurnRecord,
 )
+from scirocco_lab.io.archives import check_office_file
 
 __all__ = [
     "ACTIVITY_ABBREVIATIONS",
@@ -351,6 +352,8 @@ def _docx_paragraph_lines(
 
 
 def _docx_lines(path: Path) -> list[tuple[str, str, str | None]]:
+    # Bounds and no DOCTYPE before python-docx unpacks it (it would drop entities silently).
+    check_office_file(path, "open it in Word or LibreOffice and save it again as .docx")
     try:
         import docx
         from docx.enum.style import WD_STYLE_TYPE

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from scirocco_lab.errors import FileFormatError
+from scirocco_lab.io.archives import check_office_file
 
 __all__ = [
     "DATA_FORMATS_DOC",
@@ -128,16 +129,21 @@ def read_csv_table(path: Path) -> TextTable:
     return table_from_rows(str(path), rows, str(path))
 
 
+_XLSX_FIX = (
+    "open it in a spreadsheet program and save it again as Excel Workbook (.xlsx), or as CSV UTF-8"
+)
+
+
 def read_xlsx_table(path: Path, sheet: str | int | None) -> TextTable:
     from openpyxl import load_workbook
 
+    check_office_file(path, _XLSX_FIX)  # bounds and no DOCTYPE before openpyxl unpacks it
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same here
         raise FileFormatError(
             f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}). It may be "
-            "corrupt, password-protected or another format renamed to .xlsx. Fix: open it in "
-            "a spreadsheet program and save it again as Excel Workbook (.xlsx), or as CSV UTF-8."
+            f"corrupt, password-protected or another format renamed to .xlsx. Fix: {_XLSX_FIX}."
         ) from exc
     try:
         names = list(workbook.sheetnames)

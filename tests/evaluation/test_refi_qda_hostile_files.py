@@ -28,8 +28,8 @@ from scirocco_lab.evaluation.refi_qda import (
     read_qdpx,
     write_qdpx,
 )
-from scirocco_lab.evaluation.refi_qda.read import ZipLimits
 from scirocco_lab.evaluation.store import evaluation_counts
+from scirocco_lab.io.archives import ZipLimits
 from scirocco_lab.store import open_store
 from scirocco_lab.store import qda_tables as q
 

@@ -12,7 +12,7 @@ import codecs
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -55,10 +55,9 @@ from scirocco_lab.evaluation.refi_qda.schema import (
     safe_member_name,
     validate_tree,
 )
+from scirocco_lab.io.archives import ZIP_LIMITS, ZipLimits, check_zip_bounds
 
 __all__ = [
-    "ZIP_LIMITS",
-    "ZipLimits",
     "read_qdc",
     "read_qdpx",
 ]
@@ -448,23 +447,6 @@ def _check_internal_files(
             )
 
 
-@dataclass(frozen=True)
-class ZipLimits:
-    """Bounds a .qdpx must stay within before anything in it is unpacked (zip bombs).
-
-    ``max_members`` files in the archive, ``max_bytes`` unpacked in all, and no member over
-    ``ratio_floor`` bytes unpacked that is more than ``max_ratio`` times its packed size.
-    """
-
-    max_members: int = 20_000
-    max_bytes: int = 2 * 1024**3
-    max_ratio: int = 200
-    ratio_floor: int = 64 * 1024**2
-
-
-ZIP_LIMITS = ZipLimits()
-
-
 def _open_zip(path: Path, limits: ZipLimits) -> zipfile.ZipFile:
     if not path.is_file():
         raise FileFormatError(f"{path}: no such file. Fix: check the path.")
@@ -478,36 +460,16 @@ def _open_zip(path: Path, limits: ZipLimits) -> zipfile.ZipFile:
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise FileFormatError(f"{path}: damaged zip archive ({exc}). Fix: {FIX_EXPORT}.") from exc
-    # The sizes are the archive's own claims; zipfile never unpacks more than a member
-    # claims, so checking the claims bounds what is read.
-    total = sum(info.file_size for info in infos)
-    problem = None
-    if len(infos) > limits.max_members:
-        problem = (
-            f"the archive holds {len(infos)} files, more than the {limits.max_members} a "
-            "project may hold"
+    try:
+        check_zip_bounds(
+            infos,
+            str(path),
+            "export the project without large media files, or check where the file came from",
+            limits,
         )
-    elif total > limits.max_bytes:
-        problem = (
-            f"the archive unpacks to {total} bytes, more than the {limits.max_bytes} bytes a "
-            "project may hold"
-        )
-    else:
-        for info in infos:
-            packed = max(info.compress_size, 1)
-            if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * packed:
-                problem = (
-                    f"member '{info.filename}' unpacks to {info.file_size} bytes from "
-                    f"{info.compress_size} ({info.file_size // packed} times smaller packed; "
-                    "a zip bomb?)"
-                )
-                break
-    if problem is not None:
+    except FileFormatError:
         archive.close()
-        raise FileFormatError(
-            f"{path}: {problem}; nothing was unpacked. Fix: export the project without large "
-            "media files, or check where the file came from."
-        )
+        raise
     return archive
 
 

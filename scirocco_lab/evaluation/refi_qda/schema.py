@@ -24,6 +24,7 @@ from scirocco_lab.evaluation.refi_qda.model import (
     guid_key,
     iter_codes,
 )
+from scirocco_lab.io.archives import refuse_doctype
 
 __all__ = [
     "CODEBOOK_PREFIX",
@@ -185,44 +186,6 @@ def xml_parser() -> etree.XMLParser:
     )
 
 
-def _prolog_text(data: bytes) -> str:
-    """The start of ``data`` as text, enough to look at the prolog (BOM or zero-byte aware)."""
-    head = data[: 1 << 16]
-    for bom, codec in (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    ):
-        if head.startswith(bom):
-            return head[len(bom) :].decode(codec.replace("-sig", ""), errors="replace")
-    if head[:2] == b"<\x00":
-        return head.decode("utf-16-le", errors="replace")
-    if head[:2] == b"\x00<":
-        return head.decode("utf-16-be", errors="replace")
-    return head.decode("latin-1")
-
-
-def _doctype_line(data: bytes) -> int | None:
-    """The line of a ``<!DOCTYPE`` before the root element, or None if there is none."""
-    text = _prolog_text(data)
-    position = 0
-    while True:
-        while position < len(text) and text[position] in " \t\r\n":
-            position += 1
-        if text.startswith("<?", position):
-            closing = "?>"
-        elif text.startswith("<!--", position):
-            closing = "-->"
-        elif text.startswith("<!DOCTYPE", position) or text.startswith("<!ENTITY", position):
-            return text.count("\n", 0, position) + 1
-        else:
-            return None
-        end = text.find(closing, position)
-        if end < 0:
-            return None
-        position = end + len(closing)
-
-
 def parse_xml(data: bytes, where: str, fix: str = FIX_EXPORT) -> etree._Element:
     """Parse REFI-QDA XML safely; a DOCTYPE (entities, external DTDs) is refused.
 
@@ -236,14 +199,11 @@ def parse_xml(data: bytes, where: str, fix: str = FIX_EXPORT) -> etree._Element:
     ...
     scirocco_lab.errors.FileFormatError: x.qde, line 1: the file declares a DOCTYPE ...
     """
-    line = _doctype_line(data)
-    if line is not None:
-        raise FileFormatError(
-            f"{where}, line {line}: the file declares a DOCTYPE (a document type definition, "
-            "which can define entities that pull in other files or expand without end); "
-            "REFI-QDA files have none and the workbench does not read them. Fix: export the "
-            "file again from your QDA software, or delete the <!DOCTYPE ...> declaration."
-        )
+    refuse_doctype(
+        data,
+        where,
+        "export the file again from your QDA software, or delete the <!DOCTYPE ...> declaration",
+    )
     try:
         root = etree.fromstring(data, xml_parser())
     except etree.XMLSyntaxError as exc:
