@@ -14,6 +14,7 @@ import pytest
 
 from scirocco_lab.cli import main
 from scirocco_lab.errors import FileFormatError
+from scirocco_lab.evaluation import tables as q
 from scirocco_lab.evaluation.refi_qda import (
     QdaCode,
     QdaCoding,
@@ -31,7 +32,6 @@ from scirocco_lab.evaluation.refi_qda import (
 from scirocco_lab.evaluation.store import evaluation_counts
 from scirocco_lab.io.archives import ZipLimits
 from scirocco_lab.store import open_store
-from scirocco_lab.store import qda_tables as q
 
 USER = "1B1C2D3E-0000-4000-8000-000000000001"
 CODE = "2B1C2D3E-0000-4000-8000-000000000002"

@@ -96,7 +96,7 @@ def _workbench_note(
 def _extras(store, kind: str) -> dict[str, dict]:
     from sqlalchemy import select
 
-    from scirocco_lab.store import qda_tables as q
+    from scirocco_lab.evaluation import tables as q
 
     table = q.qda_element_extras
     with store.engine.connect() as connection:
@@ -110,7 +110,7 @@ def _kept(store, region: str | None):
     """Imported projects, kept parts and files relevant to an export (latest import wins)."""
     from sqlalchemy import select
 
-    from scirocco_lab.store import qda_tables as q
+    from scirocco_lab.evaluation import tables as q
 
     with store.engine.connect() as connection:
         statement = select(q.qda_projects).order_by(q.qda_projects.c.id)

@@ -245,7 +245,7 @@ class _Mapped:
 def _store_state(store) -> dict:
     from sqlalchemy import select
 
-    from scirocco_lab.store import evaluation_tables as t
+    from scirocco_lab.evaluation import tables as t
 
     with store.engine.connect() as connection:
         sources = connection.execute(
@@ -605,7 +605,7 @@ def _write_mapped(
 ):
     """Validate the batch and write it, the kept parts and files in ONE transaction."""
     from scirocco_lab.evaluation import store as evaluation_store
-    from scirocco_lab.store import qda_tables as q
+    from scirocco_lab.evaluation import tables as q
 
     now = utc_now()
     with store.transaction() as connection:
@@ -653,7 +653,7 @@ def _write_mapped(
 
 def _write_extras(connection, extras, project_id: int) -> None:
     """Replace the extras of these elements (bulk: a project has thousands of codings)."""
-    from scirocco_lab.store import qda_tables as q
+    from scirocco_lab.evaluation import tables as q
 
     table = q.qda_element_extras
     rows = {
