@@ -136,10 +136,12 @@ def build_producer_project(
     sources: int | None = None,
     deviations: bool = True,
     relative_text_paths: bool = False,
+    code_count: int = 4,
 ) -> tuple[Path, Expected]:
     """Write ``folder/<producer>.qdpx`` with the producer's habits; return it and what an
     import must give. ``deviations=False`` leaves out the habits the schema forbids;
-    ``relative_text_paths`` writes plainTextPath as a plain relative name (issue 14)."""
+    ``relative_text_paths`` writes plainTextPath as a plain relative name (issue 14);
+    ``code_count`` above 4 adds uncoded sub-codes under the four coded ones (NVivo: 262)."""
     p = producer
     source_count = sources if sources is not None else (3 if p == "nvivo" else 2)
     users = [("Ana Costa", _guid(p, "user", 1)), ("Ben Okafor", _guid(p, "user", 2))]
@@ -166,6 +168,7 @@ def build_producer_project(
             )
     codes = _sub(_sub(root, "CodeBook"), "Codes")
     code_tree = [("Information sharing", None), ("Care plan", 0), ("Trust", None), ("Teams", 2)]
+    code_tree += [(f"Theme {n}", n % 4) for n in range(4, code_count)]
     code_guids = [_guid(p, "code", i) for i in range(len(code_tree))]
     code_elements = []
     for number, (name, parent) in enumerate(code_tree):
@@ -174,7 +177,7 @@ def build_producer_project(
         if not (p == "taguette" and deviations):
             element.set("isCodable", "true")
         if p not in ("qualcoder", "qc"):
-            element.set("color", ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"][number])
+            element.set("color", ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"][number % 4])
         if p == "nvivo":
             _sub(element, "Description").text = f"Passages about {name.lower()}"
         code_elements.append(element)

@@ -178,3 +178,11 @@ def test_project_with_plain_relative_text_paths_imports_and_round_trips(
     second = open_store("sqlite://")
     import_qdpx(second, tmp_path / "again.qdpx")
     assert _state(second) == _state(first)
+
+
+def test_nvivo_project_with_262_codes_and_an_empty_source_imports(producer_project, tmp_path):
+    path, expected = producer_project("nvivo", tmp_path, code_count=262)
+    store = open_store("sqlite://")
+    summary = import_qdpx(store, path)
+    assert (summary.sources, summary.empty_sources, summary.codes) == (3, 1, 262)
+    assert _state(store)["segments"] == expected.segments
