@@ -12,8 +12,9 @@ it: ``relative_text_paths=True`` gives that habit to any producer.
 producer    habits
 ==========  =============================================================================
 nvivo       Users with ``id``; codes with colours and descriptions; plain text UTF-8 with a
-            BOM, next to a rich-text .docx (richTextPath); one source whose plain-text file
-            is empty; date-times with fractions of a second; Variables and Cases.
+            BOM and Windows line breaks, next to a rich-text .docx (richTextPath); one
+            source whose plain-text file is empty; date-times with fractions of a second;
+            Variables and Cases.
 maxqda      guids in braces; code Sets (MemberCode); one source's text UTF-16 with a BOM;
             richTextPath .rtf with its plain-text twin named in plainTextPath; source
             variables in a Case without a name that refers to one source.
@@ -197,6 +198,8 @@ def build_producer_project(
     for number in range(source_count):
         empty = p == "nvivo" and number == source_count - 1
         text = "" if empty else _text(number, 60 + selections * 4)
+        if p == "nvivo":  # Windows line breaks: positions count both characters
+            text = text.replace("\n", "\r\n")
         texts.append(text)
     codable = [n for n, text in enumerate(texts) if text]
     per_source = {
