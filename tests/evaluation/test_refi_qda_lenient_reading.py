@@ -333,3 +333,11 @@ def test_project_file_named_after_the_project_is_read(base, tmp_path):
         f"{tmp_path / 'variant.qdpx'}: the project file is 'Interviews.qde', not project.qde; "
         "read as the project",
     )
+
+
+def test_unknown_region_is_reported_once_for_the_file(base, tmp_path, capsys):
+    path, _members = base
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    assert main(["--store", url, "qda", "import", str(path), "--region", "nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("unknown region") == 1 and "1 problem(s)" in err

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from scirocco_lab.errors import DuplicateRecordError
+from scirocco_lab.errors import DataValidationError, DuplicateRecordError, InputProblem
 from scirocco_lab.evaluation.refi_qda.model import (
     CATEGORY_SET_PREFIX,
     DIMENSION_SET_PREFIX,
@@ -246,6 +246,7 @@ def _store_state(store) -> dict:
     from sqlalchemy import select
 
     from scirocco_lab.evaluation import tables as t
+    from scirocco_lab.store import schema
 
     with store.engine.connect() as connection:
         sources = connection.execute(
@@ -258,7 +259,9 @@ def _store_state(store) -> dict:
             select(t.evaluation_coders.c.name, t.evaluation_coders.c.guid)
         ).all()
         participants = connection.execute(select(t.evaluation_participants.c.pseudonym)).all()
+        subjects = connection.execute(select(schema.subjects.c.key)).scalars().all()
     return {
+        "subjects": set(subjects),
         "participants": {row[0] for row in participants},
         "source_keys": {row[0] for row in sources},
         "source_by_guid": {guid_key(row[1]): row[0] for row in sources},
@@ -384,6 +387,22 @@ def _map_project(
     )
 
     state = _store_state(store)
+    if region is not None and region not in state["subjects"]:
+        # Said once for the file, not once per source.
+        known = ", ".join(sorted(state["subjects"])[:10]) or "none yet"
+        raise DataValidationError(
+            [
+                InputProblem(
+                    where,
+                    None,
+                    "region",
+                    region,
+                    f"unknown region (known: {known})",
+                    "add the region first (`scirocco-lab subjects add`) or give one of the "
+                    "known keys",
+                )
+            ]
+        )
     names = _variable_names(project)
     code_records, code_key_of, extras, kept_sets = _map_codes(
         project.codes, project.sets, state, dimensions, where
