@@ -44,6 +44,7 @@ format: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/consensus_benchmark.py
+	$(BIN)/python benchmarks/report_batch.py --pdf
 
 serve: store
 	$(BIN)/scirocco-lab serve $(if $(SUBJECT),--subject $(SUBJECT)) $(if $(ROUND),--round $(ROUND))

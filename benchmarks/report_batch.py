@@ -55,19 +55,10 @@ def batch_task_list(url: str, out: Path) -> list[tuple[Path, dict, Path]]:
     script = (
         "import json, sys\n"
         "from pathlib import Path\n"
-        "from scirocco_lab.reports import report_templates\n"
-        "try:\n"
-        "    from scirocco_lab.reports import batch_tasks\n"
-        "except ImportError:  # BASELINE ONLY: the engine before batch_tasks existed\n"
-        "    from scirocco_lab.evaluation.reporting import evaluation_tasks\n"
-        "    from scirocco_lab.gap_reporting import comparison_tasks, twinning_tasks\n"
-        "    from scirocco_lab.planning.reporting import programme_tasks\n"
-        "    from scirocco_lab.reports import region_tasks\n"
-        "    def batch_tasks(u, o):\n"
-        "        return [t for f in (region_tasks, comparison_tasks, twinning_tasks,"
-        " programme_tasks, evaluation_tasks) for t in f(u, o)]\n"
+        "from scirocco_lab.reports.engine import report_templates\n"
+        "from scirocco_lab.reports.registry import report_tasks\n"
         "templates = report_templates()\n"
-        "tasks = batch_tasks(sys.argv[1], Path(sys.argv[2]))\n"
+        "tasks = report_tasks(sys.argv[1], Path(sys.argv[2]))\n"
         "print(json.dumps([[str(templates[t.template]), t.parameters, str(t.output)]"
         " for t in tasks]))\n"
     )
@@ -124,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         help="time the naive loop on the first N reports only and report its per-report rate "
         "(default: the whole batch, about 4 minutes)",
     )
-    parser.add_argument("--workers", type=int, default=None, help="engine workers (default: its own)")
+    parser.add_argument("--workers", type=int, help="engine workers (default: its own)")
     parser.add_argument("--pdf", action="store_true", help="also time a build with --pdf")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
@@ -143,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         force = ("--force",) if "--force" in _cli(url, "reports", "build", "--help").stdout else ()
         engine = engine_build(url, folder / "engine", *force, *extra)
         again = engine_build(url, folder / "engine", *extra)
-        pdf = engine_build(url, folder / "engine-pdf", "--force", "--pdf", *extra) if args.pdf else None
+        pdf = None
+        if args.pdf:
+            pdf = engine_build(url, folder / "engine-pdf", "--force", "--pdf", *extra)
         print(f"demo batch: {count} reports, {os.cpu_count()} CPU(s), one run")
         label = "naive loop (papermill CLI + nbconvert CLI)"
         if args.naive_sample:

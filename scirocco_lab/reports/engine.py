@@ -14,9 +14,10 @@ from __future__ import annotations
 import html
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.figures import SYNTHETIC_NOTE
 from scirocco_lab.io.files import write_atomically
+from scirocco_lab.reports.kernels import ENGINE_NAME, template_process
 from scirocco_lab.reports.registry import ReportTask
 
 __all__ = [
@@ -66,25 +68,41 @@ class ReportResult:
     error: str | None = None
 
 
+_exporters = threading.local()
+
+
+def _html_exporter():
+    """One HTMLExporter per thread (building one loads its Jinja templates)."""
+    exporter = getattr(_exporters, "html", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(
+            template_name="scirocco_report",
+            extra_template_basedirs=[str(Path(__file__).parent / "templates")],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+        _exporters.html = exporter
+    return exporter
+
+
 def export_html(notebook, output: Path, *, title: str) -> None:
     """Export an executed notebook to self-contained HTML without code cells."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="scirocco_report",
-        extra_template_basedirs=[str(Path(__file__).parent / "templates")],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
     notebook.metadata["title"] = title
-    body, _resources = exporter.from_notebook_node(notebook)
+    body, _resources = _html_exporter().from_notebook_node(notebook)
     # never leave a half-written report behind
     write_atomically(output, lambda temporary: temporary.write_text(body, encoding="utf-8"))
 
 
-def render_report(task: ReportTask) -> ReportResult:
-    """Execute one template with papermill and export it; exceptions become a failed result."""
+def render_report(task: ReportTask, *, engine: str | None = ENGINE_NAME) -> ReportResult:
+    """Execute one template with papermill and export it; exceptions become a failed result.
+
+    ``engine`` is the papermill engine: by default the fork engine of
+    :mod:`scirocco_lab.reports.kernels` (a fresh kernel forked from a warm template per
+    report); ``None`` is papermill's own (a new ``python -m ipykernel_launcher`` per report).
+    """
     import papermill
 
     started = time.perf_counter()
@@ -101,12 +119,15 @@ def render_report(task: ReportTask) -> ReportResult:
             parameters=task.parameters,
             kernel_name="python3",
             progress_bar=False,
-            cwd=str(templates[task.template].parent),
+            # No cwd: papermill would chdir the whole process, which threads share; kernels
+            # start in this process's folder, so relative store paths mean what they say.
+            engine_name=engine,
             # The default kernel shutdown waits ~0.5 s per report for nothing.
             shutdown_kernel="immediate",
             # ipykernel warns on every start that loopback TCP is unencrypted; in a batch of
             # reports that noise hides real errors (which still surface as failed results).
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # A report kernel runs one notebook: no input history to keep.
+            extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
         )
         export_html(notebook, task.output, title=task.title)
     except Exception as exc:  # one failing region must not stop the batch
@@ -125,24 +146,23 @@ def build_reports(
 ) -> list[ReportResult]:
     """Run every task (``workers`` kernels at a time), then write ``out_dir/index.html``.
 
-    Returns one result per task, in task order.
+    Each report runs in a kernel of its own, forked from one warm template process
+    (:mod:`scirocco_lab.reports.kernels`); ``workers`` threads of this process drive them
+    (papermill and nbconvert here, the report's code in its kernel). Returns one result per
+    task, in task order.
     """
     tasks = list(tasks)
     if workers < 1:
         raise ConfigurationError("workers must be 1 or more")
     results: dict[int, ReportResult] = {}
-    if workers == 1 or len(tasks) <= 1:
-        for index, task in enumerate(tasks):
-            results[index] = render_report(task)
+    if tasks:
+        template_process()  # its imports run while the first reports are set up
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(tasks)))) as pool:
+        futures = {pool.submit(render_report, task): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
             if on_result:
-                on_result(results[index])
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            futures = {pool.submit(render_report, task): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if on_result:
-                    on_result(results[futures[future]])
+                on_result(results[futures[future]])
     ordered = [results[i] for i in range(len(tasks))]
     write_index(ordered, out_dir)
     return ordered
