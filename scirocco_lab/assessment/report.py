@@ -401,5 +401,6 @@ REPORT_KINDS = (
         group="Region reports",
         tasks=region_tasks,
         reads=("subjects", "assessors", "assessments", "ratings", "instruments"),
+        subject_parameters=("region",),
     ),
 )

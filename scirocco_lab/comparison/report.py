@@ -625,6 +625,9 @@ REPORT_KINDS = (
         tasks=comparison_tasks,
         reads=("subjects", "assessments", "ratings", "instruments", "twinning_features"),
         depends_on=("region_profile",),
+        # The region and the practice compared, and every good practice (the ranking).
+        subject_parameters=("region", "practice", "other_region"),
+        reads_assessment_kinds=("GP",),
     ),
     ReportKind(
         name="twinning",

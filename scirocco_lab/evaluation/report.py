@@ -706,5 +706,6 @@ REPORT_KINDS = (
             "questionnaire_items",
             "questionnaire_responses",
         ),
+        subject_parameters=("region",),
     ),
 )

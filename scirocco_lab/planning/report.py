@@ -815,5 +815,6 @@ REPORT_KINDS = (
             "coaching_assignments",
             "coaching_sessions",
         ),
+        subject_parameters=("region",),
     ),
 )

@@ -57,7 +57,7 @@ __all__ = [
     "template_process",
 ]
 
-ENGINE_NAME = "scirocco-fork"
+ENGINE_NAME = "scirocco-fork"  # also scirocco_lab.reports.engine.ENGINE_NAME
 PRELOAD_MODULE = "scirocco_lab.reports.kernel_preload"
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 

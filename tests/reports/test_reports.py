@@ -120,7 +120,7 @@ def test_failing_region_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "FAILED" in printed and "deliberate failure for vale" in printed
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    regions = [entry for entry in manifest if entry["path"].startswith("regions/")]
+    regions = [e for e in manifest["reports"] if e["path"].startswith("regions/")]
     assert {entry["path"]: entry["ok"] for entry in regions} == {
         "regions/empty.html": True,
         "regions/vale.html": False,
