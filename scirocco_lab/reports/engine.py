@@ -376,6 +376,7 @@ def write_index(entries: Sequence[Mapping], out_dir: Path) -> Path:
     grouped, with when it was built and from which data revision, failures and stale reports
     with their reasons, and synthetic demo data marked."""
     from scirocco_lab.io.figures import SYNTHETIC_NOTE  # matplotlib: not for up-to-date checks
+
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = sorted(entries, key=lambda e: (e.get("group", ""), e.get("title", "")))
     groups: dict[str, list[Mapping]] = {}

@@ -10,11 +10,12 @@ from scirocco_lab.assessment.records import (
     RatingRecord,
     RecordBatch,
 )
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.cli import main
 from scirocco_lab.cli.commands import build_parser
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.fingerprint import store_snapshot
-from scirocco_lab.store import open_store, write_batch
+from scirocco_lab.store import open_store
 
 # A demo region without planning or evaluation records: a new assessment of it concerns
 # exactly its profile, its comparison and the twinning programme.
