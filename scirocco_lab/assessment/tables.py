@@ -28,7 +28,8 @@ assessments = Table(
     # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
     Column("natural_key", String(700), nullable=False, unique=True),
     Column("kind", String(2), nullable=False),
-    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    # Indexed: reports load one region's assessments (time proportional to that region).
+    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False, index=True),
     Column("instrument_id", String(100), ForeignKey("instruments.id"), nullable=False),
     Column("instrument_version", String(50), nullable=False),
     Column("round", Integer, nullable=False, default=1),

@@ -123,8 +123,12 @@ def _prepare(store: Store, *, create: bool) -> None:
                 f"scirocco-lab understands up to version {SCHEMA_VERSION}. Upgrade "
                 "scirocco-lab (pip install -U scirocco-lab, or git pull and make) to open it."
             )
-        # Tables added within a schema version (new record kinds) are created on open.
+        # Tables added within a schema version (new record kinds) are created on open, and
+        # so are indexes added to existing tables (create_all makes them only with a table).
         schema.metadata.create_all(connection)
+        for table in schema.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
 
 
 def is_empty(store: Store) -> bool:

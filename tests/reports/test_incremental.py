@@ -140,3 +140,17 @@ def test_stale_reports_are_named_with_the_data_that_changed(built_demo):
     entry = manifest(out)[f"regions/{REGION}.html"]
     assert entry["stale"] == "data changed since it was built: assessments, assessors, ratings"
     assert "stale: data changed" in (out / "index.html").read_text("utf-8")
+
+
+def test_assessments_are_indexed_by_subject_also_in_a_store_made_before_the_index(tmp_path):
+    import sqlite3
+
+    url = demo_store(tmp_path)
+    with sqlite3.connect(tmp_path / "demo.db") as connection:
+        connection.execute("DROP INDEX ix_assessments_subject_id")
+    open_store(url, create=False)
+    with sqlite3.connect(tmp_path / "demo.db") as connection:
+        plan = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM assessments WHERE subject_id = 1"
+        ).fetchall()
+    assert "ix_assessments_subject_id" in str(plan)
