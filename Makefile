@@ -34,8 +34,10 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 test: store lint
-	@# Browser tests drive Debian's chromium (never a downloaded browser).
+	@# Browser tests drive Debian's chromium (never a downloaded browser); the PDF report
+	@# tests read PDFs with poppler's pdftotext.
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-poppler.sh
 	$(BIN)/python -m pytest
 
 format: setup
@@ -43,6 +45,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 benchmark: setup
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python benchmarks/consensus_benchmark.py
 	$(BIN)/python benchmarks/report_batch.py --pdf
 

@@ -25,7 +25,7 @@ def _cmd_reports_build(args) -> int:
     options = {"regions": regions, "instrument": args.instrument, "store": url}
     snapshot = store_snapshot(open_store(url, create=False))
     if not args.force:
-        current = reports_up_to_date(out_dir, snapshot, options)
+        current = reports_up_to_date(out_dir, snapshot, options, pdf=args.pdf)
         if current is not None:
             print(
                 f"{len(current)} report(s) up to date (data revision {snapshot.revision}); "
@@ -52,6 +52,7 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
             workers=args.workers,
             on_result=lambda _result: bar.update(),
             force=args.force,
+            pdf=args.pdf,
             snapshots={url: snapshot},
             plan_options=options,
         )
@@ -111,5 +112,11 @@ def register(commands) -> None:
         help=f"reports built at once (default {DEFAULT_WORKERS}: the cores plus one)",
     )
     build.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
+    build.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also a PDF beside each HTML report (Debian's chromium: "
+        "bash scripts/ensure-chromium.sh)",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=_cmd_reports_build)

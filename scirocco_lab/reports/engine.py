@@ -18,8 +18,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scirocco_lab.errors import ConfigurationError, NotFoundError
@@ -225,7 +225,11 @@ def plan_reports(
 
 
 def _relative(task: ReportTask, out_dir: Path) -> str:
-    return task.output.relative_to(out_dir).as_posix()
+    return _relative_path(task.output, out_dir)
+
+
+def _relative_path(path: Path, out_dir: Path) -> str:
+    return path.relative_to(out_dir).as_posix()
 
 
 def _is_current(plan: PlannedReport, entry: Mapping | None, out_dir: Path, pdf: bool) -> bool:
@@ -243,6 +247,7 @@ def build_reports(
     workers: int = 2,
     on_result: Callable[[ReportResult], None] | None = None,
     force: bool = False,
+    pdf: bool = False,
     snapshots: Mapping[str, StoreSnapshot] | None = None,
     plan_options: Mapping | None = None,
 ) -> list[ReportResult]:
@@ -255,10 +260,17 @@ def build_reports(
     task, in task order: reports left as they were have status ``"unchanged"``.
     ``plan_options`` (the build's options: regions, instrument) are recorded in the manifest
     so that :func:`reports_up_to_date` can answer the next identical build without planning.
+    With ``pdf``, a PDF is printed beside each HTML report (:mod:`scirocco_lab.reports.pdf`:
+    one Chromium for the whole build, in a thread of its own, while other reports run); an
+    unchanged report missing its PDF gets one without running again.
     """
     tasks = list(tasks)
     if workers < 1:
         raise ConfigurationError("workers must be 1 or more")
+    if pdf:
+        from scirocco_lab.reports.pdf import chromium_path
+
+        chromium_path()  # a missing browser is a clear error before anything runs
     manifest = read_manifest(out_dir)
     planned = plan_reports(tasks, snapshots)
     results: dict[int, ReportResult] = {}
@@ -271,6 +283,11 @@ def build_reports(
                 on_result(results[index])
         else:
             todo.append(index)
+    printing = _PdfQueue() if pdf else None
+    if printing:
+        for index, result in results.items():
+            if not result.task.output.with_suffix(".pdf").exists():
+                printing.submit(index, result.task)
     if todo:
         from scirocco_lab.reports.kernels import template_process
 
@@ -278,12 +295,62 @@ def build_reports(
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
             futures = {pool.submit(render_report, tasks[i]): i for i in todo}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if on_result:
-                    on_result(results[futures[future]])
+                index = futures[future]
+                results[index] = future.result()
+                if printing and results[index].ok:
+                    printing.submit(index, results[index].task)
+                elif on_result:
+                    on_result(results[index])
+    if printing:
+        for index, problem in printing.finish().items():
+            if problem:
+                results[index] = replace(
+                    results[index], ok=False, status="failed", error=f"PDF: {problem}"
+                )
+            if on_result and results[index].status != "unchanged":
+                on_result(results[index])
     ordered = [results[i] for i in range(len(tasks))]
     _record(manifest, planned, ordered, out_dir, snapshots, plan_options)
     return ordered
+
+
+class _PdfQueue:
+    """Reports waiting for their PDF: one thread owns the browser and prints them in turn."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+        self._printer = None
+        self._futures: dict[int, Future] = {}
+
+    def _print(self, task: ReportTask) -> str | None:
+        from scirocco_lab.reports.pdf import PdfPrinter
+
+        try:
+            if self._printer is None:
+                self._printer = PdfPrinter().__enter__()
+            self._printer.print_pdf(
+                task.output,
+                task.output.with_suffix(".pdf"),
+                title=task.title,
+                synthetic=task.synthetic,
+            )
+        except Exception as exc:  # one PDF's failure fails only that report
+            return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return None
+
+    def _close(self) -> None:
+        if self._printer is not None:
+            self._printer.__exit__(None, None, None)
+
+    def submit(self, index: int, task: ReportTask) -> None:
+        self._futures[index] = self._pool.submit(self._print, task)
+
+    def finish(self) -> dict[int, str | None]:
+        """Wait for every PDF; the problem per report index (``None``: printed)."""
+        problems = {index: future.result() for index, future in self._futures.items()}
+        self._pool.submit(self._close).result()
+        self._pool.shutdown()
+        return problems
 
 
 def _record(
@@ -323,6 +390,11 @@ def _record(
             "subjects": None if plan.subjects is None else list(plan.subjects),
             "inputs": dict(plan.inputs) if plan.inputs is not None else None,
         }
+    for plan in planned:
+        entry = entries.get(_relative(plan.task, out_dir))
+        pdf_file = plan.task.output.with_suffix(".pdf")
+        if entry is not None:
+            entry["pdf"] = _relative_path(pdf_file, out_dir) if pdf_file.exists() else None
     entries = {
         path: entry
         for path, entry in entries.items()
@@ -352,11 +424,12 @@ def _record(
 
 
 def reports_up_to_date(
-    out_dir: Path, snapshot: StoreSnapshot, options: Mapping
+    out_dir: Path, snapshot: StoreSnapshot, options: Mapping, *, pdf: bool = False
 ) -> list[dict] | None:
     """The manifest entries of the last build when building again with ``options`` would
     change nothing (same store revision and code, the same options, every report built and
-    on disk); ``None`` otherwise. Cheap: no planning, no report module imported."""
+    on disk, with its PDF if ``pdf``); ``None`` otherwise. Cheap: no planning, no report
+    module imported."""
     manifest = read_manifest(out_dir)
     plan = manifest.plan
     if not plan or plan.get("revision") != snapshot.revision:
@@ -367,6 +440,8 @@ def reports_up_to_date(
     if not entries or any(e is None or not e.get("ok") for e in entries):
         return None
     if not all((out_dir / e["path"]).exists() for e in entries):
+        return None
+    if pdf and not all(e.get("pdf") and (out_dir / e["pdf"]).exists() for e in entries):
         return None
     return entries
 
@@ -414,6 +489,8 @@ def write_index(entries: Sequence[Mapping], out_dir: Path) -> Path:
             )
             if entry.get("ok"):
                 link = html.escape(entry["path"])
+                if entry.get("pdf"):
+                    meta += f' (<a href="{html.escape(entry["pdf"])}">PDF</a>)'
                 stale = entry.get("stale")
                 note = f' <span class="stale">stale: {html.escape(stale)}</span>' if stale else ""
                 parts.append(
