@@ -19,8 +19,12 @@ def _cmd_reports_build(args) -> int:
     from scirocco_lab.reports.fingerprint import store_snapshot
     from scirocco_lab.store import open_store
 
-    out_dir = Path(args.out)
-    url = store_url(args.store)
+    out_dir = Path(args.out).resolve()  # workers elsewhere (--scheduler) need full paths
+    url = _absolute_sqlite(store_url(args.store))
+    if args.scheduler:
+        from scirocco_lab.reports.cluster import parse_scheduler
+
+        parse_scheduler(args.scheduler)  # a bad value is refused before anything runs
     regions = sorted(set(args.region)) if args.region else None
     options = {"regions": regions, "instrument": args.instrument, "store": url}
     snapshot = store_snapshot(open_store(url, create=False))
@@ -53,6 +57,7 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
             on_result=lambda _result: bar.update(),
             force=args.force,
             pdf=args.pdf,
+            scheduler=args.scheduler,
             snapshots={url: snapshot},
             plan_options=options,
         )
@@ -72,6 +77,21 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
         f"index: {out_dir / 'index.html'}"
     )
     return 1 if failed else 0
+
+
+def _absolute_sqlite(url: str) -> str:
+    """A relative SQLite path made absolute, so kernels and workers in another folder find
+    the same file.
+
+    >>> _absolute_sqlite("sqlite:///data/x.db").endswith("/data/x.db")
+    True
+    >>> _absolute_sqlite("postgresql://db/x")
+    'postgresql://db/x'
+    """
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url[len(prefix) :].startswith(("/", ":memory:")):
+        return prefix + str(Path(url[len(prefix) :]).resolve())
+    return url
 
 
 def _positive(text: str) -> int:
@@ -117,6 +137,13 @@ def register(commands) -> None:
         action="store_true",
         help="also a PDF beside each HTML report (Debian's chromium: "
         "bash scripts/ensure-chromium.sh)",
+    )
+    build.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the reports on a Dask cluster: tcp://HOST:8786 (a running scheduler) or "
+        "local:N (N local worker processes); see docs/reports.md",
     )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=_cmd_reports_build)

@@ -248,6 +248,7 @@ def build_reports(
     on_result: Callable[[ReportResult], None] | None = None,
     force: bool = False,
     pdf: bool = False,
+    scheduler: str | None = None,
     snapshots: Mapping[str, StoreSnapshot] | None = None,
     plan_options: Mapping | None = None,
 ) -> list[ReportResult]:
@@ -262,7 +263,9 @@ def build_reports(
     so that :func:`reports_up_to_date` can answer the next identical build without planning.
     With ``pdf``, a PDF is printed beside each HTML report (:mod:`scirocco_lab.reports.pdf`:
     one Chromium for the whole build, in a thread of its own, while other reports run); an
-    unchanged report missing its PDF gets one without running again.
+    unchanged report missing its PDF gets one without running again. With ``scheduler``
+    (``tcp://HOST:8786`` or ``local:N``) the reports run on a Dask cluster instead
+    (:mod:`scirocco_lab.reports.cluster`); planning, PDFs and the index stay here.
     """
     tasks = list(tasks)
     if workers < 1:
@@ -288,19 +291,36 @@ def build_reports(
         for index, result in results.items():
             if not result.task.output.with_suffix(".pdf").exists():
                 printing.submit(index, result.task)
-    if todo:
+
+    def done(index: int, result: ReportResult) -> None:
+        results[index] = result
+        if printing and result.ok:
+            printing.submit(index, result.task)
+        elif on_result:
+            on_result(result)
+
+    if todo and scheduler:
+        from scirocco_lab.reports.cluster import run_on_cluster
+
+        def lost(n: int, exc: BaseException) -> None:
+            message = f"its Dask task failed ({type(exc).__name__}: {exc})"
+            done(todo[n], ReportResult(tasks[todo[n]], False, 0.0, message, status="failed"))
+
+        run_on_cluster(
+            render_report,
+            [tasks[i] for i in todo],
+            scheduler,
+            lambda n, result: done(todo[n], result),
+            lost,
+        )
+    elif todo:
         from scirocco_lab.reports.kernels import template_process
 
         template_process()  # its imports run while the first reports are set up
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
             futures = {pool.submit(render_report, tasks[i]): i for i in todo}
             for future in as_completed(futures):
-                index = futures[future]
-                results[index] = future.result()
-                if printing and results[index].ok:
-                    printing.submit(index, results[index].task)
-                elif on_result:
-                    on_result(results[index])
+                done(futures[future], future.result())
     if printing:
         for index, problem in printing.finish().items():
             if problem:
