@@ -14,6 +14,11 @@ def _cmd_store_init(args) -> int:
 
     store = open_store(args.store)
     print(f"store ready: {store.display_url}")
+    if args.title is not None:
+        from scirocco_lab.store import set_store_title
+
+        set_store_title(store, args.title)
+        print(f"reports name it: {store.label}")
     if args.seed_demo_if_empty:
         if is_empty(store):
             summary = write_batch(store, generate_demo())
@@ -86,6 +91,11 @@ def register(commands) -> None:
         "--seed-demo-if-empty",
         action="store_true",
         help="add the synthetic demo data when the store holds nothing yet",
+    )
+    init.add_argument(
+        "--title",
+        default=None,
+        help="how reports name the store (default: its file name); '' removes the title",
     )
     init.set_defaults(handler=_cmd_store_init)
     store_commands.add_parser("info", help="what the store holds").set_defaults(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -25,7 +26,7 @@ from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import schema
 from scirocco_lab.store.schema import SCHEMA_VERSION
 
-__all__ = ["Store", "is_empty", "open_store"]
+__all__ = ["Store", "is_empty", "open_store", "set_store_title"]
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,42 @@ class Store:
 
     @property
     def display_url(self) -> str:
-        """The URL with any password hidden, for messages and reports."""
+        """The URL with any password hidden, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def label(self) -> str:
+        """How reports name the store: its configured title (``store init --title``), else
+        the SQLite file's name or the database and host, never a full path or a password.
+
+        >>> open_store("sqlite://").label
+        'in-memory store'
+        """
+        with self.engine.connect() as connection:
+            title = connection.execute(
+                select(schema.store_meta.c.value).where(schema.store_meta.c.key == "title")
+            ).scalar_one_or_none()
+        if title:
+            return title
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return PurePath(url.database).name if url.database else "in-memory store"
+        return f"{url.database} on {url.host}" if url.host else str(url.database)
+
+
+def set_store_title(store: Store, title: str) -> None:
+    """Name the store in reports (its :attr:`Store.label`); an empty title removes it.
+
+    >>> store = open_store("sqlite://")
+    >>> set_store_title(store, "Basque evaluation 2026")
+    >>> store.label
+    'Basque evaluation 2026'
+    """
+    meta = schema.store_meta
+    with store.transaction() as connection:
+        connection.execute(meta.delete().where(meta.c.key == "title"))
+        if title.strip():
+            connection.execute(meta.insert(), [{"key": "title", "value": title.strip()}])
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -154,3 +154,15 @@ def test_assessments_are_indexed_by_subject_also_in_a_store_made_before_the_inde
             "EXPLAIN QUERY PLAN SELECT * FROM assessments WHERE subject_id = 1"
         ).fetchall()
     assert "ix_assessments_subject_id" in str(plan)
+
+
+def test_reports_name_the_store_by_its_file_name_not_its_path(tmp_path):
+    url = demo_store(tmp_path)
+    assert open_store(url).label == "demo.db"
+
+
+def test_a_store_title_set_at_init_names_it_in_reports(tmp_path, capsys):
+    url = demo_store(tmp_path)
+    assert main(["--store", url, "store", "init", "--title", "Programme 2026"]) == 0
+    assert "reports name it: Programme 2026" in capsys.readouterr().out
+    assert open_store(url).label == "Programme 2026"

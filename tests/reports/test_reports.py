@@ -82,6 +82,8 @@ def test_build_writes_self_contained_escaped_reports_and_index(tmp_path):
     # Demo data is marked; assessors' names never reach a report.
     assert "Synthetic demo data" in page
     assert "Secret Person" not in page
+    # The store is named by its file name, never its full path.
+    assert "Store: s.db." in page and str(tmp_path) not in page
     index = (out / "index.html").read_text("utf-8")
     assert 'href="regions/vale.html"' in index
     assert 'href="regions/empty.html"' in index
