@@ -440,7 +440,23 @@ def _record(
     }
     updated = Manifest(entries=entries, plan=plan_record)
     write_manifest(out_dir, updated)
-    write_index(list(updated.entries.values()), out_dir)
+    write_index(
+        list(updated.entries.values()),
+        out_dir,
+        overview=_overview(list(updated.entries.values()), snapshot_by_store, plan_options),
+    )
+
+
+def _overview(entries, snapshots: Mapping, plan_options: Mapping | None) -> str:
+    """The programme overview of the build's store, when the build used exactly one."""
+    from scirocco_lab.reports.overview import overview_html
+    from scirocco_lab.store import open_store
+
+    if len(snapshots) != 1:
+        return ""
+    (url,) = snapshots
+    instrument = (plan_options or {}).get("instrument") or "scirocco-exchange"
+    return overview_html(open_store(url, create=False), entries, instrument=instrument)
 
 
 def reports_up_to_date(
@@ -466,11 +482,13 @@ def reports_up_to_date(
     return entries
 
 
-def write_index(entries: Sequence[Mapping], out_dir: Path) -> Path:
-    """reports/index.html: a link to every report built (this run and earlier ones),
-    grouped, with when it was built and from which data revision, failures and stale reports
-    with their reasons, and synthetic demo data marked."""
+def write_index(entries: Sequence[Mapping], out_dir: Path, *, overview: str = "") -> Path:
+    """reports/index.html: the programme ``overview`` (:mod:`scirocco_lab.reports.overview`),
+    a filter box, and a link to every report built (this run and earlier ones), grouped,
+    with when it was built and from which data revision, failures and stale reports with
+    their reasons, and synthetic demo data marked."""
     from scirocco_lab.io.figures import SYNTHETIC_NOTE  # matplotlib: not for up-to-date checks
+    from scirocco_lab.reports.overview import FILTER_SCRIPT
 
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = sorted(entries, key=lambda e: (e.get("group", ""), e.get("title", "")))
@@ -482,9 +500,13 @@ def write_index(entries: Sequence[Mapping], out_dir: Path) -> Path:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8"/>',
         "<title>scirocco-lab reports</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;"
+        "<style>body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;"
         "padding:0 1em;color:#222}li{margin:.3em 0}.failed{color:#9c1c12}"
-        ".stale{color:#8a5a00}"
+        ".stale{color:#8a5a00}table.sl-heatmap{border-collapse:collapse;font-size:.85em}"
+        ".sl-heatmap td,.sl-heatmap th{border:1px solid #fff;padding:.15em .45em;"
+        "text-align:center}.sl-heatmap th.sl-region{text-align:left;font-weight:500}"
+        ".sl-heatmap td.sl-links{text-align:left;background:#fff}"
+        "#sl-filter{font-size:1em;padding:.3em .5em;width:22em;margin:.5em 0}"
         ".banner{background:#fdecea;color:#8a1c12;border:1px solid #e6a19a;padding:.6em 1em;"
         "border-radius:4px;font-weight:600}.meta{color:#666;font-size:.9em}</style>",
         "</head><body>",
@@ -496,11 +518,21 @@ def write_index(entries: Sequence[Mapping], out_dir: Path) -> Path:
             "&#9888; are built from invented demo data.</p>"
         )
     generated = utc_now().strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f'<p class="meta">Index updated {generated}.</p>')
+    failed = sum(1 for e in entries if not e.get("ok"))
+    stale = sum(1 for e in entries if e.get("ok") and e.get("stale"))
+    parts.append(
+        f'<p class="meta">Index updated {generated}. {len(entries) - failed} report(s) built, '
+        f"{stale} stale, {failed} failed.</p>"
+        '<input id="sl-filter" type="search" placeholder="Filter regions and reports" '
+        'aria-label="Filter regions and reports"/>'
+    )
+    parts.append(overview)
     for group, members in groups.items():
         parts.append(f"<h2>{html.escape(group)}</h2><ul>")
         for entry in members:
             title = html.escape(entry.get("title", ""))
+            words = [entry.get("title", ""), entry.get("path", ""), *(entry.get("subjects") or [])]
+            keywords = html.escape(" ".join(words).lower())
             mark = " &#9888;" if entry.get("synthetic") else ""
             built = html.escape(str(entry.get("built_at", "")).replace("T", " ")[:16])
             revision = entry.get("revision")
@@ -514,16 +546,17 @@ def write_index(entries: Sequence[Mapping], out_dir: Path) -> Path:
                 stale = entry.get("stale")
                 note = f' <span class="stale">stale: {html.escape(stale)}</span>' if stale else ""
                 parts.append(
-                    f'<li><a href="{link}">{title}</a>{mark} '
+                    f'<li data-filter="{keywords}"><a href="{link}">{title}</a>{mark} '
                     f'<span class="meta">{meta}</span>{note}</li>'
                 )
             else:
                 parts.append(
-                    f'<li class="failed">{title}{mark}: failed &mdash; '
+                    f'<li data-filter="{keywords}" class="failed">{title}{mark}: failed &mdash; '
                     f"{html.escape(entry.get('error') or 'unknown error')} "
                     f'<span class="meta">{meta}</span></li>'
                 )
         parts.append("</ul>")
+    parts.append(FILTER_SCRIPT)
     parts.append("</body></html>")
     index = out_dir / "index.html"
     page = "\n".join(parts)
