@@ -45,6 +45,12 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
     from scirocco_lab.reports.engine import build_reports
     from scirocco_lab.reports.registry import report_tasks
 
+    if not args.scheduler:
+        from scirocco_lab.reports.kernels import template_process
+
+        # Something probably changed: let the kernel template do its imports (about 2 s of
+        # one core) while the batch is planned on the other.
+        template_process()
     tasks = report_tasks(url, out_dir, regions=regions, instrument=args.instrument)
     if not any(task.kind == "region_profile" for task in tasks):
         print("no regions in the store: import data or run `scirocco-lab demo seed` first")

@@ -31,9 +31,11 @@ import contextlib
 import importlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import Any
@@ -259,12 +261,33 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+_ipc_lock = threading.Lock()
+_ipc_folder: str | None = None
+
+
+def _ipc_dir() -> str:
+    """A private folder for this process's kernel sockets (removed at exit)."""
+    global _ipc_folder
+    with _ipc_lock:
+        if _ipc_folder is None:
+            _ipc_folder = tempfile.mkdtemp(prefix="scirocco-k")
+            atexit.register(shutil.rmtree, _ipc_folder, True)
+        return _ipc_folder
+
+
 class ForkKernelManager(AsyncKernelManager):
-    """nbclient's kernel manager, with kernels forked from the warm template."""
+    """nbclient's kernel manager, with kernels forked from the warm template.
+
+    Kernels talk over Unix sockets in a private folder rather than loopback TCP: with many
+    kernels starting at once (and other programs on the machine), a TCP port picked free can
+    be taken before the kernel binds it; a socket file named after the kernel cannot.
+    """
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
+            self.transport = "ipc"
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
+            self.ip = os.path.join(_ipc_dir(), self.kernel_id)
             self.provisioner = ForkProvisioner(
                 kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
             )

@@ -75,3 +75,13 @@ def test_pdf_keeps_the_reports_text(printed):
 def test_real_data_pages_carry_the_title_instead():
     header = header_template("Vale & co: maturity profile", synthetic=False)
     assert "Synthetic" not in header and "Vale &amp; co: maturity profile" in header
+
+
+def test_a_missing_chromium_is_a_clear_error_before_anything_runs(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["--store", url, "store", "init", "--seed-demo-if-empty"]) == 0
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-chromium"))
+    out = tmp_path / "reports"
+    assert main(["--store", url, "reports", "build", "--out", str(out), "--pdf", "--quiet"]) == 2
+    assert "scripts/ensure-chromium.sh" in capsys.readouterr().err
+    assert not out.exists()
