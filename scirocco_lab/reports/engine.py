@@ -13,6 +13,7 @@ it is, unless ``force``.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 import threading
@@ -318,7 +319,7 @@ def build_reports(
 
         template_process()  # its imports run while the first reports are set up
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-            futures = {pool.submit(render_report, tasks[i]): i for i in todo}
+            futures = {pool.submit(_render_in_thread, tasks[i]): i for i in todo}
             for future in as_completed(futures):
                 done(futures[future], future.result())
     if printing:
@@ -332,6 +333,21 @@ def build_reports(
     ordered = [results[i] for i in range(len(tasks))]
     _record(manifest, planned, ordered, out_dir, snapshots, plan_options)
     return ordered
+
+
+def _render_in_thread(task: ReportTask) -> ReportResult:
+    """:func:`render_report` in a worker thread, closing the event loop papermill's client
+    made for this thread (a thread of the pool may end before the loop is collected)."""
+    try:
+        return render_report(task)
+    finally:
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # none was made
+            loop = None
+        if loop is not None and not loop.is_running():
+            loop.close()
+            asyncio.set_event_loop(None)
 
 
 class _PdfQueue:
