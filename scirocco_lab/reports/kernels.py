@@ -131,6 +131,9 @@ class TemplateProcess:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self._process.kill()
+            self._process.wait()
+        with contextlib.suppress(OSError):
+            self._process.stdout.close()
 
 
 def template_process() -> TemplateProcess:
