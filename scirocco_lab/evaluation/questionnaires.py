@@ -25,7 +25,6 @@ one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,7 +41,7 @@ from scirocco_lab.evaluation.records import (
     validate_evaluation,
 )
 from scirocco_lab.io.archives import check_office_file
-from scirocco_lab.io.tables import normalise_header, read_table
+from scirocco_lab.io.tables import normalise_header, read_table, whole_number
 
 __all__ = [
     "AGREEMENT_LABELS",
@@ -188,11 +187,8 @@ def _read_scale_table(table, problems: list[InputProblem]):
     points: list[tuple[int, str | None, int]] = []
     for number, row in table.rows:
         raw = _cell(row, columns["value"])
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            value = math.nan
-        if math.isnan(value) or not value.is_integer():
+        value = whole_number(raw)
+        if value is None:
             problems.append(
                 InputProblem(
                     table.source,
@@ -204,7 +200,7 @@ def _read_scale_table(table, problems: list[InputProblem]):
                 )
             )
             continue
-        points.append((int(value), _cell(row, columns.get("label")), number))
+        points.append((value, _cell(row, columns.get("label")), number))
     points.sort()
     values = [value for value, _, _ in points]
     if values and values != list(range(values[0], values[0] + len(values))):

@@ -645,3 +645,24 @@ def test_conflicting_subject_columns_are_reported(tmp_path):
     with pytest.raises(DataValidationError, match="another subject_name on row 2") as caught:
         read_ratings_file(path)
     assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, "subject_name")
+
+
+@pytest.mark.parametrize("written", ["1e0", "3.0000001", "2.5", "3.0"])
+def test_level_not_written_as_an_integer_is_refused_with_row_and_column(tmp_path, written):
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        HEADER + f"northvale,HS,a1,funding,2\nnorthvale,HS,a1,capacity_building,{written}\n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        read_ratings_file(path, instrument=INSTRUMENT)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field, problem.value) == (3, "level", written)
+
+
+def test_level_in_wide_layout_not_written_as_an_integer_is_refused(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("subject,kind,assessor,funding\nnorthvale,HS,a1,1e0\n")
+    with pytest.raises(DataValidationError) as caught:
+        read_ratings_file(path, instrument=INSTRUMENT)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field) == (2, "funding")
