@@ -125,7 +125,8 @@ def test_duplicated_key_in_instrument_yaml_is_refused_with_its_line(tmp_path):
     path = tmp_path / "rural.yaml"
     path.write_text(text.replace("title: Rural adaptation\n", "title: A\ntitle: B\n", 1))
     line = path.read_text().splitlines().index("title: B") + 1
-    with pytest.raises(InstrumentError, match=rf"line {line}, column 1: found duplicate key .title."):
+    expected = rf"line {line}, column 1: found duplicate key .title."
+    with pytest.raises(InstrumentError, match=expected):
         load_instrument(path)
 
 
