@@ -90,6 +90,7 @@ def _cmd_export(args) -> int:
         round=args.round,
         status=None if args.status == "any" else args.status,
         include_identities=args.include_identities,
+        raw_values=args.raw_values,
     )
     print(f"wrote {rows} row(s) to {args.file}")
     if args.include_identities:
@@ -386,6 +387,12 @@ def register(commands) -> None:
         "--include-identities",
         action="store_true",
         help="add assessors' names and e-mails (personal data; default: pseudonyms only)",
+    )
+    exporting.add_argument(
+        "--raw-values",
+        action="store_true",
+        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
+        "spreadsheet never runs it as a formula)",
     )
     exporting.set_defaults(handler=_cmd_export)
 

@@ -65,6 +65,7 @@ from scirocco_lab.errors import (
     InputProblem,
 )
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from scirocco_lab.io.formulas import restore_cell
 from scirocco_lab.io.tables import (
     DATA_FORMATS_DOC,
     TextTable,
@@ -369,7 +370,8 @@ class _Parser:
 
     def get(self, cells: list[str | None], name: str) -> str | None:
         index = self.columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
+        # An apostrophe our exports put before =, +, -, @ is not part of the text.
+        return restore_cell(cells[index]) if index is not None and index < len(cells) else None
 
     def flag(self, row: int, column: str, text: str | None) -> bool | None:
         if text is None:

@@ -271,8 +271,35 @@ def test_xlsx_export_has_bold_frozen_header_and_keeps_formula_like_text(store, t
     assert sheet.column_dimensions["A"].width >= len("northvale")
     column = header.index("justification") + 1
     texts = [row[0] for row in sheet.iter_rows(min_col=column, max_col=column, values_only=True)]
-    assert "=SUM(A1:A3) is what the board said" in texts
+    assert "'=SUM(A1:A3) is what the board said" in texts
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def _csv_justifications(path):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return set(frame["justification"])
+
+
+def test_csv_export_neutralises_formula_like_text_by_default(store, tmp_path):
+    path = tmp_path / "ratings.csv"
+    export_ratings(store, path)
+    texts = _csv_justifications(path)
+    assert "'=SUM(A1:A3) is what the board said" in texts
+    assert not any(text.startswith(("=", "+", "-", "@")) for text in texts)
+
+
+def test_csv_export_with_raw_values_keeps_text_as_stored(store, tmp_path):
+    path = tmp_path / "ratings.csv"
+    export_ratings(store, path, raw_values=True)
+    assert "=SUM(A1:A3) is what the board said" in _csv_justifications(path)
+
+
+def test_xlsx_export_with_raw_values_keeps_text_as_stored(store, tmp_path):
+    path = tmp_path / "ratings.xlsx"
+    export_ratings(store, path, raw_values=True)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    texts = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert "=SUM(A1:A3) is what the board said" in texts
 
 
 def test_export_filters_select_rows(store, tmp_path):

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from scirocco_lab.cli import main
@@ -419,3 +420,18 @@ def test_statistics_from_the_store_keep_to_one_instrument(capsys, store_path):
     )  # fmt: skip
     assert status == 0 and len(out.splitlines()) == 1 + 12
     assert "information_and_ehealth_services" in out
+
+
+@pytest.mark.parametrize(("flag", "expected"), [((), "'=SUM(1)"), (("--raw-values",), "=SUM(1)")])
+def test_export_neutralises_formulas_unless_raw_values(capsys, tmp_path, flag, expected):
+    store = str(tmp_path / "s.db")
+    ratings = tmp_path / "in.csv"
+    ratings.write_text(
+        "subject,subject_name,kind,status,assessor,role,dimension,level,justification\n"
+        "basque,Basque Country,HS,draft,A1,clinician,funding,3,=SUM(1)\n"
+    )
+    run(capsys, "--store", store, "store", "init")
+    assert run(capsys, "--store", store, "import", str(ratings))[0] == 0
+    out = tmp_path / "out.csv"
+    assert run(capsys, "--store", store, "export", str(out), "--status", "any", *flag)[0] == 0
+    assert pd.read_csv(out, keep_default_na=False)["justification"].tolist() == [expected]
