@@ -65,6 +65,21 @@ def _cmd_store_info(args) -> int:
     return 0
 
 
+def _cmd_store_check(args) -> int:
+    from scirocco_lab.store import integrity_problems, open_store
+
+    store = open_store(args.store, create=False)
+    problems = integrity_problems(store)
+    if problems:
+        print(f"store {store.display_url}: DAMAGED, {len(problems)} problem(s):")
+        for problem in problems[:20]:
+            print(f"  - {problem}")
+        print("Fix: restore it from a backup, or recover it with `sqlite3 FILE .recover`.")
+        return 2
+    print(f"store {store.display_url}: healthy (integrity and foreign-key checks passed)")
+    return 0
+
+
 def _cmd_demo_seed(args) -> int:
     from scirocco_lab.assessment.demo import generate_demo
     from scirocco_lab.assessment.store import write_batch
@@ -91,6 +106,9 @@ def register(commands) -> None:
     store_commands.add_parser("info", help="what the store holds").set_defaults(
         handler=_cmd_store_info
     )
+    store_commands.add_parser(
+        "check", help="run the integrity check and say whether the store is healthy"
+    ).set_defaults(handler=_cmd_store_check)
 
     demo = commands.add_parser("demo", help="synthetic demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
