@@ -222,8 +222,14 @@ def _cmd_consensus(args) -> int:
         table = round_movement(table)
         if table.empty:
             print("one round only: no movement to show", file=sys.stderr)
-    print_frame(table, args.format)
+    print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
+
+
+def _nothing_rated(args) -> str:
+    where = f"in {args.file}" if args.file is not None else f"for region '{args.region}'"
+    round_text = f" in round {args.round}" if args.round is not None else ""
+    return f"no individual ratings {where}{round_text}: nothing to compute"
 
 
 def _cmd_agreement(args) -> int:
@@ -244,7 +250,7 @@ def _cmd_agreement(args) -> int:
         args.skip_bad_rows,
         from_file=args.file is not None,
     )
-    print_frame(table, args.format)
+    print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
 
 

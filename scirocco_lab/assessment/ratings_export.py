@@ -23,7 +23,7 @@ from scirocco_lab.assessment.ratings_files import (
     check_layout,
 )
 from scirocco_lab.assessment.store import assessments_frame, ratings_frame
-from scirocco_lab.errors import ConfigurationError
+from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
 from scirocco_lab.io.formulas import neutralise_cell
@@ -246,6 +246,13 @@ def export_ratings(
             f"{target}: cannot export to '{suffix or '(no suffix)'}'. Fix: end the file name "
             "with .csv or .xlsx."
         )
+    if subject is not None:
+        known = sorted(subjects_frame(store)["key"])
+        if subject not in known:
+            raise NotFoundError(
+                f"no subject '{subject}' in the store; nothing was written. Known subjects: "
+                f"{', '.join(known) or '(none yet)'}."
+            )
     frame = ratings_frame(
         store,
         subject=subject,

@@ -493,8 +493,23 @@ def import_questionnaire(
     Values off the scale, unknown regions and a questionnaire key already in the store
     (unless ``replace``) are reported with the rest; nothing is written then.
     """
-    from scirocco_lab.evaluation.store import write_evaluation
+    from scirocco_lab.evaluation.store import dimension_keys, write_evaluation_in
+    from scirocco_lab.store.ledger import (
+        audit,
+        file_digest,
+        previous_import,
+        record_import,
+        refuse_reimport,
+    )
 
+    digest = file_digest(path) if Path(path).is_file() else None
+    if digest is not None:
+        with store.engine.connect() as connection:
+            earlier = previous_import(connection, "questionnaire", digest)
+            if not replace:
+                refuse_reimport(connection, "questionnaire", digest, path, "questionnaire")
+        if earlier is not None and questionnaire is None:
+            questionnaire = earlier.record
     form = read_questionnaire(
         path,
         items=items,
@@ -507,14 +522,24 @@ def import_questionnaire(
         programme=programme,
         held_on=held_on,
     )
-    write_evaluation(
-        store,
-        EvaluationBatch(
-            questionnaires=(form.questionnaire,),
-            items=form.items,
-            responses=form.responses,
-            source=str(path),
-        ),
-        replace=replace,
+    batch = EvaluationBatch(
+        questionnaires=(form.questionnaire,),
+        items=form.items,
+        responses=form.responses,
+        source=str(path),
     )
+    dimensions = dimension_keys(store)
+    key = form.questionnaire.questionnaire
+    with store.transaction() as connection:
+        write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        if digest is not None:
+            record_import(connection, "questionnaire", digest, key, path)
+        audit(
+            connection,
+            "import",
+            "questionnaires",
+            keys=[key],
+            counts={"items": len(form.items), "responses": len(form.responses)},
+            file=path,
+        )
     return form

@@ -435,3 +435,47 @@ def test_export_neutralises_formulas_unless_raw_values(capsys, tmp_path, flag, e
     out = tmp_path / "out.csv"
     assert run(capsys, "--store", store, "export", str(out), "--status", "any", *flag)[0] == 0
     assert pd.read_csv(out, keep_default_na=False)["justification"].tolist() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("consensus", "--region", "northvale", "--round", "9"), "no individual ratings"),
+        (("agreement", "--region", "northvale", "--round", "9"), "no individual ratings"),
+    ],
+)
+def test_query_matching_nothing_says_so(capsys, demo_store_url, args, expected):
+    status, out, _ = run(capsys, "--store", demo_store_url, *args)
+    assert status == 0
+    assert expected in out and "round 9" in out and "Empty DataFrame" not in out
+
+
+def test_codes_list_on_empty_store_says_so(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init")
+    status, out, _ = run(capsys, "--store", store_path, "codes", "list")
+    assert status == 0 and out.startswith("no codes in the store yet")
+
+
+def test_codes_list_prints_no_python_reprs(capsys, demo_store_url):
+    status, out, _ = run(capsys, "--store", demo_store_url, "codes", "list")
+    assert status == 0
+    assert "(" not in out and "'" not in out
+
+
+def test_export_of_unknown_subject_refuses_naming_known_ones(capsys, demo_store_url, tmp_path):
+    target = tmp_path / "out.csv"
+    status, _, err = run(capsys, "--store", demo_store_url, "export", str(target), "--subject", "x")
+    assert status == 2 and "no subject 'x'" in err and "northvale" in err
+    assert not target.exists()
+
+
+def test_one_problem_is_reported_once(capsys, store_path, tmp_path):
+    run(capsys, "--store", store_path, "store", "init")
+    transcript = tmp_path / "fg.txt"
+    transcript.write_text("MODERATOR: Welcome.\nANNA: Thank you.\nBEN: Hello.\n")
+    status, _, err = run(
+        capsys, "--store", store_path, "transcripts", "import", str(transcript),
+        "--region", "nowhere", "--activity", "focus_group", "--date", "2026-01-01",
+    )  # fmt: skip
+    assert status == 2
+    assert err.count("unknown region") == 1
