@@ -240,6 +240,14 @@ def _read_text(path: Path) -> str:
             "open it in a text editor and save it as UTF-8 (in Word: Save As, Plain Text, "
             "Unicode (UTF-8))",
         ) from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise _problem(
+            path,
+            f"line {line}",
+            "binary content, not a text file",
+            "export the transcript as plain text (.txt, UTF-8), .docx, .vtt or .srt",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
