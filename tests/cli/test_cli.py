@@ -479,3 +479,24 @@ def test_one_problem_is_reported_once(capsys, store_path, tmp_path):
     )  # fmt: skip
     assert status == 2
     assert err.count("unknown region") == 1
+
+
+def test_audit_lists_an_import_without_identities(capsys, store_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCIROCCO_LAB_ACTOR", "facilitator-1")
+    run(capsys, "--store", store_path, "subjects", "add", "basque", "--name", "Basque Country")
+    transcript = tmp_path / "fg.txt"
+    transcript.write_text("MODERATOR: Welcome.\nAnna Berg: Thank you.\n")
+    args = ("--region", "basque", "--activity", "focus_group", "--date", "2026-01-01")
+    assert (
+        run(capsys, "--store", store_path, "transcripts", "import", str(transcript), *args)[0] == 0
+    )
+    status, out, _ = run(capsys, "--store", store_path, "audit", "--format", "csv")
+    assert status == 0
+    assert "facilitator-1,import,evaluation_sources" in out and "fg.txt" in out
+    assert "Anna Berg" not in out
+
+
+def test_audit_since_tomorrow_says_nothing_recorded(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init")
+    status, out, _ = run(capsys, "--store", store_path, "audit", "--since", "2999-01-01")
+    assert status == 0 and out.startswith("no writes recorded")
