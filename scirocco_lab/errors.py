@@ -106,7 +106,11 @@ class DataValidationError(SciroccoLabError, ValueError):
         limit: int = 20,
         outcome: str = "nothing was written",
     ):
-        self.problems = tuple(problems)
+        # One problem is reported once, however many records it was found on.
+        unique: dict[str, InputProblem] = {}
+        for problem in problems:
+            unique.setdefault(str(problem), problem)
+        self.problems = tuple(unique.values())
         self.limit = limit
         self.outcome = outcome
         shown = "\n".join(f"  - {p}" for p in self.problems[:limit])

@@ -90,6 +90,7 @@ def _cmd_export(args) -> int:
         round=args.round,
         status=None if args.status == "any" else args.status,
         include_identities=args.include_identities,
+        raw_values=args.raw_values,
     )
     print(f"wrote {rows} row(s) to {args.file}")
     if args.include_identities:
@@ -221,8 +222,14 @@ def _cmd_consensus(args) -> int:
         table = round_movement(table)
         if table.empty:
             print("one round only: no movement to show", file=sys.stderr)
-    print_frame(table, args.format)
+    print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
+
+
+def _nothing_rated(args) -> str:
+    where = f"in {args.file}" if args.file is not None else f"for region '{args.region}'"
+    round_text = f" in round {args.round}" if args.round is not None else ""
+    return f"no individual ratings {where}{round_text}: nothing to compute"
 
 
 def _cmd_agreement(args) -> int:
@@ -243,7 +250,7 @@ def _cmd_agreement(args) -> int:
         args.skip_bad_rows,
         from_file=args.file is not None,
     )
-    print_frame(table, args.format)
+    print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
 
 
@@ -386,6 +393,12 @@ def register(commands) -> None:
         "--include-identities",
         action="store_true",
         help="add assessors' names and e-mails (personal data; default: pseudonyms only)",
+    )
+    exporting.add_argument(
+        "--raw-values",
+        action="store_true",
+        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
+        "spreadsheet never runs it as a formula)",
     )
     exporting.set_defaults(handler=_cmd_export)
 

@@ -19,7 +19,6 @@ instrument) loads by path:
 from __future__ import annotations
 
 import copy
-import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from typing import Any
 import yaml
 
 from scirocco_lab.errors import InstrumentError, ProblemCollector
+from scirocco_lab.io.strict_yaml import describe_yaml_error, load_json, load_yaml
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
@@ -310,8 +310,6 @@ def _search_dirs() -> list[Path]:
     return dirs
 
 
-# libyaml's loader parses the bundled instruments about ten times faster; same safe subset.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Parsed files by (path, modification time, size): every report reads the same instrument
 # files, and a process needs to parse each only once. Copies are handed out.
 _parsed: dict[tuple[str, int, int], Any] = {}
@@ -343,9 +341,14 @@ def _parse_file(path: Path) -> Any:
         raise InstrumentError(f"{path}: cannot read the file ({exc}). Save it as UTF-8.") from exc
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_YAML_LOADER)  # a safe loader
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+            return load_json(text)
+        return load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise InstrumentError(
+            f"{path}: not valid YAML ({describe_yaml_error(exc)}). Fix the syntax (each key "
+            "once per mapping); docs/instruments.md shows a complete example."
+        ) from exc
+    except ValueError as exc:  # JSONDecodeError is a ValueError
         raise InstrumentError(
             f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} "
             f"({exc}). Fix the syntax; docs/instruments.md shows a complete example."
