@@ -8,7 +8,7 @@ the tokens are shown exactly once: in the CSV and the printable sheet written wh
 created. A pseudonym alone never signs anyone in.
 
 >>> from scirocco_lab.store import open_store, add_subjects, add_assessors
->>> from scirocco_lab.records import SubjectRecord, AssessorRecord
+>>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
 >>> _ = add_assessors(store, [AssessorRecord("NV-01")])
@@ -40,10 +40,10 @@ from urllib.parse import urlencode
 import pandas as pd
 from sqlalchemy import Connection, select, update
 
+from scirocco_lab.assessment.records import AssessorRecord
 from scirocco_lab.errors import ConfigurationError, InvitationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
-from scirocco_lab.records import AssessorRecord
 from scirocco_lab.store import Store, add_assessors, schema
 
 __all__ = [

@@ -16,8 +16,8 @@ from scirocco_lab.assessment.invitations import (
     verify_invitation,
     write_invitation_sheets,
 )
+from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
 from scirocco_lab.errors import ConfigurationError, InvitationError, NotFoundError
-from scirocco_lab.records import AssessorRecord, SubjectRecord
 from scirocco_lab.store import add_assessors, add_subjects, assessors_frame, open_store, schema
 
 CODES = ["NV-01", "NV-02", "NV-03"]
