@@ -323,11 +323,13 @@ class FacilitatorHandler(JupyterHandler):
         now = time.monotonic()
         keys = [f"client:{client}"]
         if gate.limiter.blocked_for(keys, now=now) > 0:
-            raise web.HTTPError(429)
+            self._refuse(429, "Too many failed attempts; wait a minute.")
+            return
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             gate.limiter.record(keys, now=now)
             _log.warning("facilitator page refused: client=%s", client)
-            raise web.HTTPError(403)
+            self._refuse(403, "Wrong or missing key: use the link serve printed.")
+            return
         subject = os.environ.get(ENV_GATE_SUBJECT)
         if not subject:
             self.set_header("Content-Type", "text/html; charset=utf-8")
@@ -346,6 +348,11 @@ class FacilitatorHandler(JupyterHandler):
         self.set_header("Cache-Control", "no-store")
         self.set_header("Referrer-Policy", "no-referrer")
         self.finish(facilitator_page(status, refresh_seconds=5))
+
+    def _refuse(self, status: int, message: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(f"<!DOCTYPE html><title>Refused</title><p>{html.escape(message)}</p>")
 
 
 class ParticipantKernelManager(AsyncMappingKernelManager):

@@ -47,11 +47,13 @@ __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "FORM_NOTEBOOK",
+    "RunningVoila",
     "ServeSettings",
     "absolute_store_url",
     "capture_notebook",
     "free_port",
     "kernel_crash_report",
+    "kernel_processes",
     "running_voila",
     "serve",
     "stop_server",
@@ -326,11 +328,33 @@ def _answers(url: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class RunningVoila:
+    """A Voilà server started by :func:`running_voila`: its base URL and process id."""
+
+    url: str
+    pid: int
+
+
+def kernel_processes(server_pid: int) -> list[psutil.Process]:
+    """The kernel processes a Voilà server (``server_pid``) has running now."""
+    try:
+        children = psutil.Process(server_pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    kernels = []
+    for child in children:
+        with suppress(psutil.Error):
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                kernels.append(child)
+    return kernels
+
+
 @contextmanager
 def running_voila(
     settings: ServeSettings, *, timeout: float = 120.0, log_path: Path | None = None
-) -> Iterator[str]:
-    """Start Voilà in the background, yield its base URL once it answers, stop it after.
+) -> Iterator[RunningVoila]:
+    """Start Voilà in the background, yield it once it answers, stop it after.
 
     The server runs in its own process group; :func:`stop_server` stops it and its kernels.
     """
@@ -355,7 +379,7 @@ def running_voila(
             if time.monotonic() > deadline:
                 raise ConfigurationError(f"Voilà did not answer on {url} within {timeout:.0f} s.")
             time.sleep(0.3)
-        yield url
+        yield RunningVoila(url, process.pid)
     finally:
         stop_server(process)
         if log_path:
