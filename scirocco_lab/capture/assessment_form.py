@@ -28,6 +28,7 @@ parameters are ignored (see :func:`form_settings`).
 from __future__ import annotations
 
 import asyncio
+import atexit
 import datetime as dt
 import html
 import os
@@ -600,6 +601,9 @@ def assessment_form_from_environment(
             debounce_seconds=TYPING_DEBOUNCE_SECONDS,
         )
         form.open_for(invitation)
+        # A tab closed within the debounce of the last keystroke: the kernel is shut down
+        # normally, and saves that typing on its way out.
+        atexit.register(form.flush)
         return form
     except SciroccoLabError as exc:
         return widgets.HTML(message_html(f"This form cannot open: {exc}", "error"))
