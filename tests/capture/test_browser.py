@@ -241,7 +241,7 @@ def wait_for(condition, seconds=30.0):
 
 def test_participant_fills_and_submits_the_form(browser, form_server, screenshot_dir):
     server, store = form_server
-    sign_in = new_page(browser)
+    sign_in = new_page(browser, viewport={"width": 900, "height": 300})
     sign_in.goto(f"{server.url}login")
     sign_in.screenshot(path=str(screenshot_dir / "webapp_sign_in.png"))
     sign_in.context.close()
