@@ -31,8 +31,8 @@ from pathlib import Path
 import psutil
 
 from scirocco_lab.assessment.invitations import create_invitations, invitation_link
-from scirocco_lab.records import AssessorRecord, SubjectRecord
-from scirocco_lab.serve import (
+from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
+from scirocco_lab.capture.serve import (
     ServeSettings,
     capture_notebook,
     free_port,

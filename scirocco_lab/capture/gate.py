@@ -314,7 +314,8 @@ class FacilitatorHandler(JupyterHandler):
 
     @allow_unauthenticated
     def get(self) -> None:
-        from scirocco_lab.capture.facilitator import facilitator_page, workshop_status
+        from scirocco_lab.assessment.progress import workshop_status
+        from scirocco_lab.capture.facilitator import facilitator_page
 
         expected = os.environ.get(ENV_FACILITATOR_KEY, "")
         given = self.get_argument("key", "")

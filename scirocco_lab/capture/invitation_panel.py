@@ -7,7 +7,7 @@ state. :class:`WorkshopProgress` shows who submitted, who drafts and the spread 
 dimension, refreshing itself while the notebook's kernel runs.
 
 >>> from scirocco_lab.store import open_store, add_subjects
->>> from scirocco_lab.records import SubjectRecord
+>>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
 >>> InvitationPanel(store, "northvale", round=2).table.value.count("<tr>")
@@ -30,7 +30,8 @@ from scirocco_lab.assessment.invitations import (
     revoke_invitations,
     write_invitation_sheets,
 )
-from scirocco_lab.capture.facilitator import facilitator_page, workshop_status
+from scirocco_lab.assessment.progress import workshop_status
+from scirocco_lab.capture.facilitator import facilitator_page
 from scirocco_lab.capture.views import message_html
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.store import Store, get_subject

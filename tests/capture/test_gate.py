@@ -5,8 +5,13 @@ from pathlib import Path
 import pytest
 
 from scirocco_lab.capture.gate import FailureLimiter, sign_in_page
+from scirocco_lab.capture.serve import (
+    ServeSettings,
+    kernel_crash_report,
+    running_voila,
+    voila_command,
+)
 from scirocco_lab.errors import ConfigurationError
-from scirocco_lab.serve import ServeSettings, kernel_crash_report, running_voila, voila_command
 
 
 def test_limiter_blocks_a_key_after_the_allowed_failures():

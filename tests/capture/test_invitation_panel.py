@@ -3,8 +3,8 @@
 import pytest
 
 from scirocco_lab.assessment.invitations import invitations_frame
+from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
 from scirocco_lab.capture.invitation_panel import InvitationPanel, WorkshopProgress
-from scirocco_lab.records import AssessorRecord, SubjectRecord
 from scirocco_lab.store import add_assessors, add_subjects, open_store
 
 
