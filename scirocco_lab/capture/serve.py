@@ -264,10 +264,30 @@ def _check(settings: ServeSettings) -> None:
         )
 
 
+def _preflight(settings: ServeSettings) -> None:
+    """Refuse at once, with the fix, what would otherwise fail in every participant's page."""
+    from scirocco_lab.store import get_subject, open_store, resolve_instrument
+
+    store = open_store(absolute_store_url(settings.store), create=False)
+    if settings.subject:
+        get_subject(store, settings.subject)
+    resolve_instrument(store, settings.instrument)
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.port))
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}. Fix: stop "
+                "what uses that port, or choose another with --port."
+            ) from None
+
+
 def serve(settings: ServeSettings) -> int:
     """Run Voilà until SIGTERM or Ctrl-C, then stop it and its kernels; returns 0 when
     stopped by a signal, else Voilà's exit status."""
     _check(settings)
+    _preflight(settings)
     if not settings.facilitator_key:
         settings = replace(settings, facilitator_key=secrets.token_urlsafe(18))
     if not _is_loopback(settings.host):

@@ -62,3 +62,32 @@ def test_a_dead_kernel_in_the_log_is_reported():
     line = "[W 2026] AsyncIOLoopKernelRestarter: restarting kernel (1/5), keep random ports"
     assert "crashed" in kernel_crash_report(line)
     assert kernel_crash_report("[I 2026] Kernel started: 1234") is None
+
+
+def test_serve_refuses_an_unknown_subject_before_starting(tmp_path, capsys):
+    from scirocco_lab.assessment.records import SubjectRecord
+    from scirocco_lab.cli import main
+    from scirocco_lab.store import add_subjects, open_store
+
+    store_path = str(tmp_path / "store.db")
+    add_subjects(open_store(store_path), [SubjectRecord("northvale", "Northvale")])
+    status = main(["--store", store_path, "serve", "--subject", "westfold"])
+    err = capsys.readouterr().err
+    assert status == 2 and "westfold" in err and "Traceback" not in err
+
+
+def test_serve_refuses_a_port_in_use(tmp_path, capsys):
+    import socket
+
+    from scirocco_lab.cli import main
+    from scirocco_lab.store import open_store
+
+    store_path = str(tmp_path / "store.db")
+    open_store(store_path)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        status = main(["--store", store_path, "serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert status == 2 and f"127.0.0.1:{port}" in err and "--port" in err
