@@ -32,6 +32,7 @@ import psutil
 
 from scirocco_lab.assessment.invitations import create_invitations, invitation_link
 from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
+from scirocco_lab.assessment.store import add_assessors, add_subjects
 from scirocco_lab.capture.serve import (
     ServeSettings,
     capture_notebook,
@@ -39,7 +40,7 @@ from scirocco_lab.capture.serve import (
     kernel_processes,
     running_voila,
 )
-from scirocco_lab.store import add_assessors, add_subjects, open_store
+from scirocco_lab.store import open_store
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -14,7 +14,6 @@ an SQLite file, also run under one write lock beside the store), so tabs and ker
 interleave a check and a write.
 
 >>> from scirocco_lab.store import open_store
-
 >>> from scirocco_lab.assessment.store import add_subjects, add_assessors
 >>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord, RatingRecord
 >>> store = open_store("sqlite://")

@@ -7,7 +7,9 @@ characters, to name a link in listings and logs), so a copied database signs nob
 the tokens are shown exactly once: in the CSV and the printable sheet written when they are
 created. A pseudonym alone never signs anyone in.
 
->>> from scirocco_lab.store import open_store, add_subjects, add_assessors
+>>> from scirocco_lab.assessment.store import add_subjects, add_assessors
+
+>>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
@@ -40,11 +42,13 @@ from urllib.parse import urlencode
 import pandas as pd
 from sqlalchemy import Connection, select, update
 
+from scirocco_lab.assessment import tables as assessment_tables
 from scirocco_lab.assessment.records import AssessorRecord
+from scirocco_lab.assessment.store import add_assessors
 from scirocco_lab.errors import ConfigurationError, InvitationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
-from scirocco_lab.store import Store, add_assessors, schema
+from scirocco_lab.store import Store, schema
 
 __all__ = [
     "DEFAULT_EXPIRY",
@@ -239,7 +243,7 @@ def create_invitations(
         for name in dict.fromkeys(names):
             token = secrets.token_urlsafe(TOKEN_BYTES)
             result = connection.execute(
-                schema.invitations.insert().values(
+                assessment_tables.invitations.insert().values(
                     token_hash=hash_token(token),
                     token_prefix=token_prefix(token),
                     subject_id=subject_id,
@@ -258,7 +262,7 @@ def create_invitations(
 
 
 def _invitation_select():
-    table = schema.invitations
+    table = assessment_tables.invitations
     return (
         select(
             table.c.id,
@@ -301,7 +305,9 @@ def verify_invitation(
         )
     with store.engine.connect() as connection:
         row = connection.execute(
-            _invitation_select().where(schema.invitations.c.token_hash == hash_token(text))
+            _invitation_select().where(
+                assessment_tables.invitations.c.token_hash == hash_token(text)
+            )
         ).first()
     if row is None:
         raise InvitationError(
@@ -328,7 +334,7 @@ def verify_invitation(
             "for this round."
         )
     if record_use:
-        table = schema.invitations
+        table = assessment_tables.invitations
         with store.transaction() as connection:
             connection.execute(update(table).where(table.c.id == row.id).values(last_used_at=now))
             connection.execute(
@@ -358,11 +364,11 @@ def invitations_frame(
     """Every invitation (never a token): id, subject, round, assessor, link prefix, created,
     expires, status (``unused``, ``used``, ``expired``, ``revoked``) and first/last use."""
     now = now or utc_now()
-    statement = _invitation_select().order_by(schema.invitations.c.id)
+    statement = _invitation_select().order_by(assessment_tables.invitations.c.id)
     if subject is not None:
         statement = statement.where(schema.subjects.c.key == subject)
     if round is not None:
-        statement = statement.where(schema.invitations.c.round == round)
+        statement = statement.where(assessment_tables.invitations.c.round == round)
     with store.engine.connect() as connection:
         rows = connection.execute(statement).all()
     records = []
@@ -420,7 +426,7 @@ def revoke_invitations(
             "say which invitations to revoke: their ids (from invitations list) or --subject "
             "KEY (with --round N and --assessor CODE to narrow it)."
         )
-    table = schema.invitations
+    table = assessment_tables.invitations
     now = utc_now()
     with store.transaction() as connection:
         statement = update(table).where(table.c.revoked_at.is_(None)).values(revoked_at=now)

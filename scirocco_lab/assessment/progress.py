@@ -4,7 +4,9 @@ invited and has not started, and the spread of the submitted levels per dimensio
 Pseudonyms only, never names. The facilitator's page and notebook view show it
 (:mod:`scirocco_lab.capture.facilitator`).
 
->>> from scirocco_lab.store import open_store, add_subjects
+>>> from scirocco_lab.assessment.store import add_subjects
+
+>>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
@@ -20,8 +22,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scirocco_lab.assessment.invitations import invitations_frame
+from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.io.clock import utc_now
-from scirocco_lab.store import Store, get_subject, ratings_frame, resolve_instrument
+from scirocco_lab.store import Store, get_subject, resolve_instrument
 
 __all__ = ["DraftProgress", "WorkshopStatus", "workshop_status"]
 

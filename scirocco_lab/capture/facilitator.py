@@ -3,7 +3,8 @@
 :func:`scirocco_lab.assessment.progress.workshop_status`.
 
 >>> from scirocco_lab.assessment.progress import workshop_status
->>> from scirocco_lab.store import open_store, add_subjects
+>>> from scirocco_lab.assessment.store import add_subjects
+>>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])

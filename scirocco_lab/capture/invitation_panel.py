@@ -6,7 +6,9 @@ went (a notebook saved with its outputs must not carry live tokens), then the in
 state. :class:`WorkshopProgress` shows who submitted, who drafts and the spread per
 dimension, refreshing itself while the notebook's kernel runs.
 
->>> from scirocco_lab.store import open_store, add_subjects
+>>> from scirocco_lab.assessment.store import add_subjects
+
+>>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])

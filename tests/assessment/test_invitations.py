@@ -7,6 +7,7 @@ import stat
 import pytest
 from sqlalchemy import select
 
+from scirocco_lab.assessment import tables as assessment_tables
 from scirocco_lab.assessment.invitations import (
     TOKEN_BYTES,
     create_invitations,
@@ -17,8 +18,9 @@ from scirocco_lab.assessment.invitations import (
     write_invitation_sheets,
 )
 from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
+from scirocco_lab.assessment.store import add_assessors, add_subjects
 from scirocco_lab.errors import ConfigurationError, InvitationError, NotFoundError
-from scirocco_lab.store import add_assessors, add_subjects, assessors_frame, open_store, schema
+from scirocco_lab.store import assessors_frame, open_store
 
 CODES = ["NV-01", "NV-02", "NV-03"]
 
@@ -36,7 +38,9 @@ def store(tmp_path):
 
 def stored_rows(store):
     with store.engine.connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(select(schema.invitations))]
+        return [
+            dict(row._mapping) for row in connection.execute(select(assessment_tables.invitations))
+        ]
 
 
 def test_tokens_carry_at_least_128_random_bits_and_differ():

@@ -5,10 +5,11 @@ import pytest
 from scirocco_lab.assessment.invitations import create_invitations
 from scirocco_lab.assessment.progress import workshop_status
 from scirocco_lab.assessment.records import AssessorRecord, RatingRecord, SubjectRecord
+from scirocco_lab.assessment.store import add_assessors, add_subjects
 from scirocco_lab.capture import FormTarget, build_assessment, save_draft, submit_assessment
 from scirocco_lab.capture.facilitator import facilitator_page
 from scirocco_lab.instruments import load_instrument
-from scirocco_lab.store import add_assessors, add_subjects, open_store
+from scirocco_lab.store import open_store
 
 EXCHANGE = load_instrument()
 KEYS = EXCHANGE.dimension_keys

@@ -66,8 +66,9 @@ def test_a_dead_kernel_in_the_log_is_reported():
 
 def test_serve_refuses_an_unknown_subject_before_starting(tmp_path, capsys):
     from scirocco_lab.assessment.records import SubjectRecord
+    from scirocco_lab.assessment.store import add_subjects
     from scirocco_lab.cli import main
-    from scirocco_lab.store import add_subjects, open_store
+    from scirocco_lab.store import open_store
 
     store_path = str(tmp_path / "store.db")
     add_subjects(open_store(store_path), [SubjectRecord("northvale", "Northvale")])

@@ -4,8 +4,9 @@ import pytest
 
 from scirocco_lab.assessment.invitations import invitations_frame
 from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
+from scirocco_lab.assessment.store import add_assessors, add_subjects
 from scirocco_lab.capture.invitation_panel import InvitationPanel, WorkshopProgress
-from scirocco_lab.store import add_assessors, add_subjects, open_store
+from scirocco_lab.store import open_store
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import csv
 import pytest
 
 from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
+from scirocco_lab.assessment.store import add_assessors, add_subjects
 from scirocco_lab.cli import main
-from scirocco_lab.store import add_assessors, add_subjects, open_store
+from scirocco_lab.store import open_store
 
 
 @pytest.fixture
