@@ -73,6 +73,7 @@ __all__ = [
     "FormSettings",
     "assessment_form_from_environment",
     "form_settings",
+    "invitation_sign_in",
     "query_parameters",
 ]
 
@@ -576,11 +577,62 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+def _form_for(store: Store, invitation: Invitation, settings: FormSettings) -> AssessmentForm:
+    form = AssessmentForm(
+        store,
+        invitation.subject,
+        instrument=settings.instrument,
+        round=invitation.round,
+        debounce_seconds=TYPING_DEBOUNCE_SECONDS,
+    )
+    form.open_for(invitation)
+    # A tab closed within the debounce of the last keystroke: the kernel is shut down
+    # normally, and saves that typing on its way out.
+    atexit.register(form.flush)
+    return form
+
+
+def invitation_sign_in(store: Store, settings: FormSettings) -> widgets.VBox:
+    """A notebook's way in (JupyterLab, no web-app cookie): paste the invitation code (or
+    the whole link); a valid one replaces the box with that participant's form."""
+    code = widgets.Text(
+        description="Invitation", placeholder="the invitation code from the facilitator"
+    )
+    code.add_class("scl-code")
+    start = widgets.Button(description="Start", button_style="primary")
+    start.add_class("scl-start")
+    message = widgets.HTML()
+    box = widgets.VBox(
+        [
+            widgets.HTML("Paste the invitation code (or link) the facilitator gave you."),
+            widgets.HBox([code, start]),
+            message,
+        ]
+    )
+    box.add_class("scirocco-assessment-form")
+
+    def sign_in(_button) -> None:
+        token = code.value.strip().rsplit("invite=", 1)[-1].split("&", 1)[0]
+        try:
+            invitation = verify_invitation(
+                store, token, subject=settings.subject, round=settings.round, record_use=True
+            )
+            form = _form_for(store, invitation, settings)
+        except SciroccoLabError as exc:
+            message.value = message_html(f"Not signed in: {exc}", "error")
+            return
+        box.children = (form.widget,)
+
+    start.on_click(sign_in)
+    return box
+
+
 def assessment_form_from_environment(
     store: Store | None = None, environ: Mapping[str, str] | None = None
-) -> AssessmentForm | widgets.HTML:
-    """The form the web app shows, for the participant whose invitation cookie came with
-    the page (Voilà passes the ``Cookie`` header as ``HTTP_COOKIE``).
+) -> AssessmentForm | widgets.Widget:
+    """The form for the participant whose invitation cookie came with the page (Voilà
+    passes the ``Cookie`` header as ``HTTP_COOKIE``); in a notebook outside Voilà, the box
+    to paste an invitation code into (:func:`invitation_sign_in`).
 
     The kernel checks the invitation again (the gate in front already did): subject and
     round come from the invitation, within what ``scirocco-lab serve`` accepts, and the
@@ -590,20 +642,12 @@ def assessment_form_from_environment(
     try:
         settings = form_settings(environ)
         store = store if store is not None else open_store(create=False)
+        served = "VOILA_REQUEST_URL" in environ or "HTTP_COOKIE" in environ
+        if not served:
+            return invitation_sign_in(store, settings)
         invitation = invitation_from_cookie_header(
             store, environ.get("HTTP_COOKIE"), subject=settings.subject, round=settings.round
         )
-        form = AssessmentForm(
-            store,
-            invitation.subject,
-            instrument=settings.instrument,
-            round=invitation.round,
-            debounce_seconds=TYPING_DEBOUNCE_SECONDS,
-        )
-        form.open_for(invitation)
-        # A tab closed within the debounce of the last keystroke: the kernel is shut down
-        # normally, and saves that typing on its way out.
-        atexit.register(form.flush)
-        return form
+        return _form_for(store, invitation, settings)
     except SciroccoLabError as exc:
         return widgets.HTML(message_html(f"This form cannot open: {exc}", "error"))

@@ -353,8 +353,23 @@ def test_settings_ignore_the_link_and_come_from_serve():
 
 
 def test_web_app_without_an_invitation_cookie_explains_the_fix(store):
-    page = assessment_form_from_environment(store, {"QUERY_STRING": "code=NV-01"})
+    page = assessment_form_from_environment(
+        store, {"QUERY_STRING": "code=NV-01", "VOILA_REQUEST_URL": "http://127.0.0.1:8866/"}
+    )
     assert "open the personal link" in page.value
+
+
+def test_in_a_notebook_a_pasted_invitation_opens_the_form(store):
+    box = assessment_form_from_environment(store, {})
+    code, start = box.children[1].children
+    code.value = "NV-01"
+    start.click()
+    assert "not valid" in box.children[2].value
+    code.value = f"http://127.0.0.1:8866/login?invite={invite(store, code='NV-03')}"
+    start.click()
+    [form_widget] = box.children
+    who = form_widget.children[2].children[0]  # title, sign-in box, form box: who first
+    assert "Participant <b>NV-03</b>" in who.value
 
 
 def test_web_app_opens_the_form_of_the_invitation_in_the_cookie(store):
