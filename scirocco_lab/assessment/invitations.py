@@ -8,7 +8,6 @@ the tokens are shown exactly once: in the CSV and the printable sheet written wh
 created. A pseudonym alone never signs anyone in.
 
 >>> from scirocco_lab.assessment.store import add_subjects, add_assessors
-
 >>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord
 >>> store = open_store("sqlite://")

@@ -5,7 +5,6 @@ Pseudonyms only, never names. The facilitator's page and notebook view show it
 (:mod:`scirocco_lab.capture.facilitator`).
 
 >>> from scirocco_lab.assessment.store import add_subjects
-
 >>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")

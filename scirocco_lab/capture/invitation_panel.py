@@ -7,7 +7,6 @@ state. :class:`WorkshopProgress` shows who submitted, who drafts and the spread 
 dimension, refreshing itself while the notebook's kernel runs.
 
 >>> from scirocco_lab.assessment.store import add_subjects
-
 >>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")
