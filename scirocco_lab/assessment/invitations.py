@@ -54,6 +54,7 @@ __all__ = [
     "TOKEN_BYTES",
     "Invitation",
     "IssuedInvitation",
+    "check_invitation_active",
     "create_invitations",
     "hash_token",
     "invitation_link",
@@ -351,6 +352,29 @@ def verify_invitation(
         revoked_at=row.revoked_at,
         first_used_at=row.first_used_at or (now if record_use else None),
     )
+
+
+def check_invitation_active(
+    store: Store, invitation_id: int, *, now: dt.datetime | None = None
+) -> None:
+    """Raise :class:`InvitationError` unless invitation ``invitation_id`` is still neither
+    revoked nor expired: a form already open checks this before every save, so revoking
+    a link stops its participant at once."""
+    now = now or utc_now()
+    table = assessment_tables.invitations
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            select(table.c.revoked_at, table.c.expires_at).where(table.c.id == invitation_id)
+        ).first()
+    if row is None or row.revoked_at is not None:
+        raise InvitationError(
+            "this invitation was withdrawn by the facilitator. Fix: ask the facilitator for "
+            "a new link."
+        )
+    if _as_utc(row.expires_at) <= now:
+        raise InvitationError(
+            "this invitation has expired. Fix: ask the facilitator for a new link."
+        )
 
 
 def invitations_frame(

@@ -50,7 +50,11 @@ from scirocco_lab.assessment.drafts import (
     stored_revision,
     submit_assessment,
 )
-from scirocco_lab.assessment.invitations import Invitation, verify_invitation
+from scirocco_lab.assessment.invitations import (
+    Invitation,
+    check_invitation_active,
+    verify_invitation,
+)
 from scirocco_lab.assessment.records import CONFIDENCE_LEVELS, RatingRecord
 from scirocco_lab.capture.cookies import invitation_from_cookie_header
 from scirocco_lab.capture.views import (
@@ -59,7 +63,12 @@ from scirocco_lab.capture.views import (
     message_html,
     progress_chips,
 )
-from scirocco_lab.errors import ConfigurationError, DataValidationError, SciroccoLabError
+from scirocco_lab.errors import (
+    ConfigurationError,
+    DataValidationError,
+    InvitationError,
+    SciroccoLabError,
+)
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument
 from scirocco_lab.store import Store, get_subject, open_store, resolve_instrument
 
@@ -411,6 +420,7 @@ class AssessmentForm:
             self.target, self.assessor, self.answers, instrument=self.instrument
         )
         try:
+            self._check_invitation()
             saved = submit_assessment(
                 self.store, record, instrument=self.instrument, expected_revision=self.revision
             )
@@ -426,7 +436,7 @@ class AssessmentForm:
             return False
         except SciroccoLabError as exc:
             self._show(f"Not submitted: {exc}", "error")
-            if isinstance(exc, AssessmentLockedError | DraftConflictError):
+            if isinstance(exc, AssessmentLockedError | DraftConflictError | InvitationError):
                 self._lock()
             return False
         self.revision = saved.revision
@@ -515,6 +525,7 @@ class AssessmentForm:
             self.target, self.assessor, self.answers, instrument=self.instrument
         )
         try:
+            self._check_invitation()
             saved = save_draft(
                 self.store, record, instrument=self.instrument, expected_revision=self.revision
             )
@@ -525,7 +536,7 @@ class AssessmentForm:
                 [describe_problem(p) for p in exc.problems],
             )
             return False
-        except (AssessmentLockedError, DraftConflictError) as exc:
+        except (AssessmentLockedError, DraftConflictError, InvitationError) as exc:
             self._lock()
             self._show(f"Not saved: {exc}", "error")
             return False
@@ -538,6 +549,11 @@ class AssessmentForm:
             f"Draft saved at {dt.datetime.now():%H:%M:%S} (revision {saved.revision}).", "ok"
         )
         return True
+
+    def _check_invitation(self) -> None:
+        # A form opened with an invitation stops saving once it is revoked or expired.
+        if self.invitation is not None:
+            check_invitation_active(self.store, self.invitation.invitation_id)
 
     def _refresh_progress(self) -> None:
         answered = self.answered_count

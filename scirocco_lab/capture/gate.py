@@ -32,6 +32,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
+from typing import ClassVar
 
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import IdentityProvider, User
@@ -122,6 +123,8 @@ class InvitationIdentityProvider(IdentityProvider):
 
     limiter = FailureLimiter(max_failures=5, window_seconds=60.0)
     prefix_limiter = FailureLimiter(max_failures=10, window_seconds=300.0)
+    # Hashes of bad cookie tokens already counted (bounded; one server per process).
+    _bad_cookies: ClassVar[dict[str, None]] = {}
 
     @property
     def auth_enabled(self) -> bool:
@@ -157,10 +160,27 @@ class InvitationIdentityProvider(IdentityProvider):
         token = handler.get_cookie(COOKIE_NAME)
         if not token:
             return None
+        client = _client_address(handler)
+        keys = [f"client:{client}", f"prefix:{token_prefix(token)}"]
+        now = time.monotonic()
+        if self.limiter.blocked_for(keys[:1], now=now) > 0:
+            return None  # a guesser cannot use the cookie to get round the sign-in limit
         try:
             invitation = self.check_token(token)
-        except SciroccoLabError:
-            return None  # expired or revoked since sign-in: back to the sign-in page
+        except SciroccoLabError as exc:
+            # Expired or revoked since sign-in, or forged: back to the sign-in page, the
+            # cookie cleared. A browser resending one stale cookie counts as one failure.
+            handler.clear_cookie(COOKIE_NAME, path=handler.base_url)  # type: ignore[attr-defined]
+            seen = hash_token(token)
+            if seen not in self._bad_cookies:
+                self._bad_cookies[seen] = None
+                if len(self._bad_cookies) > 1000:
+                    self._bad_cookies.pop(next(iter(self._bad_cookies)))
+                self.limiter.record(keys[:1], now=now)
+                _log.warning(
+                    "cookie refused: client=%s link=%s… reason=%s", client, keys[1][7:], exc
+                )
+            return None
         return User(username=f"invitation-{invitation.invitation_id}", name=invitation.assessor)
 
     def get_handlers(self) -> list[tuple[str, object]]:

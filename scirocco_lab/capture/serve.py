@@ -321,6 +321,7 @@ def serve(settings: ServeSettings) -> int:
     finally:
         stop_server(process)
         relay.join(timeout=2)
+        process.stdout.close()
         for number, handler in previous.items():
             signal.signal(number, handler)
     if stop.is_set():

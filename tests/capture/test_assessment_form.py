@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from scirocco_lab.assessment.invitations import create_invitations
+from scirocco_lab.assessment.invitations import create_invitations, revoke_invitations
 from scirocco_lab.assessment.records import AssessorRecord, RatingRecord, SubjectRecord
 from scirocco_lab.assessment.store import (
     add_assessors,
@@ -116,6 +116,16 @@ def test_second_tab_saving_over_a_newer_draft_is_told_and_stops(store):
     assert snapshot(store) == before
     first.justification.value = "still mine"
     assert "Draft saved" in first.message.value
+
+
+def test_a_revoked_invitation_stops_an_open_form_from_saving(store):
+    form = signed_in(store)
+    form.level_choice.value = 2
+    before = snapshot(store)
+    revoke_invitations(store, subject="northvale", assessor="NV-01")
+    form.level_choice.value = 3
+    assert "withdrawn" in form.message.value and form.locked
+    assert snapshot(store) == before
 
 
 def test_stale_revision_is_refused_by_the_store(store):

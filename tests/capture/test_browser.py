@@ -64,6 +64,7 @@ CODES = [f"NV-{i:02d}" for i in range(1, 31)]
 FACILITATOR_KEY = "facilitator-key-for-tests"
 # A kernel starts per page; on a 2-core machine thirty at once take a while.
 PAGE_TIMEOUT_MS = 240_000
+expect.set_options(timeout=PAGE_TIMEOUT_MS)  # assertions wait as long as actions
 # Each test signs in from its own address (the form server trusts X-Real-IP, as behind a
 # proxy), so one test's failed sign-ins never rate-limit another's.
 _ADDRESSES = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())
@@ -376,6 +377,29 @@ def test_failed_sign_ins_are_rate_limited_per_token_prefix(browser, form_server)
     page.context.close()
 
 
+def test_forged_cookies_count_as_failed_sign_ins(browser, form_server):
+    server, store = form_server
+    token = invite(store, "NV-15")
+    page = new_page(browser)
+    host = server.url.split("//")[1].split(":")[0]
+    for attempt in range(5):
+        page.context.add_cookies(
+            [
+                {
+                    "name": "scirocco-lab-invitation",
+                    "value": f"forged{attempt}",
+                    "domain": host,
+                    "path": "/",
+                }
+            ]
+        )
+        page.goto(server.url)
+        expect(page.locator("form.scl-sign-in")).to_be_visible()
+    page.goto(invitation_link(server.url, token))
+    expect(refusal(page)).to_contain_text("Too many failed sign-ins")
+    page.context.close()
+
+
 def test_an_expired_invitation_is_refused(browser, form_server):
     server, store = form_server
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
@@ -392,6 +416,12 @@ def test_a_revoked_invitation_stops_working_even_when_signed_in(browser, form_se
     token = invite(store, "NV-09")
     page = open_invited(browser, server, token, "NV-09")
     revoke_invitations(store, subject="northvale", assessor="NV-09")
+    page.locator(".scl-level label", has_text="2 —").click()  # the open page stops saving
+    expect(page.locator(".scl-message-area")).to_contain_text("withdrawn")
+    assert (
+        justifications(store, "NV-09") == []
+        and ratings_frame(store, status=None).query("assessor == 'NV-09'").empty
+    )
     page.reload()
     expect(page.locator("form.scl-sign-in")).to_be_visible()
     page.goto(invitation_link(server.url, token))
@@ -524,7 +554,8 @@ def start_serve(store_path, port):
         for raw in iter(process.stdout.readline, b""):
             lines.append(raw.decode("utf-8", "replace"))
 
-    threading.Thread(target=collect, daemon=True).start()
+    process.collector = threading.Thread(target=collect, daemon=True)
+    process.collector.start()
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -535,6 +566,14 @@ def start_serve(store_path, port):
             assert time.monotonic() < deadline, "".join(lines)
             time.sleep(0.3)
     return process, lines
+
+
+def stopped(process):
+    """Wait for ``serve`` to exit; its exit status, with its output pipe closed."""
+    status = process.wait(timeout=20)
+    process.collector.join(timeout=5)
+    process.stdout.close()
+    return status
 
 
 def voila_of(process):
@@ -576,7 +615,7 @@ def test_sigterm_stops_voila_and_every_kernel_and_a_crash_is_reported(browser, w
     assert wait_for(lambda: any("kernel crashed" in line for line in lines)), "".join(lines)
     watched = [voila, *kernel_processes(voila.pid)]
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=20) == 0
+    assert stopped(process) == 0
     assert wait_for(lambda: not any(p.is_running() for p in watched), 5)
     assert not psutil.pid_exists(voila.pid)
     assert port_is_free(port)
@@ -593,7 +632,7 @@ def test_a_draft_survives_a_server_restart(browser, workshop):
     page.locator(".scl-justification textarea").press_sequentially("Before the restart")
     assert wait_for(lambda: justifications(store, "NV-14", round=1) == ["Before the restart"])
     process.send_signal(signal.SIGINT)  # Ctrl-C
-    assert process.wait(timeout=20) == 0
+    assert stopped(process) == 0
     process, _lines = start_serve(store_path, port)
     page.reload()  # the invitation cookie still signs in
     expect(page.locator(".scl-message-area")).to_contain_text("Resumed your draft")
@@ -601,7 +640,7 @@ def test_a_draft_survives_a_server_restart(browser, workshop):
     expect(page.locator(".scl-justification textarea")).to_have_value("Before the restart")
     page.context.close()
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=20) == 0
+    assert stopped(process) == 0
 
 
 # --- the facilitator's notebooks, served without invitations on loopback -------------------
