@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: setup store reports test lint format benchmark lab serve screenshots clean
+.PHONY: setup store reports test lint format benchmark benchmark-serve lab serve screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "scirocco-lab needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -48,6 +48,10 @@ benchmark: setup
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python benchmarks/consensus_benchmark.py
 	$(BIN)/python benchmarks/report_batch.py --pdf
+
+benchmark-serve: setup
+	@# Kernels and memory under anonymous loads, time to a ready form (about 3 min, 2 GB).
+	$(BIN)/python benchmarks/serve_load.py
 
 serve: store
 	$(BIN)/scirocco-lab serve $(if $(SUBJECT),--subject $(SUBJECT)) $(if $(ROUND),--round $(ROUND))

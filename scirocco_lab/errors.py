@@ -13,10 +13,12 @@ __all__ = [
     "AssessmentLockedError",
     "ConfigurationError",
     "DataValidationError",
+    "DraftConflictError",
     "DuplicateRecordError",
     "FileFormatError",
     "InputProblem",
     "InstrumentError",
+    "InvitationError",
     "NotFoundError",
     "ProblemCollector",
     "SchemaVersionError",
@@ -52,6 +54,14 @@ class StoreError(SciroccoLabError):
 
 class AssessmentLockedError(StoreError):
     """The assessment was already submitted; it can no longer be changed."""
+
+
+class DraftConflictError(StoreError):
+    """A draft was changed elsewhere (another tab) since this form last read it."""
+
+
+class InvitationError(SciroccoLabError):
+    """An invitation token is unknown, expired, revoked or for another subject or round."""
 
 
 class SchemaVersionError(StoreError):
