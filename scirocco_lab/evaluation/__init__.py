@@ -12,72 +12,8 @@ file formats.
 True
 """
 
-from scirocco_lab.evaluation.records import (
-    ACTIVITIES,
-    SEGMENT_ORIGINS,
-    SOURCE_FORMATS,
-    CodeRecord,
-    CoderRecord,
-    EvaluationBatch,
-    ItemRecord,
-    ParticipantRecord,
-    QuestionnaireRecord,
-    ResponseRecord,
-    SegmentRecord,
-    SourceRecord,
-    TurnRecord,
-    validate_evaluation,
-)
-from scirocco_lab.evaluation.store import (
-    EvaluationSummary,
-    add_coders,
-    add_segments,
-    coders_frame,
-    codes_frame,
-    evaluation_counts,
-    participants_frame,
-    questionnaire_items_frame,
-    questionnaires_frame,
-    remove_segments,
-    responses_frame,
-    save_codes,
-    segments_frame,
-    source_text,
-    sources_frame,
-    turns_frame,
-    write_evaluation,
-)
+from scirocco_lab.evaluation import records, store
+from scirocco_lab.evaluation.records import *
+from scirocco_lab.evaluation.store import *
 
-__all__ = [
-    "ACTIVITIES",
-    "SEGMENT_ORIGINS",
-    "SOURCE_FORMATS",
-    "CodeRecord",
-    "CoderRecord",
-    "EvaluationBatch",
-    "EvaluationSummary",
-    "ItemRecord",
-    "ParticipantRecord",
-    "QuestionnaireRecord",
-    "ResponseRecord",
-    "SegmentRecord",
-    "SourceRecord",
-    "TurnRecord",
-    "add_coders",
-    "add_segments",
-    "coders_frame",
-    "codes_frame",
-    "evaluation_counts",
-    "participants_frame",
-    "questionnaire_items_frame",
-    "questionnaires_frame",
-    "remove_segments",
-    "responses_frame",
-    "save_codes",
-    "segments_frame",
-    "source_text",
-    "sources_frame",
-    "turns_frame",
-    "validate_evaluation",
-    "write_evaluation",
-]
+__all__ = [*records.__all__, *store.__all__]

@@ -26,84 +26,19 @@ The layers:
 
 from __future__ import annotations
 
-from scirocco_lab.evaluation.refi_qda.from_store import (
-    export_qdc,
-    export_qdpx,
-    project_from_store,
-)
-from scirocco_lab.evaluation.refi_qda.model import (
-    CATEGORY_SET_PREFIX,
-    CODEBOOK_NAMESPACE,
-    DIMENSION_SET_PREFIX,
-    PROJECT_NAMESPACE,
-    VARIABLE_PREFIX,
-    QdaCode,
-    QdaCodebook,
-    QdaCoding,
-    QdaExportSummary,
-    QdaFile,
-    QdaImportSummary,
-    QdaKeptSource,
-    QdaPart,
-    QdaProject,
-    QdaSelection,
-    QdaSet,
-    QdaTextSource,
-    QdaUser,
-    guid_key,
-    iter_codes,
-    new_guid,
-)
-from scirocco_lab.evaluation.refi_qda.read import (
-    read_qdc,
-    read_qdpx,
-)
-from scirocco_lab.evaluation.refi_qda.schema import (
-    canonical_xml,
-    codebook_schema,
-    project_schema,
-)
-from scirocco_lab.evaluation.refi_qda.to_store import (
-    import_qdc,
-    import_qdpx,
-)
-from scirocco_lab.evaluation.refi_qda.write import (
-    write_qdc,
-    write_qdpx,
-)
+from scirocco_lab.evaluation.refi_qda import from_store, model, read, schema, to_store, write
+from scirocco_lab.evaluation.refi_qda.from_store import *
+from scirocco_lab.evaluation.refi_qda.model import *
+from scirocco_lab.evaluation.refi_qda.read import *
+from scirocco_lab.evaluation.refi_qda.schema import *
+from scirocco_lab.evaluation.refi_qda.to_store import *
+from scirocco_lab.evaluation.refi_qda.write import *
 
 __all__ = [
-    "CATEGORY_SET_PREFIX",
-    "CODEBOOK_NAMESPACE",
-    "DIMENSION_SET_PREFIX",
-    "PROJECT_NAMESPACE",
-    "VARIABLE_PREFIX",
-    "QdaCode",
-    "QdaCodebook",
-    "QdaCoding",
-    "QdaExportSummary",
-    "QdaFile",
-    "QdaImportSummary",
-    "QdaKeptSource",
-    "QdaPart",
-    "QdaProject",
-    "QdaSelection",
-    "QdaSet",
-    "QdaTextSource",
-    "QdaUser",
-    "canonical_xml",
-    "codebook_schema",
-    "export_qdc",
-    "export_qdpx",
-    "guid_key",
-    "import_qdc",
-    "import_qdpx",
-    "iter_codes",
-    "new_guid",
-    "project_from_store",
-    "project_schema",
-    "read_qdc",
-    "read_qdpx",
-    "write_qdc",
-    "write_qdpx",
+    *from_store.__all__,
+    *model.__all__,
+    *read.__all__,
+    *schema.__all__,
+    *to_store.__all__,
+    *write.__all__,
 ]

@@ -22,100 +22,29 @@ assets and stakeholders are tuples. People appear by pseudonym only; ``full_name
 ['plan', 'plan_title', 'region', 'position']
 """
 
-from scirocco_lab.planning.store.action_plans import (
-    load_action_plan,
-    save_action_plan,
-    set_action_status,
+from scirocco_lab.planning.store import (
+    action_plans,
+    assets,
+    batches,
+    coaching,
+    common,
+    frames,
+    programmes,
 )
-from scirocco_lab.planning.store.assets import (
-    save_asset,
-    save_assets,
-)
-from scirocco_lab.planning.store.batches import (
-    save_planning_batch,
-)
-from scirocco_lab.planning.store.coaching import (
-    load_coaching_programme,
-    log_coaching_session,
-    record_midpoint_review,
-    save_coaching_programme,
-    set_milestone_status,
-)
-from scirocco_lab.planning.store.common import (
-    ACTION_COLUMNS,
-    ACTION_PLAN_COLUMNS,
-    ACTIVITY_COLUMNS,
-    ASSET_COLUMNS,
-    ASSIGNMENT_COLUMNS,
-    COACH_COLUMNS,
-    COACHING_PROGRAMME_COLUMNS,
-    MILESTONE_COLUMNS,
-    PROGRAMME_COLUMNS,
-    SESSION_COLUMNS,
-    STAKEHOLDER_COLUMNS,
-    TEAM_COLUMNS,
-    SaveSummary,
-    planning_context,
-)
-from scirocco_lab.planning.store.frames import (
-    action_plans_frame,
-    actions_frame,
-    activities_frame,
-    assets_frame,
-    assignments_frame,
-    coaches_frame,
-    coaching_programmes_frame,
-    has_planning_records,
-    milestones_frame,
-    programmes_frame,
-    sessions_frame,
-    stakeholders_frame,
-    teams_frame,
-)
-from scirocco_lab.planning.store.programmes import (
-    load_programme,
-    save_programme,
-)
+from scirocco_lab.planning.store.action_plans import *
+from scirocco_lab.planning.store.assets import *
+from scirocco_lab.planning.store.batches import *
+from scirocco_lab.planning.store.coaching import *
+from scirocco_lab.planning.store.common import *
+from scirocco_lab.planning.store.frames import *
+from scirocco_lab.planning.store.programmes import *
 
 __all__ = [
-    "ACTION_COLUMNS",
-    "ACTION_PLAN_COLUMNS",
-    "ACTIVITY_COLUMNS",
-    "ASSET_COLUMNS",
-    "ASSIGNMENT_COLUMNS",
-    "COACHING_PROGRAMME_COLUMNS",
-    "COACH_COLUMNS",
-    "MILESTONE_COLUMNS",
-    "PROGRAMME_COLUMNS",
-    "SESSION_COLUMNS",
-    "STAKEHOLDER_COLUMNS",
-    "TEAM_COLUMNS",
-    "SaveSummary",
-    "action_plans_frame",
-    "actions_frame",
-    "activities_frame",
-    "assets_frame",
-    "assignments_frame",
-    "coaches_frame",
-    "coaching_programmes_frame",
-    "has_planning_records",
-    "load_action_plan",
-    "load_coaching_programme",
-    "load_programme",
-    "log_coaching_session",
-    "milestones_frame",
-    "planning_context",
-    "programmes_frame",
-    "record_midpoint_review",
-    "save_action_plan",
-    "save_asset",
-    "save_assets",
-    "save_coaching_programme",
-    "save_planning_batch",
-    "save_programme",
-    "sessions_frame",
-    "set_action_status",
-    "set_milestone_status",
-    "stakeholders_frame",
-    "teams_frame",
+    *action_plans.__all__,
+    *assets.__all__,
+    *batches.__all__,
+    *coaching.__all__,
+    *common.__all__,
+    *frames.__all__,
+    *programmes.__all__,
 ]
