@@ -17,7 +17,10 @@ def pinned(requirement: str) -> tuple[str, str]:
 def test_every_pyproject_pin_is_in_environment_yml():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     wanted = dict(
-        pinned(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+        pinned(r)
+        for r in project["dependencies"]
+        + project["optional-dependencies"]["dev"]
+        + project["optional-dependencies"]["postgres"]
     )
     conda = yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))["dependencies"]
     have = dict(
@@ -26,4 +29,7 @@ def test_every_pyproject_pin_is_in_environment_yml():
             item.split("=", 1) for item in conda if isinstance(item, str) and "=" in item
         )
     )
+    # Wheels conda-forge has no package for are pip entries of the environment.
+    pip = next(item["pip"] for item in conda if isinstance(item, dict) and "pip" in item)
+    have.update(pinned(item) for item in pip if "==" in item)
     assert {name: have.get(name) for name in wanted} == wanted

@@ -221,6 +221,12 @@ def _cmd_consensus(args) -> int:
         table = round_movement(table)
         if table.empty:
             print("one round only: no movement to show", file=sys.stderr)
+    if args.out is not None:
+        from scirocco_lab.assessment.consensus_export import export_consensus_table
+
+        export_consensus_table(table, args.out)
+        print(f"wrote {len(table)} row(s) to {args.out}")
+        return 0
     print_frame(table, args.format)
     return 0
 
@@ -365,7 +371,9 @@ def register(commands) -> None:
     add.add_argument("--description")
     add.set_defaults(handler=_cmd_subjects_add)
 
-    importing = commands.add_parser("import", help="import ratings from CSV or Excel")
+    importing = commands.add_parser(
+        "import", help="import ratings from CSV, Excel, SPSS (.sav) or Stata (.dta)"
+    )
     importing.add_argument("file", type=Path)
     importing.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
     importing.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
@@ -374,8 +382,10 @@ def register(commands) -> None:
     )
     importing.set_defaults(handler=_cmd_import)
 
-    exporting = commands.add_parser("export", help="export ratings to CSV or Excel")
-    exporting.add_argument("file", type=Path, help="a .csv or .xlsx path")
+    exporting = commands.add_parser(
+        "export", help="export ratings to CSV, Excel, SPSS (.sav) or Stata (.dta)"
+    )
+    exporting.add_argument("file", type=Path, help="a .csv, .xlsx, .sav or .dta path")
     exporting.add_argument("--layout", choices=("long", "wide"), default="long")
     exporting.add_argument("--subject", default=None)
     exporting.add_argument("--kind", choices=("HS", "GP"), default=None)
@@ -445,6 +455,12 @@ def register(commands) -> None:
                 metavar="P",
                 help="Split when at least this share of ratings lies outside the 3-point "
                 "region (default: the published count, 4 of 12)",
+            )
+            statistics.add_argument(
+                "--out",
+                type=Path,
+                default=None,
+                help="write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
             )
         if name == "agreement":
             from scirocco_lab.assessment.agreement import ALPHA_METRICS, COEFFICIENTS

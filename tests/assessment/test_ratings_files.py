@@ -284,7 +284,7 @@ def test_export_filters_select_rows(store, tmp_path):
 
 
 def test_export_refuses_unknown_suffix(store, tmp_path):
-    with pytest.raises(ConfigurationError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(ConfigurationError, match=r"\.csv, \.xlsx, \.sav \(SPSS\) or \.dta"):
         export_ratings(store, tmp_path / "ratings.json")
 
 
