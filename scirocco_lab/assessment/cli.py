@@ -35,6 +35,19 @@ def _cmd_instruments_show(args) -> int:
     return 0
 
 
+def _cmd_instruments_redcap(args) -> int:
+    from scirocco_lab.assessment.redcap import write_redcap_dictionary
+    from scirocco_lab.instruments import load_instrument
+
+    instrument = load_instrument(args.instrument, language=args.language)
+    fields = write_redcap_dictionary(instrument, args.file)
+    print(
+        f"wrote the REDCap data dictionary of {instrument.id} ({fields} fields) to {args.file}; "
+        "upload it in REDCap under Project Setup > Data Dictionary"
+    )
+    return 0
+
+
 def _cmd_subjects_list(args) -> int:
     from scirocco_lab.store import open_store, subjects_frame
 
@@ -65,6 +78,14 @@ def _cmd_import(args) -> int:
     from scirocco_lab.assessment.ratings_files import import_ratings
     from scirocco_lab.store import open_store
 
+    if args.redcap_dictionary is not None:
+        from scirocco_lab.assessment.redcap import import_redcap_records
+
+        summary = import_redcap_records(
+            open_store(args.store), args.file, args.redcap_dictionary, replace=args.replace
+        )
+        print(f"imported REDCap records from {args.file}: {summary}")
+        return 0
     summary = import_ratings(
         open_store(args.store),
         args.file,
@@ -355,6 +376,13 @@ def register(commands) -> None:
     show.add_argument("--language", default=None, help="language code, e.g. en or nl")
     add_format(show)
     show.set_defaults(handler=_cmd_instruments_show)
+    redcap = instrument_commands.add_parser(
+        "redcap-dictionary", help="the instrument as a REDCap data dictionary CSV"
+    )
+    redcap.add_argument("instrument", help="instrument id or path of an instrument file")
+    redcap.add_argument("file", type=Path, help="the .csv to write")
+    redcap.add_argument("--language", default=None, help="language code, e.g. en or nl")
+    redcap.set_defaults(handler=_cmd_instruments_redcap)
 
     subjects = commands.add_parser("subjects", help="regions and good practices")
     subject_commands = subjects.add_subparsers(dest="subjects_command", required=True)
@@ -377,6 +405,13 @@ def register(commands) -> None:
     importing.add_argument("file", type=Path)
     importing.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
     importing.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
+    importing.add_argument(
+        "--redcap-dictionary",
+        type=Path,
+        default=None,
+        metavar="DICT.csv",
+        help="FILE is a REDCap records export (raw data); this is its data dictionary",
+    )
     importing.add_argument(
         "--replace", action="store_true", help="overwrite assessments that are already in the store"
     )
