@@ -47,7 +47,7 @@ def _records(demo, exchange, path, *, subject="northvale", extra_rows=True):
     """Write the subject's submitted individual HS ratings as a REDCap records export."""
     from scirocco_lab.store import assessors_frame
 
-    ratings = ratings_frame(demo, subject=subject, mode="individual")
+    ratings = ratings_frame(demo, subject=subject, mode="individual", instrument=exchange.id)
     roles = assessors_frame(demo).set_index("pseudonym")["role"]
     fields = ["subject", "kind", "instrument", "round", "assessor", "assessed_on", "role"]
     for key in exchange.dimension_keys:
@@ -131,7 +131,7 @@ def test_records_round_trip_into_a_fresh_store(demo, dictionary, exchange, tmp_p
     expected = _records(demo, exchange, records)
     store = _fresh(demo)
     summary = import_redcap_records(store, records, dictionary)
-    got = ratings_frame(store, subject="northvale", mode="individual")
+    got = ratings_frame(store, subject="northvale", mode="individual", instrument=exchange.id)
     assert summary.ratings_written == len(expected) > 0
     columns = [*RATING_COLUMNS, "justification", "status"]
     order = ["assessor", "round", "dimension"]
