@@ -9,13 +9,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 UV_VERSION := 0.13.9
 
-.PHONY: setup store reports test lint format benchmark lab serve screenshots clean
+.PHONY: setup store reports test lint format benchmark benchmark-serve lab serve screenshots clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "scirocco-lab needs Python 3.11; set PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev,postgres]"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev,dask,postgres]"
 	@# rfc3987-syntax (jupyter-events -> jsonschema[format-nongpl]) adds ~1 s to every import
 	@# of nbformat (papermill, nbconvert, Jupyter) and nothing here validates IRIs: measured, removed.
 	$(BIN)/uv pip uninstall --quiet --python $(BIN)/python rfc3987-syntax
@@ -36,8 +36,10 @@ lint: setup
 test: store lint
 	@# The store, import and report tests also run on a throwaway PostgreSQL cluster
 	@# (scripts/postgres-test-cluster.sh, started and stopped by tests/conftest.py).
-	@# Browser tests drive Debian's chromium (never a downloaded browser).
+	@# Browser tests drive Debian's chromium (never a downloaded browser); the PDF report
+	@# tests read PDFs with poppler's pdftotext.
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-poppler.sh
 	$(BIN)/python -m pytest
 
 format: setup
@@ -45,7 +47,13 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 benchmark: setup
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python benchmarks/consensus_benchmark.py
+	$(BIN)/python benchmarks/report_batch.py --pdf
+
+benchmark-serve: setup
+	@# Kernels and memory under anonymous loads, time to a ready form (about 3 min, 2 GB).
+	$(BIN)/python benchmarks/serve_load.py
 
 serve: store
 	$(BIN)/scirocco-lab serve $(if $(SUBJECT),--subject $(SUBJECT)) $(if $(ROUND),--round $(ROUND))

@@ -26,74 +26,59 @@ questionnaires, codebook, coded segments, their analysis and REFI-QDA exchange) 
 12
 """
 
-from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
-from scirocco_lab.assessment.plots import radar_chart
-from scirocco_lab.assessment.ratings_export import export_ratings
-from scirocco_lab.assessment.ratings_files import import_ratings, read_ratings_file
-from scirocco_lab.assessment.records import (
-    AssessmentRecord,
-    AssessorRecord,
-    RatingRecord,
-    RecordBatch,
-    SubjectRecord,
-)
-from scirocco_lab.assessment.scoring import (
-    consensus_profile,
-    individual_profile,
-    region_profile,
-    strengths_and_weaknesses,
-)
-from scirocco_lab.assessment.store import assessments_frame, ratings_frame, write_batch
-from scirocco_lab.errors import (
-    DataValidationError,
-    InstrumentError,
-    NotFoundError,
-    SchemaVersionError,
-    SciroccoLabError,
-    StoreError,
-)
-from scirocco_lab.instruments import (
-    Instrument,
-    list_instruments,
-    load_crosswalk,
-    load_instrument,
-)
-from scirocco_lab.store import Store, assessors_frame, open_store, subjects_frame
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "DEMO_MARK",
-    "AssessmentRecord",
-    "AssessorRecord",
-    "DataValidationError",
-    "Instrument",
-    "InstrumentError",
-    "NotFoundError",
-    "RatingRecord",
-    "RecordBatch",
-    "SchemaVersionError",
-    "SciroccoLabError",
-    "Store",
-    "StoreError",
-    "SubjectRecord",
-    "__version__",
-    "assessments_frame",
-    "assessors_frame",
-    "consensus_profile",
-    "export_ratings",
-    "generate_demo",
-    "import_ratings",
-    "individual_profile",
-    "list_instruments",
-    "load_crosswalk",
-    "load_instrument",
-    "open_store",
-    "radar_chart",
-    "ratings_frame",
-    "read_ratings_file",
-    "region_profile",
-    "strengths_and_weaknesses",
-    "subjects_frame",
-    "write_batch",
-]
+# Public name -> the module that defines it. Imported on first use (module __getattr__), so
+# `import scirocco_lab` and `scirocco-lab --help` do not pay for pandas, matplotlib and
+# SQLAlchemy, and report kernels import only what their notebook uses.
+_EXPORTS = {
+    "DEMO_MARK": "scirocco_lab.assessment.demo",
+    "generate_demo": "scirocco_lab.assessment.demo",
+    "radar_chart": "scirocco_lab.assessment.plots",
+    "export_ratings": "scirocco_lab.assessment.ratings_export",
+    "import_ratings": "scirocco_lab.assessment.ratings_files",
+    "read_ratings_file": "scirocco_lab.assessment.ratings_files",
+    "AssessmentRecord": "scirocco_lab.assessment.records",
+    "AssessorRecord": "scirocco_lab.assessment.records",
+    "RatingRecord": "scirocco_lab.assessment.records",
+    "RecordBatch": "scirocco_lab.assessment.records",
+    "SubjectRecord": "scirocco_lab.assessment.records",
+    "consensus_profile": "scirocco_lab.assessment.scoring",
+    "individual_profile": "scirocco_lab.assessment.scoring",
+    "region_profile": "scirocco_lab.assessment.scoring",
+    "strengths_and_weaknesses": "scirocco_lab.assessment.scoring",
+    "DataValidationError": "scirocco_lab.errors",
+    "InstrumentError": "scirocco_lab.errors",
+    "NotFoundError": "scirocco_lab.errors",
+    "SchemaVersionError": "scirocco_lab.errors",
+    "SciroccoLabError": "scirocco_lab.errors",
+    "StoreError": "scirocco_lab.errors",
+    "Instrument": "scirocco_lab.instruments",
+    "list_instruments": "scirocco_lab.instruments",
+    "load_crosswalk": "scirocco_lab.instruments",
+    "load_instrument": "scirocco_lab.instruments",
+    "assessments_frame": "scirocco_lab.assessment.store",
+    "ratings_frame": "scirocco_lab.assessment.store",
+    "write_batch": "scirocco_lab.assessment.store",
+    "Store": "scirocco_lab.store",
+    "assessors_frame": "scirocco_lab.store",
+    "open_store": "scirocco_lab.store",
+    "subjects_frame": "scirocco_lab.store",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'scirocco_lab' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -4,8 +4,10 @@ The store URL comes from, in order: an explicit argument (the CLI's ``--store``)
 ``SCIROCCO_LAB_STORE`` environment variable, then the embedded SQLite file
 ``data/scirocco-lab.db`` of the project checkout. A plain file path is taken as SQLite.
 
->>> store_url("results/my.db")
-'sqlite:///results/my.db'
+>>> store_url("/data/results/my.db")
+'sqlite:////data/results/my.db'
+>>> store_url("results/my.db") == f"sqlite:///{Path.cwd() / 'results' / 'my.db'}"
+True
 >>> store_url("postgresql+psycopg://localhost/scirocco")
 'postgresql+psycopg://localhost/scirocco'
 """
@@ -42,9 +44,18 @@ def store_url(value: str | os.PathLike[str] | None = None) -> str:
     if value is None:
         return default_store_url()
     text = os.fspath(value)
+    # A relative path means relative to where the user ran the command, so it is made
+    # absolute here, before anything (a report notebook run elsewhere) can read it.
+    if text.startswith("sqlite:///") and not text.startswith(("sqlite:///file:", "sqlite:///:")):
+        file = text[len("sqlite:///") :]
+        query = ""
+        if "?" in file:
+            file, query = file.split("?", 1)
+            query = "?" + query
+        return f"sqlite:///{Path(file).expanduser().absolute()}{query}"
     if "://" in text:
         return text
-    return f"sqlite:///{text}"
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
 
 
 def default_store_url() -> str:

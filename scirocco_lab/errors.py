@@ -13,10 +13,12 @@ __all__ = [
     "AssessmentLockedError",
     "ConfigurationError",
     "DataValidationError",
+    "DraftConflictError",
     "DuplicateRecordError",
     "FileFormatError",
     "InputProblem",
     "InstrumentError",
+    "InvitationError",
     "NotFoundError",
     "ProblemCollector",
     "SchemaVersionError",
@@ -52,6 +54,14 @@ class StoreError(SciroccoLabError):
 
 class AssessmentLockedError(StoreError):
     """The assessment was already submitted; it can no longer be changed."""
+
+
+class DraftConflictError(StoreError):
+    """A draft was changed elsewhere (another tab) since this form last read it."""
+
+
+class InvitationError(SciroccoLabError):
+    """An invitation token is unknown, expired, revoked or for another subject or round."""
 
 
 class SchemaVersionError(StoreError):
@@ -106,7 +116,11 @@ class DataValidationError(SciroccoLabError, ValueError):
         limit: int = 20,
         outcome: str = "nothing was written",
     ):
-        self.problems = tuple(problems)
+        # One problem is reported once, however many records it was found on.
+        unique: dict[str, InputProblem] = {}
+        for problem in problems:
+            unique.setdefault(str(problem), problem)
+        self.problems = tuple(unique.values())
         self.limit = limit
         self.outcome = outcome
         shown = "\n".join(f"  - {p}" for p in self.problems[:limit])

@@ -16,12 +16,8 @@ def pinned(requirement: str) -> tuple[str, str]:
 
 def test_every_pyproject_pin_is_in_environment_yml():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    wanted = dict(
-        pinned(r)
-        for r in project["dependencies"]
-        + project["optional-dependencies"]["dev"]
-        + project["optional-dependencies"]["postgres"]
-    )
+    extras = [r for group in project["optional-dependencies"].values() for r in group]
+    wanted = dict(pinned(r) for r in project["dependencies"] + extras)
     conda = yaml.safe_load((ROOT / "environment.yml").read_text("utf-8"))["dependencies"]
     have = dict(
         (name.lower(), version)

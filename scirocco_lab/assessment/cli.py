@@ -111,6 +111,7 @@ def _cmd_export(args) -> int:
         round=args.round,
         status=None if args.status == "any" else args.status,
         include_identities=args.include_identities,
+        raw_values=args.raw_values,
     )
     print(f"wrote {rows} row(s) to {args.file}")
     if args.include_identities:
@@ -248,8 +249,14 @@ def _cmd_consensus(args) -> int:
         export_consensus_table(table, args.out)
         print(f"wrote {len(table)} row(s) to {args.out}")
         return 0
-    print_frame(table, args.format)
+    print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
+
+
+def _nothing_rated(args) -> str:
+    where = f"in {args.file}" if args.file is not None else f"for region '{args.region}'"
+    round_text = f" in round {args.round}" if args.round is not None else ""
+    return f"no individual ratings {where}{round_text}: nothing to compute"
 
 
 def _cmd_agreement(args) -> int:
@@ -270,7 +277,7 @@ def _cmd_agreement(args) -> int:
         args.skip_bad_rows,
         from_file=args.file is not None,
     )
-    print_frame(table, args.format)
+    print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
 
 
@@ -431,6 +438,12 @@ def register(commands) -> None:
         "--include-identities",
         action="store_true",
         help="add assessors' names and e-mails (personal data; default: pseudonyms only)",
+    )
+    exporting.add_argument(
+        "--raw-values",
+        action="store_true",
+        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
+        "spreadsheet never runs it as a formula)",
     )
     exporting.set_defaults(handler=_cmd_export)
 

@@ -6,12 +6,14 @@ dimension has a level or an explicit don't-know and writes the assessment with s
 A submitted assessment is locked: any later save or submit raises :class:`AssessmentLockedError` and
 leaves the store unchanged.
 
-The lock check and the write run under one write lock (a lock file beside an SQLite store),
-so two browser tabs of the same participant, or many participants in separate Voilà kernels,
-cannot interleave a check and a write.
+Every save bumps the assessment's draft revision; a form passes the revision it last read
+or wrote, and a save from a stale form (a second tab of the same participant) is refused
+with :class:`DraftConflictError` instead of silently overwriting the newer draft. The
+revision bump, the "already submitted?" check and the write are one transaction (and, for
+an SQLite file, also run under one write lock beside the store), so tabs and kernels cannot
+interleave a check and a write.
 
 >>> from scirocco_lab.store import open_store
-
 >>> from scirocco_lab.assessment.store import add_subjects, add_assessors
 >>> from scirocco_lab.assessment.records import SubjectRecord, AssessorRecord, RatingRecord
 >>> store = open_store("sqlite://")
@@ -19,8 +21,13 @@ cannot interleave a check and a write.
 >>> _ = add_assessors(store, [AssessorRecord("NV-01")])
 >>> target = FormTarget("HS", "northvale", "scirocco-exchange", round=1)
 >>> draft = build_assessment(target, "NV-01", {"funding": RatingRecord("funding", level=2)})
->>> save_draft(store, draft).status
-'draft'
+>>> saved = save_draft(store, draft, expected_revision=0)
+>>> saved.status, saved.revision
+('draft', 1)
+>>> save_draft(store, draft, expected_revision=0)
+Traceback (most recent call last):
+...
+scirocco_lab.errors.DraftConflictError: this assessment was changed in another tab or window ...
 >>> load_assessment(store, target, "NV-01").ratings[0].level
 2
 """
@@ -30,13 +37,14 @@ from __future__ import annotations
 import fcntl
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Connection, select, update
+from sqlalchemy.exc import IntegrityError
 
 from scirocco_lab.assessment import tables as assessment_tables
 from scirocco_lab.assessment.records import (
@@ -49,23 +57,25 @@ from scirocco_lab.assessment.store import assessments_frame, save_assessment
 from scirocco_lab.errors import (
     AssessmentLockedError,
     DataValidationError,
+    DraftConflictError,
     InputProblem,
-    NotFoundError,
 )
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.store import Store, assessors_frame, resolve_instrument
+from scirocco_lab.io.clock import utc_now
+from scirocco_lab.store import Store, resolve_instrument
 
 __all__ = [
     "AssessmentLockedError",
+    "DraftConflictError",
     "FormTarget",
     "SavedAssessment",
     "assessment_ratings",
     "build_assessment",
-    "check_assessor",
     "describe_problem",
     "load_assessment",
     "missing_dimensions",
     "save_draft",
+    "stored_revision",
     "stored_status",
     "submit_assessment",
     "write_lock",
@@ -100,31 +110,7 @@ class SavedAssessment:
     key: str
     status: str
     ratings: int
-
-
-def check_assessor(store: Store, pseudonym: str) -> str:
-    """The pseudonym, stripped, if the store knows it; :class:`NotFoundError` otherwise.
-
-    The error never lists the known codes: participants must not learn each other's codes.
-
-    >>> from scirocco_lab.store import open_store
-    >>> check_assessor(open_store("sqlite://"), "ZZ-99")
-    Traceback (most recent call last):
-    ...
-    scirocco_lab.errors.NotFoundError: unknown participant code 'ZZ-99'. Check the code the ...
-    """
-    code = (pseudonym or "").strip()
-    if not code:
-        raise NotFoundError(
-            "no participant code entered. Type the code the facilitator gave you (e.g. NV-03)."
-        )
-    known = set(assessors_frame(store)["pseudonym"])
-    if code not in known:
-        raise NotFoundError(
-            f"unknown participant code '{code}'. Check the code the facilitator gave you "
-            "(capital letters and dashes count), or ask the facilitator to add it."
-        )
-    return code
+    revision: int = 0
 
 
 def build_assessment(
@@ -218,6 +204,17 @@ def stored_status(store: Store, target: FormTarget, assessor: str | None) -> str
     return None if frame.empty else str(frame["status"].iloc[0])
 
 
+def stored_revision(store: Store, target: FormTarget, assessor: str | None) -> int:
+    """The assessment's draft revision (0 before its first save); a form passes it back
+    as ``expected_revision`` when it saves."""
+    table = assessment_tables.assessment_revisions
+    with store.engine.connect() as connection:
+        found = connection.execute(
+            select(table.c.revision).where(table.c.natural_key == target.key_for(assessor))
+        ).scalar_one_or_none()
+    return int(found or 0)
+
+
 def _stored_rows(store: Store, target: FormTarget, assessor: str | None) -> pd.DataFrame:
     frame = assessments_frame(
         store,
@@ -300,41 +297,107 @@ def write_lock(store: Store) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _refuse_if_submitted(store: Store, record: AssessmentRecord) -> None:
-    target = FormTarget(record.kind, record.subject, record.instrument, record.round, record.mode)
-    if stored_status(store, target, record.assessor) == "submitted":
-        who = f" by {record.assessor}" if record.assessor else ""
-        raise AssessmentLockedError(
-            f"this assessment{who} of '{record.subject}' (round {record.round}) was already "
-            "submitted and is locked; nothing was changed. Ask the facilitator if it must be "
-            "corrected."
-        )
+def _guard(
+    record: AssessmentRecord, expected_revision: int | None, revisions: list[int]
+) -> Callable[[Connection], None]:
+    """The checks that run inside the write's transaction, before it writes.
+
+    The revision row is bumped first with a compare-and-set UPDATE: that statement takes the
+    database's write lock (SQLite) or the row lock (PostgreSQL), so the status read after it
+    cannot be overtaken by another tab's submit before this transaction commits.
+    """
+    key = record.key
+
+    def check(connection: Connection) -> None:
+        table = assessment_tables.assessment_revisions
+        current = connection.execute(
+            select(table.c.revision).where(table.c.natural_key == key).with_for_update()
+        ).scalar_one_or_none()
+        now = utc_now()
+        if current is None:
+            try:
+                with connection.begin_nested():
+                    connection.execute(
+                        table.insert().values(natural_key=key, revision=1, updated_at=now)
+                    )
+            except IntegrityError:
+                raise _conflict(record) from None
+            current = 0
+        else:
+            bumped = connection.execute(
+                update(table)
+                .where(table.c.natural_key == key, table.c.revision == current)
+                .values(revision=current + 1, updated_at=now)
+            ).rowcount
+            if bumped != 1:
+                raise _conflict(record)
+        status = connection.execute(
+            select(assessment_tables.assessments.c.status).where(
+                assessment_tables.assessments.c.natural_key == key
+            )
+        ).scalar_one_or_none()
+        if status == "submitted":
+            who = f" by {record.assessor}" if record.assessor else ""
+            raise AssessmentLockedError(
+                f"this assessment{who} of '{record.subject}' (round {record.round}) was "
+                "already submitted and is locked; nothing was changed. Ask the facilitator if "
+                "it must be corrected."
+            )
+        if expected_revision is not None and int(current) != int(expected_revision):
+            raise _conflict(record)
+        revisions.append(int(current) + 1)
+
+    return check
+
+
+def _conflict(record: AssessmentRecord) -> DraftConflictError:
+    return DraftConflictError(
+        "this assessment was changed in another tab or window since this page last saved; "
+        "this change was NOT saved. Fix: close the other tab, then reload this page to "
+        "continue with the newest version."
+    )
 
 
 def save_draft(
-    store: Store, record: AssessmentRecord, *, instrument: Instrument | None = None
+    store: Store,
+    record: AssessmentRecord,
+    *,
+    instrument: Instrument | None = None,
+    expected_revision: int | None = None,
 ) -> SavedAssessment:
-    """Save ``record`` as a draft, replacing the stored draft.
+    """Save ``record`` as a draft, replacing the stored draft; returns the new revision.
 
-    Raises :class:`AssessmentLockedError` if it was already submitted and
-    :class:`DataValidationError` for bad input (level outside the scale, text too long,
-    unknown assessor); the store is unchanged in both cases.
+    Raises :class:`AssessmentLockedError` if it was already submitted,
+    :class:`DraftConflictError` if ``expected_revision`` is given and the stored draft has
+    moved on since, and :class:`DataValidationError` for bad input (level outside the scale,
+    text too long, unknown assessor); the store is unchanged in every case.
     """
     draft = replace(record, status="draft")
     instrument = instrument or resolve_instrument(store, record.instrument)
+    revisions: list[int] = []
     with write_lock(store):
-        _refuse_if_submitted(store, draft)
-        save_assessment(store, draft, instrument=instrument, replace=True)
-    return SavedAssessment(draft.key, "draft", len(draft.ratings))
+        save_assessment(
+            store,
+            draft,
+            instrument=instrument,
+            replace=True,
+            guard=_guard(draft, expected_revision, revisions),
+        )
+    return SavedAssessment(draft.key, "draft", len(draft.ratings), revisions[-1])
 
 
 def submit_assessment(
-    store: Store, record: AssessmentRecord, *, instrument: Instrument | None = None
+    store: Store,
+    record: AssessmentRecord,
+    *,
+    instrument: Instrument | None = None,
+    expected_revision: int | None = None,
 ) -> SavedAssessment:
     """Submit ``record``: every dimension rated or don't-know, then stored as submitted.
 
-    Raises :class:`DataValidationError` naming each unanswered dimension (nothing written)
-    and :class:`AssessmentLockedError` if it was already submitted.
+    Raises :class:`DataValidationError` naming each unanswered dimension (nothing written),
+    :class:`AssessmentLockedError` if it was already submitted and
+    :class:`DraftConflictError` for a stale ``expected_revision``.
     """
     submitted = replace(record, status="submitted")
     instrument = instrument or resolve_instrument(store, record.instrument)
@@ -354,7 +417,13 @@ def submit_assessment(
                 for key in missing
             ]
         )
+    revisions: list[int] = []
     with write_lock(store):
-        _refuse_if_submitted(store, submitted)
-        save_assessment(store, submitted, instrument=instrument, replace=True)
-    return SavedAssessment(submitted.key, "submitted", len(submitted.ratings))
+        save_assessment(
+            store,
+            submitted,
+            instrument=instrument,
+            replace=True,
+            guard=_guard(submitted, expected_revision, revisions),
+        )
+    return SavedAssessment(submitted.key, "submitted", len(submitted.ratings), revisions[-1])

@@ -13,7 +13,7 @@ from scirocco_lab.assessment.ratings_files import (
     DONT_KNOW_WORDS,
 )
 from scirocco_lab.errors import DataValidationError, InputProblem
-from scirocco_lab.io.tables import normalise_header, read_table
+from scirocco_lab.io.tables import normalise_header, read_table, whole_number
 
 __all__ = ["read_individual_ratings"]
 
@@ -94,25 +94,27 @@ def read_individual_ratings(
         dont_know = text is None or text.lower() in DONT_KNOW_WORDS
         level = math.nan
         if not dont_know:
-            try:
-                level = float(text)
-            except ValueError:
+            parsed = whole_number(text)
+            if parsed is None:
                 problems.append(
                     InputProblem(
                         source,
                         line,
                         "rating",
                         text,
-                        "not a number",
+                        "not a whole number",
                         f"write a whole number, or {DONT_KNOW} for don't know",
                     )
                 )
                 bad = True
+            else:
+                level = float(parsed)
         round_number = 1
         if round_text is not None:
-            try:
-                round_number = int(float(round_text))
-            except ValueError:
+            parsed_round = whole_number(round_text)
+            if parsed_round is not None:
+                round_number = parsed_round
+            else:
                 problems.append(
                     InputProblem(
                         source,

@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.io.figures import mark_synthetic
+from scirocco_lab.io.figures import literal_figure, mark_synthetic
 
 __all__ = ["longitudinal_chart", "radar_chart", "rating_distribution_chart"]
 
@@ -73,7 +73,7 @@ def radar_chart(
         ax.set_title(title, pad=36, fontsize=12)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig
 
 
@@ -142,7 +142,7 @@ def rating_distribution_chart(
         ax.set_title(title, fontsize=11)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig
 
 

@@ -28,9 +28,10 @@ from scirocco_lab.assessment.ratings_files import (
     check_layout,
 )
 from scirocco_lab.assessment.store import assessments_frame, ratings_frame
-from scirocco_lab.errors import ConfigurationError
+from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
+from scirocco_lab.io.formulas import neutralise_cell
 from scirocco_lab.io.stats_files import STATS_SUFFIXES, StatsVariable, write_stats_file
 from scirocco_lab.io.tables import DATA_FORMATS_DOC
 from scirocco_lab.store import Store, assessors_frame, resolve_instrument, subjects_frame
@@ -195,6 +196,10 @@ def _stats_variables(
     return variables
 
 
+def _safe_rows(rows: list[list[Any]], raw_values: bool) -> list[list[Any]]:
+    return rows if raw_values else [[neutralise_cell(v) for v in row] for row in rows]
+
+
 def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
     def write(target: Path) -> None:
         with target.open("w", encoding="utf-8", newline="") as file:
@@ -262,6 +267,7 @@ def export_ratings(
     status: str | None = "submitted",
     include_identities: bool = False,
     instrument: str | None = None,
+    raw_values: bool = False,
 ) -> int:
     """Write ratings to a .csv, .xlsx, .sav or .dta file (by suffix); return the number of rows.
 
@@ -272,7 +278,9 @@ def export_ratings(
     ``include_identities=True`` adds the personal-data columns ``assessor_name`` and
     ``assessor_email`` and must be asked for explicitly. Rows of synthetic subjects carry
     ``Synthetic demo data`` in a leading ``data_note`` column (and an .xlsx export says so on its
-    "About" sheet). Assessments without any rating are not exported.
+    "About" sheet). Assessments without any rating are not exported. Text cells beginning with
+    ``=``, ``+``, ``-``, ``@`` (or tab/CR) get a leading apostrophe so a spreadsheet program
+    never runs them as formulas; ``raw_values=True`` writes them exactly as stored.
 
     >>> import tempfile, pathlib
     >>> from scirocco_lab.assessment.demo import generate_demo
@@ -294,6 +302,13 @@ def export_ratings(
             f"{target}: cannot export to '{suffix or '(no suffix)'}'. Fix: end the file name "
             "with .csv, .xlsx, .sav (SPSS) or .dta (Stata)."
         )
+    if subject is not None:
+        known = sorted(subjects_frame(store)["key"])
+        if subject not in known:
+            raise NotFoundError(
+                f"no subject '{subject}' in the store; nothing was written. Known subjects: "
+                f"{', '.join(known) or '(none yet)'}."
+            )
     frame = ratings_frame(
         store,
         subject=subject,
@@ -304,6 +319,7 @@ def export_ratings(
         instrument=instrument,
     )
     header, rows, synthetic = _export_table(store, frame, layout, include_identities)
+    rows = _safe_rows(rows, raw_values)
     if suffix == ".csv":
         _write_csv(target, header, rows)
         return len(rows)
@@ -351,6 +367,12 @@ def export_ratings(
             "names and e-mail addresses included: PERSONAL DATA, do not share"
             if include_identities
             else "pseudonyms only",
+        ),
+        (
+            "Cells",
+            "text exactly as stored (raw values)"
+            if raw_values
+            else "text beginning with = + - @ is prefixed with ' so it is never a formula",
         ),
         ("Exported at", utc_now(whole_seconds=True).isoformat()),
         (

@@ -65,12 +65,14 @@ from scirocco_lab.errors import (
     InputProblem,
 )
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
+from scirocco_lab.io.formulas import restore_cell
 from scirocco_lab.io.tables import (
     DATA_FORMATS_DOC,
     TextTable,
     normalise_header,
     read_table,
     table_from_rows,
+    whole_number,
 )
 from scirocco_lab.store import Store, resolve_instrument
 
@@ -369,19 +371,8 @@ class _Parser:
 
     def get(self, cells: list[str | None], name: str) -> str | None:
         index = self.columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    @staticmethod
-    def whole_number(text: str) -> int | None:
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() else None
+        # An apostrophe our exports put before =, +, -, @ is not part of the text.
+        return restore_cell(cells[index]) if index is not None and index < len(cells) else None
 
     def flag(self, row: int, column: str, text: str | None) -> bool | None:
         if text is None:
@@ -418,7 +409,7 @@ class _Parser:
         round_text = self.get(cells, "round")
         round_number = 1
         if round_text is not None:
-            parsed = self.whole_number(round_text)
+            parsed = whole_number(round_text)
             if parsed is None:
                 self.problem(
                     row,
@@ -491,7 +482,7 @@ class _Parser:
             if level_text.lower() in DONT_KNOW_WORDS:
                 dont_know = True
             else:
-                level = self.whole_number(level_text)
+                level = whole_number(level_text)
                 if level is None:
                     ok = False
                     self.problem(

@@ -63,7 +63,7 @@ class RegionReportData:
     ratings: pd.DataFrame
     profile: pd.DataFrame
     strengths: pd.DataFrame
-    store_url: str
+    store_label: str
     generated_at: dt.datetime
     delphi: pd.DataFrame
     movement: pd.DataFrame
@@ -149,7 +149,7 @@ def region_report_data(
         ratings=ratings,
         profile=profile,
         strengths=strengths_and_weaknesses(profile),
-        store_url=store.display_url,
+        store_label=store.label,
         generated_at=utc_now(whole_seconds=True),
         delphi=delphi,
         movement=_in_instrument_order(round_movement(delphi), chosen)
@@ -401,5 +401,6 @@ REPORT_KINDS = (
         group="Region reports",
         tasks=region_tasks,
         reads=("subjects", "assessors", "assessments", "ratings", "instruments"),
+        subject_parameters=("region",),
     ),
 )

@@ -14,7 +14,7 @@ True
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -101,12 +101,15 @@ def write_batch(
     *,
     instruments: Mapping[str, Instrument] | None = None,
     replace: bool = False,
+    guard: Callable[[Connection], None] | None = None,
 ) -> WriteSummary:
     """Validate a batch against the store and write all of it in one transaction.
 
     Raises :class:`DataValidationError` listing every problem (file, row, column, value, fix)
     and writes nothing if any record is bad. Subjects and assessors already in the store are
     kept as they are; an assessment already in the store is an error unless ``replace``.
+    ``guard`` runs first inside the same transaction (e.g. "not submitted yet?"); whatever it
+    raises rolls the whole write back.
     """
     instruments = dict(instruments or {})
     for assessment in batch.assessments:
@@ -117,6 +120,8 @@ def write_batch(
                     store, assessment.instrument
                 )
     with store.transaction() as connection:
+        if guard is not None:
+            guard(connection)
         subject_rows = connection.execute(
             select(schema.subjects.c.key, schema.subjects.c.kind, schema.subjects.c.id)
         ).all()
@@ -268,6 +273,7 @@ def save_assessment(
     *,
     instrument: Instrument | None = None,
     replace: bool = False,
+    guard: Callable[[Connection], None] | None = None,
 ) -> WriteSummary:
     """Write one assessment with its ratings (one transaction); see :func:`write_batch`."""
     instruments = {instrument.id: instrument} if instrument else None
@@ -276,6 +282,7 @@ def save_assessment(
         RecordBatch(assessments=(assessment,), source="assessment"),
         instruments=instruments,
         replace=replace,
+        guard=guard,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -18,7 +19,7 @@ from sqlalchemy import (
 
 from scirocco_lab.store.schema import metadata
 
-__all__ = ["assessments", "ratings"]
+__all__ = ["assessment_revisions", "assessments", "invitations", "ratings"]
 
 assessments = Table(
     "assessments",
@@ -28,7 +29,8 @@ assessments = Table(
     # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
     Column("natural_key", String(700), nullable=False, unique=True),
     Column("kind", String(2), nullable=False),
-    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    # Indexed: reports load one region's assessments (time proportional to that region).
+    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False, index=True),
     Column("instrument_id", String(100), ForeignKey("instruments.id"), nullable=False),
     Column("instrument_version", String(50), nullable=False),
     Column("round", Integer, nullable=False, default=1),
@@ -70,3 +72,39 @@ ratings = Table(
 
 # Features the receiving system must implement, recorded in a twinning & coaching meeting.
 # Keyed by the two assessments' natural keys, which survive an assessment being replaced.
+
+
+# --- web-app capture tables (issue 11): invitations and draft revisions --------------------
+
+# One personal sign-in link per participant, subject and round. Only the SHA-256 of the token
+# is kept (the token itself is shown once, when created); ``token_prefix`` (its first six
+# characters) names a link in listings and logs without being enough to sign in.
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("token_prefix", String(12), nullable=False),
+    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("assessor_id", Integer, ForeignKey("assessors.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+    Column("first_used_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
+    CheckConstraint("round >= 1", name="invitation_round"),
+    Index("invitation_scope", "subject_id", "round", "assessor_id"),
+)
+
+# The revision of each assessment's draft, bumped by every save: a form remembers the
+# revision it last read or wrote, so a second tab saving over it is detected, not silent.
+# Keyed by the natural key, which survives the assessment row being replaced on each save.
+assessment_revisions = Table(
+    "assessment_revisions",
+    metadata,
+    Column("natural_key", String(700), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+# --- end of web-app capture tables ------------------------------------------------------------

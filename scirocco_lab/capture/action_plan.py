@@ -269,12 +269,7 @@ class ActionPlanEditor(PlanningWidget):
         except SciroccoLabError as exc:
             return self._refused(exc)
         self.loaded = plan.key
-        self._loading = True
-        try:
-            self.plan_picker.options = self._plan_options()
-            self.plan_picker.value = plan.key
-        finally:
-            self._loading = False
+        self._pick_quietly(self.plan_picker, plan.key, options=self._plan_options())
         self._show(f"Saved: {summary}.", "ok")
         return True
 
@@ -286,11 +281,7 @@ class ActionPlanEditor(PlanningWidget):
             self._refused(exc, "Not opened")
             return
         self.loaded = plan.key
-        self._loading = True
-        try:
-            self.plan_picker.value = plan.key
-        finally:
-            self._loading = False
+        self._pick_quietly(self.plan_picker, plan.key)
         self.key_input.value, self.title_input.value = plan.key, plan.title
         self.region_picker.value = plan.region
         self._programme_choices()

@@ -1,15 +1,19 @@
 """The individual assessment form (HS or GP), for JupyterLab and the Voilà web app.
 
-A participant types the code the facilitator gave them, then rates each dimension of the
-instrument: a level (each level's label and description on screen) or an explicit "don't
-know", a justification, a confidence and, for a good practice (GP), the features the practice
-needs. Every change is saved to the store as a draft at once, so a closed tab or a restarted
-kernel loses nothing; signing in again resumes the draft. Submit checks that every dimension
-is answered and locks the assessment.
+A participant signs in with their personal invitation (in the web app the invitation link
+has already signed them in; in a notebook they paste the invitation code), then rates each
+dimension of the instrument: a level (each level's label and description on screen) or an
+explicit "don't know", a justification, a confidence and, for a good practice (GP), the
+features the practice needs. Clicks are saved at once and typing shortly after the last
+keystroke (debounced), and "Draft saved" appears only once the store has committed, so a
+closed tab or a restarted server loses nothing; signing in again resumes the draft. A second
+tab of the same participant that saves over a newer draft is told and stops, instead of
+overwriting it. Submit checks that every dimension is answered and locks the assessment.
 
-What is assessed (subject, instrument, round) is chosen by the facilitator: as arguments in a
-notebook, or for the web app as URL query parameters (``?subject=northvale&round=2``) over
-environment defaults set by ``scirocco-lab serve`` (see :func:`form_settings`).
+What is assessed is chosen by the facilitator and the invitation, never by the page's URL:
+as arguments in a notebook, or for the web app by the invitation (subject, round, assessor)
+and ``scirocco-lab serve`` (instrument, and the subject and round it accepts); query
+parameters are ignored (see :func:`form_settings`).
 
 >>> from scirocco_lab.store import open_store
 >>> from scirocco_lab.assessment.records import SubjectRecord
@@ -23,6 +27,8 @@ environment defaults set by ``scirocco-lab serve`` (see :func:`form_settings`).
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import datetime as dt
 import html
 import os
@@ -34,23 +40,35 @@ import ipywidgets as widgets
 
 from scirocco_lab.assessment.drafts import (
     AssessmentLockedError,
+    DraftConflictError,
     FormTarget,
     build_assessment,
-    check_assessor,
     describe_problem,
     load_assessment,
     missing_dimensions,
     save_draft,
+    stored_revision,
     submit_assessment,
 )
+from scirocco_lab.assessment.invitations import (
+    Invitation,
+    check_invitation_active,
+    verify_invitation,
+)
 from scirocco_lab.assessment.records import CONFIDENCE_LEVELS, RatingRecord
+from scirocco_lab.capture.cookies import invitation_from_cookie_header
 from scirocco_lab.capture.views import (
     demo_note_html,
     dimension_html,
     message_html,
     progress_chips,
 )
-from scirocco_lab.errors import ConfigurationError, DataValidationError, SciroccoLabError
+from scirocco_lab.errors import (
+    ConfigurationError,
+    DataValidationError,
+    InvitationError,
+    SciroccoLabError,
+)
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument
 from scirocco_lab.store import Store, get_subject, open_store, resolve_instrument
 
@@ -59,10 +77,12 @@ __all__ = [
     "ENV_INSTRUMENT",
     "ENV_ROUND",
     "ENV_SUBJECT",
+    "TYPING_DEBOUNCE_SECONDS",
     "AssessmentForm",
     "FormSettings",
     "assessment_form_from_environment",
     "form_settings",
+    "invitation_sign_in",
     "query_parameters",
 ]
 
@@ -72,20 +92,24 @@ DONT_KNOW = "dont_know"
 ENV_SUBJECT = "SCIROCCO_LAB_CAPTURE_SUBJECT"
 ENV_INSTRUMENT = "SCIROCCO_LAB_CAPTURE_INSTRUMENT"
 ENV_ROUND = "SCIROCCO_LAB_CAPTURE_ROUND"
+#: Typing is saved this long after the last keystroke (clicks are saved at once).
+TYPING_DEBOUNCE_SECONDS = 0.6
 
 
 @dataclass(frozen=True)
 class FormSettings:
-    """The facilitator's choice for the web app: subject, instrument and round."""
+    """The facilitator's choice for the web app: instrument, and the subject and round the
+    server accepts (``None``: whatever the invitation names)."""
 
     subject: str | None
     instrument: str = DEFAULT_INSTRUMENT
-    round: int = 1
+    round: int | None = None
 
 
 def query_parameters(environ: Mapping[str, str] | None = None) -> dict[str, str | int]:
     """The page's URL query parameters (Voilà passes them as ``QUERY_STRING``); whole
-    numbers become ints. Empty outside Voilà.
+    numbers become ints. Empty outside Voilà. For the facilitator's notebooks (workshop,
+    meetings, plans) only: the participants' form never reads the URL.
 
     >>> query_parameters({"QUERY_STRING": "subject=northvale&round=2"})
     {'subject': 'northvale', 'round': 2}
@@ -96,26 +120,29 @@ def query_parameters(environ: Mapping[str, str] | None = None) -> dict[str, str 
 
 
 def form_settings(environ: Mapping[str, str] | None = None) -> FormSettings:
-    """Settings from the URL query string (Voilà passes it as ``QUERY_STRING``) over the
-    ``SCIROCCO_LAB_CAPTURE_*`` environment defaults.
+    """The ``SCIROCCO_LAB_CAPTURE_*`` settings ``scirocco-lab serve`` gives every kernel.
 
-    >>> form_settings({"QUERY_STRING": "subject=northvale&round=2",
-    ...                ENV_SUBJECT: "ostermark"})
+    The URL's query string is ignored on purpose: a link must not choose a subject, a round
+    or (worse) an instrument file for the server to open.
+
+    >>> form_settings({"QUERY_STRING": "instrument=/etc/passwd&round=9",
+    ...                ENV_SUBJECT: "northvale", ENV_ROUND: "2"})
     FormSettings(subject='northvale', instrument='scirocco-exchange', round=2)
     """
     environ = os.environ if environ is None else environ
-    query = {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
-    subject = query.get("subject") or environ.get(ENV_SUBJECT) or None
-    instrument = query.get("instrument") or environ.get(ENV_INSTRUMENT) or DEFAULT_INSTRUMENT
-    round_text = query.get("round") or environ.get(ENV_ROUND) or "1"
+    subject = environ.get(ENV_SUBJECT) or None
+    instrument = environ.get(ENV_INSTRUMENT) or DEFAULT_INSTRUMENT
+    round_text = environ.get(ENV_ROUND) or ""
+    if not round_text:
+        return FormSettings(subject=subject, instrument=instrument, round=None)
     try:
         round_number = int(round_text)
     except ValueError:
         round_number = 0
     if round_number < 1:
         raise ConfigurationError(
-            f"round '{round_text}' is not a round number. Fix: use ?round=1 (or 2, 3, ...) "
-            "in the link, or --round with scirocco-lab serve."
+            f"round '{round_text}' is not a round number. Fix (facilitator): start the "
+            "server with scirocco-lab serve --round 1 (or 2, 3, ...)."
         )
     return FormSettings(subject=subject, instrument=instrument, round=round_number)
 
@@ -146,6 +173,7 @@ class AssessmentForm:
         *,
         instrument: str | Instrument | None = None,
         round: int = 1,
+        debounce_seconds: float = 0.0,
     ) -> None:
         self.store = store
         self.instrument = resolve_instrument(store, instrument)
@@ -154,9 +182,15 @@ class AssessmentForm:
         self.synthetic = bool(subject_record["synthetic"])
         self.target = FormTarget(_kind_of(store, subject), subject, self.instrument.id, round)
         self.assessor: str | None = None
+        self.invitation: Invitation | None = None
         self.answers: dict[str, RatingRecord] = {}
         self.position = 0
         self.locked = False
+        #: The draft revision this form last read or wrote (see drafts.save_draft).
+        self.revision = 0
+        self.debounce_seconds = debounce_seconds
+        self._pending_save = None  # the scheduled debounced save, if any
+        self._dirty = False  # typing not yet saved
         self._loading = False
         self._build_widgets()
 
@@ -174,7 +208,7 @@ class AssessmentForm:
             + demo_note_html(self.synthetic)
         )
         self.code_input = widgets.Text(
-            description="Your code", placeholder="code from the facilitator, e.g. NV-03"
+            description="Invitation", placeholder="the invitation code from the facilitator"
         )
         self.code_input.add_class("scl-code")
         self.start_button = widgets.Button(description="Start", button_style="primary")
@@ -182,7 +216,7 @@ class AssessmentForm:
         self.start_button.on_click(lambda _b: self.sign_in(self.code_input.value))
         self.sign_in_box = widgets.VBox(
             [
-                widgets.HTML("Enter the participant code the facilitator gave you."),
+                widgets.HTML("Paste the invitation code the facilitator gave you."),
                 widgets.HBox([self.code_input, self.start_button]),
             ]
         )
@@ -218,7 +252,7 @@ class AssessmentForm:
         self.justification = widgets.Textarea(
             description="Justify",
             placeholder="Please justify your rating",
-            continuous_update=False,
+            continuous_update=True,
             layout=widgets.Layout(width="600px", height="90px"),
         )
         self.justification.add_class("scl-justification")
@@ -232,12 +266,14 @@ class AssessmentForm:
         self.features = widgets.Textarea(
             description="Features",
             placeholder="Features the practice needs in this dimension, one per line",
-            continuous_update=False,
+            continuous_update=True,
             layout=widgets.Layout(width="600px", height="70px"),
         )
         self.features.add_class("scl-features")
-        for control in (self.level_choice, self.justification, self.confidence, self.features):
+        for control in (self.level_choice, self.confidence):
             control.observe(self._on_edit, names="value")
+        for control in (self.justification, self.features):
+            control.observe(self._on_typing, names="value")
         self.submit_button = widgets.Button(
             description="Submit assessment",
             button_style="success",
@@ -279,17 +315,39 @@ class AssessmentForm:
     # --- actions ---------------------------------------------------------------------------
 
     def sign_in(self, code: str) -> bool:
-        """Check the participant code and open (or resume) that participant's assessment.
+        """Check an invitation code (token) and open (or resume) that participant's
+        assessment. Returns False and shows a message for a bad code; nothing is written.
 
-        Returns False and shows a message for an unknown code; nothing is written.
+        Only an invitation for this form's subject and round signs in; a pseudonym never does.
         """
         try:
-            assessor = check_assessor(self.store, code)
+            invitation = verify_invitation(
+                self.store,
+                code,
+                subject=self.target.subject,
+                round=self.target.round,
+                record_use=True,
+            )
+        except SciroccoLabError as exc:
+            self._show(f"Not signed in: {exc}", "error")
+            return False
+        return self.open_for(invitation)
+
+    def open_for(self, invitation: Invitation) -> bool:
+        """Open the form for an invitation already checked (the web app's gate did)."""
+        if (invitation.subject, invitation.round) != (self.target.subject, self.target.round):
+            self._show("Not signed in: this invitation is for another form.", "error")
+            return False
+        assessor = invitation.assessor
+        try:
             stored = load_assessment(self.store, self.target, assessor)
+            revision = stored_revision(self.store, self.target, assessor)
         except SciroccoLabError as exc:
             self._show(str(exc), "error")
             return False
+        self.invitation = invitation
         self.assessor = assessor
+        self.revision = revision
         self.answers = {r.dimension: r for r in stored.ratings} if stored else {}
         self.locked = stored is not None and stored.status == "submitted"
         self.sign_in_box.layout.display = "none"
@@ -309,6 +367,7 @@ class AssessmentForm:
 
     def go_to(self, position: int) -> None:
         """Show dimension number ``position`` (0-based; clamped to the instrument)."""
+        self.flush()
         position = max(0, min(position, len(self.instrument.dimensions) - 1))
         self.position = position
         self._loading = True  # filling the widgets is not an edit
@@ -351,13 +410,20 @@ class AssessmentForm:
     def submit(self) -> bool:
         """Validate every dimension and submit; shows what is missing or wrong otherwise."""
         if self.assessor is None:
-            self._show("Enter your participant code first.", "error")
+            self._show("Sign in with your invitation first.", "error")
+            return False
+        if self.locked:
+            return False
+        if not self.flush():
             return False
         record = build_assessment(
             self.target, self.assessor, self.answers, instrument=self.instrument
         )
         try:
-            submit_assessment(self.store, record, instrument=self.instrument)
+            self._check_invitation()
+            saved = submit_assessment(
+                self.store, record, instrument=self.instrument, expected_revision=self.revision
+            )
         except DataValidationError as exc:
             self._show(
                 "Not submitted — please complete or correct these first:",
@@ -370,9 +436,10 @@ class AssessmentForm:
             return False
         except SciroccoLabError as exc:
             self._show(f"Not submitted: {exc}", "error")
-            if isinstance(exc, AssessmentLockedError):
+            if isinstance(exc, AssessmentLockedError | DraftConflictError | InvitationError):
                 self._lock()
             return False
+        self.revision = saved.revision
         self._lock()
         self._show("Submitted — thank you. Your assessment is now locked.", "ok")
         return True
@@ -399,9 +466,7 @@ class AssessmentForm:
         if not self._loading and change["new"] is not None:
             self.go_to(change["new"])
 
-    def _on_edit(self, _change) -> None:
-        if self._loading or self.locked or self.assessor is None:
-            return
+    def _current_answer(self) -> None:
         key = self.instrument.dimensions[self.position].key
         choice = self.level_choice.value
         features = tuple(line.strip() for line in self.features.value.splitlines() if line.strip())
@@ -413,18 +478,57 @@ class AssessmentForm:
             confidence=self.confidence.value,
             features=features if self.target.kind == "GP" else (),
         )
+
+    def _on_edit(self, _change) -> None:
+        # A click (level, don't know, confidence): saved at once, with any typing pending.
+        if self._loading or self.locked or self.assessor is None:
+            return
+        self._current_answer()
+        self._cancel_pending()
         self._save_draft()
         self._refresh_progress()
 
+    def _on_typing(self, _change) -> None:
+        # Every keystroke reaches the kernel (continuous_update); the store write waits for a
+        # pause in typing, and flush() forces it before navigating or submitting.
+        if self._loading or self.locked or self.assessor is None:
+            return
+        self._current_answer()
+        self._cancel_pending()
+        self._dirty = True
+        loop = _running_loop()
+        if self.debounce_seconds <= 0 or loop is None:
+            self._save_draft()
+            return
+        self._show("Saving…", "info")
+        self._pending_save = loop.call_later(self.debounce_seconds, self.flush)
+
+    def _cancel_pending(self) -> None:
+        if self._pending_save is not None:
+            self._pending_save.cancel()
+            self._pending_save = None
+        self._dirty = False
+
+    def flush(self) -> bool:
+        """Save typing still waiting for its debounce; True when nothing is left unsaved."""
+        dirty = self._dirty
+        self._cancel_pending()
+        if not dirty:
+            return True
+        return False if self.locked else self._save_draft()
+
     def _save_draft(self) -> bool:
         if self.assessor is None:
-            self._show("Enter your participant code first.", "error")
+            self._show("Sign in with your invitation first.", "error")
             return False
         record = build_assessment(
             self.target, self.assessor, self.answers, instrument=self.instrument
         )
         try:
-            save_draft(self.store, record, instrument=self.instrument)
+            self._check_invitation()
+            saved = save_draft(
+                self.store, record, instrument=self.instrument, expected_revision=self.revision
+            )
         except DataValidationError as exc:
             self._show(
                 "Not saved — please correct:",
@@ -432,15 +536,24 @@ class AssessmentForm:
                 [describe_problem(p) for p in exc.problems],
             )
             return False
-        except AssessmentLockedError as exc:
+        except (AssessmentLockedError, DraftConflictError, InvitationError) as exc:
             self._lock()
             self._show(f"Not saved: {exc}", "error")
             return False
         except SciroccoLabError as exc:
             self._show(f"Not saved: {exc}", "error")
             return False
-        self._show(f"Draft saved at {dt.datetime.now():%H:%M:%S}.", "ok")
+        self.revision = saved.revision
+        # Shown only now: the store has committed this revision.
+        self._show(
+            f"Draft saved at {dt.datetime.now():%H:%M:%S} (revision {saved.revision}).", "ok"
+        )
         return True
+
+    def _check_invitation(self) -> None:
+        # A form opened with an invitation stops saving once it is revoked or expired.
+        if self.invitation is not None:
+            check_invitation_active(self.store, self.invitation.invitation_id)
 
     def _refresh_progress(self) -> None:
         answered = self.answered_count
@@ -471,24 +584,86 @@ def _esc(text: str) -> str:
     return html.escape(text)
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    # Inside a kernel, widget messages are handled on a running asyncio loop; in a plain
+    # script or test there is none, and saves happen at once.
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _form_for(store: Store, invitation: Invitation, settings: FormSettings) -> AssessmentForm:
+    form = AssessmentForm(
+        store,
+        invitation.subject,
+        instrument=settings.instrument,
+        round=invitation.round,
+        debounce_seconds=TYPING_DEBOUNCE_SECONDS,
+    )
+    form.open_for(invitation)
+    # A tab closed within the debounce of the last keystroke: the kernel is shut down
+    # normally, and saves that typing on its way out.
+    atexit.register(form.flush)
+    return form
+
+
+def invitation_sign_in(store: Store, settings: FormSettings) -> widgets.VBox:
+    """A notebook's way in (JupyterLab, no web-app cookie): paste the invitation code (or
+    the whole link); a valid one replaces the box with that participant's form."""
+    code = widgets.Text(
+        description="Invitation", placeholder="the invitation code from the facilitator"
+    )
+    code.add_class("scl-code")
+    start = widgets.Button(description="Start", button_style="primary")
+    start.add_class("scl-start")
+    message = widgets.HTML()
+    box = widgets.VBox(
+        [
+            widgets.HTML("Paste the invitation code (or link) the facilitator gave you."),
+            widgets.HBox([code, start]),
+            message,
+        ]
+    )
+    box.add_class("scirocco-assessment-form")
+
+    def sign_in(_button) -> None:
+        token = code.value.strip().rsplit("invite=", 1)[-1].split("&", 1)[0]
+        try:
+            invitation = verify_invitation(
+                store, token, subject=settings.subject, round=settings.round, record_use=True
+            )
+            form = _form_for(store, invitation, settings)
+        except SciroccoLabError as exc:
+            message.value = message_html(f"Not signed in: {exc}", "error")
+            return
+        box.children = (form.widget,)
+
+    start.on_click(sign_in)
+    return box
+
+
 def assessment_form_from_environment(
     store: Store | None = None, environ: Mapping[str, str] | None = None
-) -> AssessmentForm | widgets.HTML:
-    """The form the web app shows: settings from the link and ``scirocco-lab serve``.
+) -> AssessmentForm | widgets.Widget:
+    """The form for the participant whose invitation cookie came with the page (Voilà
+    passes the ``Cookie`` header as ``HTTP_COOKIE``); in a notebook outside Voilà, the box
+    to paste an invitation code into (:func:`invitation_sign_in`).
 
-    A missing or unknown subject gives a page explaining how to fix the link instead of a
-    traceback (participants never see code).
+    The kernel checks the invitation again (the gate in front already did): subject and
+    round come from the invitation, within what ``scirocco-lab serve`` accepts, and the
+    instrument from ``serve``. A missing or bad invitation gives a message, never a form.
     """
+    environ = os.environ if environ is None else environ
     try:
         settings = form_settings(environ)
-        if not settings.subject:
-            raise ConfigurationError(
-                "no region or good practice chosen for this form. Fix (facilitator): add "
-                "?subject=KEY to the link, or start it with scirocco-lab serve --subject KEY."
-            )
-        store = store if store is not None else open_store()
-        return AssessmentForm(
-            store, settings.subject, instrument=settings.instrument, round=settings.round
+        store = store if store is not None else open_store(create=False)
+        served = "VOILA_REQUEST_URL" in environ or "HTTP_COOKIE" in environ
+        if not served:
+            return invitation_sign_in(store, settings)
+        invitation = invitation_from_cookie_header(
+            store, environ.get("HTTP_COOKIE"), subject=settings.subject, round=settings.round
         )
+        return _form_for(store, invitation, settings)
     except SciroccoLabError as exc:
         return widgets.HTML(message_html(f"This form cannot open: {exc}", "error"))

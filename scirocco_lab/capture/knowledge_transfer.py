@@ -518,12 +518,7 @@ class KnowledgeTransferBuilder(PlanningWidget):
             return self._refused(exc)
         self.loaded = programme.key
         self.context = planning_context(self.store, self.instrument)
-        self._loading = True
-        try:
-            self.programme_picker.options = self._programme_options()
-            self.programme_picker.value = programme.key
-        finally:
-            self._loading = False
+        self._pick_quietly(self.programme_picker, programme.key, options=self._programme_options())
         self._show(f"Saved: {summary}.", "ok")
         return True
 
@@ -535,11 +530,7 @@ class KnowledgeTransferBuilder(PlanningWidget):
             self._refused(exc, "Not opened")
             return
         self.loaded = programme.key
-        self._loading = True
-        try:
-            self.programme_picker.value = programme.key
-        finally:
-            self._loading = False
+        self._pick_quietly(self.programme_picker, programme.key)
         self.key_input.value = programme.key
         self.title_input.value = programme.title
         self.receiving_picker.value = programme.receiving_region

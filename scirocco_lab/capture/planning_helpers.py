@@ -164,6 +164,17 @@ class PlanningWidget:
     def _show(self, text: str, tone: str = "info", details=()) -> None:
         self.message.value = message_html(text, tone, list(details))
 
+    def _pick_quietly(self, picker: widgets.Dropdown, value, *, options=None) -> None:
+        """Show ``value`` in the record picker without its observer opening the record again
+        (the widget already holds it): sets ``options`` first when given."""
+        self._loading = True
+        try:
+            if options is not None:
+                picker.options = options
+            picker.value = value
+        finally:
+            self._loading = False
+
     def _choose_region(self, picker: widgets.Dropdown, region: str) -> None:
         """Preselect a region given by a notebook parameter or link, or say it is unknown."""
         if region in {value for key_label, value in picker.options}:

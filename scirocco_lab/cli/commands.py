@@ -12,14 +12,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from scirocco_lab.assessment.cli import register as register_assessment
 from scirocco_lab.capture.cli import register as register_capture
 from scirocco_lab.comparison.cli import register as register_comparison
+from scirocco_lab.config import store_url
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.evaluation.cli import register as register_evaluation
 from scirocco_lab.planning.cli import register as register_planning
 from scirocco_lab.reports.cli import register as register_reports
 from scirocco_lab.store.cli import register as register_store
+from scirocco_lab.store.engine import store_error
 
 __all__ = ["build_parser", "main"]
 
@@ -62,4 +66,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except SciroccoLabError as exc:
         print(f"scirocco-lab: error: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:  # a store failing mid-command (locked, damaged, read-only)
+        where = store_url(args.store)
+        print(f"scirocco-lab: error: {store_error(where, exc)}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an output file or folder that cannot be written
+        name = f" {exc.filename}" if exc.filename else ""
+        print(
+            f"scirocco-lab: error: cannot write{name}: {exc.strerror or exc}. Nothing was "
+            "written. Fix: choose a folder you can write to, or make it writable.",
+            file=sys.stderr,
+        )
         return 2

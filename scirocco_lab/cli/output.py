@@ -4,6 +4,11 @@
 >>> print_frame(pd.DataFrame({"dimension": ["funding"], "level": [3]}), "csv")
 dimension,level
 funding,3
+>>> print_frame(pd.DataFrame({"code": ["trust"], "path": [("care", "trust")]}), "table")
+ code        path
+trust care; trust
+>>> print_frame(pd.DataFrame({"code": []}), "table", empty="no codes in the store yet")
+no codes in the store yet
 """
 
 from __future__ import annotations
@@ -14,9 +19,27 @@ import sys
 __all__ = ["add_format", "print_frame"]
 
 
-def print_frame(frame, fmt: str) -> None:
-    """Write a DataFrame to standard output as an aligned table, CSV or JSON records."""
-    if fmt == "csv":
+def _plain(value):
+    # Tuples and lists (code paths, dimension lists) print as "a; b", never as Python reprs.
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return "; ".join(str(item) for item in value)
+    return value
+
+
+def print_frame(frame, fmt: str, *, empty: str = "nothing found") -> None:
+    """Write a DataFrame to standard output as an aligned table, CSV or JSON records.
+
+    An empty frame as a table prints ``empty`` (say what matched nothing), never pandas'
+    "Empty DataFrame"; CSV and JSON stay machine-readable (a header, ``[]``).
+    """
+    if fmt != "json":
+        frame = frame.copy()
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].map(_plain)
+    if fmt == "table" and frame.empty:
+        sys.stdout.write(empty + "\n")
+    elif fmt == "csv":
         sys.stdout.write(frame.to_csv(index=False))
     elif fmt == "json":
         sys.stdout.write(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n")

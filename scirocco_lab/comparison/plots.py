@@ -26,7 +26,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from scirocco_lab.assessment.plots import radar_chart
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.io.figures import mark_synthetic
+from scirocco_lab.io.figures import literal_figure, mark_synthetic
 
 __all__ = ["complementarity_heatmap", "gap_chart", "overlay_radar"]
 
@@ -133,7 +133,7 @@ def gap_chart(
         ax.set_title(title, fontsize=12)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig
 
 
@@ -186,5 +186,5 @@ def complementarity_heatmap(
         ax.set_title(title, fontsize=12)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig

@@ -97,7 +97,7 @@ class ComparisonReportData:
     other: dict | None
     comparison: pd.DataFrame | None
     practice_chosen_by_rank: bool
-    store_url: str
+    store_label: str
     generated_at: dt.datetime
 
     @property
@@ -216,7 +216,7 @@ def comparison_report_data(
             other=None,
             comparison=None,
             practice_chosen_by_rank=chosen_by_rank,
-            store_url=store.display_url,
+            store_label=store.label,
             generated_at=utc_now(whole_seconds=True),
         )
     other_subject = _subject(subjects, other_region, "system", "region")
@@ -238,7 +238,7 @@ def comparison_report_data(
         other=other_subject,
         comparison=compare_regions(readiness, other, chosen),
         practice_chosen_by_rank=False,
-        store_url=store.display_url,
+        store_label=store.label,
         generated_at=utc_now(whole_seconds=True),
     )
 
@@ -350,7 +350,7 @@ class TwinningReportData:
     pairing_problem: str | None
     receiving_region: str | None
     partners: pd.DataFrame
-    store_url: str
+    store_label: str
     generated_at: dt.datetime
 
     @property
@@ -449,7 +449,7 @@ def twinning_report_data(
         pairing_problem=problem,
         receiving_region=receiving_region,
         partners=partners,
-        store_url=store.display_url,
+        store_label=store.label,
         generated_at=utc_now(whole_seconds=True),
     )
 
@@ -625,6 +625,9 @@ REPORT_KINDS = (
         tasks=comparison_tasks,
         reads=("subjects", "assessments", "ratings", "instruments", "twinning_features"),
         depends_on=("region_profile",),
+        # The region and the practice compared, and every good practice (the ranking).
+        subject_parameters=("region", "practice", "other_region"),
+        reads_assessment_kinds=("GP",),
     ),
     ReportKind(
         name="twinning",

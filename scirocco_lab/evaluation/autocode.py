@@ -44,6 +44,7 @@ from scirocco_lab.errors import (
     InputProblem,
     NotFoundError,
 )
+from scirocco_lab.io.strict_yaml import describe_yaml_error, load_yaml
 from scirocco_lab.store import Store
 
 __all__ = [
@@ -304,9 +305,12 @@ def _read_yaml_rules(path: Path) -> tuple[list[dict], list[int]]:
     text = path.read_text(encoding="utf-8")
     try:
         document = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
-        raise FileFormatError(f"{path}: not valid YAML ({exc}).") from exc
+        raise FileFormatError(
+            f"{path}: not valid YAML ({describe_yaml_error(exc)}). Fix the syntax (each key "
+            "once per mapping)."
+        ) from exc
     # A bare list of rules, or a mapping with a "rules" list.
     if isinstance(data, dict) and "rules" in data:
         node = next((v for k, v in document.value if k.value == "rules"), None)

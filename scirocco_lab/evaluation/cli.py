@@ -136,7 +136,12 @@ def _cmd_codes_list(args) -> int:
     frame = frame.assign(segments=[int(counts.get(key, 0)) for key in frame["code"]])
     if args.format == "table":
         frame = frame[["path", "code", "dimensions", "categories", "segments"]]
-    print_frame(frame, args.format)
+    print_frame(
+        frame,
+        args.format,
+        empty="no codes in the store yet (import a codebook with "
+        "`scirocco-lab qda import FILE.qdc`, or code a transcript)",
+    )
     return 0
 
 

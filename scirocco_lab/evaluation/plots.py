@@ -23,7 +23,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from scirocco_lab.errors import ConfigurationError, require_columns
-from scirocco_lab.io.figures import mark_synthetic
+from scirocco_lab.io.figures import literal_figure, mark_synthetic
 
 __all__ = ["code_frequency_chart", "cooccurrence_heatmap", "diverging_likert_chart"]
 
@@ -41,7 +41,7 @@ def _empty_figure(message: str, *, title: str | None, synthetic: bool) -> Figure
         ax.set_title(title, fontsize=11)
     if synthetic:
         mark_synthetic(fig)
-    return fig
+    return literal_figure(fig)
 
 
 def _likert_colours(values: Sequence[int], midpoint: float) -> list[str]:
@@ -227,7 +227,7 @@ def diverging_likert_chart(
         fig.suptitle(title, fontsize=11)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig
 
 
@@ -293,7 +293,7 @@ def code_frequency_chart(
         ax.set_title(title, fontsize=11)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig
 
 
@@ -349,5 +349,5 @@ def cooccurrence_heatmap(
         ax.set_title(title, fontsize=11)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout()
+    literal_figure(fig).tight_layout()
     return fig

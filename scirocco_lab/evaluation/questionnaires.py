@@ -25,7 +25,6 @@ one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +42,7 @@ from scirocco_lab.evaluation.records import (
 )
 from scirocco_lab.io.archives import check_office_file
 from scirocco_lab.io.stats_files import STATS_SUFFIXES, StatsData, read_stats_file
-from scirocco_lab.io.tables import normalise_header, read_table, table_from_rows
+from scirocco_lab.io.tables import normalise_header, read_table, table_from_rows, whole_number
 
 __all__ = [
     "AGREEMENT_LABELS",
@@ -192,11 +191,8 @@ def _read_scale_table(table, problems: list[InputProblem]):
     points: list[tuple[int, str | None, int]] = []
     for number, row in table.rows:
         raw = _cell(row, columns["value"])
-        try:
-            value = float(raw)
-        except (TypeError, ValueError):
-            value = math.nan
-        if math.isnan(value) or not value.is_integer():
+        value = whole_number(raw)
+        if value is None:
             problems.append(
                 InputProblem(
                     table.source,
@@ -208,7 +204,7 @@ def _read_scale_table(table, problems: list[InputProblem]):
                 )
             )
             continue
-        points.append((int(value), _cell(row, columns.get("label")), number))
+        points.append((value, _cell(row, columns.get("label")), number))
     points.sort()
     values = [value for value, _, _ in points]
     if values and values != list(range(values[0], values[0] + len(values))):
@@ -549,8 +545,23 @@ def import_questionnaire(
     Values off the scale, unknown regions and a questionnaire key already in the store
     (unless ``replace``) are reported with the rest; nothing is written then.
     """
-    from scirocco_lab.evaluation.store import write_evaluation
+    from scirocco_lab.evaluation.store import dimension_keys, write_evaluation_in
+    from scirocco_lab.store.ledger import (
+        audit,
+        file_digest,
+        previous_import,
+        record_import,
+        refuse_reimport,
+    )
 
+    digest = file_digest(path) if Path(path).is_file() else None
+    if digest is not None:
+        with store.engine.connect() as connection:
+            earlier = previous_import(connection, "questionnaire", digest)
+            if not replace:
+                refuse_reimport(connection, "questionnaire", digest, path, "questionnaire")
+        if earlier is not None and questionnaire is None:
+            questionnaire = earlier.record
     form = read_questionnaire(
         path,
         items=items,
@@ -563,14 +574,24 @@ def import_questionnaire(
         programme=programme,
         held_on=held_on,
     )
-    write_evaluation(
-        store,
-        EvaluationBatch(
-            questionnaires=(form.questionnaire,),
-            items=form.items,
-            responses=form.responses,
-            source=str(path),
-        ),
-        replace=replace,
+    batch = EvaluationBatch(
+        questionnaires=(form.questionnaire,),
+        items=form.items,
+        responses=form.responses,
+        source=str(path),
     )
+    dimensions = dimension_keys(store)
+    key = form.questionnaire.questionnaire
+    with store.transaction() as connection:
+        write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        if digest is not None:
+            record_import(connection, "questionnaire", digest, key, path)
+        audit(
+            connection,
+            "import",
+            "questionnaires",
+            keys=[key],
+            counts={"items": len(form.items), "responses": len(form.responses)},
+            file=path,
+        )
     return form

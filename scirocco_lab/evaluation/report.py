@@ -131,7 +131,7 @@ class EvaluationReportData:
     agreement_unit: str
     agreement_problem: str | None
     agreement_other_coders: tuple[str, ...]
-    store_url: str
+    store_label: str
     generated_at: dt.datetime
     subject_synthetic: bool = False
 
@@ -429,7 +429,7 @@ def evaluation_report_data(
         agreement_other_coders=tuple(
             sorted(set(segments["coder"]) - set(coders)) if len(coders) >= 2 else ()
         ),
-        store_url=store.display_url,
+        store_label=store.label,
         generated_at=utc_now(whole_seconds=True),
         subject_synthetic=subject_synthetic,
     )
@@ -706,5 +706,6 @@ REPORT_KINDS = (
             "questionnaire_items",
             "questionnaire_responses",
         ),
+        subject_parameters=("region",),
     ),
 )

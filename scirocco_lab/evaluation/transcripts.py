@@ -240,6 +240,14 @@ def _read_text(path: Path) -> str:
             "open it in a text editor and save it as UTF-8 (in Word: Save As, Plain Text, "
             "Unicode (UTF-8))",
         ) from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise _problem(
+            path,
+            f"line {line}",
+            "binary content, not a text file",
+            "export the transcript as plain text (.txt, UTF-8), .docx, .vtt or .srt",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -804,9 +812,24 @@ def import_transcript(
     the store (unless ``replace``): :class:`DataValidationError` naming the file, nothing
     written. Returns the records written.
     """
-    from scirocco_lab.evaluation.store import sources_frame, write_evaluation
+    from scirocco_lab.evaluation.store import dimension_keys, sources_frame, write_evaluation_in
+    from scirocco_lab.store.ledger import (
+        audit,
+        file_digest,
+        previous_import,
+        record_import,
+        refuse_reimport,
+    )
 
+    digest = file_digest(path) if Path(path).is_file() else None
     key = source
+    if digest is not None:
+        with store.engine.connect() as connection:
+            earlier = previous_import(connection, "transcript", digest)
+            if not replace:
+                refuse_reimport(connection, "transcript", digest, path, "source")
+        if earlier is not None and key is None:
+            key = earlier.record  # --replace: the same file replaces what it made before
     if key is None:
         existing = set(sources_frame(store)["source"])
         base = default_source_key(region, activity, held_on)
@@ -827,14 +850,23 @@ def import_transcript(
         pseudonym_prefix=pseudonym_prefix,
         keep_labels=keep_labels,
     )
-    write_evaluation(
-        store,
-        EvaluationBatch(
-            participants=transcript.participants,
-            sources=(transcript.source,),
-            turns=transcript.turns,
-            source=str(path),
-        ),
-        replace=replace,
+    batch = EvaluationBatch(
+        participants=transcript.participants,
+        sources=(transcript.source,),
+        turns=transcript.turns,
+        source=str(path),
     )
+    dimensions = dimension_keys(store)
+    with store.transaction() as connection:
+        write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        if digest is not None:
+            record_import(connection, "transcript", digest, key, path)
+        audit(
+            connection,
+            "import",
+            "evaluation_sources",
+            keys=[key],
+            counts={"turns": len(transcript.turns), "participants": len(transcript.participants)},
+            file=path,
+        )
     return transcript

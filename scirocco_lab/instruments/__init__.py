@@ -18,7 +18,7 @@ instrument) loads by path:
 
 from __future__ import annotations
 
-import json
+import copy
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from scirocco_lab.errors import InstrumentError, ProblemCollector
+from scirocco_lab.io.strict_yaml import describe_yaml_error, load_json, load_yaml
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
@@ -309,7 +310,26 @@ def _search_dirs() -> list[Path]:
     return dirs
 
 
+# Parsed files by (path, modification time, size): every report reads the same instrument
+# files, and a process needs to parse each only once. Copies are handed out.
+_parsed: dict[tuple[str, int, int], Any] = {}
+
+
 def _read_file(path: Path) -> Any:
+    try:
+        status = path.stat()
+    except OSError:
+        status = None
+    key = (str(path), status.st_mtime_ns, status.st_size) if status else None
+    if key in _parsed:
+        return copy.deepcopy(_parsed[key])
+    data = _parse_file(path)
+    if key is not None:
+        _parsed[key] = copy.deepcopy(data)
+    return data
+
+
+def _parse_file(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -321,9 +341,14 @@ def _read_file(path: Path) -> Any:
         raise InstrumentError(f"{path}: cannot read the file ({exc}). Save it as UTF-8.") from exc
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+            return load_json(text)
+        return load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise InstrumentError(
+            f"{path}: not valid YAML ({describe_yaml_error(exc)}). Fix the syntax (each key "
+            "once per mapping); docs/instruments.md shows a complete example."
+        ) from exc
+    except ValueError as exc:  # JSONDecodeError is a ValueError
         raise InstrumentError(
             f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} "
             f"({exc}). Fix the syntax; docs/instruments.md shows a complete example."

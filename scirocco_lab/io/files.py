@@ -2,6 +2,8 @@
 
 >>> import tempfile
 >>> from pathlib import Path
+
+from scirocco_lab.errors import ConfigurationError
 >>> target = Path(tempfile.mkdtemp()) / "out.txt"
 >>> write_atomically(target, lambda temporary: temporary.write_text("done"))
 >>> target.read_text()
@@ -15,6 +17,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from scirocco_lab.errors import ConfigurationError
+
 __all__ = ["write_atomically"]
 
 
@@ -24,10 +28,16 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     The rename is atomic on one file system, so readers see the old file or the whole new
     one; if ``write`` fails, the temporary file is removed and ``path`` is left as it was.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent
+        )
+    except OSError as exc:
+        raise ConfigurationError(
+            f"{path}: cannot write there ({exc.strerror or exc}). Nothing was written. Fix: "
+            "choose a folder you can write to, or make this one writable."
+        ) from exc
     os.close(handle)
     try:
         write(Path(temporary))

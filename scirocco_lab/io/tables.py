@@ -45,6 +45,7 @@ __all__ = [
     "read_table",
     "read_xlsx_table",
     "table_from_rows",
+    "whole_number",
 ]
 
 TEXT_SUFFIXES = (".csv", ".tsv")
@@ -169,6 +170,11 @@ def read_xlsx_table(path: Path, sheet: str | int | None) -> TextTable:
                 )
             worksheet = workbook[match[0]]
         try:
+            # Read-only mode trusts the sheet's <dimension> element to bound the rows it
+            # yields; streaming writers (Apache POI's SXSSF, used by many web exports of big
+            # tables) write a placeholder ref="A1", so only cell A1 was read and a large
+            # workbook looked empty. Forget the recorded size and read every row there is.
+            worksheet.reset_dimensions()
             rows = list(worksheet.iter_rows(min_row=1, values_only=True))
         except Exception as exc:
             raise FileFormatError(
@@ -205,6 +211,25 @@ def read_table(path: str | os.PathLike[str], sheet: str | int | None) -> TextTab
         f"{file}: unknown file type '{suffix or '(none)'}'. Fix: use a .csv or .xlsx file "
         "(or SPSS .sav, Stata .dta)."
     )
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def whole_number(text: str | None) -> int | None:
+    """A cell's text as an integer only when it is written as one; else ``None``.
+
+    ``1e0``, ``3.0000001`` and ``2.5`` are not levels even though some equal an integer as
+    floats: a level is a choice on a scale, so anything else is a typo or a computed value.
+    (Spreadsheet number cells holding a whole number already read as ``3``.)
+
+    >>> [whole_number(t) for t in ("3", "+2", " 4 ", "1e0", "3.0000001", "2.5", "three")]
+    [3, 2, 4, None, None, None, None]
+    """
+    if text is None:
+        return None
+    stripped = text.strip()
+    return int(stripped) if _WHOLE_NUMBER.fullmatch(stripped) else None
 
 
 def normalise_header(name: str) -> str:

@@ -172,7 +172,7 @@ def _cmd_plan_export(args) -> int:
     _known_plan(store, args.plan)
     actions = actions_frame(store, plan=args.plan)
     names = resolve_instrument(store, args.instrument).dimension_names
-    path = write_action_plan(actions, args.out, dimension_names=names)
+    path = write_action_plan(actions, args.out, dimension_names=names, raw_values=args.raw_values)
     print(f"wrote {len(actions)} action(s) of plan '{args.plan}' to {path}")
     if len(actions) and bool(actions["synthetic"].any()):
         print("note: the plan is synthetic demo data; the file says so")
@@ -236,6 +236,12 @@ def register(commands) -> None:
     export.add_argument("plan", help="key of the action plan (see `scirocco-lab plan list`)")
     export.add_argument("--out", required=True, type=Path, metavar="FILE", help=".xlsx or .csv")
     export.add_argument("--instrument", default="scirocco-exchange", help="for the dimension names")
+    export.add_argument(
+        "--raw-values",
+        action="store_true",
+        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
+        "spreadsheet never runs it as a formula)",
+    )
     export.set_defaults(handler=_cmd_plan_export)
 
     assets = commands.add_parser("assets", help="the capacity-building asset catalogue")

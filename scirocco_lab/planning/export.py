@@ -41,6 +41,7 @@ import pandas as pd
 from scirocco_lab.assessment.demo import DEMO_MARK
 from scirocco_lab.errors import ConfigurationError, require_columns
 from scirocco_lab.io.files import write_atomically
+from scirocco_lab.io.formulas import neutralise_cell
 from scirocco_lab.planning.records import ACTION_PRIORITIES, ACTION_STATUSES
 
 __all__ = ["CSV_COLUMNS", "DATA_NOTE_COLUMN", "write_action_plan"]
@@ -94,7 +95,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _write_csv(actions: pd.DataFrame, path: Path, marks: list[bool]) -> None:
+def _write_csv(actions: pd.DataFrame, path: Path, marks: list[bool], raw_values: bool) -> None:
     columns = [column for column in CSV_COLUMNS if column in actions]
     synthetic = any(marks)
 
@@ -104,6 +105,8 @@ def _write_csv(actions: pd.DataFrame, path: Path, marks: list[bool]) -> None:
             writer.writerow(([DATA_NOTE_COLUMN] if synthetic else []) + columns)
             for mark, (_, row) in zip(marks, actions.iterrows(), strict=True):
                 cells = [_cell_text(row[column]) for column in columns]
+                if not raw_values:
+                    cells = [neutralise_cell(cell) for cell in cells]
                 writer.writerow(([DEMO_MARK if mark else ""] if synthetic else []) + cells)
 
     write_atomically(path, write)
@@ -129,6 +132,7 @@ def _write_xlsx(
     title: str,
     synthetic: bool,
     dimension_names: Mapping[str, str],
+    raw_values: bool,
 ) -> None:
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -146,7 +150,7 @@ def _write_xlsx(
     sheet = workbook.active
     sheet.title = "Action plan"
     last_letter = get_column_letter(len(layout))
-    sheet.append([title])
+    sheet.append([title if raw_values else neutralise_cell(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(f"A1:{last_letter}1")
     if synthetic:
@@ -179,6 +183,8 @@ def _write_xlsx(
                 value = int(value)
             if isinstance(value, str):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                if not raw_values:
+                    value = neutralise_cell(value)
             cell = sheet.cell(row=row_number, column=index, value=value)
             cell.alignment = wrap if column in ("objective", "resources", "indicator") else top
             if isinstance(value, str):
@@ -261,6 +267,7 @@ def write_action_plan(
     plan_title: str | None = None,
     synthetic: bool | None = None,
     dimension_names: Mapping[str, str] | None = None,
+    raw_values: bool = False,
 ) -> Path:
     """Write actions to ``path`` (.xlsx workbook or .csv by suffix) and return the path.
 
@@ -268,7 +275,9 @@ def write_action_plan(
     ``synthetic`` adds the synthetic-data banner and the ``data_note`` column; by default it
     is taken from the frame's ``synthetic`` column. ``dimension_names`` (key -> name, e.g.
     ``instrument.dimension_names``) shows names instead of keys in the workbook; the CSV
-    always keeps keys so that it can be read back.
+    always keeps keys so that it can be read back. Text beginning with ``=``, ``+``, ``-``
+    or ``@`` (or tab/CR) is prefixed with an apostrophe so that no spreadsheet program runs it
+    as a formula; ``raw_values=True`` writes text exactly as stored.
     """
     require_columns(actions_frame, _REQUIRED, "actions frame")
     target = Path(path)
@@ -288,7 +297,14 @@ def write_action_plan(
             marks = actions["synthetic"].astype(bool).tolist()
         else:
             marks = [marked] * len(actions)
-        _write_csv(actions, target, marks)
+        _write_csv(actions, target, marks, raw_values)
     else:
-        _write_xlsx(actions, target, _title(actions, plan_title), marked, dimension_names or {})
+        _write_xlsx(
+            actions,
+            target,
+            _title(actions, plan_title),
+            marked,
+            dimension_names or {},
+            raw_values,
+        )
     return target

@@ -582,7 +582,7 @@ class ProgrammeReportData:
     assets: pd.DataFrame
     region_names: dict
     report_date: dt.date
-    store_url: str
+    store_label: str
     generated_at: dt.datetime
 
     @property
@@ -690,7 +690,7 @@ def programme_report_data(
         assets=planning.assets_frame(store),
         region_names=dict(zip(subjects["key"], subjects["name"], strict=True)),
         report_date=_as_date(report_date) or dt.date.today(),
-        store_url=store.display_url,
+        store_label=store.label,
         generated_at=utc_now(whole_seconds=True),
     )
 
@@ -815,5 +815,6 @@ REPORT_KINDS = (
             "coaching_assignments",
             "coaching_sessions",
         ),
+        subject_parameters=("region",),
     ),
 )

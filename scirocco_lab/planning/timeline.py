@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from scirocco_lab.io.figures import mark_synthetic
+from scirocco_lab.io.figures import literal_figure, mark_synthetic
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -253,7 +253,7 @@ def timeline_chart(
             ax.set_title(title, fontsize=12)
         if synthetic:
             mark_synthetic(fig)
-        return fig
+        return literal_figure(fig)
     milestone_x, milestone_y, milestone_colours = [], [], []
     for position, (_text, item) in enumerate(rows):
         if item is None:
@@ -343,5 +343,5 @@ def timeline_chart(
         ax.set_title(title, fontsize=12)
     if synthetic:
         mark_synthetic(fig)
-    fig.tight_layout(rect=(0, 0.75 / height, 1, 1))
+    literal_figure(fig).tight_layout(rect=(0, 0.75 / height, 1, 1))
     return fig

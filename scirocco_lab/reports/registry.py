@@ -65,7 +65,12 @@ class ReportKind:
     ``tasks`` lists the reports of this kind for a store (which subjects it is built for);
     ``reads`` names the store tables its notebook reads; ``programme_wide`` kinds cover every
     region at once (a rebuild of some regions still concerns them); ``depends_on`` names the
-    kinds whose subjects' data this one also shows.
+    kinds whose subjects' data this one also shows. ``subject_parameters`` names the
+    parameters that hold the keys of the subjects whose assessment data a report shows, and
+    ``reads_assessment_kinds`` adds every subject with assessments of those kinds ("GP": every
+    good practice); with ``subject_parameters`` ``None`` a report shows every subject's.
+    Incremental builds fingerprint exactly these inputs
+    (:mod:`scirocco_lab.reports.fingerprint`).
     """
 
     name: str
@@ -75,6 +80,26 @@ class ReportKind:
     reads: tuple[str, ...]
     programme_wide: bool = False
     depends_on: tuple[str, ...] = field(default_factory=tuple)
+    subject_parameters: tuple[str, ...] | None = None
+    reads_assessment_kinds: tuple[str, ...] = ()
+
+    def subjects(self, task: ReportTask, assessment_kinds: dict) -> tuple[str, ...] | None:
+        """The subjects whose assessment data ``task`` shows: the values of its
+        ``subject_parameters`` and every subject with assessments of the kinds in
+        ``reads_assessment_kinds`` (``assessment_kinds``: kind -> subject keys); ``None``
+        when the kind does not narrow them (every subject).
+
+        >>> kind = ReportKind("k", "t", "g", list, (), subject_parameters=("region",),
+        ...                   reads_assessment_kinds=("GP",))
+        >>> kind.subjects(ReportTask("t", "T", {"region": "a"}, Path("a.html")), {"GP": ("p",)})
+        ('a', 'p')
+        """
+        if self.subject_parameters is None:
+            return None
+        keys = [task.parameters.get(name) for name in self.subject_parameters]
+        for kind in self.reads_assessment_kinds:
+            keys.extend(assessment_kinds.get(kind, ()))
+        return tuple(dict.fromkeys(str(key) for key in keys if key is not None))
 
 
 def report_kinds() -> tuple[ReportKind, ...]:
@@ -102,13 +127,14 @@ def report_tasks(
 ) -> list[ReportTask]:
     """The reports to build for the store: every kind's tasks, for all regions or those named.
 
-    A partial rebuild (``regions`` given) leaves programme-wide reports alone.
+    A partial rebuild (``regions`` given) still includes the programme-wide reports, which
+    show those regions too: an incremental build rebuilds them only when the named regions'
+    data changed, so they never go stale.
     """
     tasks: list[ReportTask] = []
     for kind in report_kinds():
-        if regions and kind.programme_wide:
-            continue
-        for task in kind.tasks(store_url, out_dir, regions=regions, instrument=instrument):
+        narrowed = None if kind.programme_wide else regions
+        for task in kind.tasks(store_url, out_dir, regions=narrowed, instrument=instrument):
             tasks.append(task if task.kind else _with_kind(task, kind.name))
     return tasks
 

@@ -15,7 +15,13 @@ True
 """
 
 from scirocco_lab.store import schema
-from scirocco_lab.store.engine import Store, is_empty, open_store
+from scirocco_lab.store.engine import (
+    Store,
+    integrity_problems,
+    is_empty,
+    open_store,
+    set_store_title,
+)
 from scirocco_lab.store.instruments import resolve_instrument
 from scirocco_lab.store.people import assessors_frame, get_subject, subjects_frame
 from scirocco_lab.store.schema import SCHEMA_VERSION
@@ -25,9 +31,11 @@ __all__ = [
     "Store",
     "assessors_frame",
     "get_subject",
+    "integrity_problems",
     "is_empty",
     "open_store",
     "resolve_instrument",
     "schema",
+    "set_store_title",
     "subjects_frame",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scirocco_lab.cli.output import print_frame
+from scirocco_lab.cli.output import add_format, print_frame
 
 __all__ = ["register"]
 
@@ -14,6 +14,11 @@ def _cmd_store_init(args) -> int:
 
     store = open_store(args.store)
     print(f"store ready: {store.display_url}")
+    if args.title is not None:
+        from scirocco_lab.store import set_store_title
+
+        set_store_title(store, args.title)
+        print(f"reports name it: {store.label}")
     if args.seed_demo_if_empty:
         if is_empty(store):
             summary = write_batch(store, generate_demo())
@@ -65,6 +70,43 @@ def _cmd_store_info(args) -> int:
     return 0
 
 
+def _cmd_store_check(args) -> int:
+    from scirocco_lab.store import integrity_problems, open_store
+
+    store = open_store(args.store, create=False)
+    problems = integrity_problems(store)
+    if problems:
+        print(f"store {store.display_url}: DAMAGED, {len(problems)} problem(s):")
+        for problem in problems[:20]:
+            print(f"  - {problem}")
+        print("Fix: restore it from a backup, or recover it with `sqlite3 FILE .recover`.")
+        return 2
+    print(f"store {store.display_url}: healthy (integrity and foreign-key checks passed)")
+    return 0
+
+
+def _cmd_audit(args) -> int:
+    from scirocco_lab.store import open_store
+    from scirocco_lab.store.ledger import audit_frame
+
+    frame = audit_frame(open_store(args.store, create=False), since=args.since)
+    since = f" since {args.since}" if args.since else ""
+    print_frame(frame, args.format, empty=f"no writes recorded in the audit trail{since}")
+    return 0
+
+
+def _date(text: str):
+    import argparse
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
+        ) from None
+
+
 def _cmd_demo_seed(args) -> int:
     from scirocco_lab.assessment.demo import generate_demo
     from scirocco_lab.assessment.store import write_batch
@@ -87,10 +129,25 @@ def register(commands) -> None:
         action="store_true",
         help="add the synthetic demo data when the store holds nothing yet",
     )
+    init.add_argument(
+        "--title",
+        default=None,
+        help="how reports name the store (default: its file name); '' removes the title",
+    )
     init.set_defaults(handler=_cmd_store_init)
     store_commands.add_parser("info", help="what the store holds").set_defaults(
         handler=_cmd_store_info
     )
+    store_commands.add_parser(
+        "check", help="run the integrity check and say whether the store is healthy"
+    ).set_defaults(handler=_cmd_store_check)
+
+    auditing = commands.add_parser(
+        "audit", help="the audit trail: who wrote what, when, from which file (no identities)"
+    )
+    auditing.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
+    add_format(auditing)
+    auditing.set_defaults(handler=_cmd_audit)
 
     demo = commands.add_parser("demo", help="synthetic demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)

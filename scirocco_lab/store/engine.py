@@ -8,12 +8,14 @@ True
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool, StaticPool
 
 from scirocco_lab.config import store_url
@@ -25,7 +27,20 @@ from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import schema
 from scirocco_lab.store.schema import SCHEMA_VERSION
 
-__all__ = ["Store", "is_empty", "open_store"]
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "Store",
+    "integrity_problems",
+    "is_empty",
+    "open_store",
+    "set_store_title",
+    "sqlite_file",
+    "store_error",
+]
+
+#: How long a write waits for another writer's lock before giving up (workshops write in
+#: parallel); ``SCIROCCO_LAB_BUSY_TIMEOUT`` overrides it (tests use a short one).
+BUSY_TIMEOUT_SECONDS = float(os.environ.get("SCIROCCO_LAB_BUSY_TIMEOUT", "30"))
 
 
 @dataclass(frozen=True)
@@ -43,8 +58,42 @@ class Store:
 
     @property
     def display_url(self) -> str:
-        """The URL with any password hidden, for messages and reports."""
+        """The URL with any password hidden, for messages."""
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def label(self) -> str:
+        """How reports name the store: its configured title (``store init --title``), else
+        the SQLite file's name or the database and host, never a full path or a password.
+
+        >>> open_store("sqlite://").label
+        'in-memory store'
+        """
+        with self.engine.connect() as connection:
+            title = connection.execute(
+                select(schema.store_meta.c.value).where(schema.store_meta.c.key == "title")
+            ).scalar_one_or_none()
+        if title:
+            return title
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return PurePath(url.database).name if url.database else "in-memory store"
+        return f"{url.database} on {url.host}" if url.host else str(url.database)
+
+
+def set_store_title(store: Store, title: str) -> None:
+    """Name the store in reports (its :attr:`Store.label`); an empty title removes it.
+
+    >>> store = open_store("sqlite://")
+    >>> set_store_title(store, "Basque evaluation 2026")
+    >>> store.label
+    'Basque evaluation 2026'
+    """
+    meta = schema.store_meta
+    with store.transaction() as connection:
+        connection.execute(meta.delete().where(meta.c.key == "title"))
+        if title.strip():
+            connection.execute(meta.insert(), [{"key": "title", "value": title.strip()}])
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -65,13 +114,11 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     resolved = store_url(url)
     kwargs: dict = {}
     if resolved.startswith("sqlite"):
-        path = resolved.split(":///", 1)[-1] if ":///" in resolved else ""
-        if path and path != ":memory:":
-            from pathlib import Path
-
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        file = sqlite_file(resolved)
+        if file is not None:
+            _check_sqlite_file(file, create=create)
         # Wait for a concurrent writer instead of failing at once (workshops write in parallel).
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_SECONDS}
         if resolved in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
     elif resolved.startswith("postgresql"):
@@ -90,12 +137,95 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     store = Store(url=resolved, engine=engine)
     try:
         _prepare(store, create=create)
-    except OperationalError as exc:
-        raise StoreError(
-            f"cannot open the store at {store.display_url}: {exc.orig}. Check the path or "
-            "URL (option --store or environment variable SCIROCCO_LAB_STORE)."
-        ) from exc
+        if engine.dialect.name == "sqlite" and sqlite_file(resolved) is not None:
+            problems = integrity_problems(store, quick=True)
+            if problems:
+                raise StoreError(_damaged(store.display_url, problems[0]))
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise store_error(store.display_url, exc) from exc
     return store
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///`` URL; ``None`` for an in-memory database or another kind."""
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    path = url.split(":///", 1)[1].split("?", 1)[0]
+    path = path.removeprefix("file:")  # an SQLite URI filename (uri=true)
+    return None if path in ("", ":memory:") else Path(path)
+
+
+_FIX_PATH = "Check the path (option --store or environment variable SCIROCCO_LAB_STORE)."
+
+
+def _check_sqlite_file(file: Path, *, create: bool) -> None:
+    if file.is_dir():
+        raise StoreError(f"{file}: is a folder, not a store file. {_FIX_PATH}")
+    if not file.exists():
+        if not create:  # reading never creates a store (SQLite would make an empty file)
+            raise StoreError(
+                f"{file}: no store there. {_FIX_PATH} To start a new store run "
+                "`scirocco-lab store init`."
+            )
+        file.parent.mkdir(parents=True, exist_ok=True)
+        return
+    with file.open("rb") as handle:
+        head = handle.read(16)
+    if head and head != b"SQLite format 3\x00":
+        raise StoreError(
+            f"{file}: not a scirocco-lab store (not an SQLite database file). {_FIX_PATH}"
+        )
+
+
+def _damaged(where: str, detail: str) -> str:
+    return (
+        f"the store {where} is damaged ({detail}). Nothing was changed. Fix: restore it from "
+        "a backup, or run `sqlite3 FILE .recover | sqlite3 NEW.db` and check with "
+        "`scirocco-lab --store NEW.db store check`."
+    )
+
+
+def store_error(where: str, exc: SQLAlchemyError) -> StoreError:
+    """One clear :class:`StoreError` for a database failure: what, which store, what to do."""
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    lowered = detail.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(
+            f"the store {where} is busy: another program has held its write lock for longer "
+            f"than the {BUSY_TIMEOUT_SECONDS} s wait ({detail}). Nothing was written. Fix: "
+            "wait for the other import or workshop save to finish (or close it), then run the "
+            "command again."
+        )
+    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+        return StoreError(
+            f"the store {where} cannot be written ({detail}). Nothing was written. Fix: make "
+            "the file and its folder writable (the folder holds the -wal and -shm files), or "
+            "copy the store somewhere writable."
+        )
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return StoreError(_damaged(where, detail))
+    return StoreError(f"the store {where} failed: {detail}. {_FIX_PATH}")
+
+
+def integrity_problems(store: Store, *, quick: bool = False) -> list[str]:
+    """SQLite's integrity check (and foreign-key check) of the store; empty when healthy.
+
+    >>> integrity_problems(open_store("sqlite://"))
+    []
+    """
+    if store.engine.dialect.name != "sqlite":
+        return []
+    pragma = "quick_check" if quick else "integrity_check"
+    with store.engine.connect() as connection:
+        rows = [str(row[0]) for row in connection.exec_driver_sql(f"PRAGMA {pragma}")]
+        problems = [row for row in rows if row != "ok"]
+        if not quick:
+            problems += [
+                f"row {row[1]} of table {row[0]} points to a missing row of {row[2]}"
+                for row in connection.exec_driver_sql("PRAGMA foreign_key_check")
+            ]
+    return problems
 
 
 def _prepare(store: Store, *, create: bool) -> None:
@@ -127,8 +257,12 @@ def _prepare(store: Store, *, create: bool) -> None:
                 f"scirocco-lab understands up to version {SCHEMA_VERSION}. Upgrade "
                 "scirocco-lab (pip install -U scirocco-lab, or git pull and make) to open it."
             )
-        # Tables added within a schema version (new record kinds) are created on open.
+        # Tables added within a schema version (new record kinds) are created on open, and
+        # so are indexes added to existing tables (create_all makes them only with a table).
         schema.metadata.create_all(connection)
+        for table in schema.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(connection, checkfirst=True)
 
 
 def is_empty(store: Store) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 __all__ = [
@@ -27,8 +28,10 @@ __all__ = [
     "TABLE_MODULES",
     "assessor_identities",
     "assessors",
+    "audit_log",
     "date_span_check",
     "enum_check",
+    "imported_files",
     "instruments",
     "metadata",
     "person_tables",
@@ -120,6 +123,35 @@ store_meta = Table(
     metadata,
     Column("key", String(100), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# What every write did, as REDCap keeps it: who (an OS user or a name the facilitator gave),
+# when, which action on which table, the record keys and counts, and from which file. Keys are
+# pseudonyms and record keys, never names or e-mail addresses.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("table_name", String(100), nullable=False),
+    Column("keys", Text),  # JSON list of record keys
+    Column("counts", Text),  # JSON object: what was written, e.g. {"turns": 40}
+    Column("file", Text),
+)
+
+# The files imported, by content hash, so that importing the same file again is recognised.
+imported_files = Table(
+    "imported_files",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(50), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("record", String(200), nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("kind", "sha256", name="uq_imported_files_kind_sha256"),
 )
 
 instruments = Table(

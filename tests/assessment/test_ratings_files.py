@@ -270,8 +270,35 @@ def test_xlsx_export_has_bold_frozen_header_and_keeps_formula_like_text(store, t
     assert sheet.column_dimensions["A"].width >= len("northvale")
     column = header.index("justification") + 1
     texts = [row[0] for row in sheet.iter_rows(min_col=column, max_col=column, values_only=True)]
-    assert "=SUM(A1:A3) is what the board said" in texts
+    assert "'=SUM(A1:A3) is what the board said" in texts
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def _csv_justifications(path):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return set(frame["justification"])
+
+
+def test_csv_export_neutralises_formula_like_text_by_default(store, tmp_path):
+    path = tmp_path / "ratings.csv"
+    export_ratings(store, path)
+    texts = _csv_justifications(path)
+    assert "'=SUM(A1:A3) is what the board said" in texts
+    assert not any(text.startswith(("=", "+", "-", "@")) for text in texts)
+
+
+def test_csv_export_with_raw_values_keeps_text_as_stored(store, tmp_path):
+    path = tmp_path / "ratings.csv"
+    export_ratings(store, path, raw_values=True)
+    assert "=SUM(A1:A3) is what the board said" in _csv_justifications(path)
+
+
+def test_xlsx_export_with_raw_values_keeps_text_as_stored(store, tmp_path):
+    path = tmp_path / "ratings.xlsx"
+    export_ratings(store, path, raw_values=True)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    texts = {cell.value for row in sheet.iter_rows() for cell in row}
+    assert "=SUM(A1:A3) is what the board said" in texts
 
 
 def test_export_filters_select_rows(store, tmp_path):
@@ -644,3 +671,24 @@ def test_conflicting_subject_columns_are_reported(tmp_path):
     with pytest.raises(DataValidationError, match="another subject_name on row 2") as caught:
         read_ratings_file(path)
     assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, "subject_name")
+
+
+@pytest.mark.parametrize("written", ["1e0", "3.0000001", "2.5", "3.0"])
+def test_level_not_written_as_an_integer_is_refused_with_row_and_column(tmp_path, written):
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        HEADER + f"northvale,HS,a1,funding,2\nnorthvale,HS,a1,capacity_building,{written}\n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        read_ratings_file(path, instrument=INSTRUMENT)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field, problem.value) == (3, "level", written)
+
+
+def test_level_in_wide_layout_not_written_as_an_integer_is_refused(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("subject,kind,assessor,funding\nnorthvale,HS,a1,1e0\n")
+    with pytest.raises(DataValidationError) as caught:
+        read_ratings_file(path, instrument=INSTRUMENT)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.field) == (2, "funding")

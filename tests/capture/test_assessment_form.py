@@ -1,9 +1,11 @@
 """Capture widgets without a browser: set values, click, and check what the store holds."""
 
+import asyncio
 import threading
 
 import pytest
 
+from scirocco_lab.assessment.invitations import create_invitations, revoke_invitations
 from scirocco_lab.assessment.records import AssessorRecord, RatingRecord, SubjectRecord
 from scirocco_lab.assessment.store import (
     add_assessors,
@@ -16,6 +18,7 @@ from scirocco_lab.capture import (
     AssessmentForm,
     AssessmentLockedError,
     ConsensusWorkshop,
+    DraftConflictError,
     FormTarget,
     TwinningFeature,
     TwinningMeeting,
@@ -28,6 +31,7 @@ from scirocco_lab.capture import (
     save_twinning_features,
     submit_assessment,
 )
+from scirocco_lab.capture.cookies import COOKIE_NAME
 from scirocco_lab.capture.serve import ServeSettings, absolute_store_url, voila_environment
 from scirocco_lab.capture.views import level_bar_chart, message_html
 from scirocco_lab.errors import ConfigurationError, DataValidationError, NotFoundError
@@ -53,9 +57,14 @@ def store(tmp_path):
     return store
 
 
+def invite(store, subject="northvale", code="NV-01", round=1):
+    """A fresh invitation token for ``code`` (the only way a participant signs in)."""
+    return create_invitations(store, subject, round, assessors=[code])[0].token
+
+
 def signed_in(store, subject="northvale", code="NV-01", **kwargs):
     form = AssessmentForm(store, subject, **kwargs)
-    assert form.sign_in(code)
+    assert form.sign_in(invite(store, subject, code, kwargs.get("round", 1)))
     return form
 
 
@@ -78,9 +87,86 @@ def test_unknown_code_shows_message_and_writes_nothing(store):
     form = AssessmentForm(store, "northvale")
     form.code_input.value = "NV-99"
     form.start_button.click()
-    assert "unknown participant code" in form.message.value
+    assert "sign-in link is not valid" in form.message.value
     assert form.form_box.layout.display == "none"
     assert assessments_frame(store).empty
+
+
+def test_a_pseudonym_alone_never_signs_in(store):
+    invite(store)  # NV-01 has an invitation, but its pseudonym is not it
+    form = AssessmentForm(store, "northvale")
+    assert not form.sign_in("NV-01")
+    assert form.assessor is None
+
+
+def test_invitation_for_another_round_does_not_open_this_form(store):
+    form = AssessmentForm(store, "northvale", round=1)
+    assert not form.sign_in(invite(store, round=2))
+    assert "round 2, not round 1" in form.message.value
+
+
+def test_second_tab_saving_over_a_newer_draft_is_told_and_stops(store):
+    first = signed_in(store)
+    second = signed_in(store)
+    first.level_choice.value = 4
+    before = snapshot(store)
+    second.level_choice.value = 1
+    assert "changed in another tab" in second.message.value
+    assert second.locked
+    assert snapshot(store) == before
+    first.justification.value = "still mine"
+    assert "Draft saved" in first.message.value
+
+
+def test_a_revoked_invitation_stops_an_open_form_from_saving(store):
+    form = signed_in(store)
+    form.level_choice.value = 2
+    before = snapshot(store)
+    revoke_invitations(store, subject="northvale", assessor="NV-01")
+    form.level_choice.value = 3
+    assert "withdrawn" in form.message.value and form.locked
+    assert snapshot(store) == before
+
+
+def test_stale_revision_is_refused_by_the_store(store):
+    target = FormTarget("HS", "northvale", EXCHANGE.id)
+    record = build_assessment(target, "NV-01", {KEYS[0]: RatingRecord(KEYS[0], level=2)})
+    assert save_draft(store, record, expected_revision=0).revision == 1
+    before = snapshot(store)
+    with pytest.raises(DraftConflictError):
+        save_draft(store, record, expected_revision=0)
+    assert snapshot(store) == before
+
+
+def test_typing_is_saved_after_a_pause_not_per_keystroke(store):
+    form = signed_in(store, debounce_seconds=0.05)
+    form.level_choice.value = 2
+    revision_after_click = form.revision
+
+    async def type_then_wait():
+        for text in ("E", "Ev", "Evidence"):
+            form.justification.value = text
+        typed = form.revision
+        await asyncio.sleep(0.3)
+        return typed
+
+    assert asyncio.run(type_then_wait()) == revision_after_click
+    assert form.revision == revision_after_click + 1
+    stored = ratings_frame(store, status=None)
+    assert stored["justification"].tolist() == ["Evidence"]
+
+
+def test_pending_typing_is_saved_before_moving_on(store):
+    form = signed_in(store, debounce_seconds=30)
+
+    async def type_and_move():
+        form.level_choice.value = 3
+        form.justification.value = "typed just now"
+        form.next_button.click()
+
+    asyncio.run(type_and_move())
+    stored = ratings_frame(store, status=None)
+    assert stored["justification"].tolist() == ["typed just now"]
 
 
 def test_choosing_a_level_saves_a_draft(store):
@@ -259,18 +345,58 @@ def test_same_participant_submitting_twice_at_once_keeps_one(store, tmp_path):
     assert set(ratings_frame(store)["level"]) == {float(winner)}
 
 
-def test_settings_come_from_link_over_environment():
+def test_settings_ignore_the_link_and_come_from_serve():
     settings = form_settings(
-        {"QUERY_STRING": "subject=nv-tele&round=3", "SCIROCCO_LAB_CAPTURE_SUBJECT": "northvale"}
+        {
+            "QUERY_STRING": "subject=nv-tele&round=3&instrument=/etc/passwd",
+            "SCIROCCO_LAB_CAPTURE_SUBJECT": "northvale",
+        }
     )
-    assert (settings.subject, settings.round) == ("nv-tele", 3)
+    assert settings == form_settings({"SCIROCCO_LAB_CAPTURE_SUBJECT": "northvale"})
+    assert (settings.subject, settings.round, settings.instrument) == (
+        "northvale",
+        None,
+        "scirocco-exchange",
+    )
     with pytest.raises(ConfigurationError, match="round"):
-        form_settings({"QUERY_STRING": "round=zero"})
+        form_settings({"SCIROCCO_LAB_CAPTURE_ROUND": "zero"})
 
 
-def test_web_app_without_subject_explains_the_fix(store):
-    page = assessment_form_from_environment(store, {})
-    assert "?subject=KEY" in page.value
+def test_web_app_without_an_invitation_cookie_explains_the_fix(store):
+    page = assessment_form_from_environment(
+        store, {"QUERY_STRING": "code=NV-01", "VOILA_REQUEST_URL": "http://127.0.0.1:8866/"}
+    )
+    assert "open the personal link" in page.value
+
+
+def test_in_a_notebook_a_pasted_invitation_opens_the_form(store):
+    box = assessment_form_from_environment(store, {})
+    code, start = box.children[1].children
+    code.value = "NV-01"
+    start.click()
+    assert "not valid" in box.children[2].value
+    code.value = f"http://127.0.0.1:8866/login?invite={invite(store, code='NV-03')}"
+    start.click()
+    [form_widget] = box.children
+    who = form_widget.children[2].children[0]  # title, sign-in box, form box: who first
+    assert "Participant <b>NV-03</b>" in who.value
+
+
+def test_web_app_opens_the_form_of_the_invitation_in_the_cookie(store):
+    token = invite(store, code="NV-02", round=2)
+    form = assessment_form_from_environment(
+        store, {"HTTP_COOKIE": f"_xsrf=x; {COOKIE_NAME}={token}", "QUERY_STRING": "round=1"}
+    )
+    assert (form.assessor, form.target.round) == ("NV-02", 2)
+
+
+def test_web_app_refuses_an_invitation_for_another_subject(store):
+    token = invite(store, subject="nv-tele")
+    page = assessment_form_from_environment(
+        store,
+        {"HTTP_COOKIE": f"{COOKIE_NAME}={token}", "SCIROCCO_LAB_CAPTURE_SUBJECT": "northvale"},
+    )
+    assert "another region or good practice" in page.value
 
 
 def test_serve_passes_an_absolute_store_and_choices_to_kernels(tmp_path):

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 
 from scirocco_lab.cli import main
@@ -419,3 +420,83 @@ def test_statistics_from_the_store_keep_to_one_instrument(capsys, store_path):
     )  # fmt: skip
     assert status == 0 and len(out.splitlines()) == 1 + 12
     assert "information_and_ehealth_services" in out
+
+
+@pytest.mark.parametrize(("flag", "expected"), [((), "'=SUM(1)"), (("--raw-values",), "=SUM(1)")])
+def test_export_neutralises_formulas_unless_raw_values(capsys, tmp_path, flag, expected):
+    store = str(tmp_path / "s.db")
+    ratings = tmp_path / "in.csv"
+    ratings.write_text(
+        "subject,subject_name,kind,status,assessor,role,dimension,level,justification\n"
+        "basque,Basque Country,HS,draft,A1,clinician,funding,3,=SUM(1)\n"
+    )
+    run(capsys, "--store", store, "store", "init")
+    assert run(capsys, "--store", store, "import", str(ratings))[0] == 0
+    out = tmp_path / "out.csv"
+    assert run(capsys, "--store", store, "export", str(out), "--status", "any", *flag)[0] == 0
+    assert pd.read_csv(out, keep_default_na=False)["justification"].tolist() == [expected]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("consensus", "--region", "northvale", "--round", "9"), "no individual ratings"),
+        (("agreement", "--region", "northvale", "--round", "9"), "no individual ratings"),
+    ],
+)
+def test_query_matching_nothing_says_so(capsys, demo_store_url, args, expected):
+    status, out, _ = run(capsys, "--store", demo_store_url, *args)
+    assert status == 0
+    assert expected in out and "round 9" in out and "Empty DataFrame" not in out
+
+
+def test_codes_list_on_empty_store_says_so(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init")
+    status, out, _ = run(capsys, "--store", store_path, "codes", "list")
+    assert status == 0 and out.startswith("no codes in the store yet")
+
+
+def test_codes_list_prints_no_python_reprs(capsys, demo_store_url):
+    status, out, _ = run(capsys, "--store", demo_store_url, "codes", "list")
+    assert status == 0
+    assert "(" not in out and "'" not in out
+
+
+def test_export_of_unknown_subject_refuses_naming_known_ones(capsys, demo_store_url, tmp_path):
+    target = tmp_path / "out.csv"
+    status, _, err = run(capsys, "--store", demo_store_url, "export", str(target), "--subject", "x")
+    assert status == 2 and "no subject 'x'" in err and "northvale" in err
+    assert not target.exists()
+
+
+def test_one_problem_is_reported_once(capsys, store_path, tmp_path):
+    run(capsys, "--store", store_path, "store", "init")
+    transcript = tmp_path / "fg.txt"
+    transcript.write_text("MODERATOR: Welcome.\nANNA: Thank you.\nBEN: Hello.\n")
+    status, _, err = run(
+        capsys, "--store", store_path, "transcripts", "import", str(transcript),
+        "--region", "nowhere", "--activity", "focus_group", "--date", "2026-01-01",
+    )  # fmt: skip
+    assert status == 2
+    assert err.count("unknown region") == 1
+
+
+def test_audit_lists_an_import_without_identities(capsys, store_path, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCIROCCO_LAB_ACTOR", "facilitator-1")
+    run(capsys, "--store", store_path, "subjects", "add", "basque", "--name", "Basque Country")
+    transcript = tmp_path / "fg.txt"
+    transcript.write_text("MODERATOR: Welcome.\nAnna Berg: Thank you.\n")
+    args = ("--region", "basque", "--activity", "focus_group", "--date", "2026-01-01")
+    assert (
+        run(capsys, "--store", store_path, "transcripts", "import", str(transcript), *args)[0] == 0
+    )
+    status, out, _ = run(capsys, "--store", store_path, "audit", "--format", "csv")
+    assert status == 0
+    assert "facilitator-1,import,evaluation_sources" in out and "fg.txt" in out
+    assert "Anna Berg" not in out
+
+
+def test_audit_since_tomorrow_says_nothing_recorded(capsys, store_path):
+    run(capsys, "--store", store_path, "store", "init")
+    status, out, _ = run(capsys, "--store", store_path, "audit", "--since", "2999-01-01")
+    assert status == 0 and out.startswith("no writes recorded")

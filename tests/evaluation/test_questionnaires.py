@@ -8,7 +8,7 @@ import pytest
 
 from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.assessment.store import add_subjects
-from scirocco_lab.errors import DataValidationError, FileFormatError
+from scirocco_lab.errors import DataValidationError, DuplicateRecordError, FileFormatError
 from scirocco_lab.evaluation.questionnaires import (
     AGREEMENT_LABELS,
     import_questionnaire,
@@ -194,7 +194,9 @@ def test_import_with_unknown_region_writes_nothing(store, tmp_path):
 def test_importing_twice_needs_replace(store, tmp_path):
     path = workbook(tmp_path / "v.xlsx", GOOD)
     import_questionnaire(store, path, region="northvale")
-    with pytest.raises(DataValidationError, match="already in the store"):
+    with pytest.raises(DuplicateRecordError, match="already imported"):
         import_questionnaire(store, path, region="northvale")
+    with pytest.raises(DuplicateRecordError, match="already imported"):
+        import_questionnaire(store, path, region="northvale", questionnaire="other-key")
     import_questionnaire(store, path, region="northvale", replace=True)
     assert len(responses_frame(store)) == 6

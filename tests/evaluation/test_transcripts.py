@@ -7,7 +7,7 @@ import pytest
 
 from scirocco_lab.assessment.records import SubjectRecord
 from scirocco_lab.assessment.store import add_subjects
-from scirocco_lab.errors import DataValidationError, FileFormatError
+from scirocco_lab.errors import DataValidationError, DuplicateRecordError, FileFormatError
 from scirocco_lab.evaluation.demo import generate_evaluation_demo, write_demo_transcripts
 from scirocco_lab.evaluation.records import CodeRecord, CoderRecord, SegmentRecord
 from scirocco_lab.evaluation.store import (
@@ -309,15 +309,36 @@ def test_import_transcript_writes_source_turns_and_participants(store, txt_file)
     ]
 
 
-def test_second_import_gets_a_new_default_key(store, txt_file):
-    for _ in range(2):
+def test_second_file_on_the_same_day_gets_a_new_default_key(store, txt_file, tmp_path):
+    other = tmp_path / "second interview.txt"
+    other.write_text(TXT + "\nMODERATOR: One more question.\n", encoding="utf-8")
+    for path in (txt_file, other):
         import_transcript(
-            store, txt_file, region="northvale", activity="interview", held_on=dt.date(2026, 3, 4)
+            store, path, region="northvale", activity="interview", held_on=dt.date(2026, 3, 4)
         )
     assert sorted(sources_frame(store)["source"]) == [
         "northvale-int-20260304",
         "northvale-int-20260304-2",
     ]
+
+
+def test_reimporting_the_same_file_is_refused_naming_the_earlier_import(store, txt_file, tmp_path):
+    import_transcript(store, txt_file, region="northvale", activity="interview", held_on=None)
+    renamed = tmp_path / "copy.txt"
+    renamed.write_bytes(txt_file.read_bytes())
+    before = evaluation_counts(store)
+    with pytest.raises(DuplicateRecordError, match=r"already imported.*focus group\.txt"):
+        import_transcript(store, renamed, region="northvale", activity="interview", held_on=None)
+    assert evaluation_counts(store) == before
+
+
+def test_reimport_with_replace_replaces_the_earlier_source(store, txt_file):
+    for replace in (False, True):
+        import_transcript(
+            store, txt_file, region="northvale", activity="interview", held_on=None,
+            replace=replace,
+        )  # fmt: skip
+    assert len(sources_frame(store)) == 1
 
 
 def test_import_with_unknown_region_writes_nothing(store, txt_file):

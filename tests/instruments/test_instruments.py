@@ -120,6 +120,23 @@ def test_user_instrument_loads_from_json(tmp_path):
     assert load_instrument(str(path)).id == "rural-8"
 
 
+def test_duplicated_key_in_instrument_yaml_is_refused_with_its_line(tmp_path):
+    text = yaml.safe_dump(small_instrument(), sort_keys=False)
+    path = tmp_path / "rural.yaml"
+    path.write_text(text.replace("title: Rural adaptation\n", "title: A\ntitle: B\n", 1))
+    line = path.read_text().splitlines().index("title: B") + 1
+    expected = rf"line {line}, column 1: found duplicate key .title."
+    with pytest.raises(InstrumentError, match=expected):
+        load_instrument(path)
+
+
+def test_duplicated_key_in_instrument_json_is_refused(tmp_path):
+    path = tmp_path / "rural.json"
+    path.write_text(json.dumps(small_instrument())[:-1] + ', "id": "other"}')
+    with pytest.raises(InstrumentError, match="duplicate key 'id'"):
+        load_instrument(path)
+
+
 def test_instrument_found_by_id_on_search_path(tmp_path, monkeypatch):
     (tmp_path / "rural.yaml").write_text(yaml.safe_dump(small_instrument()), encoding="utf-8")
     monkeypatch.setenv("SCIROCCO_LAB_INSTRUMENT_PATH", str(tmp_path))

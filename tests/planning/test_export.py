@@ -189,3 +189,24 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
         write_action_plan(actions(synthetic=False), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_formula_like_text_is_neutralised_by_default(tmp_path, suffix):
+    path = write_action_plan(actions(), tmp_path / f"plan{suffix}")
+    if suffix == ".csv":
+        owners = pd.read_csv(path, keep_default_na=False)["owner"].tolist()
+    else:
+        owners = [c.value for row in load_workbook(path)["Action plan"].iter_rows() for c in row]
+    assert '\'=HYPERLINK("x")' in owners
+    assert '=HYPERLINK("x")' not in owners
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_raw_values_keep_formula_like_text(tmp_path, suffix):
+    path = write_action_plan(actions(), tmp_path / f"plan{suffix}", raw_values=True)
+    if suffix == ".csv":
+        owners = pd.read_csv(path, keep_default_na=False)["owner"].tolist()
+    else:
+        owners = [c.value for row in load_workbook(path)["Action plan"].iter_rows() for c in row]
+    assert '=HYPERLINK("x")' in owners

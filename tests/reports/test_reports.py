@@ -83,6 +83,8 @@ def test_build_writes_self_contained_escaped_reports_and_index(tmp_path):
     # Demo data is marked; assessors' names never reach a report.
     assert "Synthetic demo data" in page
     assert "Secret Person" not in page
+    # The store is named by its file name, never its full path.
+    assert "Store: s.db." in page and str(tmp_path) not in page
     index = (out / "index.html").read_text("utf-8")
     assert 'href="regions/vale.html"' in index
     assert 'href="regions/empty.html"' in index
@@ -121,7 +123,7 @@ def test_failing_region_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "FAILED" in printed and "deliberate failure for vale" in printed
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-    regions = [entry for entry in manifest if entry["path"].startswith("regions/")]
+    regions = [e for e in manifest["reports"] if e["path"].startswith("regions/")]
     assert {entry["path"]: entry["ok"] for entry in regions} == {
         "regions/empty.html": True,
         "regions/vale.html": False,
