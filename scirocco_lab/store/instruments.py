@@ -65,9 +65,7 @@ def ensure_instrument(connection: Connection, instrument: Instrument) -> None:
         except IntegrityError:
             # A concurrent writer (another workshop participant) stored it first: read its copy.
             existing = connection.execute(
-                select(schema.instruments.c.version).where(
-                    schema.instruments.c.id == instrument.id
-                )
+                select(schema.instruments.c.version).where(schema.instruments.c.id == instrument.id)
             ).scalar_one()
     if existing != instrument.version:
         connection.execute(
