@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "scirocco-lab needs Python 3.11; set PYTHON=/path/to/python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev,dask]"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -e ".[dev,dask,postgres]"
 	@# rfc3987-syntax (jupyter-events -> jsonschema[format-nongpl]) adds ~1 s to every import
 	@# of nbformat (papermill, nbconvert, Jupyter) and nothing here validates IRIs: measured, removed.
 	$(BIN)/uv pip uninstall --quiet --python $(BIN)/python rfc3987-syntax
@@ -34,6 +34,8 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 test: store lint
+	@# The store, import and report tests also run on a throwaway PostgreSQL cluster
+	@# (scripts/postgres-test-cluster.sh, started and stopped by tests/conftest.py).
 	@# Browser tests drive Debian's chromium (never a downloaded browser); the PDF report
 	@# tests read PDFs with poppler's pdftotext.
 	bash scripts/ensure-chromium.sh

@@ -4,6 +4,12 @@ Tests that write build their own small store (usually ``open_store("sqlite://")`
 generated records), so the session-wide demo store is only ever read.
 """
 
+import itertools
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
@@ -33,3 +39,73 @@ def demo_store_url(tmp_path_factory):
     seed_evaluation_demo(store)
     store.engine.dispose()
     return url
+
+
+# ---------------------------------------------------------------------------------------
+# Both store backends. Tests of the store, imports, capture and reports take `store_url` (a
+# fresh, empty store URL) or `new_store_url` (a factory of them) and run once on SQLite and
+# once on a real PostgreSQL server, which scripts/postgres-test-cluster.sh starts once per
+# session (installing Debian's postgresql if needed) and stops at the end. No mocks.
+
+BACKENDS = ("sqlite", "postgresql")
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """A running throwaway cluster: its folder and the URL of its first database."""
+
+    folder: str
+    url: str
+
+    def new_database(self, name: str = "store") -> str:
+        """An empty store URL: a new schema of the cluster's database, first on the URL's
+        search_path (a schema is created in milliseconds, a database in seconds)."""
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        base = make_url(self.url)
+        schema = f"t{next(_DATABASE_NUMBERS)}_{re.sub(r'[^a-z0-9_]', '_', name.lower())}"[:60]
+        with psycopg.connect(
+            host=base.host,
+            port=base.port,
+            user=base.username,
+            dbname=base.database,
+            autocommit=True,
+        ) as connection:
+            connection.execute(f'CREATE SCHEMA "{schema}"')
+        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+
+_DATABASE_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL cluster for the whole session, on 127.0.0.1, stopped at the end."""
+    script = _ROOT / "scripts" / "postgres-test-cluster.sh"
+    started = subprocess.run(
+        ["bash", str(script), "start"], capture_output=True, text=True, check=False
+    )
+    if started.returncode != 0:
+        pytest.fail(f"could not start PostgreSQL: {started.stderr}", pytrace=False)
+    folder, url = started.stdout.split()
+    try:
+        yield PostgresServer(folder, url)
+    finally:
+        subprocess.run(["bash", str(script), "stop", folder], check=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def new_store_url(request, tmp_path):
+    """A factory of fresh, empty store URLs on this test's backend: ``new_store_url("a")``."""
+    if request.param == "sqlite":
+        return lambda name="store": f"sqlite:///{tmp_path / name}.db"
+    return request.getfixturevalue("postgres_server").new_database
+
+
+@pytest.fixture
+def store_url(new_store_url):
+    """A fresh, empty store URL on this test's backend (SQLite file or PostgreSQL database)."""
+    return new_store_url()

@@ -35,6 +35,19 @@ def _cmd_instruments_show(args) -> int:
     return 0
 
 
+def _cmd_instruments_redcap(args) -> int:
+    from scirocco_lab.assessment.redcap import write_redcap_dictionary
+    from scirocco_lab.instruments import load_instrument
+
+    instrument = load_instrument(args.instrument, language=args.language)
+    fields = write_redcap_dictionary(instrument, args.file)
+    print(
+        f"wrote the REDCap data dictionary of {instrument.id} ({fields} fields) to {args.file}; "
+        "upload it in REDCap under Project Setup > Data Dictionary"
+    )
+    return 0
+
+
 def _cmd_subjects_list(args) -> int:
     from scirocco_lab.store import open_store, subjects_frame
 
@@ -65,6 +78,14 @@ def _cmd_import(args) -> int:
     from scirocco_lab.assessment.ratings_files import import_ratings
     from scirocco_lab.store import open_store
 
+    if args.redcap_dictionary is not None:
+        from scirocco_lab.assessment.redcap import import_redcap_records
+
+        summary = import_redcap_records(
+            open_store(args.store), args.file, args.redcap_dictionary, replace=args.replace
+        )
+        print(f"imported REDCap records from {args.file}: {summary}")
+        return 0
     summary = import_ratings(
         open_store(args.store),
         args.file,
@@ -222,6 +243,12 @@ def _cmd_consensus(args) -> int:
         table = round_movement(table)
         if table.empty:
             print("one round only: no movement to show", file=sys.stderr)
+    if args.out is not None:
+        from scirocco_lab.assessment.consensus_export import export_consensus_table
+
+        export_consensus_table(table, args.out)
+        print(f"wrote {len(table)} row(s) to {args.out}")
+        return 0
     print_frame(table, args.format, empty=_nothing_rated(args))
     return 0
 
@@ -356,6 +383,13 @@ def register(commands) -> None:
     show.add_argument("--language", default=None, help="language code, e.g. en or nl")
     add_format(show)
     show.set_defaults(handler=_cmd_instruments_show)
+    redcap = instrument_commands.add_parser(
+        "redcap-dictionary", help="the instrument as a REDCap data dictionary CSV"
+    )
+    redcap.add_argument("instrument", help="instrument id or path of an instrument file")
+    redcap.add_argument("file", type=Path, help="the .csv to write")
+    redcap.add_argument("--language", default=None, help="language code, e.g. en or nl")
+    redcap.set_defaults(handler=_cmd_instruments_redcap)
 
     subjects = commands.add_parser("subjects", help="regions and good practices")
     subject_commands = subjects.add_subparsers(dest="subjects_command", required=True)
@@ -372,17 +406,28 @@ def register(commands) -> None:
     add.add_argument("--description")
     add.set_defaults(handler=_cmd_subjects_add)
 
-    importing = commands.add_parser("import", help="import ratings from CSV or Excel")
+    importing = commands.add_parser(
+        "import", help="import ratings from CSV, Excel, SPSS (.sav) or Stata (.dta)"
+    )
     importing.add_argument("file", type=Path)
     importing.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
     importing.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
+    importing.add_argument(
+        "--redcap-dictionary",
+        type=Path,
+        default=None,
+        metavar="DICT.csv",
+        help="FILE is a REDCap records export (raw data); this is its data dictionary",
+    )
     importing.add_argument(
         "--replace", action="store_true", help="overwrite assessments that are already in the store"
     )
     importing.set_defaults(handler=_cmd_import)
 
-    exporting = commands.add_parser("export", help="export ratings to CSV or Excel")
-    exporting.add_argument("file", type=Path, help="a .csv or .xlsx path")
+    exporting = commands.add_parser(
+        "export", help="export ratings to CSV, Excel, SPSS (.sav) or Stata (.dta)"
+    )
+    exporting.add_argument("file", type=Path, help="a .csv, .xlsx, .sav or .dta path")
     exporting.add_argument("--layout", choices=("long", "wide"), default="long")
     exporting.add_argument("--subject", default=None)
     exporting.add_argument("--kind", choices=("HS", "GP"), default=None)
@@ -458,6 +503,12 @@ def register(commands) -> None:
                 metavar="P",
                 help="Split when at least this share of ratings lies outside the 3-point "
                 "region (default: the published count, 4 of 12)",
+            )
+            statistics.add_argument(
+                "--out",
+                type=Path,
+                default=None,
+                help="write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
             )
         if name == "agreement":
             from scirocco_lab.assessment.agreement import ALPHA_METRICS, COEFFICIENTS

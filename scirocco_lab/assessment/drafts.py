@@ -280,10 +280,15 @@ def write_lock(store: Store) -> Iterator[None]:
     """Serialise check-then-write sequences on one store across threads and processes.
 
     For an SQLite file the lock is ``<store file>.capture.lock`` (``flock``), which every Voilà
-    kernel on the machine shares; an in-memory store uses a process lock. Other databases
-    rely on their own transactions (see docs/capture.md).
+    kernel on the machine shares; an in-memory store uses a process lock. The guard itself is
+    the transaction (:func:`_guard`): the lock only spares SQLite's writers the busy waits of
+    a read lock upgraded to a write lock. Other databases take no lock here: their row locks
+    and unique keys serialise the submits (see docs/capture.md).
     """
-    database = store.engine.url.database if store.engine.dialect.name == "sqlite" else None
+    if store.engine.dialect.name != "sqlite":
+        yield
+        return
+    database = store.engine.url.database
     if not database or database == ":memory:":
         with _MEMORY_LOCK:
             yield
@@ -314,6 +319,7 @@ def _guard(
             select(table.c.revision).where(table.c.natural_key == key).with_for_update()
         ).scalar_one_or_none()
         now = utc_now()
+        overtaken = False
         if current is None:
             try:
                 with connection.begin_nested():
@@ -321,7 +327,9 @@ def _guard(
                         table.insert().values(natural_key=key, revision=1, updated_at=now)
                     )
             except IntegrityError:
-                raise _conflict(record) from None
+                # Another session wrote this assessment's first revision in the meantime; the
+                # status read below sees what it committed (a submit locks, a draft conflicts).
+                overtaken = True
             current = 0
         else:
             bumped = connection.execute(
@@ -329,8 +337,7 @@ def _guard(
                 .where(table.c.natural_key == key, table.c.revision == current)
                 .values(revision=current + 1, updated_at=now)
             ).rowcount
-            if bumped != 1:
-                raise _conflict(record)
+            overtaken = bumped != 1
         status = connection.execute(
             select(assessment_tables.assessments.c.status).where(
                 assessment_tables.assessments.c.natural_key == key
@@ -343,7 +350,7 @@ def _guard(
                 "already submitted and is locked; nothing was changed. Ask the facilitator if "
                 "it must be corrected."
             )
-        if expected_revision is not None and int(current) != int(expected_revision):
+        if overtaken or (expected_revision is not None and int(current) != int(expected_revision)):
             raise _conflict(record)
         revisions.append(int(current) + 1)
 

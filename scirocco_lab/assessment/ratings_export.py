@@ -1,5 +1,10 @@
-"""Export of assessments to CSV or Excel (.xlsx), in the long or wide layout of
-:mod:`~scirocco_lab.assessment.ratings_files` (``docs/data-formats.md``).
+"""Export of assessments to CSV, Excel (.xlsx), SPSS (.sav) or Stata (.dta), in the long or
+wide layout of :mod:`~scirocco_lab.assessment.ratings_files` (``docs/data-formats.md``).
+
+SPSS and Stata files carry a variable label per column and don't-know as a labelled missing
+value. The long layout has one ``level`` column for every dimension, so its value labels can
+only be shared (don't know); the wide layout labels each dimension's column with the
+dimension's name and its levels with the level texts.
 """
 
 from __future__ import annotations
@@ -27,10 +32,38 @@ from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
 from scirocco_lab.io.formulas import neutralise_cell
+from scirocco_lab.io.stats_files import STATS_SUFFIXES, StatsVariable, write_stats_file
 from scirocco_lab.io.tables import DATA_FORMATS_DOC
 from scirocco_lab.store import Store, assessors_frame, resolve_instrument, subjects_frame
 
-__all__ = ["export_ratings"]
+__all__ = ["COLUMN_LABELS", "export_ratings"]
+
+#: Variable labels of the columns of a .sav/.dta export (dimension columns: their names).
+COLUMN_LABELS = {
+    DATA_NOTE_COLUMN: "Data note (synthetic demo data is marked)",
+    "subject": "Region or good practice (key)",
+    "kind": "Assessment kind: HS (health and social care system) or GP (good practice)",
+    "instrument": "Instrument id",
+    "round": "Assessment round",
+    "mode": "individual or consensus",
+    "assessor": "Assessor pseudonym",
+    "status": "submitted or draft",
+    "assessed_on": "Date of the assessment",
+    "dimension": "Dimension key (see the instrument)",
+    "level": "Maturity level",
+    "justification": "Justification",
+    "confidence": "Confidence",
+    "features": "Good-practice features (semicolon-separated)",
+    "notes": "Notes on the assessment",
+    "subject_name": "Name of the region or practice",
+    "country": "Country",
+    "owner": "Region owning the good practice",
+    "role": "Assessor's role",
+    "sector": "Assessor's sector",
+    "organisation": "Assessor's organisation",
+    "assessor_name": "Assessor's name (personal data)",
+    "assessor_email": "Assessor's e-mail (personal data)",
+}
 
 
 def _none(value: Any) -> Any:
@@ -140,6 +173,29 @@ def _export_table(
     return header, rows, synthetic
 
 
+def _stats_variables(
+    store: Store, frame: pd.DataFrame, header: list[str]
+) -> dict[str, StatsVariable]:
+    """Labels of a .sav/.dta export: columns, then each dimension's name and level texts."""
+    variables = {
+        name: StatsVariable(label, dont_know=name == "level")
+        for name, label in COLUMN_LABELS.items()
+    }
+    for instrument_id in dict.fromkeys(frame["instrument"]):
+        try:
+            instrument = resolve_instrument(store, instrument_id)
+        except Exception:
+            continue
+        for dimension in instrument.dimensions:
+            if dimension.key in header and dimension.key not in variables:
+                variables[dimension.key] = StatsVariable(
+                    dimension.name,
+                    tuple((level.number, level.label) for level in dimension.levels if level.label),
+                    dont_know=True,
+                )
+    return variables
+
+
 def _safe_rows(rows: list[list[Any]], raw_values: bool) -> list[list[Any]]:
     return rows if raw_values else [[neutralise_cell(v) for v in row] for row in rows]
 
@@ -213,7 +269,7 @@ def export_ratings(
     instrument: str | None = None,
     raw_values: bool = False,
 ) -> int:
-    """Write ratings to a .csv or .xlsx file (by suffix); return the number of data rows.
+    """Write ratings to a .csv, .xlsx, .sav or .dta file (by suffix); return the number of rows.
 
     ``layout`` is ``long`` (lossless: one row per assessor x dimension) or ``wide`` (one row
     per assessment, levels only). The filters select as
@@ -241,10 +297,10 @@ def export_ratings(
     check_layout(layout, ("long", "wide"))
     target = Path(path)
     suffix = target.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
+    if suffix not in (".csv", ".xlsx", *STATS_SUFFIXES):
         raise ConfigurationError(
             f"{target}: cannot export to '{suffix or '(no suffix)'}'. Fix: end the file name "
-            "with .csv or .xlsx."
+            "with .csv, .xlsx, .sav (SPSS) or .dta (Stata)."
         )
     if subject is not None:
         known = sorted(subjects_frame(store)["key"])
@@ -266,6 +322,15 @@ def export_ratings(
     rows = _safe_rows(rows, raw_values)
     if suffix == ".csv":
         _write_csv(target, header, rows)
+        return len(rows)
+    if suffix in STATS_SUFFIXES:
+        write_stats_file(
+            target,
+            header,
+            rows,
+            _stats_variables(store, frame, header),
+            file_label="scirocco-lab ratings" + (f" ({DEMO_MARK})" if synthetic else ""),
+        )
         return len(rows)
     selection = ", ".join(
         f"{name}={value}"

@@ -89,6 +89,7 @@ __all__ = [
     "SUBJECT_COLUMNS",
     "check_layout",
     "import_ratings",
+    "parse_ratings_table",
     "read_frame_as_batch",
     "read_ratings_file",
 ]
@@ -764,13 +765,48 @@ def _default_instrument(instrument: str | Instrument | None, lookup: _Instrument
     return found.id if found is not None else instrument
 
 
+#: Columns only a REDCap records export has (its data dictionary says what the others mean).
+_REDCAP_COLUMNS = ("record_id", "redcap_event_name", "redcap_repeat_instrument")
+
+
+def _refuse_redcap_records(table: TextTable) -> None:
+    names = {normalise_header(label) for label in table.header if label is not None}
+    if names & set(_REDCAP_COLUMNS):
+        raise FileFormatError(
+            f"{table.source}: this is a REDCap records export (column record_id), and its "
+            "data dictionary is missing: it says which field is which dimension and what each "
+            "choice code means. Fix: give the REDCap data dictionary CSV too "
+            "(scirocco-lab import FILE --redcap-dictionary DICTIONARY.csv; see "
+            "docs/redcap.md)."
+        )
+
+
+def parse_ratings_table(
+    table: TextTable,
+    *,
+    layout: str = "auto",
+    instrument: str | Instrument | None = None,
+    store: Store | None = None,
+) -> tuple[RecordBatch, dict[str, Instrument]]:
+    """Parse a text table in the long or wide layout; the batch and the instruments it uses.
+
+    For importers that build the table themselves (REDCap records): problems name the
+    table's own source and row numbers.
+    """
+    return _parse_table(table, layout, instrument, store, redcap_check=False)
+
+
 def _parse_table(
     table: TextTable,
     layout: str,
     instrument: str | Instrument | None,
     store: Store | None,
+    *,
+    redcap_check: bool = True,
 ) -> tuple[RecordBatch, dict[str, Instrument]]:
     check_layout(layout, LAYOUTS)
+    if redcap_check:
+        _refuse_redcap_records(table)
     lookup = _Instruments(store, [instrument] if isinstance(instrument, Instrument) else ())
     default = _default_instrument(instrument, lookup)
     batch = _Parser(table, layout, default, lookup).parse()

@@ -104,6 +104,15 @@ def _cmd_questionnaires_import(args) -> int:
     return 0
 
 
+def _cmd_questionnaires_export(args) -> int:
+    from scirocco_lab.evaluation.questionnaire_export import export_questionnaire
+    from scirocco_lab.store import open_store
+
+    rows = export_questionnaire(open_store(args.store, create=False), args.questionnaire, args.file)
+    print(f"wrote {rows} respondent(s) of '{args.questionnaire}' to {args.file}")
+    return 0
+
+
 def _cmd_questionnaires_list(args) -> int:
     from scirocco_lab.evaluation.store import questionnaires_frame, responses_frame
     from scirocco_lab.store import open_store
@@ -189,10 +198,11 @@ def register(commands) -> None:
     importing = questionnaire_commands.add_parser(
         "import",
         help="import a questionnaire's responses with its items and scale",
-        description="An .xlsx workbook with sheets responses, items and scale, or a responses "
-        "CSV with --items and --scale (and --labels). See docs/evaluation.md.",
+        description="An .xlsx workbook with sheets responses, items and scale, a responses "
+        "CSV with --items and --scale (and --labels), or an SPSS .sav / Stata .dta file whose "
+        "variable labels are the wording and value labels the scale. See docs/evaluation.md.",
     )
-    importing.add_argument("file", type=Path, help="responses: .csv or .xlsx")
+    importing.add_argument("file", type=Path, help="responses: .csv, .xlsx, .sav or .dta")
     importing.add_argument(
         "--items", type=Path, default=None, help="items CSV: item, wording, reverse_scored"
     )
@@ -214,6 +224,12 @@ def register(commands) -> None:
         "--replace", action="store_true", help="replace a questionnaire with the same key"
     )
     importing.set_defaults(handler=_cmd_questionnaires_import)
+    exporting = questionnaire_commands.add_parser(
+        "export", help="one questionnaire to SPSS (.sav) or Stata (.dta) with wording and scale"
+    )
+    exporting.add_argument("questionnaire", help="questionnaire key (questionnaires list)")
+    exporting.add_argument("file", type=Path, help="a .sav or .dta path")
+    exporting.set_defaults(handler=_cmd_questionnaires_export)
     listing = questionnaire_commands.add_parser("list", help="list the questionnaires")
     listing.add_argument("--region", default=None)
     add_format(listing)

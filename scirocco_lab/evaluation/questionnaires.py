@@ -41,11 +41,13 @@ from scirocco_lab.evaluation.records import (
     validate_evaluation,
 )
 from scirocco_lab.io.archives import check_office_file
-from scirocco_lab.io.tables import normalise_header, read_table, whole_number
+from scirocco_lab.io.stats_files import STATS_SUFFIXES, StatsData, read_stats_file
+from scirocco_lab.io.tables import normalise_header, read_table, table_from_rows, whole_number
 
 __all__ = [
     "AGREEMENT_LABELS",
     "RESPONDENT_COLUMNS",
+    "REVERSE_SCORED_NOTE",
     "Questionnaire",
     "import_questionnaire",
     "parse_scale",
@@ -62,6 +64,8 @@ AGREEMENT_LABELS = (
     "Agree",
     "Strongly agree",
 )
+#: Ends the variable label of a reverse-scored item in an SPSS/Stata file.
+REVERSE_SCORED_NOTE = " (reverse-scored)"
 _DOCS = "docs/evaluation.md"
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
@@ -279,7 +283,16 @@ def read_questionnaire(
     problems: list[InputProblem] = []
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
     sheets = _sheets(path) if excel and path.exists() else {}
-    if excel and sheets:
+    # An SPSS/Stata file carries its items (variable labels) and scale (value labels).
+    stats = (
+        read_stats_file(path)
+        if path.suffix.lower() in STATS_SUFFIXES and path.exists() and path.is_file()
+        else None
+    )
+    if stats is not None:
+        responses_table = table_from_rows(stats.source, stats.rows, stats.source)
+        title = title or stats.file_label
+    elif excel and sheets:
         responses_sheet = sheets.get("responses") or next(iter(sheets.values()))
         responses_table = read_table(path, responses_sheet)
     else:
@@ -289,6 +302,8 @@ def read_questionnaire(
         items_table = read_table(items, None)
     elif "items" in sheets:
         items_table = read_table(path, sheets["items"])
+    elif stats is not None:
+        items_table = _stats_items_table(stats)
     else:
         raise FileFormatError(
             f"{path}: no items with the question wording. Fix: add a sheet 'items' (columns "
@@ -302,10 +317,15 @@ def read_questionnaire(
         low, high = scale
     elif isinstance(scale, str) and not scale.lower().endswith((".csv", ".xlsx")):
         low, high = parse_scale(scale)
-    elif scale is not None or "scale" in sheets:
-        scale_table = (
-            read_table(scale, None) if scale is not None else read_table(path, sheets["scale"])
-        )
+    elif scale is not None or "scale" in sheets or _stats_scale_rows(stats):
+        if scale is not None:
+            scale_table = read_table(scale, None)
+        elif "scale" in sheets:
+            scale_table = read_table(path, sheets["scale"])
+        else:
+            scale_table = table_from_rows(
+                f"{path} (value labels)", _stats_scale_rows(stats), str(path)
+            )
         read = _read_scale_table(scale_table, problems)
         if read is None:
             raise DataValidationError(problems)
@@ -313,7 +333,8 @@ def read_questionnaire(
     else:
         raise FileFormatError(
             f"{path}: no scale. Fix: add a sheet 'scale' (columns value, label) to the "
-            "workbook, or give the scale (--scale 1-5, with --labels for its labels)."
+            "workbook, value labels to the items of an SPSS/Stata file, or give the scale "
+            "(--scale 1-5, with --labels for its labels)."
         )
     if labels is not None:
         scale_labels = tuple(
@@ -356,6 +377,37 @@ def read_questionnaire(
     if problems:
         raise DataValidationError(problems)
     return Questionnaire(form, tuple(item_records), tuple(responses))
+
+
+def _stats_items_table(stats: StatsData):
+    """The items of an SPSS/Stata file as an items table: variable name, label as wording."""
+    rows: list[list[str | None]] = [["item", "wording", "reverse_scored"]]
+    for name in stats.rows[0]:
+        if normalise_header(name) in RESPONDENT_COLUMNS:
+            continue
+        wording = stats.labels.get(name) or None
+        reverse = bool(wording) and wording.endswith(REVERSE_SCORED_NOTE)
+        if reverse:
+            wording = wording[: -len(REVERSE_SCORED_NOTE)]
+        rows.append([name, wording, "yes" if reverse else "no"])
+    return table_from_rows(f"{stats.source} (variable labels)", rows, stats.source)
+
+
+def _stats_scale_rows(stats: StatsData | None) -> list[list[object]]:
+    """The scale of an SPSS/Stata file from its items' value labels (value, label), or []."""
+    if stats is None:
+        return []
+    points: dict[int, str] = {}
+    for name, labels in stats.value_labels.items():
+        if normalise_header(name) in RESPONDENT_COLUMNS:
+            continue
+        for value, text in labels.items():
+            if isinstance(value, (int, float)) and float(value).is_integer():
+                # A label that only repeats the number stands for a point without a label.
+                points.setdefault(int(value), "" if text == str(int(value)) else text)
+    if not points:
+        return []
+    return [["value", "label"], *([value, points[value]] for value in sorted(points))]
 
 
 def _read_responses(table, form, items, problems, *, items_source: str) -> list[ResponseRecord]:

@@ -1,4 +1,5 @@
-"""Reading spreadsheets (CSV, TSV, .xlsx) as tables of text cells with their row numbers.
+"""Reading spreadsheets (CSV, TSV, .xlsx, SPSS .sav, Stata .dta) as tables of text cells
+with their row numbers.
 
 Every importer reads through :func:`read_table`, so every message can name the file, the
 spreadsheet row (the header is the first filled row) and the column.
@@ -30,10 +31,12 @@ import pandas as pd
 
 from scirocco_lab.errors import FileFormatError
 from scirocco_lab.io.archives import check_office_file
+from scirocco_lab.io.stats_files import STATS_SUFFIXES, read_stats_file
 
 __all__ = [
     "DATA_FORMATS_DOC",
     "EXCEL_SUFFIXES",
+    "STATS_SUFFIXES",
     "TEXT_SUFFIXES",
     "TextTable",
     "cell_text",
@@ -195,13 +198,18 @@ def read_table(path: str | os.PathLike[str], sheet: str | int | None) -> TextTab
         return read_csv_table(file)
     if suffix in EXCEL_SUFFIXES:
         return read_xlsx_table(file, sheet)
+    if suffix in STATS_SUFFIXES:
+        # Variable names are the header (row 1); a don't-know reads as its label.
+        data = read_stats_file(file)
+        return table_from_rows(data.source, data.rows, data.source)
     if suffix in (".xls", ".ods", ".numbers"):
         raise FileFormatError(
             f"{file}: '{suffix}' files cannot be read. Fix: save it as Excel Workbook (.xlsx) "
             "or CSV UTF-8 (.csv)."
         )
     raise FileFormatError(
-        f"{file}: unknown file type '{suffix or '(none)'}'. Fix: use a .csv or .xlsx file."
+        f"{file}: unknown file type '{suffix or '(none)'}'. Fix: use a .csv or .xlsx file "
+        "(or SPSS .sav, Stata .dta)."
     )
 
 

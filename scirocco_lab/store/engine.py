@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from scirocco_lab.config import store_url
 from scirocco_lab.errors import (
@@ -121,6 +121,10 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_SECONDS}
         if resolved in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool
+    elif resolved.startswith("postgresql"):
+        # Commands, notebook kernels and workshop sessions each open short-lived stores: close
+        # every connection when its transaction ends, so none idles on the team's server.
+        kwargs["poolclass"] = NullPool
     try:
         engine = create_engine(resolved, **kwargs)
     except (SQLAlchemyError, ImportError, ValueError) as exc:

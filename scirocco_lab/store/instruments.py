@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
 from scirocco_lab.errors import (
     SciroccoLabError,
@@ -57,8 +58,16 @@ def ensure_instrument(connection: Connection, instrument: Instrument) -> None:
         "stored_at": utc_now(),
     }
     if existing is None:
-        connection.execute(schema.instruments.insert().values(id=instrument.id, **values))
-    elif existing != instrument.version:
+        try:
+            with connection.begin_nested():
+                connection.execute(schema.instruments.insert().values(id=instrument.id, **values))
+            return
+        except IntegrityError:
+            # A concurrent writer (another workshop participant) stored it first: read its copy.
+            existing = connection.execute(
+                select(schema.instruments.c.version).where(schema.instruments.c.id == instrument.id)
+            ).scalar_one()
+    if existing != instrument.version:
         connection.execute(
             schema.instruments.update()
             .where(schema.instruments.c.id == instrument.id)

@@ -163,8 +163,8 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
     )
 
 
-def _store(tmp_path, name: str = "s.db", *, synthetic: bool = False, seed: bool = True):
-    store = open_store(str(tmp_path / name))
+def _store(new_store_url, name: str = "s", *, synthetic: bool = False, seed: bool = True):
+    store = open_store(new_store_url(name))
     add_subjects(store, _subjects(synthetic))
     add_assessors(store, _assessors())
     if seed:
@@ -173,15 +173,16 @@ def _store(tmp_path, name: str = "s.db", *, synthetic: bool = False, seed: bool 
 
 
 @pytest.fixture
-def store(tmp_path):
-    """Subjects, assessors (one with a name and e-mail) and five assessments."""
-    return _store(tmp_path)
+def store(new_store_url):
+    """Subjects, assessors (one with a name and e-mail) and five assessments (SQLite and
+    PostgreSQL)."""
+    return _store(new_store_url)
 
 
 @pytest.fixture
-def target(tmp_path):
+def target(new_store_url):
     """An empty store with the same subjects and assessors, to import into."""
-    return _store(tmp_path, "target.db", seed=False)
+    return _store(new_store_url, "target", seed=False)
 
 
 def _ratings(store, columns=None) -> pd.DataFrame:
@@ -217,13 +218,11 @@ def _complete_csv(level_of=lambda key: 3, assessor: str = "NV-02", round_number:
 
 
 @pytest.mark.parametrize("prepared", [True, False], ids=["records-present", "empty-store"])
-def test_long_csv_round_trip_gives_identical_ratings(store, tmp_path, prepared):
+def test_long_csv_round_trip_gives_identical_ratings(store, tmp_path, new_store_url, prepared):
     path = tmp_path / "ratings.csv"
     written = export_ratings(store, path, status=None)
     copy = (
-        _store(tmp_path, "copy.db", seed=False)
-        if prepared
-        else open_store(str(tmp_path / "copy.db"))
+        _store(new_store_url, "copy", seed=False) if prepared else open_store(new_store_url("copy"))
     )
     import_ratings(copy, path)
     assert written == len(_ratings(store))
@@ -311,7 +310,7 @@ def test_export_filters_select_rows(store, tmp_path):
 
 
 def test_export_refuses_unknown_suffix(store, tmp_path):
-    with pytest.raises(ConfigurationError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(ConfigurationError, match=r"\.csv, \.xlsx, \.sav \(SPSS\) or \.dta"):
         export_ratings(store, tmp_path / "ratings.json")
 
 
@@ -602,8 +601,8 @@ def test_export_includes_identities_only_when_asked(store, tmp_path):
     assert "ada.quillfeather@example.org" in set(frame["assessor_email"])
 
 
-def test_csv_export_of_synthetic_subjects_carries_the_mark(tmp_path):
-    store = _store(tmp_path, "demo.db", synthetic=True)
+def test_csv_export_of_synthetic_subjects_carries_the_mark(tmp_path, new_store_url):
+    store = _store(new_store_url, "demo", synthetic=True)
     path = tmp_path / "demo.csv"
     export_ratings(store, path)
     frame = pd.read_csv(path)
@@ -611,8 +610,8 @@ def test_csv_export_of_synthetic_subjects_carries_the_mark(tmp_path):
     assert set(frame["data_note"]) == {MARK}
 
 
-def test_xlsx_export_of_synthetic_subjects_has_an_about_sheet(tmp_path):
-    store = _store(tmp_path, "demo.db", synthetic=True)
+def test_xlsx_export_of_synthetic_subjects_has_an_about_sheet(tmp_path, new_store_url):
+    store = _store(new_store_url, "demo", synthetic=True)
     path = tmp_path / "demo.xlsx"
     export_ratings(store, path)
     workbook = openpyxl.load_workbook(path)
@@ -629,8 +628,8 @@ def test_export_of_real_subjects_has_no_data_note(store, tmp_path):
     assert MARK not in path.read_text(encoding="utf-8")
 
 
-def test_import_keeps_the_synthetic_mark_on_records_it_creates(tmp_path):
-    store = _store(tmp_path, "demo.db", synthetic=True)
+def test_import_keeps_the_synthetic_mark_on_records_it_creates(tmp_path, new_store_url):
+    store = _store(new_store_url, "demo", synthetic=True)
     path = tmp_path / "demo.csv"
     export_ratings(store, path)
     copy = open_store(str(tmp_path / "copy.db"))

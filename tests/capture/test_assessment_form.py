@@ -43,9 +43,7 @@ KEYS = EXCHANGE.dimension_keys
 CODES = [f"NV-0{i}" for i in range(1, 6)]
 
 
-@pytest.fixture
-def store(tmp_path):
-    store = open_store(str(tmp_path / "store.db"))
+def seed(store, codes=CODES):
     add_subjects(
         store,
         [
@@ -53,8 +51,23 @@ def store(tmp_path):
             SubjectRecord("nv-tele", "Tele <care>", kind="good_practice", owner="northvale"),
         ],
     )
-    add_assessors(store, [AssessorRecord(code) for code in CODES])
+    add_assessors(store, [AssessorRecord(code) for code in codes])
     return store
+
+
+@pytest.fixture
+def store(tmp_path):
+    return seed(open_store(str(tmp_path / "store.db")))
+
+
+WORKSHOP = [f"NV-{i:02d}" for i in range(1, 21)]
+
+
+@pytest.fixture
+def workshop_url(store_url):
+    """A store on each backend (SQLite file, PostgreSQL) with twenty participants."""
+    seed(open_store(store_url), WORKSHOP)
+    return store_url
 
 
 def invite(store, subject="northvale", code="NV-01", round=1):
@@ -290,14 +303,13 @@ def test_user_text_is_escaped_in_messages():
     assert "<script>" not in message_html("<script>alert(1)</script>", "error", ["<b>"])
 
 
-def test_five_simultaneous_submits_all_land(store, tmp_path):
-    url = str(tmp_path / "store.db")
+def test_twenty_simultaneous_submits_all_land(workshop_url):
     target = FormTarget("HS", "northvale", EXCHANGE.id)
-    barrier = threading.Barrier(len(CODES))
+    barrier = threading.Barrier(len(WORKSHOP))
     errors = []
 
     def participant(code):
-        own_store = open_store(url)  # one engine each, as one Voila kernel each would have
+        own_store = open_store(workshop_url)  # one engine each, as one Voila kernel would have
         record = build_assessment(
             target, code, {k: RatingRecord(k, level=3) for k in KEYS}, instrument=EXCHANGE
         )
@@ -307,19 +319,20 @@ def test_five_simultaneous_submits_all_land(store, tmp_path):
         except Exception as exc:  # collected, the assertion below shows it
             errors.append(exc)
 
-    threads = [threading.Thread(target=participant, args=(code,)) for code in CODES]
+    threads = [threading.Thread(target=participant, args=(code,)) for code in WORKSHOP]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert errors == []
+    store = open_store(workshop_url)
     stored = assessments_frame(store, status="submitted")
-    assert sorted(stored["assessor"]) == CODES
-    assert len(ratings_frame(store)) == len(CODES) * len(KEYS)
+    assert sorted(stored["assessor"]) == WORKSHOP
+    assert len(ratings_frame(store)) == len(WORKSHOP) * len(KEYS)
 
 
-def test_same_participant_submitting_twice_at_once_keeps_one(store, tmp_path):
-    url = str(tmp_path / "store.db")
+def test_same_participant_submitting_twice_at_once_keeps_one(workshop_url):
+    url = workshop_url
     target = FormTarget("HS", "northvale", EXCHANGE.id)
     barrier = threading.Barrier(2)
     outcomes = []
@@ -342,7 +355,7 @@ def test_same_participant_submitting_twice_at_once_keeps_one(store, tmp_path):
         thread.join()
     assert len(outcomes) == 2 and outcomes.count("locked") == 1
     winner = next(o for o in outcomes if o != "locked")
-    assert set(ratings_frame(store)["level"]) == {float(winner)}
+    assert set(ratings_frame(open_store(url))["level"]) == {float(winner)}
 
 
 def test_settings_ignore_the_link_and_come_from_serve():

@@ -11,8 +11,9 @@ from scirocco_lab.store import open_store
 
 
 @pytest.fixture
-def store_url(tmp_path):
-    url = f"sqlite:///{tmp_path}/s.db"
+def store_url(new_store_url):
+    """Each import command runs on SQLite and on PostgreSQL."""
+    url = new_store_url()
     add_subjects(open_store(url), [SubjectRecord("northvale", "Northvale")])
     return url
 

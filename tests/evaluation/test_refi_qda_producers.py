@@ -136,16 +136,16 @@ def test_export_of_a_producer_project_follows_the_schema_strictly(
 
 
 def test_project_with_over_100_coded_selections_on_two_sources_round_trips(
-    producer_project, tmp_path
+    producer_project, new_store_url, tmp_path
 ):
     path, expected = producer_project("maxqda", tmp_path, selections=120, sources=2)
     project = read_qdpx(path)
     assert sum(len(s.selections) for s in project.text_sources) == 120
     assert len(project.text_sources) == 2
-    first = open_store("sqlite://")
+    first = open_store(new_store_url("first"))  # SQLite and PostgreSQL
     import_qdpx(first, path)
     export_qdpx(first, tmp_path / "again.qdpx")
-    second = open_store("sqlite://")
+    second = open_store(new_store_url("second"))
     import_qdpx(second, tmp_path / "again.qdpx")
     assert _state(second)["segments"] == expected.segments
     assert len(expected.segments) == 144  # 120 selections, every fifth with two codings

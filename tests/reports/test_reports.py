@@ -30,7 +30,8 @@ TEMPLATE = PACKAGE_TEMPLATES / "region_profile.ipynb"
 HOSTILE_NAME = '<script>alert("x")</script> Vale'
 
 
-def seeded_store(path: Path, *, synthetic: bool) -> str:
+def seeded_store(path: Path | str, *, synthetic: bool) -> str:
+    """Seed a store at a file path (SQLite) or a store URL; return its URL."""
     exchange = load_instrument()
     levels = [1, 2, 3, 4, 5, 2, 3, 1, 0, 4, 3, 2]
 
@@ -61,7 +62,7 @@ def seeded_store(path: Path, *, synthetic: bool) -> str:
             AssessmentRecord("HS", "vale", exchange.id, mode="consensus", ratings=ratings(0)),
         ),
     )
-    url = f"sqlite:///{path}"
+    url = path if isinstance(path, str) else f"sqlite:///{path}"
     write_batch(open_store(url), batch)
     return url
 
@@ -90,8 +91,8 @@ def test_build_writes_self_contained_escaped_reports_and_index(tmp_path):
     assert "&lt;script&gt;" in index
 
 
-def test_real_data_report_has_no_synthetic_banner(tmp_path):
-    url = seeded_store(tmp_path / "s.db", synthetic=False)
+def test_real_data_report_has_no_synthetic_banner(tmp_path, store_url):
+    url = seeded_store(store_url, synthetic=False)  # SQLite and PostgreSQL
     out = tmp_path / "reports"
     (result,) = build_reports(region_tasks(url, out, regions=["vale"]), out, workers=1)
     assert result.ok, result.error

@@ -51,8 +51,9 @@ def small_batch(*, level=3, assessor="NV-01"):
 
 
 @pytest.fixture
-def store(tmp_path):
-    return open_store(str(tmp_path / "store.db"))
+def store(store_url):
+    """An empty store, once on SQLite and once on PostgreSQL."""
+    return open_store(store_url)
 
 
 def test_new_store_is_empty(store):
