@@ -17,14 +17,20 @@ from sqlalchemy import (
     Text,
 )
 
-from scirocco_lab.store.schema import metadata
+from scirocco_lab.store.schema import (
+    created_at_column,
+    id_column,
+    metadata,
+    part_of,
+    updated_at_column,
+)
 
 __all__ = ["assessment_revisions", "assessments", "invitations", "ratings"]
 
 assessments = Table(
     "assessments",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     # kind|subject|instrument|round|mode|assessor: one assessment per person (or one
     # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
     Column("natural_key", String(700), nullable=False, unique=True),
@@ -39,8 +45,8 @@ assessments = Table(
     Column("status", String(10), nullable=False),
     Column("assessed_on", Date),
     Column("notes", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    created_at_column(),
+    updated_at_column(),
     Column("submitted_at", DateTime(timezone=True)),
     CheckConstraint("kind IN ('HS', 'GP')", name="assessment_kind"),
     CheckConstraint("mode IN ('individual', 'consensus')", name="assessment_mode"),
@@ -51,12 +57,7 @@ assessments = Table(
 ratings = Table(
     "ratings",
     metadata,
-    Column(
-        "assessment_id",
-        Integer,
-        ForeignKey("assessments.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    part_of("assessment_id", "assessments", key=True),
     Column("dimension_key", String(100), primary_key=True),
     Column("level", Integer),
     Column("dont_know", Boolean, nullable=False, default=False),
@@ -82,13 +83,13 @@ ratings = Table(
 invitations = Table(
     "invitations",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("token_prefix", String(12), nullable=False),
     Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
     Column("round", Integer, nullable=False),
     Column("assessor_id", Integer, ForeignKey("assessors.id"), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    created_at_column(),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
     Column("first_used_at", DateTime(timezone=True)),
@@ -105,6 +106,6 @@ assessment_revisions = Table(
     metadata,
     Column("natural_key", String(700), primary_key=True),
     Column("revision", Integer, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    updated_at_column(),
 )
 # --- end of web-app capture tables ------------------------------------------------------------

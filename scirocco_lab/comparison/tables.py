@@ -7,21 +7,24 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
-    DateTime,
     Integer,
     String,
     Table,
     Text,
 )
 
-from scirocco_lab.store.schema import metadata
+from scirocco_lab.store.schema import (
+    id_column,
+    metadata,
+    updated_at_column,
+)
 
 __all__ = ["twinning_features"]
 
 twinning_features = Table(
     "twinning_features",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("receiving_assessment", String(700), nullable=False, index=True),
     Column("reference_assessment", String(700), nullable=False),
     Column("dimension_key", String(100), nullable=False),
@@ -30,7 +33,7 @@ twinning_features = Table(
     Column("partially_implemented", Boolean, nullable=False, default=False),
     Column("feasibility", String(20)),
     Column("adaptation", Text),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    updated_at_column(),
     CheckConstraint(
         "feasibility IS NULL OR feasibility IN ('possible', 'difficult', 'not feasible')",
         name="twinning_feasibility",

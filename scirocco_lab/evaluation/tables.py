@@ -36,7 +36,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from scirocco_lab.store.schema import metadata, person_tables
+from scirocco_lab.store.schema import (
+    created_at_column,
+    id_column,
+    metadata,
+    part_of,
+    person_tables,
+    synthetic_column,
+)
 
 __all__ = [
     "coded_segments",
@@ -74,7 +81,7 @@ evaluation_participants, participant_identities = person_tables(
 evaluation_sources = Table(
     "evaluation_sources",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(_KEY), nullable=False, unique=True),
     Column("guid", String(_GUID), nullable=False, unique=True),
     Column("title", String(500), nullable=False),
@@ -85,8 +92,8 @@ evaluation_sources = Table(
     Column("language", String(20)),
     Column("original_format", String(10), nullable=False),
     Column("text", Text, nullable=False),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    created_at_column(),
     CheckConstraint(
         "activity IN ('study_visit', 'webinar', 'expert_mission', 'focus_group', "
         "'interview', 'other')",
@@ -97,12 +104,7 @@ evaluation_sources = Table(
 evaluation_source_participants = Table(
     "evaluation_source_participants",
     metadata,
-    Column(
-        "source_id",
-        Integer,
-        ForeignKey("evaluation_sources.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    part_of("source_id", "evaluation_sources", key=True),
     Column(
         "participant_id",
         Integer,
@@ -115,12 +117,7 @@ evaluation_source_participants = Table(
 evaluation_turns = Table(
     "evaluation_turns",
     metadata,
-    Column(
-        "source_id",
-        Integer,
-        ForeignKey("evaluation_sources.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    part_of("source_id", "evaluation_sources", key=True),
     Column("turn", Integer, primary_key=True),
     # A participant's pseudonym or a label such as "Facilitator"; never a real name.
     Column("speaker", String(_KEY)),
@@ -133,7 +130,7 @@ evaluation_turns = Table(
 evaluation_codes = Table(
     "evaluation_codes",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(_KEY), nullable=False, unique=True),
     Column("guid", String(_GUID), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
@@ -143,37 +140,25 @@ evaluation_codes = Table(
     Column("dimensions", Text),  # JSON list of instrument dimension keys
     Column("categories", Text),  # JSON list of evaluator-defined framework categories
     Column("position", Integer, nullable=False, default=0),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    created_at_column(),
 )
 
 evaluation_coders = Table(
     "evaluation_coders",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("name", String(_KEY), nullable=False, unique=True),
     Column("guid", String(_GUID), nullable=False, unique=True),
-    Column("synthetic", Boolean, nullable=False, default=False),
+    synthetic_column(),
 )
 
 coded_segments = Table(
     "coded_segments",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("guid", String(_GUID), nullable=False, unique=True),
-    Column(
-        "source_id",
-        Integer,
-        ForeignKey("evaluation_sources.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column(
-        "code_id",
-        Integer,
-        ForeignKey("evaluation_codes.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    part_of("source_id", "evaluation_sources", index=True),
+    part_of("code_id", "evaluation_codes", index=True),
     Column("coder_id", Integer, ForeignKey("evaluation_coders.id"), nullable=False),
     Column("start_char", Integer, nullable=False),
     Column("end_char", Integer, nullable=False),
@@ -187,7 +172,7 @@ coded_segments = Table(
 questionnaires = Table(
     "questionnaires",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(_KEY), nullable=False, unique=True),
     Column("title", String(500), nullable=False),
     Column("activity", String(20), nullable=False),
@@ -197,20 +182,15 @@ questionnaires = Table(
     Column("scale_min", Integer, nullable=False),
     Column("scale_max", Integer, nullable=False),
     Column("scale_labels", Text),  # JSON list, low -> high
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    created_at_column(),
     CheckConstraint("scale_max > scale_min", name="questionnaire_scale"),
 )
 
 questionnaire_items = Table(
     "questionnaire_items",
     metadata,
-    Column(
-        "questionnaire_id",
-        Integer,
-        ForeignKey("questionnaires.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    part_of("questionnaire_id", "questionnaires", key=True),
     Column("item", String(_KEY), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("wording", Text, nullable=False),
@@ -220,14 +200,8 @@ questionnaire_items = Table(
 questionnaire_responses = Table(
     "questionnaire_responses",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "questionnaire_id",
-        Integer,
-        ForeignKey("questionnaires.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    id_column(),
+    part_of("questionnaire_id", "questionnaires", index=True),
     Column("respondent", String(_KEY), nullable=False),
     Column("respondent_group", String(200)),
     Column("region", String(100), ForeignKey("subjects.key")),
@@ -243,7 +217,7 @@ questionnaire_responses = Table(
 qda_projects = Table(
     "qda_projects",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("kind", String(10), nullable=False),  # qdpx | qdc
     Column("name", String(500)),
     Column("origin", String(500)),  # the software that wrote the file
@@ -259,14 +233,8 @@ qda_projects = Table(
 qda_parts = Table(
     "qda_parts",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "project_id",
-        Integer,
-        ForeignKey("qda_projects.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    id_column(),
+    part_of("project_id", "qda_projects", index=True),
     # Variables, Cases, Notes, Links, Graphs, NoteRef (XML), Sources (XML of a non-text
     # source) or Sets (JSON of a code set the workbench does not interpret).
     Column("section", String(20), nullable=False),
@@ -279,14 +247,8 @@ qda_parts = Table(
 qda_files = Table(
     "qda_files",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "project_id",
-        Integer,
-        ForeignKey("qda_projects.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    id_column(),
+    part_of("project_id", "qda_projects", index=True),
     Column("path", String(1000), nullable=False),  # zip member, e.g. sources/<guid>.pdf
     Column("data", LargeBinary, nullable=False),
     UniqueConstraint("project_id", "path", name="qda_file_path"),

@@ -16,7 +16,6 @@ keys are unique (globally for assets, programmes and plans; per parent for their
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -40,7 +39,16 @@ from scirocco_lab.planning.records import (
     PROGRAMME_STATUSES,
     TEAM_KINDS,
 )
-from scirocco_lab.store.schema import date_span_check, enum_check, metadata, person_tables
+from scirocco_lab.store.schema import (
+    date_span_check,
+    enum_check,
+    id_column,
+    metadata,
+    part_of,
+    person_tables,
+    synthetic_column,
+    updated_at_column,
+)
 
 __all__ = [
     "action_plans",
@@ -73,7 +81,7 @@ planning_people, planning_person_identities = person_tables(
 planning_assets = Table(
     "planning_assets",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(100), nullable=False, unique=True),
     Column("kind", String(20), nullable=False),
     Column("title", String(300), nullable=False),
@@ -82,15 +90,15 @@ planning_assets = Table(
     Column("languages", Text, nullable=False, default="[]"),  # JSON list of ISO 639 codes
     Column("region_id", Integer, ForeignKey("subjects.id")),
     Column("url", String(1000)),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    updated_at_column(),
     enum_check("kind", ASSET_KINDS, "planning_asset_kind"),
 )
 
 kt_programmes = Table(
     "kt_programmes",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(100), nullable=False, unique=True),
     Column("title", String(300), nullable=False),
     Column("receiving_region_id", Integer, ForeignKey("subjects.id"), nullable=False),
@@ -102,8 +110,8 @@ kt_programmes = Table(
     Column("start_on", Date),
     Column("end_on", Date),
     Column("status", String(20), nullable=False),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    updated_at_column(),
     enum_check("status", PROGRAMME_STATUSES, "kt_programme_status"),
     date_span_check("kt_programme_span"),
     CheckConstraint(
@@ -115,12 +123,7 @@ kt_programmes = Table(
 kt_stakeholders = Table(
     "kt_stakeholders",
     metadata,
-    Column(
-        "programme_id",
-        Integer,
-        ForeignKey("kt_programmes.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    part_of("programme_id", "kt_programmes", key=True),
     Column("person_id", Integer, ForeignKey("planning_people.id"), primary_key=True),
     Column("position", Integer, nullable=False),
     Column("role", String(200)),
@@ -129,12 +132,7 @@ kt_stakeholders = Table(
 kt_programme_assets = Table(
     "kt_programme_assets",
     metadata,
-    Column(
-        "programme_id",
-        Integer,
-        ForeignKey("kt_programmes.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    part_of("programme_id", "kt_programmes", key=True),
     Column("asset_id", Integer, ForeignKey("planning_assets.id"), primary_key=True),
     Column("position", Integer, nullable=False),
 )
@@ -142,10 +140,8 @@ kt_programme_assets = Table(
 kt_activities = Table(
     "kt_activities",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "programme_id", Integer, ForeignKey("kt_programmes.id", ondelete="CASCADE"), nullable=False
-    ),
+    id_column(),
+    part_of("programme_id", "kt_programmes"),
     Column("key", String(100), nullable=False),
     Column("position", Integer, nullable=False),
     Column("kind", String(20), nullable=False),
@@ -175,10 +171,8 @@ def _milestone_table(name: str, parent: str) -> Table:
     return Table(
         name,
         metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
-        Column(
-            "programme_id", Integer, ForeignKey(f"{parent}.id", ondelete="CASCADE"), nullable=False
-        ),
+        id_column(),
+        part_of("programme_id", parent),
         Column("key", String(100), nullable=False),
         Column("position", Integer, nullable=False),
         Column("title", String(300), nullable=False),
@@ -195,20 +189,20 @@ kt_milestones = _milestone_table("kt_milestones", "kt_programmes")
 action_plans = Table(
     "action_plans",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(100), nullable=False, unique=True),
     Column("title", String(300), nullable=False),
     Column("region_id", Integer, ForeignKey("subjects.id"), nullable=False),
     Column("programme_id", Integer, ForeignKey("kt_programmes.id")),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    updated_at_column(),
 )
 
 actions = Table(
     "actions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("plan_id", Integer, ForeignKey("action_plans.id", ondelete="CASCADE"), nullable=False),
+    id_column(),
+    part_of("plan_id", "action_plans"),
     Column("position", Integer, nullable=False),
     Column("dimension_key", String(100), nullable=False),
     Column("objective", Text, nullable=False),
@@ -219,7 +213,7 @@ actions = Table(
     Column("indicator", Text),
     Column("priority", String(10), nullable=False),
     Column("status", String(20), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    updated_at_column(),
     UniqueConstraint("plan_id", "position", name="action_position"),
     CheckConstraint("position >= 1", name="action_position_positive"),
     enum_check("priority", ACTION_PRIORITIES, "action_priority"),
@@ -230,7 +224,7 @@ actions = Table(
 coaching_programmes = Table(
     "coaching_programmes",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(100), nullable=False, unique=True),
     Column("title", String(300), nullable=False),
     Column("region_id", Integer, ForeignKey("subjects.id"), nullable=False),
@@ -240,8 +234,8 @@ coaching_programmes = Table(
     Column("midpoint_review_on", Date),
     Column("midpoint_summary", Text),
     Column("midpoint_decisions", Text),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    updated_at_column(),
     enum_check("status", PROGRAMME_STATUSES, "coaching_programme_status"),
     date_span_check("coaching_programme_span"),
 )
@@ -249,13 +243,8 @@ coaching_programmes = Table(
 coaching_coaches = Table(
     "coaching_coaches",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "programme_id",
-        Integer,
-        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    id_column(),
+    part_of("programme_id", "coaching_programmes"),
     Column("person_id", Integer, ForeignKey("planning_people.id"), nullable=False),
     Column("position", Integer, nullable=False),
     Column("role", String(200)),
@@ -266,13 +255,8 @@ coaching_coaches = Table(
 coaching_teams = Table(
     "coaching_teams",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "programme_id",
-        Integer,
-        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    id_column(),
+    part_of("programme_id", "coaching_programmes"),
     Column("key", String(100), nullable=False),
     Column("position", Integer, nullable=False),
     Column("name", String(300), nullable=False),
@@ -285,17 +269,10 @@ coaching_teams = Table(
 coaching_assignments = Table(
     "coaching_assignments",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "programme_id",
-        Integer,
-        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column(
-        "coach_id", Integer, ForeignKey("coaching_coaches.id", ondelete="CASCADE"), nullable=False
-    ),
-    Column("team_id", Integer, ForeignKey("coaching_teams.id", ondelete="CASCADE"), nullable=False),
+    id_column(),
+    part_of("programme_id", "coaching_programmes"),
+    part_of("coach_id", "coaching_coaches"),
+    part_of("team_id", "coaching_teams"),
     Column("role", String(20), nullable=False),
     Column("start_on", Date),
     Column("end_on", Date),
@@ -309,18 +286,11 @@ coaching_milestones = _milestone_table("coaching_milestones", "coaching_programm
 coaching_sessions = Table(
     "coaching_sessions",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "programme_id",
-        Integer,
-        ForeignKey("coaching_programmes.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    id_column(),
+    part_of("programme_id", "coaching_programmes"),
     Column("session_date", Date, nullable=False),
-    Column(
-        "coach_id", Integer, ForeignKey("coaching_coaches.id", ondelete="CASCADE"), nullable=False
-    ),
-    Column("team_id", Integer, ForeignKey("coaching_teams.id", ondelete="CASCADE"), nullable=False),
+    part_of("coach_id", "coaching_coaches"),
+    part_of("team_id", "coaching_teams"),
     Column("duration_minutes", Integer, nullable=False),
     Column("focus", String(300)),
     Column("notes", Text),

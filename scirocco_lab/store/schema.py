@@ -29,15 +29,20 @@ __all__ = [
     "assessor_identities",
     "assessors",
     "audit_log",
+    "created_at_column",
     "date_span_check",
     "enum_check",
+    "id_column",
     "imported_files",
     "instruments",
     "metadata",
+    "part_of",
     "person_tables",
     "register_tables",
     "store_meta",
     "subjects",
+    "synthetic_column",
+    "updated_at_column",
 ]
 
 #: Bump when the schema changes, with a migration in scirocco_lab.store.
@@ -53,6 +58,45 @@ TABLE_MODULES = (
     "scirocco_lab.planning.tables",
     "scirocco_lab.evaluation.tables",
 )
+
+
+# The columns most tables share, written once so every table spells them alike.
+
+
+def id_column() -> Column:
+    """The surrogate key a table's rows are referenced by.
+
+    >>> id_column().primary_key
+    True
+    """
+    return Column("id", Integer, primary_key=True, autoincrement=True)
+
+
+def part_of(name: str, parent: str, *, key: bool = False, index: bool = False) -> Column:
+    """A reference to ``parent.id`` for rows that belong to it and go with it (ON DELETE
+    CASCADE): part of the primary key with ``key=True``, else required.
+
+    >>> column = part_of("source_id", "evaluation_sources", key=True)
+    >>> column.primary_key, next(iter(column.foreign_keys)).ondelete
+    (True, 'CASCADE')
+    """
+    reference = ForeignKey(f"{parent}.id", ondelete="CASCADE")
+    if key:
+        return Column(name, Integer, reference, primary_key=True)
+    return Column(name, Integer, reference, nullable=False, index=index or None)
+
+
+def synthetic_column() -> Column:
+    """True for the demo data (reports mark it as synthetic)."""
+    return Column("synthetic", Boolean, nullable=False, default=False)
+
+
+def created_at_column() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False)
+
+
+def updated_at_column() -> Column:
+    return Column("updated_at", DateTime(timezone=True), nullable=False)
 
 
 def register_tables() -> None:
@@ -97,21 +141,16 @@ def person_tables(
     people = Table(
         name,
         metadata,
-        Column("id", Integer, primary_key=True, autoincrement=True),
+        id_column(),
         Column("pseudonym", String(pseudonym_length), nullable=False, unique=True),
         *columns,
-        Column("synthetic", Boolean, nullable=False, default=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        synthetic_column(),
+        created_at_column(),
     )
     identities = Table(
         identities_name,
         metadata,
-        Column(
-            person_column,
-            Integer,
-            ForeignKey(f"{name}.id", ondelete="CASCADE"),
-            primary_key=True,
-        ),
+        part_of(person_column, name, key=True),
         Column("full_name", String(300)),
         Column("email", String(300)),
     )
@@ -131,7 +170,7 @@ store_meta = Table(
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("who", String(200), nullable=False),
     Column("action", String(50), nullable=False),
@@ -145,7 +184,7 @@ audit_log = Table(
 imported_files = Table(
     "imported_files",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("kind", String(50), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("record", String(200), nullable=False),
@@ -168,15 +207,15 @@ instruments = Table(
 subjects = Table(
     "subjects",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    id_column(),
     Column("key", String(100), nullable=False, unique=True),
     Column("kind", String(20), nullable=False),
     Column("name", String(300), nullable=False),
     Column("country", String(100)),
     Column("owner_id", Integer, ForeignKey("subjects.id")),
     Column("description", Text),
-    Column("synthetic", Boolean, nullable=False, default=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    synthetic_column(),
+    created_at_column(),
     CheckConstraint("kind IN ('system', 'good_practice')", name="subject_kind"),
 )
 
