@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.io.figures import literal_figure, mark_synthetic
+from scirocco_lab.io.figures import finish_figure
 
 __all__ = ["longitudinal_chart", "radar_chart", "rating_distribution_chart"]
 
@@ -69,12 +69,7 @@ def radar_chart(
             ax.fill(closed_angles, closed, alpha=0.12, color=line.get_color())
     if labels:
         ax.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), fontsize=8.5, frameon=False)
-    if title:
-        ax.set_title(title, pad=36, fontsize=12)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax, fontsize=12, pad=36)
 
 
 def rating_distribution_chart(
@@ -138,12 +133,7 @@ def rating_distribution_chart(
     ax.set_xlabel("Level")
     ax.grid(axis="x", color="#eee")
     ax.set_axisbelow(True)
-    if title:
-        ax.set_title(title, fontsize=11)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax)
 
 
 def longitudinal_chart(
@@ -210,9 +200,4 @@ def longitudinal_chart(
                         label="merged / split dimension"),
     ]  # fmt: skip
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout(rect=(0, 0.06, 1, 0.97))
-    if synthetic:
-        mark_synthetic(fig)
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, fontsize=12, layout=(0, 0.06, 1, 0.97))

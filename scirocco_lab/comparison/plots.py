@@ -26,7 +26,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from scirocco_lab.assessment.plots import radar_chart
 from scirocco_lab.instruments import Instrument
-from scirocco_lab.io.figures import literal_figure, mark_synthetic
+from scirocco_lab.io.figures import finish_figure
 
 __all__ = ["complementarity_heatmap", "gap_chart", "overlay_radar"]
 
@@ -129,12 +129,7 @@ def gap_chart(
         fontsize=8,
         frameon=False,
     )
-    if title:
-        ax.set_title(title, fontsize=12)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax, fontsize=12)
 
 
 def complementarity_heatmap(
@@ -182,9 +177,4 @@ def complementarity_heatmap(
     ax.set_ylabel("receiving region (learner)")
     colourbar = fig.colorbar(image, ax=ax, shrink=0.75)
     colourbar.set_label("complementarity (levels ahead in the receiver's focus)", fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=12)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax, fontsize=12)

@@ -23,7 +23,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from scirocco_lab.errors import ConfigurationError, require_columns
-from scirocco_lab.io.figures import literal_figure, mark_synthetic
+from scirocco_lab.io.figures import finish_figure
 
 __all__ = ["code_frequency_chart", "cooccurrence_heatmap", "diverging_likert_chart"]
 
@@ -37,11 +37,7 @@ def _empty_figure(message: str, *, title: str | None, synthetic: bool) -> Figure
     ax = fig.add_subplot()
     ax.axis("off")
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color="#555")
-    if title:
-        ax.set_title(title, fontsize=11)
-    if synthetic:
-        mark_synthetic(fig)
-    return literal_figure(fig)
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax, layout=False)
 
 
 def _likert_colours(values: Sequence[int], midpoint: float) -> list[str]:
@@ -223,12 +219,7 @@ def diverging_likert_chart(
     )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if title:
-        fig.suptitle(title, fontsize=11)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic)
 
 
 def code_frequency_chart(
@@ -289,12 +280,7 @@ def code_frequency_chart(
     ax.set_xlabel(value.replace("n_", "number of ").replace("_", " "))
     ax.grid(axis="x", color="#eee")
     ax.set_axisbelow(True)
-    if title:
-        ax.set_title(title, fontsize=11)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax)
 
 
 def cooccurrence_heatmap(
@@ -345,9 +331,4 @@ def cooccurrence_heatmap(
     ax.set_yticklabels([labels.get(r, str(r)) for r in rows], fontsize=8)
     colourbar = fig.colorbar(image, ax=ax, shrink=0.75)
     colourbar.set_label(value_label, fontsize=8)
-    if title:
-        ax.set_title(title, fontsize=11)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout()
-    return fig
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax)

@@ -2,8 +2,9 @@
 
 Matplotlib reads any text holding an even number of ``$`` as mathtext, so a region named
 ``A$B$C`` renders as math or fails the whole figure (``ParseFatalException``). Every plot
-function ends with :func:`literal_figure`, which escapes each ``$`` in the figure's titles,
-labels, legends, annotations and fixed tick labels, so user text is shown as typed.
+function ends with :func:`finish_figure` (or :func:`literal_figure`), which escapes each
+``$`` in the figure's titles, labels, legends, annotations and fixed tick labels, so user
+text is shown as typed.
 
 >>> from matplotlib.figure import Figure
 >>> fig = mark_synthetic(Figure())
@@ -15,11 +16,12 @@ labels, legends, annotations and fixed tick labels, so user text is shown as typ
 
 from __future__ import annotations
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter, Formatter, FuncFormatter
 
-__all__ = ["SYNTHETIC_NOTE", "literal", "literal_figure", "mark_synthetic"]
+__all__ = ["SYNTHETIC_NOTE", "finish_figure", "literal", "literal_figure", "mark_synthetic"]
 
 SYNTHETIC_NOTE = "Synthetic demo data"
 
@@ -86,4 +88,38 @@ def mark_synthetic(fig: Figure, note: str = SYNTHETIC_NOTE) -> Figure:
         style="italic",
         alpha=0.9,
     )
+    return fig
+
+
+def finish_figure(
+    fig: Figure,
+    title: str | None = None,
+    *,
+    synthetic: bool = False,
+    ax: Axes | None = None,
+    fontsize: float = 11,
+    pad: float | None = None,
+    layout: bool | tuple[float, float, float, float] = True,
+) -> Figure:
+    """End a plot function: the title (over ``ax``, else over the whole figure), the synthetic
+    stamp, literal text (:func:`literal_figure`) and the tight layout (``layout`` may be the
+    ``rect`` to fit in, or False to keep the layout as drawn).
+
+    >>> fig = Figure()
+    >>> fig = finish_figure(fig, "Northvale $1", synthetic=True, ax=fig.add_subplot())
+    >>> fig.axes[0].get_title(), fig.texts[0].get_text()
+    ('Northvale \\\\$1', 'Synthetic demo data')
+    """
+    if title:
+        if ax is None:
+            fig.suptitle(title, fontsize=fontsize)
+        else:
+            ax.set_title(title, fontsize=fontsize, **({} if pad is None else {"pad": pad}))
+    if synthetic:
+        mark_synthetic(fig)
+    literal_figure(fig)
+    if layout is True:
+        fig.tight_layout()
+    elif layout:
+        fig.tight_layout(rect=layout)
     return fig

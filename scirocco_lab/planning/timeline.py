@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from scirocco_lab.io.figures import literal_figure, mark_synthetic
+from scirocco_lab.io.figures import finish_figure
 
 __all__ = [
     "ITEM_COLUMNS",
@@ -249,11 +249,7 @@ def timeline_chart(
             color="#555",
         )
         ax.set_axis_off()
-        if title:
-            ax.set_title(title, fontsize=12)
-        if synthetic:
-            mark_synthetic(fig)
-        return literal_figure(fig)
+        return finish_figure(fig, title, synthetic=synthetic, ax=ax, fontsize=12, layout=False)
     milestone_x, milestone_y, milestone_colours = [], [], []
     for position, (_text, item) in enumerate(rows):
         if item is None:
@@ -339,9 +335,6 @@ def timeline_chart(
     )
     if undated:
         fig.text(0.01, 0.01, f"{undated} undated item(s) not shown.", fontsize=8, color="#555")
-    if title:
-        ax.set_title(title, fontsize=12)
-    if synthetic:
-        mark_synthetic(fig)
-    literal_figure(fig).tight_layout(rect=(0, 0.75 / height, 1, 1))
-    return fig
+    return finish_figure(
+        fig, title, synthetic=synthetic, ax=ax, fontsize=12, layout=(0, 0.75 / height, 1, 1)
+    )
