@@ -442,40 +442,32 @@ def milestones_frame(
     title, due, done_on (dates), status, synthetic; by programme and due date. ``region``
     also matches a knowledge-transfer programme's transferring region."""
     receiving, transferring = _region_aliases()
-    kt, km = tables.kt_programmes, tables.kt_milestones
-    kt_statement = (
-        select(
-            kt.c.key.label("programme"),
-            receiving.c.key.label("region"),
-            km.c.key.label("milestone"),
-            km.c.title,
-            km.c.due_on.label("due"),
-            km.c.done_on,
-            km.c.status,
-            kt.c.synthetic,
-            km.c.position,
+    kt, cp, subject = tables.kt_programmes, tables.coaching_programmes, schema.subjects
+
+    def milestones_of(programmes, milestones, region_table):
+        return (
+            select(
+                programmes.c.key.label("programme"),
+                region_table.c.key.label("region"),
+                milestones.c.key.label("milestone"),
+                milestones.c.title,
+                milestones.c.due_on.label("due"),
+                milestones.c.done_on,
+                milestones.c.status,
+                programmes.c.synthetic,
+                milestones.c.position,
+            )
+            .select_from(milestones)
+            .join(programmes, programmes.c.id == milestones.c.programme_id)
         )
-        .select_from(km)
-        .join(kt, kt.c.id == km.c.programme_id)
+
+    kt_statement = (
+        milestones_of(kt, tables.kt_milestones, receiving)
         .join(receiving, receiving.c.id == kt.c.receiving_region_id)
         .outerjoin(transferring, transferring.c.id == kt.c.transferring_region_id)
     )
-    cp, cm, subject = tables.coaching_programmes, tables.coaching_milestones, schema.subjects
-    coaching_statement = (
-        select(
-            cp.c.key.label("programme"),
-            subject.c.key.label("region"),
-            cm.c.key.label("milestone"),
-            cm.c.title,
-            cm.c.due_on.label("due"),
-            cm.c.done_on,
-            cm.c.status,
-            cp.c.synthetic,
-            cm.c.position,
-        )
-        .select_from(cm)
-        .join(cp, cp.c.id == cm.c.programme_id)
-        .join(subject, subject.c.id == cp.c.region_id)
+    coaching_statement = milestones_of(cp, tables.coaching_milestones, subject).join(
+        subject, subject.c.id == cp.c.region_id
     )
     if programme is not None:
         kt_statement = kt_statement.where(kt.c.key == programme)
