@@ -8,6 +8,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from scirocco_lab.capture.base import problem_lines
 from scirocco_lab.capture.planning_helpers import (
     NEW_ENTRY,
     NO_CHOICE,
@@ -16,7 +17,6 @@ from scirocco_lab.capture.planning_helpers import (
     PlanningWidget,
     key_label,
     optional_text,
-    problem_lines,
     region_options,
 )
 from scirocco_lab.errors import SciroccoLabError

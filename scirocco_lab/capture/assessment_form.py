@@ -56,6 +56,7 @@ from scirocco_lab.assessment.invitations import (
     verify_invitation,
 )
 from scirocco_lab.assessment.records import CONFIDENCE_LEVELS, RatingRecord
+from scirocco_lab.capture.base import CaptureWidget
 from scirocco_lab.capture.cookies import invitation_from_cookie_header
 from scirocco_lab.capture.views import (
     demo_note_html,
@@ -152,7 +153,7 @@ def _kind_of(store: Store, subject: str) -> str:
     return "GP" if found["kind"] == "good_practice" else "HS"
 
 
-class AssessmentForm:
+class AssessmentForm(CaptureWidget):
     """An individual assessment form for one subject, instrument and round.
 
     State is small: the signed-in ``assessor``, the ``answers`` (one
@@ -306,11 +307,6 @@ class AssessmentForm:
         return [(f"{lv.number} — {lv.display_label}", lv.number) for lv in dimension.levels] + [
             ("Don't know", DONT_KNOW)
         ]
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -530,12 +526,7 @@ class AssessmentForm:
                 self.store, record, instrument=self.instrument, expected_revision=self.revision
             )
         except DataValidationError as exc:
-            self._show(
-                "Not saved — please correct:",
-                "error",
-                [describe_problem(p) for p in exc.problems],
-            )
-            return False
+            return self._refused(exc)
         except (AssessmentLockedError, DraftConflictError, InvitationError) as exc:
             self._lock()
             self._show(f"Not saved: {exc}", "error")
@@ -575,9 +566,6 @@ class AssessmentForm:
             self.submit_button,
         ):
             control.disabled = True
-
-    def _show(self, text: str, tone: str, details=()) -> None:
-        self.message.value = message_html(text, tone, details)
 
 
 def _esc(text: str) -> str:

@@ -29,8 +29,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.assessment.drafts import describe_problem
-from scirocco_lab.capture.views import message_html
+from scirocco_lab.capture.base import CaptureWidget
 from scirocco_lab.errors import DataValidationError, NotFoundError, SciroccoLabError
 from scirocco_lab.evaluation.autocode import (
     AutoCodeRule,
@@ -238,7 +237,7 @@ def _preview(text: str, limit: int = _PREVIEW) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class CodingPanel:
+class CodingPanel(CaptureWidget):
     """Code one source as one coder, by hand or by accepting auto-coding proposals.
 
     State: :attr:`coder`, :attr:`source`, the source's :attr:`turns` and :attr:`text`, the
@@ -390,11 +389,6 @@ class CodingPanel:
         )
         self.widget.add_class("scirocco-coding-panel")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     # --- actions ---------------------------------------------------------------------------
 
     def choose_coder(self, coder: str) -> None:
@@ -543,13 +537,13 @@ class CodingPanel:
             else:
                 loaded = validate_rules(rules, codes=self.codes, source="rules")
         except DataValidationError as exc:
+            # A rules file's problems name its file and row, as on the command line.
             self._show(
                 "Rules not loaded — please correct:", "error", [str(p) for p in exc.problems]
             )
             return False
         except SciroccoLabError as exc:
-            self._show(f"Rules not loaded: {exc}", "error")
-            return False
+            return self._refused(exc, "Rules not loaded")
         self.rules = loaded
         self._propose()
         self._refresh()
@@ -571,16 +565,8 @@ class CodingPanel:
             return False
         try:
             written = accept_proposals(self.store, self.proposals, indices, self.coder)
-        except DataValidationError as exc:
-            self._show(
-                "Not accepted — nothing was written:",
-                "error",
-                [describe_problem(p) for p in exc.problems],
-            )
-            return False
         except SciroccoLabError as exc:
-            self._show(f"Not accepted: {exc}", "error")
-            return False
+            return self._refused(exc, "Not accepted", "nothing was written")
         self._reload_segments()
         self._propose()
         self._refresh()
@@ -609,16 +595,8 @@ class CodingPanel:
                     source="coding panel",
                 ),
             )
-        except DataValidationError as exc:
-            self._show(
-                "Not coded — nothing was written:",
-                "error",
-                [describe_problem(p) for p in exc.problems],
-            )
-            return False
         except SciroccoLabError as exc:
-            self._show(f"Not coded: {exc}", "error")
-            return False
+            return self._refused(exc, "Not coded", "nothing was written")
         return True
 
     def _path(self, code: str) -> str:
@@ -753,6 +731,3 @@ class CodingPanel:
         disabled = count == 0
         self.accept_all_button.disabled = disabled
         self.reject_all_button.disabled = disabled
-
-    def _show(self, text: str, tone: str, details=()) -> None:
-        self.message.value = message_html(text, tone, details)

@@ -32,6 +32,7 @@ from scirocco_lab.assessment.invitations import (
     write_invitation_sheets,
 )
 from scirocco_lab.assessment.progress import workshop_status
+from scirocco_lab.capture.base import CaptureWidget
 from scirocco_lab.capture.facilitator import facilitator_page
 from scirocco_lab.capture.views import message_html
 from scirocco_lab.errors import SciroccoLabError
@@ -40,7 +41,7 @@ from scirocco_lab.store import Store, get_subject
 __all__ = ["InvitationPanel", "WorkshopProgress"]
 
 
-class InvitationPanel:
+class InvitationPanel(CaptureWidget):
     """Create, list and revoke a round's invitations from a notebook."""
 
     def __init__(self, store: Store, subject: str, *, round: int = 1) -> None:
@@ -74,11 +75,6 @@ class InvitationPanel:
             ]
         )
         self.refresh()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     def create(self) -> bool:
         """Create invitations from the inputs and write the two files; shows their paths."""
@@ -136,7 +132,7 @@ class InvitationPanel:
         self.table.value = f"<table class='scl-invitations'><tr>{head}</tr>{rows}</table>"
 
 
-class WorkshopProgress:
+class WorkshopProgress(CaptureWidget):
     """The live facilitator view in a notebook: refreshes every ``refresh_seconds`` while
     the kernel's event loop runs (in a plain script, call :meth:`refresh`)."""
 
@@ -151,11 +147,6 @@ class WorkshopProgress:
         self.widget = widgets.VBox([self.view])
         self.refresh()
         self._schedule()
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
 
     def refresh(self) -> None:
         """Read the store again and redraw."""

@@ -10,6 +10,7 @@ from dataclasses import replace
 import ipywidgets as widgets
 import pandas as pd
 
+from scirocco_lab.capture.base import problem_lines
 from scirocco_lab.capture.planning_helpers import (
     ACTIVITY_MENU,
     NEW_ENTRY,
@@ -20,7 +21,6 @@ from scirocco_lab.capture.planning_helpers import (
     key_label,
     optional_text,
     parse_count,
-    problem_lines,
     region_options,
     removable_list,
     weakest_dimensions,

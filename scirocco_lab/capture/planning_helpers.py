@@ -28,14 +28,12 @@ Example (in a notebook cell)::
 from __future__ import annotations
 
 import html
-from dataclasses import replace
 
 import ipywidgets as widgets
 
-from scirocco_lab.assessment.drafts import describe_problem
 from scirocco_lab.assessment.store import ratings_frame
-from scirocco_lab.capture.views import message_html
-from scirocco_lab.errors import DataValidationError, InputProblem, SciroccoLabError
+from scirocco_lab.capture.base import CaptureWidget
+from scirocco_lab.errors import InputProblem
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
@@ -44,7 +42,6 @@ __all__ = [
     "key_label",
     "optional_text",
     "parse_count",
-    "problem_lines",
     "region_options",
     "removable_list",
     "weakest_dimensions",
@@ -67,21 +64,6 @@ TEXT_AREA_LAYOUT = widgets.Layout(width="560px", height="70px")
 
 # ---------------------------------------------------------------------------------------
 # Pure helpers
-
-
-def problem_lines(problems) -> list[str]:
-    """Validation problems as sentences for a widget, naming the item number when a
-    problem belongs to one item of a list (the third activity, the second action).
-
-    >>> problem_lines([InputProblem("action plan 'p' actions", 2, "end", "2025-01-01",
-    ...                             "the action ends before it starts", "swap the dates")])
-    ["action plan 'p' actions, item 2 — end: the action ends before it starts (you entered \
-'2025-01-01'). Fix: swap the dates."]
-    """
-    return [
-        describe_problem(replace(p, source=f"{p.source}, item {p.row}") if p.row else p)
-        for p in problems
-    ]
 
 
 def weakest_dimensions(
@@ -150,19 +132,8 @@ def removable_list(labels: list[str], on_remove, *, empty: str) -> list[widgets.
     return rows
 
 
-class PlanningWidget:
-    """Shared plumbing: the message box and display in a notebook."""
-
-    message: widgets.HTML
-    widget: widgets.Widget
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def _show(self, text: str, tone: str = "info", details=()) -> None:
-        self.message.value = message_html(text, tone, list(details))
+class PlanningWidget(CaptureWidget):
+    """What the planning widgets add: a record picker and a region picker."""
 
     def _pick_quietly(self, picker: widgets.Dropdown, value, *, options=None) -> None:
         """Show ``value`` in the record picker without its observer opening the record again
@@ -181,10 +152,3 @@ class PlanningWidget:
             picker.value = region
         else:
             self._show(f"No region '{region}' in the store: choose one below.", "warning")
-
-    def _refused(self, exc: SciroccoLabError, what: str = "Not saved") -> bool:
-        if isinstance(exc, DataValidationError):
-            self._show(f"{what} — please correct:", "error", problem_lines(exc.problems))
-        else:
-            self._show(f"{what}: {exc}", "error")
-        return False

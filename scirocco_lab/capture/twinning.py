@@ -21,8 +21,8 @@ from dataclasses import replace
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.assessment.drafts import assessment_ratings, describe_problem
-from scirocco_lab.capture.views import message_html
+from scirocco_lab.assessment.drafts import assessment_ratings
+from scirocco_lab.capture.base import CaptureWidget
 from scirocco_lab.comparison.meetings import (
     FEASIBILITY,
     TwinningFeature,
@@ -30,7 +30,7 @@ from scirocco_lab.comparison.meetings import (
     save_twinning_features,
     stored_assessment_keys,
 )
-from scirocco_lab.errors import DataValidationError, SciroccoLabError
+from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.store import Store, resolve_instrument
 
@@ -135,7 +135,7 @@ def side_by_side_html(
     )
 
 
-class TwinningMeeting:
+class TwinningMeeting(CaptureWidget):
     """Record a twinning & coaching meeting between two stored assessments.
 
     State: the chosen ``receiving`` and ``reference`` assessment keys and the ``features``
@@ -250,11 +250,6 @@ class TwinningMeeting:
         )
         self.widget.add_class("scirocco-twinning-meeting")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     # --- actions ---------------------------------------------------------------------------
 
     def open_pair(self, receiving: str, reference: str) -> None:
@@ -324,14 +319,8 @@ class TwinningMeeting:
             count = save_twinning_features(
                 self.store, self.receiving, self.reference, self.features, self.instrument
             )
-        except DataValidationError as exc:
-            self._show(
-                "Not saved — please correct:", "error", [describe_problem(p) for p in exc.problems]
-            )
-            return False
         except SciroccoLabError as exc:
-            self._show(f"Not saved: {exc}", "error")
-            return False
+            return self._refused(exc, "Not saved")
         self._show(f"Meeting saved: {count} feature row(s).", "ok")
         return True
 
@@ -400,6 +389,3 @@ class TwinningMeeting:
             control.observe(edited, names="value")
         remove.on_click(lambda _b: self.remove_feature(index))
         return widgets.HBox([name, partial, feasibility, adaptation, remove])
-
-    def _show(self, text: str, tone: str, details=()) -> None:
-        self.message.value = message_html(text, tone, details)

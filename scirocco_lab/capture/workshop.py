@@ -23,18 +23,17 @@ import pandas as pd
 
 from scirocco_lab.assessment.consensus import DelphiRule, consensus_table
 from scirocco_lab.assessment.drafts import (
-    AssessmentLockedError,
     FormTarget,
     build_assessment,
-    describe_problem,
     load_assessment,
     save_draft,
     submit_assessment,
 )
 from scirocco_lab.assessment.records import RatingRecord
 from scirocco_lab.assessment.store import assessments_frame, ratings_frame
-from scirocco_lab.capture.views import level_bar_chart, message_html
-from scirocco_lab.errors import DataValidationError, SciroccoLabError
+from scirocco_lab.capture.base import CaptureWidget
+from scirocco_lab.capture.views import level_bar_chart
+from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.display import format_number
 from scirocco_lab.store import Store, get_subject, resolve_instrument
@@ -188,7 +187,7 @@ def workshop_table_html(
     )
 
 
-class ConsensusWorkshop:
+class ConsensusWorkshop(CaptureWidget):
     """Facilitator's view of one subject's panel, per round, recording the consensus.
 
     State: the current ``round``, the ``agreed`` ratings (dimension -> RatingRecord) and
@@ -276,11 +275,6 @@ class ConsensusWorkshop:
         )
         self.widget.add_class("scirocco-consensus-workshop")
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
     # --- actions ---------------------------------------------------------------------------
 
     def show_round(self, round_number: int) -> None:
@@ -343,16 +337,8 @@ class ConsensusWorkshop:
         record = build_assessment(self.target, None, self.agreed, instrument=self.instrument)
         try:
             submit_assessment(self.store, record, instrument=self.instrument)
-        except DataValidationError as exc:
-            self._show(
-                "Consensus not recorded — agree on these first:",
-                "error",
-                [describe_problem(p) for p in exc.problems],
-            )
-            return False
         except SciroccoLabError as exc:
-            self._show(f"Consensus not recorded: {exc}", "error")
-            return False
+            return self._refused(exc, "Consensus not recorded", "agree on these first")
         self.locked = True
         for control in (self.level_choice, self.justification, self.record_button):
             control.disabled = True
@@ -402,19 +388,10 @@ class ConsensusWorkshop:
         record = build_assessment(self.target, None, self.agreed, instrument=self.instrument)
         try:
             save_draft(self.store, record, instrument=self.instrument)
-        except DataValidationError as exc:
-            self._show(
-                "Not saved — please correct:", "error", [describe_problem(p) for p in exc.problems]
-            )
-            return False
-        except (AssessmentLockedError, SciroccoLabError) as exc:
-            self._show(f"Not saved: {exc}", "error")
-            return False
+        except SciroccoLabError as exc:
+            return self._refused(exc, "Not saved")
         self._show("Consensus draft saved.", "ok")
         return True
 
     def _refresh_table(self) -> None:
         self.table.value = workshop_table_html(self.summary, self.instrument, self.agreed)
-
-    def _show(self, text: str, tone: str, details=()) -> None:
-        self.message.value = message_html(text, tone, details)
