@@ -4,21 +4,10 @@ import re
 
 import pytest
 
-from scirocco_lab.cli import main
 from scirocco_lab.reports.cluster import parse_scheduler
 
 # Per run: the injected-parameters cell's random id and the minute a report was generated.
 VOLATILE = re.compile(r"cell-id=[0-9a-f-]+|Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC")
-
-
-def demo_store(folder):
-    url = f"sqlite:///{folder / 'demo.db'}"
-    assert main(["--store", url, "store", "init", "--seed-demo-if-empty"]) == 0
-    return url
-
-
-def build(url, out, *extra):
-    return main(["--store", url, "reports", "build", "--out", str(out), "--quiet", *extra])
 
 
 def pages(out):
@@ -29,10 +18,10 @@ def pages(out):
 
 
 @pytest.mark.slow
-def test_demo_batch_on_a_local_cluster_matches_the_local_engine(tmp_path):
+def test_demo_batch_on_a_local_cluster_matches_the_local_engine(tmp_path, demo_url, build):
     from distributed import LocalCluster
 
-    url = demo_store(tmp_path)
+    url = demo_url
     assert build(url, tmp_path / "local") == 0
     with LocalCluster(
         n_workers=2,
@@ -50,24 +39,26 @@ def test_demo_batch_on_a_local_cluster_matches_the_local_engine(tmp_path):
 
 
 @pytest.mark.slow
-def test_local_scheduler_starts_and_stops_its_own_cluster(tmp_path, capsys):
-    url = demo_store(tmp_path)
+def test_local_scheduler_starts_and_stops_its_own_cluster(tmp_path, capsys, demo_url, build):
+    url = demo_url
     assert build(url, tmp_path / "out", "--region", "valmorra", "--scheduler", "local:2") == 0
     assert "0 failed" in capsys.readouterr().out
     assert (tmp_path / "out" / "regions" / "valmorra.html").exists()
 
 
 @pytest.mark.parametrize("value", ["local:0", "local:x", "127.0.0.1:8786", "tcp://host"])
-def test_a_bad_scheduler_is_refused_naming_the_accepted_forms(tmp_path, capsys, value):
-    url = demo_store(tmp_path)
+def test_a_bad_scheduler_is_refused_naming_the_accepted_forms(
+    tmp_path, capsys, value, demo_url, build
+):
+    url = demo_url
     assert build(url, tmp_path / "out", "--scheduler", value) == 2
     error = capsys.readouterr().err
     assert "tcp://HOST:8786" in error and "local:N" in error
     assert not (tmp_path / "out").exists()
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys):
-    url = demo_store(tmp_path)
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, capsys, demo_url, build):
+    url = demo_url
     assert build(url, tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9") == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
 

@@ -22,16 +22,6 @@ from scirocco_lab.store import open_store
 REGION = "valmorra"
 
 
-def demo_store(folder):
-    url = f"sqlite:///{folder / 'demo.db'}"
-    assert main(["--store", url, "store", "init", "--seed-demo-if-empty"]) == 0
-    return url
-
-
-def build(url, out, *extra):
-    return main(["--store", url, "reports", "build", "--out", str(out), "--quiet", *extra])
-
-
 def manifest(out):
     return {e["path"]: e for e in json.loads((out / "manifest.json").read_text("utf-8"))["reports"]}
 
@@ -55,16 +45,16 @@ def add_assessment(url, region=REGION):
 
 
 @pytest.fixture
-def built_demo(tmp_path, capsys):
-    url = demo_store(tmp_path)
+def built_demo(tmp_path, capsys, demo_url, build):
+    url = demo_url
     out = tmp_path / "reports"
     assert build(url, out) == 0
     capsys.readouterr()
     return url, out
 
 
-def test_new_assessment_changes_only_its_subjects_digests(tmp_path):
-    url = demo_store(tmp_path)
+def test_new_assessment_changes_only_its_subjects_digests(tmp_path, demo_url):
+    url = demo_url
     before = store_snapshot(open_store(url))
     add_assessment(url)
     after = store_snapshot(open_store(url))
@@ -81,7 +71,7 @@ def test_new_assessment_changes_only_its_subjects_digests(tmp_path):
 
 
 @pytest.mark.slow
-def test_rebuild_with_nothing_changed_builds_nothing(built_demo, capsys):
+def test_rebuild_with_nothing_changed_builds_nothing(built_demo, capsys, build):
     url, out = built_demo
     before = {path: (out / path).stat().st_mtime_ns for path in manifest(out)}
     assert build(url, out) == 0
@@ -90,7 +80,7 @@ def test_rebuild_with_nothing_changed_builds_nothing(built_demo, capsys):
 
 
 @pytest.mark.slow
-def test_one_new_assessment_rebuilds_exactly_the_reports_that_read_it(built_demo, capsys):
+def test_one_new_assessment_rebuilds_exactly_the_reports_that_read_it(built_demo, capsys, build):
     url, out = built_demo
     comparison = next(p for p in manifest(out) if p.startswith(f"comparisons/{REGION}--"))
     add_assessment(url)
@@ -100,15 +90,17 @@ def test_one_new_assessment_rebuilds_exactly_the_reports_that_read_it(built_demo
 
 
 @pytest.mark.slow
-def test_force_rebuilds_every_report(built_demo, capsys):
+def test_force_rebuilds_every_report(built_demo, capsys, build):
     url, out = built_demo
     assert build(url, out, "--force") == 0
     assert built_paths(capsys) == set(manifest(out))
 
 
 @pytest.mark.slow
-def test_region_build_includes_the_programme_wide_reports_that_show_it(tmp_path, capsys):
-    url = demo_store(tmp_path)
+def test_region_build_includes_the_programme_wide_reports_that_show_it(
+    tmp_path, capsys, demo_url, build
+):
+    url = demo_url
     out = tmp_path / "reports"
     assert build(url, out, "--region", REGION) == 0
     paths = built_paths(capsys)
@@ -132,7 +124,7 @@ def test_region_flag_takes_several_keys():
 
 
 @pytest.mark.slow
-def test_stale_reports_are_named_with_the_data_that_changed(built_demo):
+def test_stale_reports_are_named_with_the_data_that_changed(built_demo, build):
     url, out = built_demo
     add_assessment(url)
     # A partial build of another region: valmorra's reports are not rebuilt, only marked.
@@ -142,10 +134,12 @@ def test_stale_reports_are_named_with_the_data_that_changed(built_demo):
     assert "stale: data changed" in (out / "index.html").read_text("utf-8")
 
 
-def test_assessments_are_indexed_by_subject_also_in_a_store_made_before_the_index(tmp_path):
+def test_assessments_are_indexed_by_subject_also_in_a_store_made_before_the_index(
+    tmp_path, demo_url
+):
     import sqlite3
 
-    url = demo_store(tmp_path)
+    url = demo_url
     with sqlite3.connect(tmp_path / "demo.db") as connection:
         connection.execute("DROP INDEX ix_assessments_subject_id")
     open_store(url, create=False)
@@ -156,13 +150,13 @@ def test_assessments_are_indexed_by_subject_also_in_a_store_made_before_the_inde
     assert "ix_assessments_subject_id" in str(plan)
 
 
-def test_reports_name_the_store_by_its_file_name_not_its_path(tmp_path):
-    url = demo_store(tmp_path)
+def test_reports_name_the_store_by_its_file_name_not_its_path(tmp_path, demo_url):
+    url = demo_url
     assert open_store(url).label == "demo.db"
 
 
-def test_a_store_title_set_at_init_names_it_in_reports(tmp_path, capsys):
-    url = demo_store(tmp_path)
+def test_a_store_title_set_at_init_names_it_in_reports(tmp_path, capsys, demo_url):
+    url = demo_url
     assert main(["--store", url, "store", "init", "--title", "Programme 2026"]) == 0
     assert "reports name it: Programme 2026" in capsys.readouterr().out
     assert open_store(url).label == "Programme 2026"
