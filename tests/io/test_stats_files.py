@@ -11,7 +11,6 @@ from scirocco_lab.assessment.ratings_files import import_ratings
 from scirocco_lab.assessment.store import ratings_frame, write_batch
 from scirocco_lab.cli import main
 from scirocco_lab.errors import ConfigurationError, DataValidationError, FileFormatError
-from scirocco_lab.evaluation.demo import seed_evaluation_demo
 from scirocco_lab.evaluation.questionnaire_export import export_questionnaire
 from scirocco_lab.evaluation.questionnaires import import_questionnaire
 from scirocco_lab.evaluation.store import (
@@ -27,11 +26,8 @@ SUFFIXES = (".sav", ".dta")
 
 
 @pytest.fixture(scope="module")
-def demo():
-    store = open_store("sqlite://")
-    write_batch(store, generate_demo())
-    seed_evaluation_demo(store)
-    return store
+def demo(demo_store_url):
+    return open_store(demo_store_url, create=False)
 
 
 def _all_ratings(store):

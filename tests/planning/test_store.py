@@ -475,11 +475,8 @@ def test_demo_needs_demo_regions():
 
 
 @pytest.fixture(scope="module")
-def seeded_demo_store():
-    store = open_store("sqlite://")
-    write_batch(store, generate_demo())
-    seed_planning_demo(store)
-    return store
+def seeded_demo_store(demo_store_url):
+    return open_store(demo_store_url, create=False)
 
 
 def test_demo_records_have_the_promised_shape(seeded_demo_store):
