@@ -108,6 +108,37 @@ def _build(args, url, out_dir, regions, options, snapshot, templates) -> int:
     return 1 if failed else 0
 
 
+def _cmd_reports_templates(args) -> int:
+    """Copy shipped report notebooks into a folder, as the start of ``--templates DIR``."""
+    import shutil
+
+    from scirocco_lab.errors import ConfigurationError
+    from scirocco_lab.reports.custom import PACKAGE_NOTEBOOKS
+
+    shipped = {path.stem: path for path in sorted(PACKAGE_NOTEBOOKS.glob("*.ipynb"))}
+    names = list(dict.fromkeys(args.names)) if args.names else list(shipped)
+    unknown = [name for name in names if name not in shipped]
+    if unknown:
+        raise ConfigurationError(
+            f"no shipped report template {', '.join(unknown)}; templates: {', '.join(shipped)}"
+        )
+    folder = Path(args.dir)
+    existing = [folder / f"{name}.ipynb" for name in names if (folder / f"{name}.ipynb").exists()]
+    if existing:
+        raise ConfigurationError(
+            f"{', '.join(map(str, existing))} already exist(s); nothing was copied. Choose "
+            "another folder, or name only the templates you have not copied yet."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(shipped[name], folder / f"{name}.ipynb")
+    print(
+        f"copied {len(names)} template(s) to {folder}: edit them, then "
+        f"scirocco-lab reports build --templates {folder}"
+    )
+    return 0
+
+
 def _absolute_sqlite(url: str) -> str:
     """A relative SQLite path made absolute, so kernels and workers in another folder find
     the same file.
@@ -183,3 +214,12 @@ def register(commands) -> None:
     )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=_cmd_reports_build)
+    templates = report_commands.add_parser(
+        "templates",
+        help="copy the shipped report notebooks into a folder, to edit for --templates DIR",
+    )
+    templates.add_argument("dir", metavar="DIR", help="folder to copy them into")
+    templates.add_argument(
+        "names", nargs="*", metavar="NAME", help="only these templates (e.g. region_profile)"
+    )
+    templates.set_defaults(handler=_cmd_reports_templates)

@@ -9,7 +9,7 @@ import pytest
 
 from scirocco_lab.cli import main
 from scirocco_lab.errors import ConfigurationError
-from scirocco_lab.reports.custom import load_template_folder
+from scirocco_lab.reports.custom import PACKAGE_NOTEBOOKS, load_template_folder
 
 PARAMETERS = 'region = None\nstore_url = None\ninstrument = "scirocco-exchange"'
 
@@ -218,3 +218,27 @@ def test_declarations_are_validated_when_loaded(tmp_path):
     templates = template_folder(tmp_path / "templates", "reports: [{kind: x}]\n")
     with pytest.raises(ConfigurationError, match="scope: missing"):
         load_template_folder(templates)
+
+
+def test_reports_templates_copies_the_shipped_notebooks_to_start_from(tmp_path, capsys):
+    assert main(["reports", "templates", str(tmp_path / "mine"), "region_profile"]) == 0
+    copied = tmp_path / "mine" / "region_profile.ipynb"
+    assert copied.read_bytes() == (PACKAGE_NOTEBOOKS / "region_profile.ipynb").read_bytes()
+    assert [p.name for p in (tmp_path / "mine").iterdir()] == ["region_profile.ipynb"]
+    assert "--templates" in capsys.readouterr().out
+
+
+def test_reports_templates_never_overwrites_a_file(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "twinning.ipynb").write_text("my edits", encoding="utf-8")
+    assert main(["reports", "templates", str(folder)]) == 2
+    assert "twinning.ipynb already exist" in capsys.readouterr().err
+    assert [p.name for p in folder.iterdir()] == ["twinning.ipynb"]
+    assert (folder / "twinning.ipynb").read_text("utf-8") == "my edits"
+
+
+def test_reports_templates_refuses_an_unknown_name(tmp_path, capsys):
+    assert main(["reports", "templates", str(tmp_path / "mine"), "region-profile"]) == 2
+    assert "no shipped report template region-profile" in capsys.readouterr().err
+    assert not (tmp_path / "mine").exists()
