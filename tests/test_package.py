@@ -132,3 +132,10 @@ def test_the_installed_command_builds_a_report_outside_the_checkout(venv, tmp_pa
     assert page.is_file(), printed
     assert "Northvale" in page.read_text("utf-8")
     assert (tmp_path / "reports" / "index.html").is_file()
+
+
+def test_the_checkouts_capture_notebooks_are_the_packages():
+    from scirocco_lab.capture.serve import CAPTURE_NOTEBOOKS
+
+    # One copy: notebooks/capture links to the package data the web app serves.
+    assert (ROOT / "notebooks" / "capture").resolve() == CAPTURE_NOTEBOOKS.resolve()
