@@ -70,7 +70,7 @@ def template_folder(folder, declarations=DECLARATIONS):
     return folder
 
 
-def build(url, out, templates, *extra):
+def build_with(url, out, templates, *extra):
     arguments = ["--store", url, "reports", "build", "--out", str(out), "--quiet"]
     return main([*arguments, "--templates", str(templates), *extra])
 
@@ -82,7 +82,7 @@ def built(tmp_path_factory, seeded_store):
     root = tmp_path_factory.mktemp("custom")
     url = seeded_store(root / "s.db", synthetic=True)
     templates = template_folder(root / "templates")
-    status = build(url, root / "out", templates)
+    status = build_with(url, root / "out", templates)
     return url, root / "out", templates, status
 
 
@@ -120,8 +120,8 @@ def test_changing_a_user_template_rebuilds_only_its_reports(tmp_path, seeded_sto
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     templates = template_folder(tmp_path / "templates")
     out = tmp_path / "out"
-    assert build(url, out, templates) == 0
-    assert build(url, out, templates) == 0
+    assert build_with(url, out, templates) == 0
+    assert build_with(url, out, templates) == 0
     assert "nothing to build" in capsys.readouterr().out
     write_notebook(
         templates / "quick.ipynb",
@@ -130,7 +130,7 @@ def test_changing_a_user_template_rebuilds_only_its_reports(tmp_path, seeded_sto
         display(HTML(f"<p>second look at {region}</p>"))
         """,
     )
-    assert build(url, out, templates) == 0
+    assert build_with(url, out, templates) == 0
     printed = capsys.readouterr().out
     assert "2 report(s) built" in printed
     assert "custom/quick/vale.html" in printed and "regions/vale.html" not in printed
@@ -140,7 +140,7 @@ def test_changing_a_user_template_rebuilds_only_its_reports(tmp_path, seeded_sto
 def test_a_build_without_the_folder_goes_back_to_the_shipped_templates(tmp_path, seeded_store):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     out = tmp_path / "out"
-    assert build(url, out, template_folder(tmp_path / "templates")) == 0
+    assert build_with(url, out, template_folder(tmp_path / "templates")) == 0
     assert main(["--store", url, "reports", "build", "--out", str(out), "--quiet"]) == 0
     assert "replaced profile" not in (out / "regions" / "vale.html").read_text("utf-8")
 
@@ -194,7 +194,7 @@ def test_a_bad_declaration_is_refused_naming_the_file_and_field(
 ):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     templates = template_folder(tmp_path / "templates", declarations)
-    assert build(url, tmp_path / "out", templates) == 2
+    assert build_with(url, tmp_path / "out", templates) == 2
     message = capsys.readouterr().err
     assert str(templates / "reports.yaml") in message and named in message
     assert "Traceback" not in message
@@ -203,7 +203,7 @@ def test_a_bad_declaration_is_refused_naming_the_file_and_field(
 
 def test_a_missing_template_folder_is_refused(tmp_path, seeded_store, capsys):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
-    assert build(url, tmp_path / "out", tmp_path / "absent") == 2
+    assert build_with(url, tmp_path / "out", tmp_path / "absent") == 2
     assert "absent: not a folder" in capsys.readouterr().err
 
 
