@@ -2,7 +2,8 @@
 
 The store URL comes from, in order: an explicit argument (the CLI's ``--store``), the
 ``SCIROCCO_LAB_STORE`` environment variable, then the embedded SQLite file
-``data/scirocco-lab.db`` of the project checkout. A plain file path is taken as SQLite.
+``data/scirocco-lab.db`` of the project checkout (an editable install), or of the current
+folder (an installed package, ``pip install .``). A plain file path is taken as SQLite.
 
 >>> store_url("/data/results/my.db")
 'sqlite:////data/results/my.db'

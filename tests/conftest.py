@@ -13,6 +13,13 @@ from pathlib import Path
 import pytest
 
 from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.records import (
+    AssessmentRecord,
+    AssessorRecord,
+    RatingRecord,
+    RecordBatch,
+    SubjectRecord,
+)
 from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.evaluation.demo import seed_evaluation_demo
 from scirocco_lab.instruments import load_instrument
@@ -109,3 +116,55 @@ def new_store_url(request, tmp_path):
 def store_url(new_store_url):
     """A fresh, empty store URL on this test's backend (SQLite file or PostgreSQL database)."""
     return new_store_url()
+
+
+# ---------------------------------------------------------------------------------------
+# A small store for report builds.
+
+HOSTILE_NAME = '<script>alert("x")</script> Vale'
+
+
+def _seeded_store(path: Path | str, *, synthetic: bool) -> str:
+    """Seed a store at a file path (SQLite) or a store URL; return its URL."""
+    exchange = load_instrument()
+    levels = [1, 2, 3, 4, 5, 2, 3, 1, 0, 4, 3, 2]
+
+    def ratings(shift):
+        return tuple(
+            RatingRecord(
+                key, level=max(0, min(5, level + shift)), justification="<b>bold</b> & claims"
+            )
+            for key, level in zip(exchange.dimension_keys, levels, strict=True)
+        )
+
+    batch = RecordBatch(
+        subjects=(
+            SubjectRecord("vale", HOSTILE_NAME, country="Testland", synthetic=synthetic),
+            SubjectRecord("empty", "Empty Region", country="Testland", synthetic=synthetic),
+        ),
+        assessors=tuple(
+            AssessorRecord(f"V-{n}", role="clinician", full_name=f"Secret Person {n}")
+            for n in range(3)
+        ),
+        assessments=(
+            *(
+                AssessmentRecord(
+                    "HS", "vale", exchange.id, assessor=f"V-{n}", ratings=ratings(n - 1)
+                )
+                for n in range(3)
+            ),
+            AssessmentRecord("HS", "vale", exchange.id, mode="consensus", ratings=ratings(0)),
+        ),
+    )
+    url = path if isinstance(path, str) else f"sqlite:///{path}"
+    write_batch(open_store(url), batch)
+    return url
+
+
+@pytest.fixture(scope="session")
+def seeded_store():
+    """``seeded_store(path_or_url, synthetic=...)``: seed a small store for report builds
+    (a file path means SQLite) and return its URL: region "vale" (a hostile display name,
+    three assessors named "Secret Person N" and a consensus, justifications with HTML) and
+    region "empty" (no assessments)."""
+    return _seeded_store

@@ -1,6 +1,8 @@
 """Serve the assessment form to workshop participants as a web app, with Voilà.
 
-Voilà runs ``notebooks/capture/assessment_form.ipynb`` with its code hidden, behind the
+Voilà runs the package's ``capture/notebooks/assessment_form.ipynb`` (package data, so an
+installed copy serves it too; a checkout's ``notebooks/capture`` links to the same folder)
+with its code hidden, behind the
 invitation gate of :mod:`scirocco_lab.capture.gate`: a visitor without a valid invitation
 gets a sign-in page and no kernel; a participant gets one kernel per page (at most two per
 invitation, a server-wide maximum, idle disconnected kernels culled). Subject, round and
@@ -34,16 +36,18 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 import psutil
 
 from scirocco_lab.capture.assessment_form import ENV_INSTRUMENT, ENV_ROUND, ENV_SUBJECT
 from scirocco_lab.capture.gate import ENV_BEHIND_PROXY, ENV_FACILITATOR_KEY
-from scirocco_lab.config import STORE_ENV, project_root, store_url
+from scirocco_lab.config import STORE_ENV, store_url
 from scirocco_lab.errors import ConfigurationError
 
 __all__ = [
+    "CAPTURE_NOTEBOOKS",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "FORM_NOTEBOOK",
@@ -63,8 +67,10 @@ __all__ = [
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
-#: The participants' form, relative to the project root.
-FORM_NOTEBOOK = Path("notebooks/capture/assessment_form.ipynb")
+#: The capture notebooks ship inside the package (a checkout's notebooks/capture links here).
+CAPTURE_NOTEBOOKS = Path(str(resources.files("scirocco_lab.capture").joinpath("notebooks")))
+#: The participants' form.
+FORM_NOTEBOOK = CAPTURE_NOTEBOOKS / "assessment_form.ipynb"
 
 
 @dataclass(frozen=True)
@@ -92,16 +98,16 @@ class ServeSettings:
 
 
 def capture_notebook(name: str = FORM_NOTEBOOK.name) -> Path:
-    """Path of a notebook in ``notebooks/capture/`` of the project checkout.
+    """Path of a capture notebook shipped in the package (:data:`CAPTURE_NOTEBOOKS`).
 
-    >>> capture_notebook().name
+    >>> capture_notebook().relative_to(CAPTURE_NOTEBOOKS).as_posix()
     'assessment_form.ipynb'
     """
-    path = project_root() / FORM_NOTEBOOK.parent / name
+    path = CAPTURE_NOTEBOOKS / name
     if not path.is_file():
         raise ConfigurationError(
-            f"notebook {path} not found. Run scirocco-lab serve from a checkout of the project "
-            "(the capture notebooks live in notebooks/capture/)."
+            f"notebook {path} not found: the scirocco-lab installation is incomplete "
+            "(reinstall it: pip install --force-reinstall scirocco-lab)."
         )
     return path
 

@@ -15,6 +15,7 @@ DEFAULT_WORKERS = (os.cpu_count() or 1) + 1
 
 def _cmd_reports_build(args) -> int:
     from scirocco_lab.config import store_url
+    from scirocco_lab.reports.custom import configured_template_folder, load_template_folder
     from scirocco_lab.reports.engine import reports_up_to_date
     from scirocco_lab.reports.fingerprint import store_snapshot
     from scirocco_lab.store import open_store
@@ -25,21 +26,36 @@ def _cmd_reports_build(args) -> int:
         from scirocco_lab.reports.cluster import parse_scheduler
 
         parse_scheduler(args.scheduler)  # a bad value is refused before anything runs
+    # A bad template folder is refused before anything runs, too.
+    templates = (
+        load_template_folder(Path(args.templates))
+        if args.templates
+        else configured_template_folder()
+    )
+    if templates is not None and templates.unused():
+        print(
+            f"warning: {templates.path}: "
+            + ", ".join(f"{name}.ipynb" for name in templates.unused())
+            + " neither replace a shipped template nor are declared in reports.yaml: not used",
+            file=sys.stderr,
+        )
     regions = sorted(set(args.region)) if args.region else None
     options = {"regions": regions, "instrument": args.instrument, "store": url}
+    if templates is not None:
+        options["templates"] = str(templates.path)
     snapshot = store_snapshot(open_store(url, create=False))
     if not args.force:
-        current = reports_up_to_date(out_dir, snapshot, options, pdf=args.pdf)
+        current = reports_up_to_date(out_dir, snapshot, options, pdf=args.pdf, templates=templates)
         if current is not None:
             print(
                 f"{len(current)} report(s) up to date (data revision {snapshot.revision}); "
                 f"nothing to build. index: {out_dir / 'index.html'}"
             )
             return 0
-    return _build(args, url, out_dir, regions, options, snapshot)
+    return _build(args, url, out_dir, regions, options, snapshot, templates)
 
 
-def _build(args, url, out_dir, regions, options, snapshot) -> int:
+def _build(args, url, out_dir, regions, options, snapshot, templates) -> int:
     from tqdm import tqdm
 
     from scirocco_lab.reports.engine import build_reports
@@ -51,7 +67,13 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
         # Something probably changed: let the kernel template do its imports (about 2 s of
         # one core) while the batch is planned on the other.
         template_process()
-    tasks = report_tasks(url, out_dir, regions=regions, instrument=args.instrument)
+    tasks = report_tasks(
+        url,
+        out_dir,
+        regions=regions,
+        instrument=args.instrument,
+        extra_kinds=templates.kinds if templates else (),
+    )
     if not any(task.kind == "region_profile" for task in tasks):
         print("no regions in the store: import data or run `scirocco-lab demo seed` first")
         return 1
@@ -66,6 +88,7 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
             scheduler=args.scheduler,
             snapshots={url: snapshot},
             plan_options=options,
+            templates=templates,
         )
     failed = [r for r in results if not r.ok]
     built = [r for r in results if r.status == "built"]
@@ -83,6 +106,37 @@ def _build(args, url, out_dir, regions, options, snapshot) -> int:
         f"index: {out_dir / 'index.html'}"
     )
     return 1 if failed else 0
+
+
+def _cmd_reports_templates(args) -> int:
+    """Copy shipped report notebooks into a folder, as the start of ``--templates DIR``."""
+    import shutil
+
+    from scirocco_lab.errors import ConfigurationError
+    from scirocco_lab.reports.custom import PACKAGE_NOTEBOOKS
+
+    shipped = {path.stem: path for path in sorted(PACKAGE_NOTEBOOKS.glob("*.ipynb"))}
+    names = list(dict.fromkeys(args.names)) if args.names else list(shipped)
+    unknown = [name for name in names if name not in shipped]
+    if unknown:
+        raise ConfigurationError(
+            f"no shipped report template {', '.join(unknown)}; templates: {', '.join(shipped)}"
+        )
+    folder = Path(args.dir)
+    existing = [folder / f"{name}.ipynb" for name in names if (folder / f"{name}.ipynb").exists()]
+    if existing:
+        raise ConfigurationError(
+            f"{', '.join(map(str, existing))} already exist(s); nothing was copied. Choose "
+            "another folder, or name only the templates you have not copied yet."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copyfile(shipped[name], folder / f"{name}.ipynb")
+    print(
+        f"copied {len(names)} template(s) to {folder}: edit them, then "
+        f"scirocco-lab reports build --templates {folder}"
+    )
+    return 0
 
 
 def _absolute_sqlite(url: str) -> str:
@@ -151,5 +205,21 @@ def register(commands) -> None:
         help="run the reports on a Dask cluster: tcp://HOST:8786 (a running scheduler) or "
         "local:N (N local worker processes); see docs/reports.md",
     )
+    build.add_argument(
+        "--templates",
+        default=None,
+        metavar="DIR",
+        help="your own report notebooks: DIR/NAME.ipynb replaces the shipped template NAME, "
+        "DIR/reports.yaml declares new kinds (docs/reports.md)",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(handler=_cmd_reports_build)
+    templates = report_commands.add_parser(
+        "templates",
+        help="copy the shipped report notebooks into a folder, to edit for --templates DIR",
+    )
+    templates.add_argument("dir", metavar="DIR", help="folder to copy them into")
+    templates.add_argument(
+        "names", nargs="*", metavar="NAME", help="only these templates (e.g. region_profile)"
+    )
+    templates.set_defaults(handler=_cmd_reports_templates)

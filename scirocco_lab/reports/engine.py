@@ -15,17 +15,23 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
+from scirocco_lab.reports.custom import (
+    PACKAGE_NOTEBOOKS,
+    TEMPLATE_DIR_ENV,
+    TemplateFolder,
+    configured_template_folder,
+)
 from scirocco_lab.reports.fingerprint import StoreSnapshot, file_digest, report_fingerprint
 from scirocco_lab.reports.manifest import Manifest, read_manifest, stale_reason, write_manifest
 from scirocco_lab.reports.registry import ReportTask
@@ -52,23 +58,24 @@ __all__ = [
     "write_index",
 ]
 
-TEMPLATE_DIR_ENV = "SCIROCCO_LAB_TEMPLATES"
-
-
 # The report notebooks ship inside the package, so an installed copy finds them too.
-PACKAGE_TEMPLATES = Path(__file__).parent / "notebooks"
+PACKAGE_TEMPLATES = PACKAGE_NOTEBOOKS
 
 
-def _templates_dir() -> Path:
-    configured = os.environ.get(TEMPLATE_DIR_ENV)
-    return Path(configured) if configured else PACKAGE_TEMPLATES
+def _folder(templates: TemplateFolder | None) -> TemplateFolder | None:
+    """The user's template folder: the one given, else ``$SCIROCCO_LAB_TEMPLATES``'s."""
+    return templates if templates is not None else configured_template_folder()
 
 
-def report_templates() -> dict[str, Path]:
-    """Report template notebooks by name (file stem): the package's, or the folder named by
-    ``$SCIROCCO_LAB_TEMPLATES``."""
-    folder = _templates_dir()
-    return {path.stem: path for path in sorted(folder.glob("*.ipynb"))}
+def report_templates(templates: TemplateFolder | None = None) -> dict[str, Path]:
+    """Report template notebooks by name (file stem): the package's, with those of the
+    user's template folder (``templates``, else ``$SCIROCCO_LAB_TEMPLATES``) replacing the
+    ones of the same name and adding new ones."""
+    found = {path.stem: path for path in sorted(PACKAGE_TEMPLATES.glob("*.ipynb"))}
+    folder = _folder(templates)
+    if folder is not None:
+        found.update(folder.notebooks)
+    return found
 
 
 @dataclass(frozen=True)
@@ -110,25 +117,30 @@ def export_html(notebook, output: Path, *, title: str) -> None:
     write_atomically(output, lambda temporary: temporary.write_text(body, encoding="utf-8"))
 
 
-def render_report(task: ReportTask, *, engine: str | None = ENGINE_NAME) -> ReportResult:
+def render_report(
+    task: ReportTask,
+    *,
+    engine: str | None = ENGINE_NAME,
+    templates: TemplateFolder | None = None,
+) -> ReportResult:
     """Execute one template with papermill and export it; exceptions become a failed result.
 
     ``engine`` is the papermill engine: by default the fork engine of
     :mod:`scirocco_lab.reports.kernels` (a fresh kernel forked from a warm template per
     report); ``None`` is papermill's own (a new ``python -m ipykernel_launcher`` per report).
+    ``templates``: the user's template folder (:func:`report_templates`).
     """
     import papermill
 
     started = time.perf_counter()
-    templates = report_templates()
     try:
-        if task.template not in templates:
+        notebooks = report_templates(templates)
+        if task.template not in notebooks:
             raise NotFoundError(
-                f"no report template '{task.template}' in {_templates_dir()}; "
-                f"templates: {', '.join(templates)}"
+                f"no report template '{task.template}'; templates: {', '.join(notebooks)}"
             )
         notebook = papermill.execute_notebook(
-            str(templates[task.template]),
+            str(notebooks[task.template]),
             None,
             parameters=task.parameters,
             kernel_name="python3",
@@ -163,10 +175,12 @@ def package_version() -> str:
         return "unknown"
 
 
-def code_digest() -> str:
+def code_digest(templates: TemplateFolder | None = None) -> str:
     """A digest of everything but the data a report depends on: the package version, the
-    report notebooks and the HTML template."""
-    return file_digest(_templates_dir(), HTML_TEMPLATES) + "-" + package_version()
+    report notebooks, the HTML template and the user's template folder."""
+    folder = _folder(templates)
+    paths = (PACKAGE_TEMPLATES, HTML_TEMPLATES, *([folder.path] if folder else []))
+    return file_digest(*paths) + "-" + package_version()
 
 
 @dataclass(frozen=True)
@@ -183,19 +197,24 @@ class PlannedReport:
 
 
 def plan_reports(
-    tasks: Sequence[ReportTask], snapshots: Mapping[str, StoreSnapshot] | None = None
+    tasks: Sequence[ReportTask],
+    snapshots: Mapping[str, StoreSnapshot] | None = None,
+    templates: TemplateFolder | None = None,
 ) -> list[PlannedReport]:
     """Fingerprint every task. A task of a kind the registry declares is fingerprinted from
     its template, the package version, its parameters and the data its kind reads from the
     store named by its ``store_url`` parameter (``snapshots`` by store URL, else taken now);
-    other tasks get no fingerprint."""
+    other tasks get no fingerprint. ``templates``: the user's template folder (its
+    notebooks replace the package's of the same name; its declared kinds count)."""
     from scirocco_lab.reports.fingerprint import store_snapshot
     from scirocco_lab.reports.registry import report_kinds
     from scirocco_lab.store import open_store
 
-    kinds = {kind.name: kind for kind in report_kinds()} if tasks else {}
+    folder = _folder(templates)
+    extra = folder.kinds if folder else ()
+    kinds = {kind.name: kind for kind in report_kinds(extra)} if tasks else {}
     snapshots = dict(snapshots or {})
-    templates = report_templates()
+    notebooks = report_templates(folder)
     template_digests: dict[str, str] = {}
     html_digest = file_digest(HTML_TEMPLATES)
     version = package_version()
@@ -203,14 +222,14 @@ def plan_reports(
     for task in tasks:
         kind = kinds.get(task.kind)
         url = task.parameters.get("store_url")
-        if kind is None or task.template not in templates or not url:
+        if kind is None or task.template not in notebooks or not url:
             planned.append(PlannedReport(task, None))
             continue
         if url not in snapshots:
             snapshots[url] = store_snapshot(open_store(url, create=False))
         snapshot = snapshots[url]
         if task.template not in template_digests:
-            template_digests[task.template] = file_digest(templates[task.template]) + html_digest
+            template_digests[task.template] = file_digest(notebooks[task.template]) + html_digest
         subjects = kind.subjects(task, snapshot.assessment_kinds)
         inputs = snapshot.inputs(kind.reads, subjects)
         fingerprint = report_fingerprint(
@@ -252,6 +271,7 @@ def build_reports(
     scheduler: str | None = None,
     snapshots: Mapping[str, StoreSnapshot] | None = None,
     plan_options: Mapping | None = None,
+    templates: TemplateFolder | None = None,
 ) -> list[ReportResult]:
     """Build the tasks whose fingerprint changed since they were last built into ``out_dir``
     (every task with ``force``), then write ``out_dir/manifest.json`` and ``index.html``.
@@ -267,8 +287,11 @@ def build_reports(
     unchanged report missing its PDF gets one without running again. With ``scheduler``
     (``tcp://HOST:8786`` or ``local:N``) the reports run on a Dask cluster instead
     (:mod:`scirocco_lab.reports.cluster`); planning, PDFs and the index stay here.
+    ``templates``: the user's template folder (:mod:`scirocco_lab.reports.custom`).
     """
     tasks = list(tasks)
+    templates = _folder(templates)
+    render = partial(render_report, templates=templates)
     if workers < 1:
         raise ConfigurationError("workers must be 1 or more")
     if pdf:
@@ -276,7 +299,7 @@ def build_reports(
 
         chromium_path()  # a missing browser is a clear error before anything runs
     manifest = read_manifest(out_dir)
-    planned = plan_reports(tasks, snapshots)
+    planned = plan_reports(tasks, snapshots, templates)
     results: dict[int, ReportResult] = {}
     todo = []
     for index, plan in enumerate(planned):
@@ -308,7 +331,7 @@ def build_reports(
             done(todo[n], ReportResult(tasks[todo[n]], False, 0.0, message, status="failed"))
 
         run_on_cluster(
-            render_report,
+            render,
             [tasks[i] for i in todo],
             scheduler,
             lambda n, result: done(todo[n], result),
@@ -319,7 +342,7 @@ def build_reports(
 
         template_process()  # its imports run while the first reports are set up
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-            futures = {pool.submit(_render_in_thread, tasks[i]): i for i in todo}
+            futures = {pool.submit(_render_in_thread, render, tasks[i]): i for i in todo}
             for future in as_completed(futures):
                 done(futures[future], future.result())
     if printing:
@@ -331,15 +354,16 @@ def build_reports(
             if on_result and results[index].status != "unchanged":
                 on_result(results[index])
     ordered = [results[i] for i in range(len(tasks))]
-    _record(manifest, planned, ordered, out_dir, snapshots, plan_options)
+    _record(manifest, planned, ordered, out_dir, snapshots, plan_options, code_digest(templates))
     return ordered
 
 
-def _render_in_thread(task: ReportTask) -> ReportResult:
-    """:func:`render_report` in a worker thread, closing the event loop papermill's client
-    made for this thread (a thread of the pool may end before the loop is collected)."""
+def _render_in_thread(render: Callable, task: ReportTask) -> ReportResult:
+    """``render`` (:func:`render_report`) in a worker thread, closing the event loop
+    papermill's client made for this thread (a pool's thread may end before the loop is
+    collected)."""
     try:
-        return render_report(task)
+        return render(task)
     finally:
         try:
             loop = asyncio.get_event_loop_policy().get_event_loop()
@@ -396,12 +420,12 @@ def _record(
     out_dir: Path,
     snapshots: Mapping[str, StoreSnapshot] | None,
     plan_options: Mapping | None,
+    code: str,
 ) -> None:
     """Merge this build into the manifest (reports built earlier keep their entries, so a
-    partial rebuild keeps their links) and write the index."""
+    partial rebuild keeps their links) and write the index; ``code``: :func:`code_digest`."""
     entries = {path: dict(entry) for path, entry in manifest.entries.items()}
     built_at = utc_now(whole_seconds=True).isoformat()
-    code = code_digest()
     for plan, result in zip(planned, results, strict=True):
         relative = _relative(plan.task, out_dir)
         if result.status == "unchanged":
@@ -476,7 +500,12 @@ def _overview(entries, snapshots: Mapping, plan_options: Mapping | None) -> str:
 
 
 def reports_up_to_date(
-    out_dir: Path, snapshot: StoreSnapshot, options: Mapping, *, pdf: bool = False
+    out_dir: Path,
+    snapshot: StoreSnapshot,
+    options: Mapping,
+    *,
+    pdf: bool = False,
+    templates: TemplateFolder | None = None,
 ) -> list[dict] | None:
     """The manifest entries of the last build when building again with ``options`` would
     change nothing (same store revision and code, the same options, every report built and
@@ -486,7 +515,7 @@ def reports_up_to_date(
     plan = manifest.plan
     if not plan or plan.get("revision") != snapshot.revision:
         return None
-    if plan.get("options") != dict(options) or plan.get("code") != code_digest():
+    if plan.get("options") != dict(options) or plan.get("code") != code_digest(templates):
         return None
     entries = [manifest.entries.get(path) for path in plan.get("paths") or []]
     if not entries or any(e is None or not e.get("ok") for e in entries):

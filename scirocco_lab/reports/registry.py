@@ -102,12 +102,13 @@ class ReportKind:
         return tuple(dict.fromkeys(str(key) for key in keys if key is not None))
 
 
-def report_kinds() -> tuple[ReportKind, ...]:
-    """Every report kind the domains declare, in the order the index lists them."""
+def report_kinds(extra: Sequence[ReportKind] = ()) -> tuple[ReportKind, ...]:
+    """Every report kind the domains declare, in the order the index lists them, then the
+    ``extra`` kinds (a user's template folder declares them: :mod:`scirocco_lab.reports.custom`)."""
     kinds: list[ReportKind] = []
     for module in DOMAIN_REPORT_MODULES:
         kinds.extend(importlib.import_module(module).REPORT_KINDS)
-    return tuple(kinds)
+    return (*kinds, *extra)
 
 
 def report_kind(name: str) -> ReportKind:
@@ -124,15 +125,17 @@ def report_tasks(
     *,
     regions: Sequence[str] | None = None,
     instrument: str = "scirocco-exchange",
+    extra_kinds: Sequence[ReportKind] = (),
 ) -> list[ReportTask]:
-    """The reports to build for the store: every kind's tasks, for all regions or those named.
+    """The reports to build for the store: every kind's tasks (the domains' and
+    ``extra_kinds``), for all regions or those named.
 
     A partial rebuild (``regions`` given) still includes the programme-wide reports, which
     show those regions too: an incremental build rebuilds them only when the named regions'
     data changed, so they never go stale.
     """
     tasks: list[ReportTask] = []
-    for kind in report_kinds():
+    for kind in report_kinds(extra_kinds):
         narrowed = None if kind.programme_wide else regions
         for task in kind.tasks(store_url, out_dir, regions=narrowed, instrument=instrument):
             tasks.append(task if task.kind else _with_kind(task, kind.name))

@@ -1,12 +1,12 @@
 """The coding panel without a browser: set values, click, and check what the store holds."""
 
 import datetime as dt
-from pathlib import Path
 
 import papermill
 import pytest
 
 from scirocco_lab.capture.coding import CodingPanel, find_excerpt
+from scirocco_lab.capture.serve import CAPTURE_NOTEBOOKS
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.evaluation.records import (
     CodeRecord,
@@ -227,7 +227,7 @@ def test_bad_rules_file_shows_file_and_row(store, tmp_path):
 
 @pytest.mark.slow
 def test_coding_notebook_runs(store, tmp_path):
-    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "capture" / "coding.ipynb"
+    notebook = CAPTURE_NOTEBOOKS / "coding.ipynb"
     executed = papermill.execute_notebook(
         str(notebook),
         str(tmp_path / "coding.ipynb"),

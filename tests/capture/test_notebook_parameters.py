@@ -8,7 +8,9 @@ import nbformat
 import papermill
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "capture"
+from scirocco_lab.capture.serve import CAPTURE_NOTEBOOKS
+
+NOTEBOOKS = CAPTURE_NOTEBOOKS
 # notebook -> (parameter, a value other than the notebook's default); the form notebook takes
 # its inputs from `scirocco-lab serve`, not from parameters.
 NON_DEFAULT = {

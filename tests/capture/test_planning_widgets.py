@@ -2,7 +2,6 @@
 
 import csv
 import datetime as dt
-from pathlib import Path
 
 import openpyxl
 import papermill
@@ -19,6 +18,7 @@ from scirocco_lab.capture.action_plan import ActionPlanEditor
 from scirocco_lab.capture.coaching_log import CoachingLog
 from scirocco_lab.capture.knowledge_transfer import KnowledgeTransferBuilder
 from scirocco_lab.capture.planning_helpers import weakest_dimensions
+from scirocco_lab.capture.serve import CAPTURE_NOTEBOOKS
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.planning.records import (
     ActivityRecord,
@@ -47,7 +47,7 @@ KEYS = EXCHANGE.dimension_keys
 D = dt.date
 # Ostermark's consensus: these three lowest, every other dimension at 4 or 5.
 WEAK = {"funding": 0, "evaluation_methods": 1, "capacity_building": 2}
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks" / "capture"
+NOTEBOOKS = CAPTURE_NOTEBOOKS
 
 
 @pytest.fixture

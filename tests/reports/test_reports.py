@@ -11,63 +11,21 @@ import nbformat
 import pytest
 
 from scirocco_lab.assessment.records import (
-    AssessmentRecord,
-    AssessorRecord,
-    RatingRecord,
     RecordBatch,
     SubjectRecord,
 )
 from scirocco_lab.assessment.report import region_tasks
 from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.cli import main
-from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, build_reports
 from scirocco_lab.store import open_store
 
 pytestmark = pytest.mark.slow
 
 TEMPLATE = PACKAGE_TEMPLATES / "region_profile.ipynb"
-HOSTILE_NAME = '<script>alert("x")</script> Vale'
 
 
-def seeded_store(path: Path | str, *, synthetic: bool) -> str:
-    """Seed a store at a file path (SQLite) or a store URL; return its URL."""
-    exchange = load_instrument()
-    levels = [1, 2, 3, 4, 5, 2, 3, 1, 0, 4, 3, 2]
-
-    def ratings(shift):
-        return tuple(
-            RatingRecord(
-                key, level=max(0, min(5, level + shift)), justification="<b>bold</b> & claims"
-            )
-            for key, level in zip(exchange.dimension_keys, levels, strict=True)
-        )
-
-    batch = RecordBatch(
-        subjects=(
-            SubjectRecord("vale", HOSTILE_NAME, country="Testland", synthetic=synthetic),
-            SubjectRecord("empty", "Empty Region", country="Testland", synthetic=synthetic),
-        ),
-        assessors=tuple(
-            AssessorRecord(f"V-{n}", role="clinician", full_name=f"Secret Person {n}")
-            for n in range(3)
-        ),
-        assessments=(
-            *(
-                AssessmentRecord(
-                    "HS", "vale", exchange.id, assessor=f"V-{n}", ratings=ratings(n - 1)
-                )
-                for n in range(3)
-            ),
-            AssessmentRecord("HS", "vale", exchange.id, mode="consensus", ratings=ratings(0)),
-        ),
-    )
-    url = path if isinstance(path, str) else f"sqlite:///{path}"
-    write_batch(open_store(url), batch)
-    return url
-
-
-def test_build_writes_self_contained_escaped_reports_and_index(tmp_path):
+def test_build_writes_self_contained_escaped_reports_and_index(tmp_path, seeded_store):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     out = tmp_path / "reports"
     results = build_reports(region_tasks(url, out), out, workers=2)
@@ -91,7 +49,7 @@ def test_build_writes_self_contained_escaped_reports_and_index(tmp_path):
     assert "&lt;script&gt;" in index
 
 
-def test_real_data_report_has_no_synthetic_banner(tmp_path, store_url):
+def test_real_data_report_has_no_synthetic_banner(tmp_path, seeded_store, store_url):
     url = seeded_store(store_url, synthetic=False)  # SQLite and PostgreSQL
     out = tmp_path / "reports"
     (result,) = build_reports(region_tasks(url, out, regions=["vale"]), out, workers=1)
@@ -99,7 +57,7 @@ def test_real_data_report_has_no_synthetic_banner(tmp_path, store_url):
     assert "Synthetic demo data" not in result.task.output.read_text("utf-8")
 
 
-def test_failing_region_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
+def test_failing_region_does_not_stop_the_others(tmp_path, seeded_store, monkeypatch, capsys):
     templates = tmp_path / "templates"
     templates.mkdir()
     notebook = nbformat.read(TEMPLATE, as_version=4)
@@ -130,7 +88,7 @@ def test_failing_region_does_not_stop_the_others(tmp_path, monkeypatch, capsys):
     }
 
 
-def test_partial_rebuild_keeps_earlier_reports_in_index(tmp_path):
+def test_partial_rebuild_keeps_earlier_reports_in_index(tmp_path, seeded_store):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     out = tmp_path / "reports"
     build_reports(region_tasks(url, out), out, workers=2)
@@ -139,7 +97,7 @@ def test_partial_rebuild_keeps_earlier_reports_in_index(tmp_path):
     assert 'href="regions/vale.html"' in index and 'href="regions/empty.html"' in index
 
 
-def test_template_runs_with_plain_papermill_cli(tmp_path):
+def test_template_runs_with_plain_papermill_cli(tmp_path, seeded_store):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     papermill = shutil.which("papermill", path=str(Path(sys.executable).parent))
     output = tmp_path / "out.ipynb"
