@@ -1,4 +1,5 @@
-"""Commands for the store itself: ``store init``, ``store info`` and ``demo seed``."""
+"""Commands for the store itself: ``store init``, ``store info``, ``store check``, ``audit``,
+``people list``, ``people forget`` and ``demo seed``."""
 
 from __future__ import annotations
 
@@ -95,6 +96,51 @@ def _cmd_audit(args) -> int:
     return 0
 
 
+def _cmd_people_list(args) -> int:
+    from scirocco_lab.store import open_store
+    from scirocco_lab.store.people import people_frame
+
+    frame = people_frame(open_store(args.store, create=False))
+    print_frame(frame, args.format, empty="no assessors or participants in the store")
+    return 0
+
+
+def _cmd_people_forget(args) -> int:
+    import sys
+
+    from scirocco_lab.store import open_store
+    from scirocco_lab.store.erasure import erasure_plan, forget_person
+
+    store = open_store(args.store, create=False)
+    wanted = {"ratings": args.ratings, "contributions": args.contributions}
+    plan = erasure_plan(store, args.pseudonym, **wanted)
+    print(f"to be removed from {store.display_url}:")
+    for table, count in plan.counts:
+        what = "text replaced" if table == "evaluation_turns" else "row(s)"
+        print(f"  {table}: {count} {what}")
+    if plan.total == 0:
+        print(
+            f"nothing to remove for {args.pseudonym}: no identity stored (pass --ratings or "
+            "--contributions to remove their records too)"
+        )
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "scirocco-lab: error: not removing anything: confirmation needs a terminal. "
+                "Fix: run it in a terminal, or pass --yes to confirm in a script.",
+                file=sys.stderr,
+            )
+            return 2
+        answer = input(f"Remove this for {args.pseudonym}? This cannot be undone [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing removed")
+            return 0
+    done = forget_person(store, args.pseudonym, **wanted)
+    print(f"removed: {done}")
+    return 0
+
+
 def _date(text: str):
     import argparse
     import datetime as dt
@@ -148,6 +194,37 @@ def register(commands) -> None:
     auditing.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
     add_format(auditing)
     auditing.set_defaults(handler=_cmd_audit)
+
+    people = commands.add_parser(
+        "people", help="assessors and participants by pseudonym; the right to erasure"
+    )
+    people_commands = people.add_subparsers(dest="people_command", required=True)
+    listing = people_commands.add_parser(
+        "list", help="pseudonyms, their kind and whether an identity is stored (never shown)"
+    )
+    add_format(listing)
+    listing.set_defaults(handler=_cmd_people_list)
+    forget = people_commands.add_parser(
+        "forget",
+        help="remove a person's identity (and with --ratings/--contributions their records)",
+        description="Remove an assessor's or participant's identity (name, e-mail) in one "
+        "transaction, after showing what will go and asking to confirm. Consensus results "
+        "are a group's and stay.",
+    )
+    forget.add_argument("pseudonym", metavar="PSEUDONYM")
+    forget.add_argument(
+        "--ratings",
+        action="store_true",
+        help="an assessor: also their individual ratings, drafts and invitations",
+    )
+    forget.add_argument(
+        "--contributions",
+        action="store_true",
+        help="a participant: also their transcript turns (text replaced), the coded segments "
+        "on them and their questionnaire answers",
+    )
+    forget.add_argument("--yes", action="store_true", help="do not ask to confirm (scripts)")
+    forget.set_defaults(handler=_cmd_people_forget)
 
     demo = commands.add_parser("demo", help="synthetic demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)
