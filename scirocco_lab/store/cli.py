@@ -22,7 +22,7 @@ def _cmd_store_init(args) -> int:
         print(f"reports name it: {store.label}")
     if args.seed_demo_if_empty:
         if is_empty(store):
-            summary = write_batch(store, generate_demo())
+            summary = write_batch(store, generate_demo(), action="seed demo")
             print(f"seeded with {DEMO_MARK.lower()}: {summary}")
             _seed_demo_records(store)
         # A demo store made before planning and evaluation records existed gets them.
@@ -159,7 +159,7 @@ def _cmd_demo_seed(args) -> int:
     from scirocco_lab.store import open_store
 
     store = open_store(args.store)
-    summary = write_batch(store, generate_demo(args.seed), replace=args.replace)
+    summary = write_batch(store, generate_demo(args.seed), replace=args.replace, action="seed demo")
     print(f"demo data written to {store.display_url}: {summary}")
     _seed_demo_records(store)
     return 0
