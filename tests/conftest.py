@@ -201,3 +201,15 @@ def new_audit_rows():
         )
 
     return collect
+
+
+@pytest.fixture
+def demo_copy_url(demo_store_url, tmp_path):
+    """A copy of the session's demo store that the test may write to."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    copy = tmp_path / "demo-copy.db"
+    shutil.copy(make_url(demo_store_url).database, copy)
+    return f"sqlite:///{copy}"

@@ -11,9 +11,16 @@ __all__ = ["register"]
 def _cmd_store_init(args) -> int:
     from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
     from scirocco_lab.assessment.store import write_batch
-    from scirocco_lab.store import is_empty, open_store, subjects_frame
+    from scirocco_lab.errors import StoreError
+    from scirocco_lab.store import SCHEMA_VERSION, is_empty, open_store, subjects_frame
+    from scirocco_lab.store.ledger import audit
 
-    store = open_store(args.store)
+    try:
+        store = open_store(args.store, create=False)
+    except StoreError:  # not a store yet (or damaged: opening it again says so)
+        store = open_store(args.store)
+        with store.transaction() as connection:
+            audit(connection, "init", "store_meta", counts={"schema_version": SCHEMA_VERSION})
     print(f"store ready: {store.display_url}")
     if args.title is not None:
         from scirocco_lab.store import set_store_title
@@ -90,7 +97,9 @@ def _cmd_audit(args) -> int:
     from scirocco_lab.store import open_store
     from scirocco_lab.store.ledger import audit_frame
 
-    frame = audit_frame(open_store(args.store, create=False), since=args.since)
+    frame = audit_frame(
+        open_store(args.store, create=False), since=args.since, all_keys=args.all_keys
+    )
     since = f" since {args.since}" if args.since else ""
     print_frame(frame, args.format, empty=f"no writes recorded in the audit trail{since}")
     return 0
@@ -192,6 +201,9 @@ def register(commands) -> None:
         "audit", help="the audit trail: who wrote what, when, from which file (no identities)"
     )
     auditing.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
+    auditing.add_argument(
+        "--all-keys", action="store_true", help="every record key of each write, not the first 5"
+    )
     add_format(auditing)
     auditing.set_defaults(handler=_cmd_audit)
 

@@ -1,18 +1,14 @@
 """The right to erasure: ``people forget`` removes a person's identity, and with
 ``--ratings``/``--contributions`` their records, in one transaction."""
 
-import shutil
-
 import pytest
 from sqlalchemy import func, select
 
-from scirocco_lab.assessment.demo import generate_demo
 from scirocco_lab.assessment.drafts import save_draft
 from scirocco_lab.assessment.invitations import create_invitations
 from scirocco_lab.assessment.records import AssessmentRecord, RatingRecord
-from scirocco_lab.assessment.store import assessments_frame, write_batch
+from scirocco_lab.assessment.store import assessments_frame
 from scirocco_lab.cli import main
-from scirocco_lab.evaluation.demo import seed_evaluation_demo
 from scirocco_lab.evaluation.store import (
     participants_frame,
     segments_frame,
@@ -27,21 +23,9 @@ PARTICIPANT = "CRV-P02"  # speaks in two demo transcripts, with coded segments o
 ASSESSOR = "OSM-01"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("erasure") / "demo.db"
-    store = open_store(f"sqlite:///{path}")
-    write_batch(store, generate_demo())
-    seed_evaluation_demo(store)
-    store.engine.dispose()
-    return path
-
-
 @pytest.fixture
-def store_url(demo_file, tmp_path):
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_file, copy)
-    return f"sqlite:///{copy}"
+def store_url(demo_copy_url):
+    return demo_copy_url
 
 
 def _count(store, name, **where):
