@@ -34,10 +34,11 @@ scirocco_lab.errors.NotFoundError: no assessor or participant with pseudonym 'BR
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, and_, delete, func, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, or_, select, update
 
 from scirocco_lab.errors import NotFoundError
 from scirocco_lab.store.engine import Store
@@ -185,23 +186,117 @@ def _natural_keys(connection: Connection, ids: list[int]) -> list[str]:
     )
 
 
-def _participant_turns(connection: Connection, pseudonym: str) -> list:
-    """The participant's turns, last first per source (so earlier offsets stay valid)."""
-    turns = _t("evaluation_turns")
-    return connection.execute(
-        select(turns.c.source_id, turns.c.turn, turns.c.start_char, turns.c.end_char)
-        .where(turns.c.speaker == pseudonym)
-        .order_by(turns.c.source_id, turns.c.start_char.desc(), turns.c.turn.desc())
-    ).all()
+@dataclass(frozen=True)
+class _SourceChange:
+    """What erasing a participant changes in one source: its new text, each turn's and
+    each kept segment's new offsets, and the segments to delete."""
+
+    source_id: int
+    text: str
+    removed_turns: tuple[int, ...]
+    turn_offsets: tuple[tuple[int, int, int], ...]  # (turn, start, end), changed ones only
+    segment_offsets: tuple[tuple[int, int, int], ...]  # (id, start, end), changed ones only
+    deleted_segments: tuple[int, ...]
 
 
-def _overlapping(segments: Table, turn) -> object:
-    """Coded segments touching the turn's text (or straddling an empty turn)."""
-    return and_(
-        segments.c.source_id == turn.source_id,
-        segments.c.start_char < max(turn.end_char, turn.start_char + 1),
-        segments.c.end_char > turn.start_char,
+def _touches(start: int, end: int, turn_start: int, turn_end: int) -> bool:
+    """Whether a segment covers any of a removed turn's text (or straddles an empty turn)."""
+    return start < max(turn_end, turn_start + 1) and end > turn_start
+
+
+class _Offsets:
+    """Offsets around the removed turns of one source (sorted, not overlapping)."""
+
+    def __init__(self, removed: list) -> None:
+        self.removed = removed
+        self.ends = [row.end_char for row in removed]
+        self.shifts = [len(REMOVED_TEXT) - (row.end_char - row.start_char) for row in removed]
+        self.cumulative = [0]
+        for shift in self.shifts:
+            self.cumulative.append(self.cumulative[-1] + shift)
+
+    def shift(self, start: int, exclude: int | None = None) -> int:
+        """How far a row starting at ``start`` moves: the change in length of every removed
+        turn ending at or before it (the removed turn ``exclude`` itself aside)."""
+        total = self.cumulative[bisect.bisect_right(self.ends, start)]
+        if exclude is not None and self.ends[exclude] <= start:
+            total -= self.shifts[exclude]
+        return total
+
+    def touched(self, start: int, end: int) -> bool:
+        """Whether a segment ``[start, end)`` covers any removed turn's text."""
+        index = max(0, bisect.bisect_right(self.ends, start) - 1)
+        while index < len(self.removed) and self.removed[index].start_char < end:
+            turn = self.removed[index]
+            if _touches(start, end, turn.start_char, turn.end_char):
+                return True
+            index += 1
+        return False
+
+
+def _source_changes(connection: Connection, pseudonym: str) -> list[_SourceChange]:
+    """Per source the participant speaks in, the changes (read once, computed here, so a
+    long transcript costs one pass, not one query per turn)."""
+    sources, turns, segments = (
+        _t("evaluation_sources"),
+        _t("evaluation_turns"),
+        _t("coded_segments"),
     )
+    source_ids = list(
+        connection.execute(
+            select(turns.c.source_id).where(turns.c.speaker == pseudonym).distinct()
+        ).scalars()
+    )
+    changes = []
+    for source_id in sorted(source_ids):
+        text = connection.execute(
+            select(sources.c.text).where(sources.c.id == source_id)
+        ).scalar_one()
+        all_turns = connection.execute(
+            select(turns.c.turn, turns.c.start_char, turns.c.end_char, turns.c.speaker)
+            .where(turns.c.source_id == source_id)
+            .order_by(turns.c.start_char, turns.c.turn)
+        ).all()
+        removed = [row for row in all_turns if row.speaker == pseudonym]
+        offsets = _Offsets(removed)
+        pieces, position = [], 0
+        for row in removed:
+            pieces += [text[position : row.start_char], REMOVED_TEXT]
+            position = row.end_char
+        pieces.append(text[position:])
+        removed_numbers = {row.turn: index for index, row in enumerate(removed)}
+        turn_offsets = []
+        for row in all_turns:
+            index = removed_numbers.get(row.turn)
+            shift = offsets.shift(row.start_char, index)
+            if index is not None:
+                start = row.start_char + shift
+                turn_offsets.append((row.turn, start, start + len(REMOVED_TEXT)))
+            elif shift:
+                turn_offsets.append((row.turn, row.start_char + shift, row.end_char + shift))
+        deleted, segment_offsets = [], []
+        for segment in connection.execute(
+            select(segments.c.id, segments.c.start_char, segments.c.end_char).where(
+                segments.c.source_id == source_id
+            )
+        ):
+            if offsets.touched(segment.start_char, segment.end_char):
+                deleted.append(segment.id)
+            elif shift := offsets.shift(segment.start_char):
+                segment_offsets.append(
+                    (segment.id, segment.start_char + shift, segment.end_char + shift)
+                )
+        changes.append(
+            _SourceChange(
+                source_id,
+                "".join(pieces),
+                tuple(removed_numbers),
+                tuple(turn_offsets),
+                tuple(segment_offsets),
+                tuple(deleted),
+            )
+        )
+    return changes
 
 
 def _participant_counts(
@@ -216,18 +311,12 @@ def _participant_counts(
     ]
     if not contributions:
         return counts
-    turns = _participant_turns(connection, pseudonym)
-    segments = _t("coded_segments")
-    segment_ids: set[int] = set()
-    for turn in turns:
-        segment_ids.update(
-            connection.execute(select(segments.c.id).where(_overlapping(segments, turn))).scalars()
-        )
+    changes = _source_changes(connection, pseudonym)
     links = _t("evaluation_source_participants")
     responses = _t("questionnaire_responses")
     counts += [
-        ("coded_segments", len(segment_ids)),
-        ("evaluation_turns", len(turns)),
+        ("coded_segments", sum(len(change.deleted_segments) for change in changes)),
+        ("evaluation_turns", sum(len(change.removed_turns) for change in changes)),
         (
             "evaluation_source_participants",
             _count(connection, links, links.c.participant_id == participant_id),
@@ -293,40 +382,36 @@ def _forget_assessor(connection: Connection, assessor_id: int, ratings: bool) ->
     connection.execute(delete(people).where(people.c.id == assessor_id))
 
 
-def _remove_turn(connection: Connection, turn) -> None:
-    """Replace one turn's text by :data:`REMOVED_TEXT`, shifting what follows it."""
+def _apply(connection: Connection, change: _SourceChange) -> None:
     sources, turns, segments = (
         _t("evaluation_sources"),
         _t("evaluation_turns"),
         _t("coded_segments"),
     )
-    connection.execute(delete(segments).where(_overlapping(segments, turn)))
-    text = connection.execute(
-        select(sources.c.text).where(sources.c.id == turn.source_id)
-    ).scalar_one()
-    start, end = turn.start_char, turn.end_char
-    shift = len(REMOVED_TEXT) - (end - start)
+    for chunk in _chunks(list(change.deleted_segments)):
+        connection.execute(delete(segments).where(segments.c.id.in_(chunk)))
     connection.execute(
-        update(sources)
-        .where(sources.c.id == turn.source_id)
-        .values(text=text[:start] + REMOVED_TEXT + text[end:])
+        update(sources).where(sources.c.id == change.source_id).values(text=change.text)
     )
-    connection.execute(
-        update(turns)
-        .where(turns.c.source_id == turn.source_id, turns.c.turn == turn.turn)
-        .values(speaker=REMOVED_SPEAKER, end_char=start + len(REMOVED_TEXT))
-    )
-    if shift:
-        later = and_(turns.c.source_id == turn.source_id, turns.c.turn != turn.turn)
+    # Each row goes straight to its final offsets (one executemany per table).
+    if change.turn_offsets:
         connection.execute(
             update(turns)
-            .where(later, turns.c.start_char >= end)
-            .values(start_char=turns.c.start_char + shift, end_char=turns.c.end_char + shift)
+            .where(turns.c.source_id == change.source_id, turns.c.turn == bindparam("t_turn"))
+            .values(start_char=bindparam("t_start"), end_char=bindparam("t_end")),
+            [{"t_turn": t, "t_start": a, "t_end": b} for t, a, b in change.turn_offsets],
         )
+    connection.execute(
+        update(turns)
+        .where(turns.c.source_id == change.source_id, turns.c.turn.in_(change.removed_turns))
+        .values(speaker=REMOVED_SPEAKER)
+    )
+    if change.segment_offsets:
         connection.execute(
             update(segments)
-            .where(segments.c.source_id == turn.source_id, segments.c.start_char >= end)
-            .values(start_char=segments.c.start_char + shift, end_char=segments.c.end_char + shift)
+            .where(segments.c.id == bindparam("s_id"))
+            .values(start_char=bindparam("s_start"), end_char=bindparam("s_end")),
+            [{"s_id": i, "s_start": a, "s_end": b} for i, a, b in change.segment_offsets],
         )
 
 
@@ -337,8 +422,8 @@ def _forget_participant(
     connection.execute(delete(identities).where(identities.c.participant_id == participant_id))
     if not contributions:
         return
-    for number, turn in enumerate(_participant_turns(connection, pseudonym)):
-        _remove_turn(connection, turn)
+    for number, change in enumerate(_source_changes(connection, pseudonym)):
+        _apply(connection, change)
         if number == 0:
             _pause_for_tests()
     links, responses = _t("evaluation_source_participants"), _t("questionnaire_responses")
