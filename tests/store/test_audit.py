@@ -39,9 +39,9 @@ def _ratings(exchange, level=2):
 
 
 def test_ratings_import_leaves_one_import_row_with_counts_and_file(
-    tmp_path, exchange, new_audit_rows
+    tmp_path, store_url, exchange, new_audit_rows
 ):
-    store = open_store("sqlite://")
+    store = open_store(store_url)
     path = tmp_path / "ratings.csv"
     path.write_text(
         "subject,subject_name,kind,mode,assessor,assessor_name,assessor_email,dimension,level\n"
@@ -116,8 +116,8 @@ def test_consensus_record_leaves_one_record_consensus_row(demo_copy_url, exchang
     assert (row["action"], row["keys"]) == ("record consensus", [record.key])
 
 
-def test_planning_save_leaves_one_save_row(new_audit_rows):
-    store = open_store("sqlite://")
+def test_planning_save_leaves_one_save_row(store_url, new_audit_rows):
+    store = open_store(store_url)
     with new_audit_rows(store) as rows:
         save_assets(store, [AssetRecord("guide-1", "guideline", "Pooled budgets")])
     row = _one(rows)
@@ -141,8 +141,8 @@ def test_action_status_leaves_one_set_status_row(demo_copy_url, new_audit_rows):
     )
 
 
-def test_qda_import_leaves_one_import_row(new_audit_rows):
-    store = open_store("sqlite://")
+def test_qda_import_leaves_one_import_row(store_url, new_audit_rows):
+    store = open_store(store_url)
     with new_audit_rows(store) as rows:
         summary = import_qdpx(store, QDPX)
     row = _one(rows)
