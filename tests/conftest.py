@@ -168,3 +168,48 @@ def seeded_store():
     three assessors named "Secret Person N" and a consensus, justifications with HTML) and
     region "empty" (no assessments)."""
     return _seeded_store
+
+
+@pytest.fixture
+def new_audit_rows():
+    """``with new_audit_rows(store) as rows:`` collects the audit rows the block appended
+    (as dicts with parsed keys and counts) into ``rows`` when the block ends."""
+    import contextlib
+    import json
+
+    from sqlalchemy import func, select
+
+    from scirocco_lab.store.schema import audit_log
+
+    @contextlib.contextmanager
+    def collect(store):
+        with store.engine.connect() as connection:
+            start = connection.execute(select(func.max(audit_log.c.id))).scalar() or 0
+        rows: list[dict] = []
+        yield rows
+        with store.engine.connect() as connection:
+            found = connection.execute(
+                select(audit_log).where(audit_log.c.id > start).order_by(audit_log.c.id)
+            ).all()
+        rows.extend(
+            {
+                **row._asdict(),
+                "keys": json.loads(row.keys or "[]"),
+                "counts": json.loads(row.counts or "{}"),
+            }
+            for row in found
+        )
+
+    return collect
+
+
+@pytest.fixture
+def demo_copy_url(demo_store_url, tmp_path):
+    """A copy of the session's demo store that the test may write to."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    copy = tmp_path / "demo-copy.db"
+    shutil.copy(make_url(demo_store_url).database, copy)
+    return f"sqlite:///{copy}"

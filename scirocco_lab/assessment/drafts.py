@@ -389,6 +389,7 @@ def save_draft(
             instrument=instrument,
             replace=True,
             guard=_guard(draft, expected_revision, revisions),
+            action="save draft",
         )
     return SavedAssessment(draft.key, "draft", len(draft.ratings), revisions[-1])
 
@@ -432,5 +433,7 @@ def submit_assessment(
             instrument=instrument,
             replace=True,
             guard=_guard(submitted, expected_revision, revisions),
+            # A workshop's consensus is recorded by the same submit as a person's ratings.
+            action="record consensus" if submitted.mode == "consensus" else "submit",
         )
     return SavedAssessment(submitted.key, "submitted", len(submitted.ratings), revisions[-1])

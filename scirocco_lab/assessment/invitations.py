@@ -48,6 +48,7 @@ from scirocco_lab.errors import ConfigurationError, InvitationError, NotFoundErr
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.files import write_atomically
 from scirocco_lab.store import Store, schema
+from scirocco_lab.store.ledger import audit
 
 __all__ = [
     "DEFAULT_EXPIRY",
@@ -258,6 +259,14 @@ def create_invitations(
                     int(result.inserted_primary_key[0]), subject, round, name, token, expires_at
                 )
             )
+        # Token prefixes name the links; never the tokens themselves.
+        audit(
+            connection,
+            "create",
+            "invitations",
+            keys=[f"{subject}/{round}/{i.assessor}" for i in issued],
+            counts={"invitations": len(issued)},
+        )
     return tuple(issued)
 
 
@@ -466,7 +475,11 @@ def revoke_invitations(
             if assessor_id is None:
                 raise NotFoundError(f"unknown participant pseudonym '{assessor}'.")
             statement = statement.where(table.c.assessor_id == assessor_id)
-        return int(connection.execute(statement).rowcount or 0)
+        revoked = int(connection.execute(statement).rowcount or 0)
+        if revoked:
+            audit(connection, "revoke", "invitations", keys=map(str, ids or ()),
+                  counts={"invitations": revoked})  # fmt: skip
+        return revoked
 
 
 def invitation_link(base_url: str, token: str) -> str:

@@ -912,4 +912,6 @@ def import_ratings(
     """
     check_layout(layout, LAYOUTS)
     batch, instruments = _parse_table(read_table(path, sheet), layout, instrument, store)
-    return write_batch(store, batch, instruments=instruments, replace=replace)
+    return write_batch(
+        store, batch, instruments=instruments, replace=replace, action="import", file=path
+    )

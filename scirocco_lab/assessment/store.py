@@ -14,9 +14,10 @@ True
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, select
@@ -42,6 +43,7 @@ from scirocco_lab.store.instruments import (
     resolve_instrument,
     stored_instrument,
 )
+from scirocco_lab.store.ledger import audit
 from scirocco_lab.store.people import read_frame
 
 __all__ = [
@@ -87,6 +89,11 @@ class WriteSummary:
     assessments_replaced: int = 0
     ratings_written: int = 0
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """The non-zero counts by name, for the audit trail."""
+        return {name: value for name, value in asdict(self).items() if value}
+
     def __str__(self) -> str:
         return (
             f"{self.subjects_added} subject(s), {self.assessors_added} assessor(s), "
@@ -102,6 +109,8 @@ def write_batch(
     instruments: Mapping[str, Instrument] | None = None,
     replace: bool = False,
     guard: Callable[[Connection], None] | None = None,
+    action: str = "write",
+    file: str | os.PathLike[str] | None = None,
 ) -> WriteSummary:
     """Validate a batch against the store and write all of it in one transaction.
 
@@ -109,7 +118,8 @@ def write_batch(
     and writes nothing if any record is bad. Subjects and assessors already in the store are
     kept as they are; an assessment already in the store is an error unless ``replace``.
     ``guard`` runs first inside the same transaction (e.g. "not submitted yet?"); whatever it
-    raises rolls the whole write back.
+    raises rolls the whole write back. The same transaction appends the audit row
+    (``action``, e.g. "import", on table "assessments", with the counts and ``file``).
     """
     instruments = dict(instruments or {})
     for assessment in batch.assessments:
@@ -142,7 +152,19 @@ def write_batch(
         if problems:
             raise DataValidationError(problems)
         summary = _write(connection, batch, instruments, subject_ids, assessor_ids, existing)
+        if summary.counts:
+            audit(
+                connection, action, "assessments", keys=_audit_keys(batch), counts=summary.counts,
+                file=file,
+            )  # fmt: skip
     return summary
+
+
+def _audit_keys(batch: RecordBatch) -> list[str]:
+    """The batch's records by key (pseudonyms, never names)."""
+    if batch.assessments:
+        return [assessment.key for assessment in batch.assessments]
+    return [s.key for s in batch.subjects] + [a.pseudonym for a in batch.assessors]
 
 
 def _existing_assessments(connection: Connection, keys: set[str]) -> dict[str, int]:
@@ -274,6 +296,7 @@ def save_assessment(
     instrument: Instrument | None = None,
     replace: bool = False,
     guard: Callable[[Connection], None] | None = None,
+    action: str = "save",
 ) -> WriteSummary:
     """Write one assessment with its ratings (one transaction); see :func:`write_batch`."""
     instruments = {instrument.id: instrument} if instrument else None
@@ -283,17 +306,22 @@ def save_assessment(
         instruments=instruments,
         replace=replace,
         guard=guard,
+        action=action,
     )
 
 
 def add_subjects(store: Store, subjects: Iterable[SubjectRecord]) -> WriteSummary:
     """Add regions or good practices (existing keys are left as they are)."""
-    return write_batch(store, RecordBatch(subjects=tuple(subjects), source="subjects"))
+    return write_batch(
+        store, RecordBatch(subjects=tuple(subjects), source="subjects"), action="add"
+    )
 
 
 def add_assessors(store: Store, assessors: Iterable[AssessorRecord]) -> WriteSummary:
     """Add assessors (existing pseudonyms are left as they are)."""
-    return write_batch(store, RecordBatch(assessors=tuple(assessors), source="assessors"))
+    return write_batch(
+        store, RecordBatch(assessors=tuple(assessors), source="assessors"), action="add"
+    )
 
 
 def _assessment_select():

@@ -31,6 +31,7 @@ from scirocco_lab.errors import DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import Store
+from scirocco_lab.store.ledger import audit
 
 __all__ = [
     "FEASIBILITY",
@@ -203,6 +204,8 @@ def save_twinning_features(
         )
         if rows:
             connection.execute(table.insert(), rows)
+        audit(connection, "save", "twinning_features", keys=[receiving, reference],
+              counts={"features": len(rows)})  # fmt: skip
     return len(rows)
 
 

@@ -1108,7 +1108,7 @@ def seed_evaluation_demo(store, *, seed: int = DEMO_SEED) -> str | None:
     regions = set(subjects_frame(store, kind="system")["key"])
     if not set(DEMO_REGIONS) <= regions:
         return None
-    summary = write_evaluation(store, generate_evaluation_demo(seed))
+    summary = write_evaluation(store, generate_evaluation_demo(seed), action="seed demo")
     return (
         f"evaluation {DEMO_MARK.lower()}: {summary.sources_added} transcripts "
         f"({summary.turns_written} turns), {summary.codes_added} codes, "

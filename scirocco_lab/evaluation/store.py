@@ -35,7 +35,7 @@ import json
 import math
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 from sqlalchemy import Connection, func, select, update
@@ -59,6 +59,7 @@ from scirocco_lab.evaluation.records import (
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.store.ledger import audit
 
 __all__ = [
     "CODER_COLUMNS",
@@ -184,6 +185,15 @@ class EvaluationSummary:
     responses_written: int = 0
     segment_ids: tuple[int, ...] = field(default=(), repr=False)
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """The non-zero counts by name, for the audit trail."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name != "segment_ids" and getattr(self, f.name)
+        }
+
     def __str__(self) -> str:
         parts = [
             (self.participants_added, "participant(s)"),
@@ -305,6 +315,7 @@ def write_evaluation(
     *,
     replace: bool = False,
     instrument: str | Instrument | None = None,
+    action: str = "write",
 ) -> EvaluationSummary:
     """Validate ``batch`` against the store and write all of it in one transaction.
 
@@ -314,7 +325,7 @@ def write_evaluation(
     ``replace``: then it is replaced, with its turns and coded segments (or items and
     responses). Codes already stored are kept, or updated with ``replace``. Code dimensions
     are checked against ``instrument`` (default: the bundled instrument and those in the
-    store).
+    store). The same transaction appends the audit row (``action``, with the counts).
 
     >>> from scirocco_lab.store import open_store
     >>> print(write_evaluation(open_store("sqlite://"), EvaluationBatch()))
@@ -322,7 +333,36 @@ def write_evaluation(
     """
     dimensions = _dimension_keys(store, instrument)
     with store.transaction() as connection:
-        return write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        summary = write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        if summary.counts:
+            audit(connection, action, _main_table(batch), keys=_batch_keys(batch),
+                  counts=summary.counts)  # fmt: skip
+        return summary
+
+
+def _main_table(batch: EvaluationBatch) -> str:
+    for records, table in (
+        (batch.sources, "evaluation_sources"),
+        (batch.questionnaires, "questionnaires"),
+        (batch.segments, "coded_segments"),
+        (batch.codes, "evaluation_codes"),
+        (batch.coders, "evaluation_coders"),
+    ):
+        if records:
+            return table
+    return "evaluation_participants"
+
+
+def _batch_keys(batch: EvaluationBatch) -> list[str]:
+    """The batch's records by key (pseudonyms and record keys, never names)."""
+    keys = [
+        *(record.source for record in batch.sources),
+        *(record.questionnaire for record in batch.questionnaires),
+        *{segment.source for segment in batch.segments},
+        *(record.code for record in batch.codes),
+        *(record.coder for record in batch.coders),
+    ]
+    return keys or [participant.pseudonym for participant in batch.participants]
 
 
 def write_evaluation_in(
@@ -657,7 +697,7 @@ def add_segments(store: Store, segments: Iterable[SegmentRecord]) -> list[int]:
     same code to the same range twice: :class:`DataValidationError`, nothing written.
     """
     summary = write_evaluation(
-        store, EvaluationBatch(segments=tuple(segments), source="coded segments")
+        store, EvaluationBatch(segments=tuple(segments), source="coded segments"), action="add"
     )
     return list(summary.segment_ids)
 
@@ -683,6 +723,8 @@ def remove_segments(store: Store, segment_ids: Iterable[int]) -> int:
             )
         for chunk in _chunks(wanted):
             connection.execute(table.delete().where(table.c.id.in_(chunk)))
+        audit(connection, "remove", "coded_segments", keys=map(str, wanted),
+              counts={"segments_removed": len(wanted)})  # fmt: skip
     return len(wanted)
 
 
@@ -704,13 +746,14 @@ def save_codes(
         EvaluationBatch(codes=tuple(codes), source="codebook"),
         replace=True,
         instrument=instrument,
+        action="save",
     )
 
 
 def add_coders(store: Store, coders: Iterable[str | CoderRecord]) -> EvaluationSummary:
     """Add coders by name (those already stored are left as they are)."""
     records = tuple(c if isinstance(c, CoderRecord) else CoderRecord(c) for c in coders)
-    return write_evaluation(store, EvaluationBatch(coders=records, source="coders"))
+    return write_evaluation(store, EvaluationBatch(coders=records, source="coders"), action="add")
 
 
 # ---------------------------------------------------------------------------------------

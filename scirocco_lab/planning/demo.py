@@ -730,7 +730,7 @@ def seed_planning_demo(store: Store) -> str | None:
     batch = demo_planning_batch(store, exchange)
     if batch is None:
         return None
-    save_planning_batch(store, batch, instrument=exchange)
+    save_planning_batch(store, batch, instrument=exchange, action="seed demo")
     actions = sum(len(plan.actions) for plan in batch.action_plans)
     activities = sum(len(p.activities) for p in batch.programmes)
     coaching = batch.coaching_programmes[0]

@@ -1,4 +1,5 @@
-"""Commands for the store itself: ``store init``, ``store info`` and ``demo seed``."""
+"""Commands for the store itself: ``store init``, ``store info``, ``store check``, ``audit``,
+``people list``, ``people forget`` and ``demo seed``."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ __all__ = ["register"]
 def _cmd_store_init(args) -> int:
     from scirocco_lab.assessment.demo import DEMO_MARK, generate_demo
     from scirocco_lab.assessment.store import write_batch
-    from scirocco_lab.store import is_empty, open_store, subjects_frame
+    from scirocco_lab.errors import StoreError
+    from scirocco_lab.store import SCHEMA_VERSION, is_empty, open_store, subjects_frame
+    from scirocco_lab.store.ledger import audit
 
-    store = open_store(args.store)
+    try:
+        store = open_store(args.store, create=False)
+    except StoreError:  # not a store yet (or damaged: opening it again says so)
+        store = open_store(args.store)
+        with store.transaction() as connection:
+            audit(connection, "init", "store_meta", counts={"schema_version": SCHEMA_VERSION})
     print(f"store ready: {store.display_url}")
     if args.title is not None:
         from scirocco_lab.store import set_store_title
@@ -21,7 +29,7 @@ def _cmd_store_init(args) -> int:
         print(f"reports name it: {store.label}")
     if args.seed_demo_if_empty:
         if is_empty(store):
-            summary = write_batch(store, generate_demo())
+            summary = write_batch(store, generate_demo(), action="seed demo")
             print(f"seeded with {DEMO_MARK.lower()}: {summary}")
             _seed_demo_records(store)
         # A demo store made before planning and evaluation records existed gets them.
@@ -89,9 +97,56 @@ def _cmd_audit(args) -> int:
     from scirocco_lab.store import open_store
     from scirocco_lab.store.ledger import audit_frame
 
-    frame = audit_frame(open_store(args.store, create=False), since=args.since)
+    frame = audit_frame(
+        open_store(args.store, create=False), since=args.since, all_keys=args.all_keys
+    )
     since = f" since {args.since}" if args.since else ""
     print_frame(frame, args.format, empty=f"no writes recorded in the audit trail{since}")
+    return 0
+
+
+def _cmd_people_list(args) -> int:
+    from scirocco_lab.store import open_store
+    from scirocco_lab.store.people import people_frame
+
+    frame = people_frame(open_store(args.store, create=False))
+    print_frame(frame, args.format, empty="no assessors or participants in the store")
+    return 0
+
+
+def _cmd_people_forget(args) -> int:
+    import sys
+
+    from scirocco_lab.store import open_store
+    from scirocco_lab.store.erasure import erasure_plan, forget_person
+
+    store = open_store(args.store, create=False)
+    wanted = {"ratings": args.ratings, "contributions": args.contributions}
+    plan = erasure_plan(store, args.pseudonym, **wanted)
+    print(f"to be removed from {store.display_url}:")
+    for table, count in plan.counts:
+        what = "text replaced" if table == "evaluation_turns" else "row(s)"
+        print(f"  {table}: {count} {what}")
+    if plan.total == 0:
+        print(
+            f"nothing to remove for {args.pseudonym}: no identity stored (pass --ratings or "
+            "--contributions to remove their records too)"
+        )
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(
+                "scirocco-lab: error: not removing anything: confirmation needs a terminal. "
+                "Fix: run it in a terminal, or pass --yes to confirm in a script.",
+                file=sys.stderr,
+            )
+            return 2
+        answer = input(f"Remove this for {args.pseudonym}? This cannot be undone [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("nothing removed")
+            return 0
+    done = forget_person(store, args.pseudonym, **wanted)
+    print(f"removed: {done}")
     return 0
 
 
@@ -113,7 +168,7 @@ def _cmd_demo_seed(args) -> int:
     from scirocco_lab.store import open_store
 
     store = open_store(args.store)
-    summary = write_batch(store, generate_demo(args.seed), replace=args.replace)
+    summary = write_batch(store, generate_demo(args.seed), replace=args.replace, action="seed demo")
     print(f"demo data written to {store.display_url}: {summary}")
     _seed_demo_records(store)
     return 0
@@ -146,8 +201,42 @@ def register(commands) -> None:
         "audit", help="the audit trail: who wrote what, when, from which file (no identities)"
     )
     auditing.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
+    auditing.add_argument(
+        "--all-keys", action="store_true", help="every record key of each write, not the first 5"
+    )
     add_format(auditing)
     auditing.set_defaults(handler=_cmd_audit)
+
+    people = commands.add_parser(
+        "people", help="assessors and participants by pseudonym; the right to erasure"
+    )
+    people_commands = people.add_subparsers(dest="people_command", required=True)
+    listing = people_commands.add_parser(
+        "list", help="pseudonyms, their kind and whether an identity is stored (never shown)"
+    )
+    add_format(listing)
+    listing.set_defaults(handler=_cmd_people_list)
+    forget = people_commands.add_parser(
+        "forget",
+        help="remove a person's identity (and with --ratings/--contributions their records)",
+        description="Remove an assessor's or participant's identity (name, e-mail) in one "
+        "transaction, after showing what will go and asking to confirm. Consensus results "
+        "are a group's and stay.",
+    )
+    forget.add_argument("pseudonym", metavar="PSEUDONYM")
+    forget.add_argument(
+        "--ratings",
+        action="store_true",
+        help="an assessor: also their individual ratings, drafts and invitations",
+    )
+    forget.add_argument(
+        "--contributions",
+        action="store_true",
+        help="a participant: also their transcript turns (text replaced), the coded segments "
+        "on them and their questionnaire answers",
+    )
+    forget.add_argument("--yes", action="store_true", help="do not ask to confirm (scripts)")
+    forget.set_defaults(handler=_cmd_people_forget)
 
     demo = commands.add_parser("demo", help="synthetic demo data")
     demo_commands = demo.add_subparsers(dest="demo_command", required=True)

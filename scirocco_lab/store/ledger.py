@@ -33,6 +33,7 @@ from scirocco_lab.store.schema import audit_log, imported_files
 
 __all__ = [
     "ACTOR_ENV",
+    "SHOWN_KEYS",
     "audit",
     "audit_frame",
     "current_actor",
@@ -83,8 +84,24 @@ def audit(
     )
 
 
-def audit_frame(store: Store, *, since: dt.datetime | dt.date | None = None) -> pd.DataFrame:
-    """The audit trail, oldest first: at, who, action, table, keys ("a; b"), counts, file."""
+#: How many record keys an audit listing shows per row before "... (N keys)".
+SHOWN_KEYS = 5
+
+
+def _shown_keys(keys: list[str], all_keys: bool) -> str:
+    if all_keys or len(keys) <= SHOWN_KEYS:
+        return "; ".join(keys)
+    return "; ".join(keys[:SHOWN_KEYS]) + f"; ... ({len(keys)} keys)"
+
+
+def audit_frame(
+    store: Store, *, since: dt.datetime | dt.date | None = None, all_keys: bool = False
+) -> pd.DataFrame:
+    """The audit trail, oldest first: at, who, action, table, keys ("a; b"), counts, file.
+
+    A row's keys are shortened to the first few and their number (a ratings import lists
+    every assessment), unless ``all_keys``.
+    """
     statement = select(audit_log).order_by(audit_log.c.id)
     if since is not None:
         if not isinstance(since, dt.datetime):
@@ -99,7 +116,7 @@ def audit_frame(store: Store, *, since: dt.datetime | dt.date | None = None) -> 
                 "who": row.who,
                 "action": row.action,
                 "table": row.table_name,
-                "keys": "; ".join(json.loads(row.keys or "[]")),
+                "keys": _shown_keys(json.loads(row.keys or "[]"), all_keys),
                 "counts": ", ".join(f"{k}={v}" for k, v in json.loads(row.counts or "{}").items()),
                 "file": row.file,
             }

@@ -4,7 +4,7 @@ their names and e-mails only when asked for."""
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from scirocco_lab.errors import (
     NotFoundError,
@@ -12,7 +12,7 @@ from scirocco_lab.errors import (
 from scirocco_lab.store import schema
 from scirocco_lab.store.engine import Store
 
-__all__ = ["assessors_frame", "get_subject", "read_frame", "subjects_frame"]
+__all__ = ["assessors_frame", "get_subject", "people_frame", "read_frame", "subjects_frame"]
 
 
 def read_frame(store: Store, statement) -> pd.DataFrame:
@@ -77,3 +77,32 @@ def get_subject(store: Store, key: str) -> dict:
             f"no region or good practice with key '{key}' in the store. Known keys: {known}."
         )
     return match.iloc[0].to_dict()
+
+
+def people_frame(store: Store) -> pd.DataFrame:
+    """Everyone the store knows by pseudonym: pseudonym, kind (assessor or participant) and
+    whether an identity (name, e-mail) is stored for them, never the identity itself.
+
+    >>> from scirocco_lab.store import open_store
+    >>> people_frame(open_store("sqlite://")).columns.tolist()
+    ['pseudonym', 'kind', 'identity_stored']
+    """
+    schema.register_tables()
+    parts = []
+    for kind, people_name, identities_name, column in (
+        ("assessor", "assessors", "assessor_identities", "assessor_id"),
+        ("participant", "evaluation_participants", "participant_identities", "participant_id"),
+    ):
+        people = schema.metadata.tables[people_name]
+        identities = schema.metadata.tables[identities_name]
+        parts.append(
+            select(
+                people.c.pseudonym,
+                literal(kind).label("kind"),
+                identities.c[column].is_not(None).label("identity_stored"),
+            ).outerjoin(identities, identities.c[column] == people.c.id)
+        )
+    statement = union_all(*parts)
+    frame = read_frame(store, statement)
+    frame["identity_stored"] = frame["identity_stored"].astype(bool)
+    return frame.sort_values(["pseudonym", "kind"], ignore_index=True)

@@ -42,6 +42,7 @@ from scirocco_lab.evaluation.refi_qda.schema import (
     xml_parser,
 )
 from scirocco_lab.io.clock import utc_now
+from scirocco_lab.store.ledger import audit
 
 __all__ = [
     "import_qdc",
@@ -667,6 +668,14 @@ def _write_mapped(
                 q.qda_files.insert().values(project_id=project_id, path=file.path, data=file.data)
             )
         _write_extras(connection, mapped.extras, project_id)
+        audit(
+            connection,
+            "import",
+            "qda_projects",
+            keys=[source.source for source in mapped.batch.sources],
+            counts={**written.counts, "kept_parts": len(mapped.parts), "files": len(mapped.files)},
+            file=file_name,
+        )
     return written
 
 

@@ -16,6 +16,7 @@ from scirocco_lab.planning.records import (
 )
 from scirocco_lab.planning.store.common import (
     SaveSummary,
+    audit_saves,
     insert_or_update,
     insert_rows,
     key_ids,
@@ -25,6 +26,7 @@ from scirocco_lab.planning.store.common import (
     region_ids,
 )
 from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.store.ledger import audit
 
 __all__ = ["load_action_plan", "save_action_plan", "save_action_plan_in", "set_action_status"]
 
@@ -44,7 +46,9 @@ def save_action_plan(
     transaction (``replace=True`` replaces a stored plan and all its actions)."""
     chosen = resolve_instrument(store, instrument)
     with store.transaction() as connection:
-        return save_action_plan_in(connection, plan, chosen, replace=replace)
+        summary = save_action_plan_in(connection, plan, chosen, replace=replace)
+        audit_saves(connection, "action_plans", [summary])
+        return summary
 
 
 def save_action_plan_in(
@@ -193,3 +197,5 @@ def set_action_status(store: Store, plan: str, position: int, status: str) -> No
             .where(and_(a.c.plan_id == row.id, a.c.position == position))
             .values(status=status, updated_at=utc_now())
         )
+        audit(connection, "set status", "actions", keys=[f"{plan}/{position}"],
+              counts={"actions": 1})  # fmt: skip

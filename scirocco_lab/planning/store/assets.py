@@ -17,6 +17,7 @@ from scirocco_lab.planning.records import (
 )
 from scirocco_lab.planning.store.common import (
     SaveSummary,
+    audit_saves,
     insert_or_update,
     json_list,
     key_ids,
@@ -50,7 +51,9 @@ def save_assets(
     """
     chosen = resolve_instrument(store, instrument)
     with store.transaction() as connection:
-        return save_assets_in(connection, tuple(assets), chosen, replace=replace)
+        summary = save_assets_in(connection, tuple(assets), chosen, replace=replace)
+        audit_saves(connection, "planning_assets", [summary])
+        return summary
 
 
 def save_assets_in(

@@ -11,7 +11,7 @@ from scirocco_lab.planning.records import (
 from scirocco_lab.planning.store.action_plans import save_action_plan_in
 from scirocco_lab.planning.store.assets import save_assets_in
 from scirocco_lab.planning.store.coaching import save_coaching_programme_in
-from scirocco_lab.planning.store.common import SaveSummary
+from scirocco_lab.planning.store.common import SaveSummary, audit_saves
 from scirocco_lab.planning.store.programmes import save_programme_in
 from scirocco_lab.store import Store, resolve_instrument
 
@@ -28,6 +28,7 @@ def save_planning_batch(
     *,
     replace: bool = False,
     instrument: str | Instrument | None = None,
+    action: str = "save",
 ) -> tuple[SaveSummary, ...]:
     """Write every record of ``batch`` in one transaction: all of them, or (on any problem,
     reported together) none. Assets go first, so programmes can select them, and
@@ -58,4 +59,6 @@ def save_planning_batch(
             raise (DuplicatePlanningRecordError if only_duplicates else DataValidationError)(
                 problems
             )
+        if summaries:
+            audit_saves(connection, "planning records", summaries, action)
     return tuple(summaries)

@@ -25,6 +25,7 @@ from scirocco_lab.planning.records import (
 )
 from scirocco_lab.planning.store.common import (
     SaveSummary,
+    audit_saves,
     insert_or_update,
     insert_rows,
     key_ids,
@@ -37,6 +38,7 @@ from scirocco_lab.planning.store.common import (
 )
 from scirocco_lab.planning.store.programmes import milestones_of, people_select
 from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.store.ledger import audit
 
 __all__ = [
     "load_coaching_programme",
@@ -73,7 +75,9 @@ def save_coaching_programme(
     sessions, mid-point review) in one transaction."""
     chosen = resolve_instrument(store, instrument)
     with store.transaction() as connection:
-        return save_coaching_programme_in(connection, programme, chosen, replace=replace)
+        summary = save_coaching_programme_in(connection, programme, chosen, replace=replace)
+        audit_saves(connection, "coaching_programmes", [summary])
+        return summary
 
 
 def save_coaching_programme_in(
@@ -337,6 +341,8 @@ def log_coaching_session(store: Store, programme: str, session: CoachingSessionR
         connection.execute(
             s.insert().values(_session_row(row.id, session, coach_ids, team_ids, utc_now()))
         )
+        audit(connection, "log session", "coaching_sessions", keys=[programme],
+              counts={"sessions": 1})  # fmt: skip
 
 
 def record_midpoint_review(store: Store, programme: str, review: MidpointReview) -> None:
@@ -360,6 +366,8 @@ def record_midpoint_review(store: Store, programme: str, review: MidpointReview)
                 updated_at=utc_now(),
             )
         )
+        audit(connection, "record review", "coaching_programmes", keys=[programme],
+              counts={"midpoint_reviews": 1})  # fmt: skip
 
 
 def set_milestone_status(
@@ -417,3 +425,5 @@ def set_milestone_status(
             .where(table.c.id == milestones[milestone])
             .values(status=status, done_on=done_on if status == "done" else None)
         )
+        audit(connection, "set status", table.name, keys=[f"{programme}/{milestone}"],
+              counts={"milestones": 1})  # fmt: skip

@@ -19,6 +19,7 @@ from scirocco_lab.planning.records import (
     PlanningContext,
 )
 from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.store.ledger import audit
 
 __all__ = [
     "ACTION_COLUMNS",
@@ -35,6 +36,7 @@ __all__ = [
     "TEAM_COLUMNS",
     "SaveSummary",
     "as_tuple",
+    "audit_saves",
     "insert_or_update",
     "insert_rows",
     "json_list",
@@ -106,6 +108,21 @@ class SaveSummary:
 
 # ---------------------------------------------------------------------------------------
 # Shared helpers
+
+
+def audit_saves(
+    connection: Connection, table: str, summaries: Sequence[SaveSummary], action: str = "save"
+) -> None:
+    """The audit row of planning saves, in their transaction: the records' keys, how many
+    were saved or replaced, and the parts written (e.g. ``milestones=8``)."""
+    counts: dict[str, int] = {}
+    for summary in summaries:
+        verb = "replaced" if summary.replaced else "saved"
+        name = f"{summary.record.replace(' ', '_')}_{verb}"
+        counts[name] = counts.get(name, 0) + 1
+        for part, count in summary.parts:
+            counts[part.replace(" ", "_")] = counts.get(part.replace(" ", "_"), 0) + count
+    audit(connection, action, table, keys=[s.key for s in summaries], counts=counts)
 
 
 def json_list(values: Iterable[str]) -> str:

@@ -18,6 +18,7 @@ from scirocco_lab.planning.records import (
 from scirocco_lab.planning.store.common import (
     SaveSummary,
     as_tuple,
+    audit_saves,
     insert_or_update,
     insert_rows,
     json_list,
@@ -58,7 +59,9 @@ def save_programme(
     """
     chosen = resolve_instrument(store, instrument)
     with store.transaction() as connection:
-        return save_programme_in(connection, programme, chosen, replace=replace)
+        summary = save_programme_in(connection, programme, chosen, replace=replace)
+        audit_saves(connection, "kt_programmes", [summary])
+        return summary
 
 
 def save_programme_in(
