@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.assessment.store import ratings_frame
+from scirocco_lab.assessment.store import rated_subjects, ratings_frame
 from scirocco_lab.comparison.gaps import (
     compare_regions,
     gap_summary,
@@ -581,40 +581,42 @@ def comparison_tasks(
     instrument: str = "scirocco-exchange",
 ) -> list[ReportTask]:
     """One comparison report per region (or the regions named) against the good practice
-    it is most ready to adopt, leaving out practices it owns. Regions without HS ratings or
-    stores without GP ratings give no task."""
+    it is most ready to adopt, leaving out practices it owns. Regions without HS ratings,
+    regions that own every rated practice, and stores without GP ratings give no task.
+
+    The notebook ranks the practices and picks the best (``practice`` left None): planning
+    only asks the store which regions and practices have ratings, so it reads no rating
+    and takes the same time however many ratings there are.
+    """
     from scirocco_lab.store import open_store
 
     store = open_store(store_url, create=False)
     chosen = resolve_instrument(store, instrument)
+    practices = rated_subjects(store, kind="GP", instrument=chosen.id)
+    if not practices:
+        return []
     subjects = _subjects(store)
     systems = region_subjects(store, regions)
-    hs_ratings = ratings_frame(store, kind="HS", instrument=chosen.id)
-    requirements = practice_requirements(read_practice_ratings(store, chosen.id), chosen)
-    if requirements.empty:
-        return []
+    rated = set(rated_subjects(store, kind="HS", instrument=chosen.id))
+    owners = subjects["owner"].to_dict()
     tasks = []
     for row in systems.itertuples():
-        if row.key not in set(hs_ratings["subject"]):
+        candidates = [p for p in practices if owners.get(p) != row.key]
+        if row.key not in rated or not candidates:
             continue
-        readiness = region_profiles(hs_ratings, chosen, [row.key])
-        ranking = rank_practices(readiness, requirements, chosen)
-        ranking = ranking[ranking["practice"].map(subjects["owner"]) != row.key]
-        if ranking.empty:
-            continue
-        practice = str(ranking.iloc[0]["practice"])
         tasks.append(
             ReportTask(
                 template="comparison",
-                title=f"{row.name} and {subjects.loc[practice, 'name']}: readiness",
+                title=f"{row.name}: readiness for its best-ranked good practice",
                 parameters={
                     "region": row.key,
-                    "practice": practice,
+                    "practice": None,
                     "store_url": store_url,
                     "instrument": instrument,
                 },
-                output=out_dir / "comparisons" / f"{row.key}--{practice}.html",
-                synthetic=bool(row.synthetic) or bool(subjects.loc[practice, "synthetic"]),
+                output=out_dir / "comparisons" / f"{row.key}.html",
+                synthetic=bool(row.synthetic)
+                or any(bool(subjects.loc[p, "synthetic"]) for p in candidates),
                 group="Comparisons",
             )
         )
