@@ -7,8 +7,8 @@ and a consensus, about 160 ratings a region) and 6 good practices, then, each in
 process so that its peak memory is its own:
 
 - planning: ``report_tasks`` for every report kind (the task list ``reports build`` starts
-  from; the import of the domains' report modules timed apart), and the fingerprints of those tasks (``plan_reports``: one digest pass over the
-  store), seconds and peak memory;
+  from; the import of the domains' report modules timed apart), and the fingerprints of
+  those tasks (``plan_reports``: one digest pass over the store), seconds and peak memory;
 - the twinning programme's data (region profiles, complementarity matrix, each region's best
   partner, the programme pairing with its reasons) computed side by side by the per-pair
   pandas reference the package used before (``benchmarks/twinning_reference.py``) and by the
