@@ -505,14 +505,22 @@ def best_partners(
     # Descending strength with NaN last, as sort_values puts missing values last.
     strength = np.nan_to_num(-indicators["strength_in_focus"], nan=np.inf)
     position = np.arange(len(table))  # the table is sorted by key: position orders keys
-    frames = []
+    rows = []
     for i in range(len(table)):
+        # The ranking rule of rank_partners, on arrays: one lexsort per receiving region.
         order = np.lexsort((position, strength[i], -fit[i], -complementarity_[i]))
         chosen = [j for j in order if j != i][:top]
-        rows = _region_rows(table, instrument, i, chosen, indicators, row=i)
         focus_names = ", ".join(names[key] for key, on in zip(keys, mask[i], strict=True) if on)
-        frames.append(_ranked(rows, focus_names).assign(receiving_region=table.index[i]))
-    return pd.concat(frames, ignore_index=True)[columns]
+        for rank, row in enumerate(_region_rows(table, instrument, i, chosen, indicators, i), 1):
+            rows.append(
+                {
+                    **row,
+                    "rank": rank,
+                    "focus_dimensions": focus_names,
+                    "receiving_region": table.index[i],
+                }
+            )
+    return pd.DataFrame(rows)[columns]
 
 
 def programme_pairing(
