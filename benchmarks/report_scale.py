@@ -4,12 +4,20 @@ Run: ``.venv/bin/python benchmarks/report_scale.py --regions 100 300`` (options:
 
 For each size, a temporary store gets N synthetic regions (each with 12 stakeholders' ratings
 and a consensus, about 160 ratings a region) and 6 good practices, then, each in a fresh
-process so that memory is its own:
+process so that its peak memory is its own:
 
 - planning: ``report_tasks`` for every report kind (the task list ``reports build`` starts
-  from), seconds and peak memory;
+  from; the import of the domains' report modules timed apart), and the fingerprints of
+  those tasks (``plan_reports``: one digest pass over the store), seconds and peak memory;
+- the twinning programme's data (region profiles, complementarity matrix, each region's best
+  partner, the programme pairing with its reasons) computed side by side by the per-pair
+  pandas reference the package used before (``benchmarks/twinning_reference.py``) and by the
+  package's vectorised functions, from the same ratings frame: seconds, peak memory, the
+  ratio, and whether both give identical results;
 - the twinning programme report: its notebook executed and exported like ``reports build``
   does it (``render_report``), seconds, peak memory of the kernel and the HTML size.
+
+``--reference-max N`` skips the per-pair reference above N regions (it takes minutes there).
 """
 
 from __future__ import annotations
@@ -85,12 +93,55 @@ def scale_batch(n_regions: int, seed: int = 7):
 PLAN = """
 import json, resource, sys, time
 from pathlib import Path
-from scirocco_lab.reports.registry import report_tasks
+from scirocco_lab.reports.engine import plan_reports
+from scirocco_lab.reports.registry import report_kinds, report_tasks
+started = time.perf_counter()
+report_kinds()  # imports the domains' report modules (pandas, matplotlib, ...)
+imports = time.perf_counter() - started
 started = time.perf_counter()
 tasks = report_tasks(sys.argv[1], Path(sys.argv[2]))
 seconds = time.perf_counter() - started
+started = time.perf_counter()
+planned = plan_reports(tasks)
+fingerprints = time.perf_counter() - started
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "tasks": len(tasks), "peak_mb": peak}))
+print(json.dumps({"seconds": seconds, "imports": imports, "tasks": len(tasks),
+                  "fingerprints": fingerprints, "peak_mb": peak}))
+"""
+
+# The twinning programme's data, by the per-pair reference or the package (argv[3]); the
+# ratings are read first, outside the timing, the same for both.
+TWINNING_DATA = """
+import hashlib, json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from scirocco_lab.assessment.store import ratings_frame
+from scirocco_lab.comparison import gaps, twinning
+from scirocco_lab.instruments import load_instrument
+from scirocco_lab.store import open_store
+instrument = load_instrument()
+ratings = ratings_frame(open_store(sys.argv[1], create=False), instrument=instrument.id)
+started = time.perf_counter()
+if sys.argv[3] == "reference":
+    import twinning_reference as ref
+    profiles = ref.region_profiles(ratings, instrument)
+    matrix = ref.complementarity_matrix(profiles, instrument)
+    partners = ref.programme_partners(profiles, instrument, sorted(set(profiles["subject"])))
+    reasons = ref.pairing_reasons(twinning.programme_pairing(matrix), matrix, profiles, instrument)
+else:
+    profiles = gaps.region_profiles(ratings, instrument)
+    matrix = twinning.complementarity_matrix(profiles, instrument)
+    partners = twinning.best_partners(profiles, instrument)
+    reasons = twinning.pairing_reasons(
+        twinning.programme_pairing(matrix), matrix, profiles, instrument
+    )
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+digest = hashlib.sha256()
+for frame in (profiles[["subject", "dimension", "level"]], matrix.reset_index(drop=True),
+              partners.drop(columns="owner"), reasons):
+    digest.update(frame.to_csv(index=False, float_format="%.9g").encode())
+print(json.dumps({"seconds": seconds, "peak_mb": peak, "digest": digest.hexdigest()}))
 """
 
 TWINNING = """
@@ -110,9 +161,9 @@ print(json.dumps({"seconds": seconds, "ok": result.ok, "error": result.error,
 """
 
 
-def _measure(script: str, url: str, out: Path) -> dict:
+def _measure(script: str, *args: str) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-c", script, url, str(out)], capture_output=True, text=True
+        [sys.executable, "-c", script, *args], capture_output=True, text=True
     )
     if completed.returncode != 0:
         sys.exit(f"measurement failed:\n{completed.stderr[-3000:]}")
@@ -122,24 +173,51 @@ def _measure(script: str, url: str, out: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--regions", type=int, nargs="+", default=[100, 300])
+    parser.add_argument(
+        "--reference-max",
+        type=int,
+        default=300,
+        metavar="N",
+        help="time the per-pair reference only up to N regions (default 300)",
+    )
     args = parser.parse_args(argv)
     from scirocco_lab.assessment.store import write_batch
     from scirocco_lab.store import open_store
 
+    here = str(Path(__file__).resolve().parent)
     for n in args.regions:
         with tempfile.TemporaryDirectory(prefix="scirocco-scale-") as folder:
             url = f"sqlite:///{Path(folder) / 'scale.db'}"
             started = time.perf_counter()
             write_batch(open_store(url), scale_batch(n))
             seeded = time.perf_counter() - started
-            plan = _measure(PLAN, url, Path(folder) / "out")
-            twinning = _measure(TWINNING, url, Path(folder) / "out")
+            out = str(Path(folder) / "out")
+            plan = _measure(PLAN, url, out)
             print(
-                f"{n} regions (seeded in {seeded:.1f} s): planning {plan['tasks']} reports "
-                f"{plan['seconds']:.2f} s, peak {plan['peak_mb']:.0f} MB; twinning report "
-                f"{twinning['seconds']:.1f} s, kernel peak {twinning['kernel_peak_mb']:.0f} MB, "
-                f"HTML {twinning['html_mb']:.1f} MB"
-                + ("" if twinning["ok"] else f" FAILED: {twinning['error']}")
+                f"{n} regions (seeded in {seeded:.1f} s): task list of {plan['tasks']} reports "
+                f"{plan['seconds']:.2f} s (after {plan['imports']:.1f} s of imports), their "
+                f"fingerprints {plan['fingerprints']:.2f} s, "
+                f"peak {plan['peak_mb']:.0f} MB",
+                flush=True,
+            )
+            new = _measure(TWINNING_DATA, url, here, "vectorised")
+            line = (
+                f"  twinning data: vectorised {new['seconds']:.2f} s, peak {new['peak_mb']:.0f} MB"
+            )
+            if n <= args.reference_max:
+                old = _measure(TWINNING_DATA, url, here, "reference")
+                same = "identical" if old["digest"] == new["digest"] else "DIFFERENT"
+                line += (
+                    f"; per-pair reference {old['seconds']:.1f} s, peak {old['peak_mb']:.0f} MB"
+                    f" ({old['seconds'] / new['seconds']:.0f}x); results {same}"
+                )
+            print(line, flush=True)
+            report = _measure(TWINNING, url, out)
+            print(
+                f"  twinning report: {report['seconds']:.1f} s, kernel peak "
+                f"{report['kernel_peak_mb']:.0f} MB, HTML {report['html_mb']:.1f} MB"
+                + ("" if report["ok"] else f" FAILED: {report['error']}"),
+                flush=True,
             )
     return 0
 

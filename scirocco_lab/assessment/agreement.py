@@ -42,6 +42,7 @@ from scirocco_lab.assessment.consensus import (
 from scirocco_lab.errors import ConfigurationError, DataValidationError, require_columns
 from scirocco_lab.stats.reliability import (
     ALPHA_METRICS,
+    COEFFICIENTS,
     SmallSample,
     alpha_from_coincidences,
     has_bands,
@@ -79,15 +80,6 @@ AGREEMENT_COLUMNS = (
 )
 """Columns of every coefficient function's result (``agreement_table`` adds the ``by`` columns
 first)."""
-
-COEFFICIENTS = (
-    "krippendorff_alpha",
-    "fleiss_kappa",
-    "icc",
-    "percent_agreement",
-    "cronbach_alpha",
-)
-"""Coefficient names, as they appear in the ``coefficient`` column."""
 
 ICC_FORMS = ("ICC(1,1)", "ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)")
 

@@ -511,7 +511,8 @@ def register(commands) -> None:
                 help="write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
             )
         if name == "agreement":
-            from scirocco_lab.assessment.agreement import ALPHA_METRICS, COEFFICIENTS
+            # The names only (numpy): the agreement module imports scipy and pandas.
+            from scirocco_lab.stats.reliability import ALPHA_METRICS, COEFFICIENTS
 
             statistics.add_argument(
                 "--coefficient",

@@ -400,7 +400,7 @@ REPORT_KINDS = (
         template="region_profile",
         group="Region reports",
         tasks=region_tasks,
-        reads=("subjects", "assessors", "assessments", "ratings", "instruments"),
+        reads=("store_meta", "subjects", "assessors", "assessments", "ratings", "instruments"),
         subject_parameters=("region",),
     ),
 )

@@ -17,6 +17,8 @@ tidy DataFrames in the instrument's dimension order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -30,6 +32,7 @@ __all__ = [
     "individual_profile",
     "region_profile",
     "strengths_and_weaknesses",
+    "subject_profiles",
 ]
 
 PROFILE_COLUMNS = [
@@ -154,21 +157,38 @@ def region_profile(ratings: pd.DataFrame, instrument: Instrument, subject: str) 
     ...     "level", "dont_know"]), load_instrument(), "x").shape[0]
     12
     """
-    own = ratings[ratings["subject"] == subject]
+    return subject_profiles(ratings, instrument, [subject])
+
+
+def subject_profiles(
+    ratings: pd.DataFrame, instrument: Instrument, subjects: Sequence[str]
+) -> pd.DataFrame:
+    """:func:`region_profile` of several subjects in one frame, in the order given, computed
+    in one pass (the statistics are grouped by subject, so each subject's rows are those
+    :func:`region_profile` gives it alone).
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> ratings = pd.DataFrame({"subject": ["a", "b"], "round": 1, "mode": "consensus",
+    ...     "dimension": "funding", "level": [1.0, 3.0], "dont_know": False})
+    >>> subject_profiles(ratings, load_instrument(), ["b", "a"])["subject"].unique().tolist()
+    ['b', 'a']
+    """
+    chosen = list(subjects)
+    own = ratings[ratings["subject"].isin(chosen)]
     individual = individual_profile(own, instrument)
     consensus = consensus_profile(own, instrument)
-    base = _dimension_frame(instrument).assign(subject=subject)
+    base = pd.DataFrame({"subject": chosen}).merge(_dimension_frame(instrument), how="cross")
     out = base.merge(
-        individual.drop(columns=["subject", "dimension_number", "dimension_name"]).rename(
+        individual.drop(columns=["dimension_number", "dimension_name"]).rename(
             columns={"round": "individual_round"}
         ),
-        on="dimension",
+        on=["subject", "dimension"],
         how="left",
     ).merge(
-        consensus[["dimension", "round", "consensus_level"]].rename(
+        consensus[["subject", "dimension", "round", "consensus_level"]].rename(
             columns={"round": "consensus_round"}
         ),
-        on="dimension",
+        on=["subject", "dimension"],
         how="left",
     )
     out["n_rated"] = out["n_rated"].fillna(0).astype(int)

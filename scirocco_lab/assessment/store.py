@@ -20,7 +20,7 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, exists, select
 
 from scirocco_lab.assessment import tables
 from scirocco_lab.assessment.records import (
@@ -52,6 +52,7 @@ __all__ = [
     "add_assessors",
     "add_subjects",
     "assessments_frame",
+    "rated_subjects",
     "ratings_frame",
     "save_assessment",
     "write_batch",
@@ -437,6 +438,38 @@ def ratings_frame(
         for text in frame["features"]
     ]
     return _in_dimension_order(store, frame)[RATING_COLUMNS]
+
+
+def rated_subjects(
+    store: Store,
+    *,
+    kind: str = "HS",
+    instrument: str | None = None,
+    status: str | None = "submitted",
+) -> tuple[str, ...]:
+    """Keys of the subjects with at least one rating in an assessment of ``kind`` (and
+    ``instrument``, ``status``), sorted: the subjects :func:`ratings_frame` would return,
+    asked of the store in one query without reading a rating.
+
+    >>> from scirocco_lab.store import open_store
+    >>> rated_subjects(open_store("sqlite://"))
+    ()
+    """
+    a, s, r = tables.assessments, schema.subjects, tables.ratings
+    statement = _filter(
+        select(s.c.key)
+        .distinct()
+        .select_from(a.join(s, s.c.id == a.c.subject_id))
+        .where(exists().where(r.c.assessment_id == a.c.id)),
+        subject=None,
+        kind=kind,
+        mode=None,
+        round_number=None,
+        status=status,
+        instrument=instrument,
+    ).order_by(s.c.key)
+    with store.engine.connect() as connection:
+        return tuple(connection.execute(statement).scalars())
 
 
 def _in_dimension_order(store: Store, frame: pd.DataFrame) -> pd.DataFrame:

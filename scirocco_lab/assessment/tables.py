@@ -52,6 +52,9 @@ assessments = Table(
     CheckConstraint("mode IN ('individual', 'consensus')", name="assessment_mode"),
     CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
     CheckConstraint("round >= 1", name="assessment_round"),
+    # Reports read the submitted assessments of one kind and instrument (the few GP among
+    # many HS; which subjects have ratings, when planning the batch).
+    Index("assessment_kind_instrument", "kind", "instrument_id", "status"),
 )
 
 ratings = Table(

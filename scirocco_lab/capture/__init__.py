@@ -16,38 +16,6 @@ The store logic under the widgets is plain functions (:mod:`scirocco_lab.assessm
 :mod:`scirocco_lab.comparison.meetings`) that tests and scripts call directly.
 """
 
-from scirocco_lab.assessment.drafts import (
-    AssessmentLockedError,
-    DraftConflictError,
-    FormTarget,
-    SavedAssessment,
-    assessment_ratings,
-    build_assessment,
-    load_assessment,
-    missing_dimensions,
-    save_draft,
-    stored_revision,
-    stored_status,
-    submit_assessment,
-)
-from scirocco_lab.capture.assessment_form import (
-    DONT_KNOW,
-    AssessmentForm,
-    FormSettings,
-    assessment_form_from_environment,
-    form_settings,
-    query_parameters,
-)
-from scirocco_lab.capture.twinning import TwinningMeeting
-from scirocco_lab.capture.workshop import ConsensusWorkshop, workshop_summary
-from scirocco_lab.comparison.meetings import (
-    FEASIBILITY,
-    TwinningFeature,
-    load_twinning_features,
-    save_twinning_features,
-    twinning_features_frame,
-)
-
 __all__ = [
     "DONT_KNOW",
     "FEASIBILITY",
@@ -81,19 +49,59 @@ __all__ = [
     "workshop_summary",
 ]
 
-# The planning and coding widgets pull in the report and analysis modules (about 0.7 s of
-# imports); loading them on first use keeps that off every Voila assessment-form start.
-_LAZY = {
-    "ActionPlanEditor": "scirocco_lab.capture.action_plan",
-    "CoachingLog": "scirocco_lab.capture.coaching_log",
-    "KnowledgeTransferBuilder": "scirocco_lab.capture.knowledge_transfer",
-    "CodingPanel": "scirocco_lab.capture.coding",
+# Public name -> the module that defines it, imported on first use (module __getattr__, as in
+# scirocco_lab/__init__): `scirocco-lab --help` registers the capture commands without
+# importing ipywidgets, pandas or the store, and a Voila assessment form loads only its own
+# widget's modules.
+_MODULES = {
+    "scirocco_lab.assessment.drafts": (
+        "AssessmentLockedError",
+        "DraftConflictError",
+        "FormTarget",
+        "SavedAssessment",
+        "assessment_ratings",
+        "build_assessment",
+        "load_assessment",
+        "missing_dimensions",
+        "save_draft",
+        "stored_revision",
+        "stored_status",
+        "submit_assessment",
+    ),
+    "scirocco_lab.capture.assessment_form": (
+        "DONT_KNOW",
+        "AssessmentForm",
+        "FormSettings",
+        "assessment_form_from_environment",
+        "form_settings",
+        "query_parameters",
+    ),
+    "scirocco_lab.capture.twinning": ("TwinningMeeting",),
+    "scirocco_lab.capture.workshop": ("ConsensusWorkshop", "workshop_summary"),
+    "scirocco_lab.comparison.meetings": (
+        "FEASIBILITY",
+        "TwinningFeature",
+        "load_twinning_features",
+        "save_twinning_features",
+        "twinning_features_frame",
+    ),
+    "scirocco_lab.capture.action_plan": ("ActionPlanEditor",),
+    "scirocco_lab.capture.coaching_log": ("CoachingLog",),
+    "scirocco_lab.capture.knowledge_transfer": ("KnowledgeTransferBuilder",),
+    "scirocco_lab.capture.coding": ("CodingPanel",),
 }
+_LAZY = {name: module for module, names in _MODULES.items() for name in names}
 
 
 def __getattr__(name: str):
     if name in _LAZY:
         import importlib
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # later look-ups skip __getattr__
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -12,8 +12,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from scirocco_lab.assessment.cli import register as register_assessment
 from scirocco_lab.capture.cli import register as register_capture
 from scirocco_lab.comparison.cli import register as register_comparison
@@ -23,7 +21,6 @@ from scirocco_lab.evaluation.cli import register as register_evaluation
 from scirocco_lab.planning.cli import register as register_planning
 from scirocco_lab.reports.cli import register as register_reports
 from scirocco_lab.store.cli import register as register_store
-from scirocco_lab.store.engine import store_error
 
 __all__ = ["build_parser", "main"]
 
@@ -67,10 +64,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SciroccoLabError as exc:
         print(f"scirocco-lab: error: {exc}", file=sys.stderr)
         return 2
-    except SQLAlchemyError as exc:  # a store failing mid-command (locked, damaged, read-only)
-        where = store_url(args.store)
-        print(f"scirocco-lab: error: {store_error(where, exc)}", file=sys.stderr)
-        return 2
     except OSError as exc:  # an output file or folder that cannot be written
         name = f" {exc.filename}" if exc.filename else ""
         print(
@@ -78,4 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "written. Fix: choose a folder you can write to, or make it writable.",
             file=sys.stderr,
         )
+        return 2
+    except Exception as exc:
+        # SQLAlchemy is imported here, not at the top, so that `--help` stays cheap.
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from scirocco_lab.store.engine import store_error
+
+        if not isinstance(exc, SQLAlchemyError):
+            raise
+        # A store failing mid-command (locked, damaged, read-only).
+        where = store_url(args.store)
+        print(f"scirocco-lab: error: {store_error(where, exc)}", file=sys.stderr)
         return 2

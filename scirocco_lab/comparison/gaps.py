@@ -45,7 +45,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from scirocco_lab.assessment.scoring import consensus_profile, individual_profile, region_profile
+from scirocco_lab.assessment.scoring import (
+    consensus_profile,
+    individual_profile,
+    region_profile,
+    subject_profiles,
+)
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -185,9 +190,7 @@ def region_profiles(
         )
     if not chosen:
         return region_profile(ratings.iloc[0:0], instrument, "").iloc[0:0]
-    return pd.concat(
-        [region_profile(ratings, instrument, key) for key in chosen], ignore_index=True
-    )
+    return subject_profiles(ratings, instrument, chosen)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Figures for comparison and twinning: overlaid radar, gap chart, complementarity heatmap.
+"""Figures for comparison and twinning: overlaid radar, gap chart, complementarity heatmap,
+best-partner chart.
 
 Like :mod:`scirocco_lab.assessment.plots`, figures are built on :class:`matplotlib.figure.Figure`
 (no pyplot state) and returned, never shown or saved; ``synthetic=True`` stamps the demo-data mark.
@@ -28,7 +29,7 @@ from scirocco_lab.assessment.plots import radar_chart
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.figures import finish_figure
 
-__all__ = ["complementarity_heatmap", "gap_chart", "overlay_radar"]
+__all__ = ["complementarity_heatmap", "gap_chart", "overlay_radar", "partner_chart"]
 
 # Colour-blind-safe pair (blue/orange) plus grey for unknown, matching the radar's palette.
 _MEETS_COLOUR = "#2b7bba"
@@ -178,3 +179,55 @@ def complementarity_heatmap(
     colourbar = fig.colorbar(image, ax=ax, shrink=0.75)
     colourbar.set_label("complementarity (levels ahead in the receiver's focus)", fontsize=8)
     return finish_figure(fig, title, synthetic=synthetic, ax=ax, fontsize=12)
+
+
+def partner_chart(
+    partners: pd.DataFrame,
+    *,
+    pairing: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+) -> Figure:
+    """Each receiving region's best transferring region, one bar a region: readable for any
+    number of regions (a programme too large for a heatmap is shown page by page).
+
+    ``partners`` has one row per receiving region (``receiving_region``, ``candidate``,
+    ``complementarity``, e.g. :func:`scirocco_lab.comparison.twinning.best_partners`); the
+    bar is the best partner's complementarity, labelled with its name. ``pairing`` (from
+    :func:`~scirocco_lab.comparison.twinning.programme_pairing`) adds a dot at the
+    complementarity of the partner the programme pairs the region with.
+
+    >>> best = pd.DataFrame({"receiving_region": ["a", "b"], "candidate": ["b", "a"],
+    ...                      "complementarity": [3.0, 1.0]})
+    >>> fig = partner_chart(best, labels={"a": "Ashford", "b": "Brill"})
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Ashford', 'Brill']
+    """
+    labels = dict(labels or {})
+    receivers = [str(r) for r in partners["receiving_region"]]
+    values = partners["complementarity"].astype(float).to_numpy()
+    fig = Figure(figsize=(8.5, 1.4 + 0.24 * max(len(receivers), 3)))
+    ax = fig.add_subplot()
+    y = np.arange(len(receivers))
+    ax.barh(y, values, color=_MEETS_COLOUR, height=0.7, label="best partner")
+    top = float(np.nanmax(values)) if len(values) and not np.isnan(values).all() else 1.0
+    for row, value, candidate in zip(y, values, partners["candidate"], strict=True):
+        ax.text(
+            (0 if np.isnan(value) else value) + 0.02 * max(top, 1.0),
+            row,
+            str(labels.get(candidate, candidate)),
+            va="center",
+            fontsize=7,
+        )
+    if pairing is not None and not pairing.empty:
+        paired = pairing.set_index("receiving_region")["complementarity"].astype(float)
+        shown = [paired.get(r, np.nan) for r in receivers]
+        ax.plot(shown, y, "D", color=_SHORT_COLOUR, markersize=4, label="paired in the programme")
+    ax.set_yticks(y)
+    ax.set_yticklabels([labels.get(r, r) for r in receivers], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(top, 1.0) * 1.35)  # room for the partners' names
+    ax.set_xlabel("complementarity (levels ahead in the receiver's focus)")
+    ax.legend(loc="lower right", fontsize=7)
+    return finish_figure(fig, title, synthetic=synthetic, ax=ax)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.assessment.store import ratings_frame
+from scirocco_lab.assessment.store import rated_subjects, ratings_frame
 from scirocco_lab.comparison.gaps import (
     compare_regions,
     gap_summary,
@@ -26,8 +26,15 @@ from scirocco_lab.comparison.gaps import (
     region_profiles,
 )
 from scirocco_lab.comparison.meetings import meeting_feasibility
-from scirocco_lab.comparison.plots import complementarity_heatmap, gap_chart, overlay_radar
+from scirocco_lab.comparison.plots import (
+    complementarity_heatmap,
+    gap_chart,
+    overlay_radar,
+    partner_chart,
+)
 from scirocco_lab.comparison.twinning import (
+    best_partners,
+    cluster_order,
     complementarity_matrix,
     pairing_reasons,
     programme_pairing,
@@ -42,6 +49,8 @@ from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subject
 from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
 __all__ = [
+    "HEATMAP_REGIONS",
+    "PARTNER_PAGE",
     "REPORT_KINDS",
     "ComparisonReportData",
     "TwinningReportData",
@@ -58,6 +67,13 @@ __all__ = [
     "twinning_report_data",
     "twinning_tasks",
 ]
+
+
+#: Up to this many regions the twinning report shows the heatmap of every pair; beyond it, a
+#: heatmap's cells are too small to read, and each region's best partner is charted instead.
+HEATMAP_REGIONS = 40
+#: Receiving regions per page of the best-partner chart.
+PARTNER_PAGE = 50
 
 
 def read_practice_ratings(store: Store, instrument_id: str) -> pd.DataFrame:
@@ -352,6 +368,7 @@ class TwinningReportData:
     partners: pd.DataFrame
     store_label: str
     generated_at: dt.datetime
+    best: pd.DataFrame | None = None
 
     @property
     def synthetic(self) -> bool:
@@ -363,14 +380,43 @@ class TwinningReportData:
         return dict(zip(self.regions["key"], self.regions["name"], strict=True))
 
     def heatmap(self):
-        """Complementarity heatmap with the programme pairing outlined."""
+        """Complementarity heatmap with the programme pairing outlined, regions in clustered
+        order (similar profiles together)."""
+        order = cluster_order(self.profiles, self.instrument)
         return complementarity_heatmap(
-            self.matrix,
+            self.matrix.loc[order, order],
             pairing=self.pairing,
             labels=self.names,
             title="Complementarity in each receiving region's weakest dimensions",
             synthetic=self.synthetic,
         )
+
+    def figures(self) -> list[tuple[str, object]]:
+        """The complementarity figures, as (alt text, figure): the heatmap of every pair
+        when there are at most :data:`HEATMAP_REGIONS` regions; beyond that (a heatmap
+        would be a wall of numbers) each region's best partner as a bar, a page of
+        :data:`PARTNER_PAGE` regions per figure."""
+        if len(self.matrix) <= HEATMAP_REGIONS:
+            return [("Complementarity heatmap", self.heatmap())]
+        best = self.best if self.best is not None else best_partners(self.profiles, self.instrument)
+        pages = range(0, len(best), PARTNER_PAGE)
+        return [
+            (
+                f"Best partner of regions {start + 1}-{min(start + PARTNER_PAGE, len(best))}",
+                partner_chart(
+                    best.iloc[start : start + PARTNER_PAGE],
+                    pairing=self.pairing,
+                    labels=self.names,
+                    title=(
+                        "Each region's best partner (bar) and its programme pairing (dot): "
+                        f"regions {start + 1}-{min(start + PARTNER_PAGE, len(best))} "
+                        f"of {len(best)}"
+                    ),
+                    synthetic=self.synthetic,
+                ),
+            )
+            for start in pages
+        ]
 
 
 def twinning_report_data(
@@ -395,6 +441,12 @@ def twinning_report_data(
     profiles = region_profiles(hs_ratings, chosen)
     regions = subjects[subjects["key"].isin(set(profiles["subject"]))].reset_index(drop=True)
     matrix = complementarity_matrix(profiles, chosen)
+    # Each region's best transferring region, in the store's order of regions.
+    best = best_partners(profiles, chosen)
+    order = {key: position for position, key in enumerate(regions["key"])}
+    best = best[best["receiving_region"].isin(order)]
+    best = best.sort_values("receiving_region", key=lambda s: s.map(order), kind="stable")
+    best = best.reset_index(drop=True)
     pairing, problem = None, None
     names = dict(zip(regions["key"], regions["name"], strict=True))
     try:
@@ -421,13 +473,7 @@ def twinning_report_data(
     else:
         # The programme view: each region's best transferring region (regions only; good
         # practices are ranked in a region's own report).
-        partners = pd.concat(
-            [
-                rank_partners(profiles, chosen, key).head(1).assign(receiving_region=key)
-                for key in regions["key"]
-            ],
-            ignore_index=True,
-        )
+        partners = best
     partners = partners.assign(
         candidate_name=partners["candidate"].map(subjects["name"]).fillna(partners["candidate"]),
         receiving_name=partners["receiving_region"].map(subjects["name"]),
@@ -451,6 +497,7 @@ def twinning_report_data(
         partners=partners,
         store_label=store.label,
         generated_at=utc_now(whole_seconds=True),
+        best=best,
     )
 
 
@@ -534,40 +581,42 @@ def comparison_tasks(
     instrument: str = "scirocco-exchange",
 ) -> list[ReportTask]:
     """One comparison report per region (or the regions named) against the good practice
-    it is most ready to adopt, leaving out practices it owns. Regions without HS ratings or
-    stores without GP ratings give no task."""
+    it is most ready to adopt, leaving out practices it owns. Regions without HS ratings,
+    regions that own every rated practice, and stores without GP ratings give no task.
+
+    The notebook ranks the practices and picks the best (``practice`` left None): planning
+    only asks the store which regions and practices have ratings, so it reads no rating
+    and takes the same time however many ratings there are.
+    """
     from scirocco_lab.store import open_store
 
     store = open_store(store_url, create=False)
     chosen = resolve_instrument(store, instrument)
+    practices = rated_subjects(store, kind="GP", instrument=chosen.id)
+    if not practices:
+        return []
     subjects = _subjects(store)
     systems = region_subjects(store, regions)
-    hs_ratings = ratings_frame(store, kind="HS", instrument=chosen.id)
-    requirements = practice_requirements(read_practice_ratings(store, chosen.id), chosen)
-    if requirements.empty:
-        return []
+    rated = set(rated_subjects(store, kind="HS", instrument=chosen.id))
+    owners = subjects["owner"].to_dict()
     tasks = []
     for row in systems.itertuples():
-        if row.key not in set(hs_ratings["subject"]):
+        candidates = [p for p in practices if owners.get(p) != row.key]
+        if row.key not in rated or not candidates:
             continue
-        readiness = region_profiles(hs_ratings, chosen, [row.key])
-        ranking = rank_practices(readiness, requirements, chosen)
-        ranking = ranking[ranking["practice"].map(subjects["owner"]) != row.key]
-        if ranking.empty:
-            continue
-        practice = str(ranking.iloc[0]["practice"])
         tasks.append(
             ReportTask(
                 template="comparison",
-                title=f"{row.name} and {subjects.loc[practice, 'name']}: readiness",
+                title=f"{row.name}: readiness for its best-ranked good practice",
                 parameters={
                     "region": row.key,
-                    "practice": practice,
+                    "practice": None,
                     "store_url": store_url,
                     "instrument": instrument,
                 },
-                output=out_dir / "comparisons" / f"{row.key}--{practice}.html",
-                synthetic=bool(row.synthetic) or bool(subjects.loc[practice, "synthetic"]),
+                output=out_dir / "comparisons" / f"{row.key}.html",
+                synthetic=bool(row.synthetic)
+                or any(bool(subjects.loc[p, "synthetic"]) for p in candidates),
                 group="Comparisons",
             )
         )
@@ -623,7 +672,15 @@ REPORT_KINDS = (
         template="comparison",
         group="Comparisons",
         tasks=comparison_tasks,
-        reads=("subjects", "assessments", "ratings", "instruments", "twinning_features"),
+        reads=(
+            "store_meta",
+            "subjects",
+            "assessments",
+            "assessors",
+            "ratings",
+            "instruments",
+            "twinning_features",
+        ),
         depends_on=("region_profile",),
         # The region and the practice compared, and every good practice (the ranking).
         subject_parameters=("region", "practice", "other_region"),
@@ -634,7 +691,7 @@ REPORT_KINDS = (
         template="twinning",
         group="Twinning",
         tasks=twinning_tasks,
-        reads=("subjects", "assessments", "ratings", "instruments"),
+        reads=("store_meta", "subjects", "assessments", "assessors", "ratings", "instruments"),
         programme_wide=True,
         depends_on=("region_profile",),
     ),

@@ -33,6 +33,12 @@ the total complementarity is the largest possible. Solved exactly as an assignme
 region a partner other than its own best one, because that best partner does more good
 elsewhere: :func:`pairing_reasons` says so for each pair.
 
+**At scale.** Every pairwise indicator is computed at once with numpy over the regions x
+dimensions level table (:func:`level_table`): the differences of every pair are one
+regions x regions x dimensions array (300 regions x 12 dimensions: about 9 MB), so a
+programme of hundreds of regions takes well under a second. :func:`best_partners` gives
+each region's best few partners without building every region's full ranking.
+
 >>> import pandas as pd
 >>> from scirocco_lab.instruments import load_instrument
 >>> exchange = load_instrument()
@@ -60,9 +66,12 @@ __all__ = [
     "FOCUS_ALL",
     "FOCUS_WEAKNESSES",
     "SIMILAR_CONTEXT_FIT",
+    "best_partners",
+    "cluster_order",
     "complementarity",
     "complementarity_matrix",
     "focus_dimensions",
+    "focus_mask",
     "level_table",
     "pairing_reasons",
     "programme_pairing",
@@ -176,6 +185,85 @@ def complementarity(
     return float(ahead.clip(lower=0).sum(skipna=True))
 
 
+def cluster_order(profiles: pd.DataFrame, instrument: Instrument) -> list[str]:
+    """Region keys ordered so that regions with similar profiles sit together: the leaves of
+    an average-linkage clustering of their levels (a missing level counts as the scale's
+    middle). A heatmap in this order shows groups of regions that can help each other.
+
+    >>> profiles = pd.DataFrame({"subject": list("abc"), "dimension": "funding",
+    ...                          "level": [1.0, 5.0, 1.5]})
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> cluster_order(profiles, load_instrument())
+    ['b', 'a', 'c']
+    """
+    from scipy.cluster.hierarchy import leaves_list, linkage
+
+    table = level_table(profiles, instrument)
+    if len(table) < 3:
+        return list(table.index)
+    middle = (instrument.scale_min + instrument.scale_max) / 2
+    values = table.fillna(middle).to_numpy(dtype=float)
+    return [table.index[i] for i in leaves_list(linkage(values, method="average"))]
+
+
+def focus_mask(table: pd.DataFrame, *, count: int = 3) -> np.ndarray:
+    """Every region's default focus at once: a regions x dimensions boolean array, True where
+    the dimension is one of the region's weaknesses (:func:`focus_dimensions` without
+    ``dimensions``, row for row), or everywhere when the region has none.
+
+    ``table`` is a :func:`level_table`.
+
+    >>> t = pd.DataFrame([[1.0, 3.0, 3.0, 3.0], [2.0, 2.0, 2.0, 2.0]], index=["a", "b"])
+    >>> focus_mask(t, count=1).tolist()
+    [[True, False, False, False], [True, True, True, True]]
+    """
+    values = table.to_numpy(dtype=float)
+    rated = ~np.isnan(values)
+    n = rated.sum(axis=1)
+    ordered = np.sort(values, axis=1)  # NaN last
+    rows = np.arange(len(values))
+    k = np.clip(np.minimum(count, n) - 1, 0, None)
+    top = np.clip(n - 1, 0, None)
+    lowest_cut = ordered[rows, k][:, None]  # the count-th lowest level (ties kept)
+    highest_cut = ordered[rows, np.clip(top - k, 0, None)][:, None]  # the count-th highest
+    varied = (n > 0) & (ordered[rows, 0] != ordered[rows, top])
+    weak = rated & (values <= lowest_cut)
+    # As strengths_and_weaknesses: strengths must lie above every weakness, and weaknesses
+    # below every remaining strength (none left: no weaknesses either).
+    strong = rated & (values >= highest_cut) & (values > lowest_cut)
+    strongest_floor = np.where(strong, values, np.inf).min(axis=1, keepdims=True)
+    weak &= values < strongest_floor
+    weak &= varied[:, None] & strong.any(axis=1, keepdims=True)
+    none = ~weak.any(axis=1)
+    weak[none] = True
+    return weak
+
+
+def _pair_indicators(
+    receivers: np.ndarray, candidates: np.ndarray, focus: np.ndarray, width: float
+) -> dict[str, np.ndarray]:
+    """Indicators of every receiver (rows) x candidate (columns) pair, by broadcasting over
+    a receivers x candidates x dimensions array of level differences."""
+    diff = candidates[None, :, :] - receivers[:, None, :]
+    in_focus = focus[:, None, :]
+    ahead = in_focus & (diff > 0)  # NaN compares False: a missing level adds nothing
+    shown = in_focus & ~np.isnan(candidates)[None, :, :]
+    shown_count = shown.sum(axis=2)
+    rest = ~in_focus & ~np.isnan(diff)
+    rest_count = rest.sum(axis=2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        strength = np.where(shown, candidates[None, :, :], 0.0).sum(axis=2) / shown_count
+        distance = np.where(rest, np.abs(diff), 0.0).sum(axis=2) / rest_count
+    return {
+        "ahead": ahead,
+        "diff": diff,
+        "complementarity": np.where(ahead, diff, 0.0).sum(axis=2),
+        "dimensions_ahead": ahead.sum(axis=2),
+        "strength_in_focus": np.where(shown_count > 0, strength, np.nan),
+        "context_fit": np.where(rest_count > 0, 1 - distance / width, np.nan),
+    }
+
+
 def complementarity_matrix(
     profiles: pd.DataFrame,
     instrument: Instrument,
@@ -187,41 +275,109 @@ def complementarity_matrix(
     (rows); the diagonal is NaN.
 
     ``focus="weaknesses"`` (default) restricts each row to that receiving region's focus
-    dimensions (:func:`focus_dimensions`); ``focus="all"`` uses every dimension.
+    dimensions (:func:`focus_dimensions`); ``focus="all"`` uses every dimension. All pairs
+    are computed at once (:func:`focus_mask` and broadcasting).
     """
     if focus not in (FOCUS_WEAKNESSES, FOCUS_ALL):
         raise ConfigurationError(
             f"focus must be '{FOCUS_WEAKNESSES}' or '{FOCUS_ALL}', not {focus!r}"
         )
     table = level_table(profiles, instrument)
-    regions = list(table.index)
-    matrix = pd.DataFrame(np.nan, index=regions, columns=regions, dtype=float)
-    for receiving_region in regions:
-        receiving_levels = table.loc[receiving_region]
-        dimensions = (
-            instrument.dimension_keys
-            if focus == FOCUS_ALL
-            else focus_dimensions(receiving_levels, instrument, count=count)
-        )
-        for transferring_region in regions:
-            if transferring_region != receiving_region:
-                matrix.loc[receiving_region, transferring_region] = complementarity(
-                    receiving_levels, table.loc[transferring_region], dimensions
-                )
+    values = table.to_numpy(dtype=float)
+    mask = (
+        np.ones(values.shape, dtype=bool) if focus == FOCUS_ALL else focus_mask(table, count=count)
+    )
+    diff = values[None, :, :] - values[:, None, :]
+    result = np.where(mask[:, None, :] & (diff > 0), diff, 0.0).sum(axis=2)
+    np.fill_diagonal(result, np.nan)
+    matrix = pd.DataFrame(result, index=list(table.index), columns=list(table.index))
     matrix.index.name = "receiving_region"
     matrix.columns.name = "transferring_region"
     return matrix
 
 
-def _similarity(a: pd.Series, b: pd.Series, keys: Sequence[str], width: float) -> float:
-    both = pd.DataFrame({"a": a.reindex(keys), "b": b.reindex(keys)}).dropna()
-    if both.empty:
-        return math.nan
-    return float(1 - (both["a"] - both["b"]).abs().mean() / width)
-
-
-def _join_ahead(ahead: pd.Series, names: Mapping[str, str]) -> str:
+def _join_ahead(ahead: Mapping[str, float], names: Mapping[str, str]) -> str:
     return ", ".join(f"{names[key]} (+{value:g})" for key, value in ahead.items())
+
+
+def _region_reason(
+    keys: Sequence[str],
+    names: Mapping[str, str],
+    ahead: np.ndarray,
+    diff: np.ndarray,
+    fit: float,
+) -> str:
+    """Why a region is a candidate: the focus dimensions it is ahead in and its context fit
+    (``ahead`` and ``diff`` per dimension, in the instrument's order)."""
+    leads = {key: float(diff[i]) for i, key in enumerate(keys) if ahead[i]}
+    reason = (
+        f"Ahead in {_join_ahead(leads, names)}" if leads else "Not ahead in any focus dimension"
+    )
+    if math.isnan(fit):
+        return reason + "; no other dimensions to compare"
+    word = "similar" if fit >= SIMILAR_CONTEXT_FIT else "differs"
+    return reason + f"; rest of profile {word} (context fit {format_number(fit, 2)})"
+
+
+_PARTNER_COLUMNS = [
+    "rank",
+    "candidate",
+    "candidate_kind",
+    "owner",
+    "focus_dimensions",
+    "complementarity",
+    "dimensions_ahead",
+    "strength_in_focus",
+    "context_fit",
+    "reason",
+]
+
+
+def _region_rows(
+    table: pd.DataFrame,
+    instrument: Instrument,
+    receiver: int,
+    candidates: Sequence[int],
+    indicators: Mapping[str, np.ndarray],
+    row: int = 0,
+) -> list[dict]:
+    """Partner rows of the candidate regions (positions in ``table``) for one receiver
+    (``row`` of ``indicators``)."""
+    keys, names = list(instrument.dimension_keys), instrument.dimension_names
+    rows = []
+    for j in candidates:
+        fit = float(indicators["context_fit"][row, j])
+        rows.append(
+            {
+                "candidate": table.index[j],
+                "candidate_kind": "region",
+                "owner": None,
+                "complementarity": float(indicators["complementarity"][row, j]),
+                "dimensions_ahead": int(indicators["dimensions_ahead"][row, j]),
+                "strength_in_focus": float(indicators["strength_in_focus"][row, j]),
+                "context_fit": fit,
+                "reason": _region_reason(
+                    keys, names, indicators["ahead"][row, j], indicators["diff"][row, j], fit
+                ),
+            }
+        )
+    return rows
+
+
+def _ranked(rows: list[dict], focus_names: str) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame(columns=_PARTNER_COLUMNS)
+    out = pd.DataFrame(rows)
+    out["focus_dimensions"] = focus_names
+    out["_kind_order"] = (out["candidate_kind"] != "region").astype(int)
+    out["_fit"] = out["context_fit"].fillna(-1.0)  # unknown fit ranks below any known fit
+    out = out.sort_values(
+        ["complementarity", "_fit", "strength_in_focus", "_kind_order", "candidate"],
+        ascending=[False, False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out[_PARTNER_COLUMNS]
 
 
 def rank_partners(
@@ -260,39 +416,14 @@ def rank_partners(
     focus = focus_dimensions(receiving_levels, instrument, dimensions, count=count)
     rest = [key for key in instrument.dimension_keys if key not in focus]
     names = instrument.dimension_names
-    width = float(instrument.scale_max - instrument.scale_min)
     focus_names = ", ".join(names[key] for key in focus)
-    rows = []
-    for candidate, levels in table.iterrows():
-        if candidate == receiving_region:
-            continue
-        ahead = (levels[list(focus)] - receiving_levels[list(focus)]).dropna()
-        ahead = ahead[ahead > 0]
-        fit = _similarity(levels, receiving_levels, rest, width)
-        reason = (
-            f"Ahead in {_join_ahead(ahead, names)}"
-            if len(ahead)
-            else "Not ahead in any focus dimension"
-        )
-        reason += (
-            f"; rest of profile similar (context fit {format_number(fit, 2)})"
-            if fit >= SIMILAR_CONTEXT_FIT
-            else f"; rest of profile differs (context fit {format_number(fit, 2)})"
-            if not math.isnan(fit)
-            else "; no other dimensions to compare"
-        )
-        rows.append(
-            {
-                "candidate": candidate,
-                "candidate_kind": "region",
-                "owner": None,
-                "complementarity": float(ahead.sum()),
-                "dimensions_ahead": len(ahead),
-                "strength_in_focus": float(levels[list(focus)].mean()),
-                "context_fit": fit,
-                "reason": reason,
-            }
-        )
+    receiver = table.index.get_loc(receiving_region)
+    values = table.to_numpy(dtype=float)
+    mask = np.array([[key in focus for key in instrument.dimension_keys]])
+    width = float(instrument.scale_max - instrument.scale_min)
+    indicators = _pair_indicators(values[[receiver]], values, mask, width)
+    others = [j for j in range(len(table)) if j != receiver]
+    rows = _region_rows(table, instrument, receiver, others, indicators)
     if requirements is not None and not requirements.empty:
         owners = dict(practice_owners or {})
         for practice, group in requirements.groupby("practice", sort=True):
@@ -335,31 +466,61 @@ def rank_partners(
                     "reason": reason,
                 }
             )
-    columns = [
-        "rank",
-        "candidate",
-        "candidate_kind",
-        "owner",
-        "focus_dimensions",
-        "complementarity",
-        "dimensions_ahead",
-        "strength_in_focus",
-        "context_fit",
-        "reason",
-    ]
-    if not rows:
+    return _ranked(rows, focus_names)
+
+
+def best_partners(
+    profiles: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    top: int = 1,
+    count: int = 3,
+) -> pd.DataFrame:
+    """Every region's ``top`` best transferring regions, as :func:`rank_partners` ranks them
+    (regions only, focus on each region's weaknesses), in one pass over all pairs.
+
+    The rows of ``rank_partners(profiles, instrument, key).head(top)`` for every region key
+    in sorted order, with a ``receiving_region`` column added.
+
+    >>> from scirocco_lab.instruments import load_instrument
+    >>> profiles = pd.DataFrame({"subject": list("aabbcc"),
+    ...     "dimension": ["funding", "evaluation_methods"] * 3,
+    ...     "level": [1.0, 3.0, 4.0, 3.0, 2.0, 1.0]})
+    >>> best = best_partners(profiles, load_instrument())
+    >>> best[["receiving_region", "candidate"]].values.tolist()
+    [['a', 'b'], ['b', 'a'], ['c', 'b']]
+    """
+    table = level_table(profiles, instrument)
+    columns = [*_PARTNER_COLUMNS, "receiving_region"]
+    if len(table) < 2 or top < 1:
         return pd.DataFrame(columns=columns)
-    out = pd.DataFrame(rows)
-    out["focus_dimensions"] = focus_names
-    out["_kind_order"] = (out["candidate_kind"] != "region").astype(int)
-    out["_fit"] = out["context_fit"].fillna(-1.0)  # unknown fit ranks below any known fit
-    out = out.sort_values(
-        ["complementarity", "_fit", "strength_in_focus", "_kind_order", "candidate"],
-        ascending=[False, False, False, True, True],
-        kind="stable",
-    ).reset_index(drop=True)
-    out["rank"] = np.arange(1, len(out) + 1)
-    return out[columns]
+    values = table.to_numpy(dtype=float)
+    mask = focus_mask(table, count=count)
+    width = float(instrument.scale_max - instrument.scale_min)
+    indicators = _pair_indicators(values, values, mask, width)
+    names = instrument.dimension_names
+    keys = list(instrument.dimension_keys)
+    complementarity_ = indicators["complementarity"]
+    fit = np.nan_to_num(indicators["context_fit"], nan=-1.0)
+    # Descending strength with NaN last, as sort_values puts missing values last.
+    strength = np.nan_to_num(-indicators["strength_in_focus"], nan=np.inf)
+    position = np.arange(len(table))  # the table is sorted by key: position orders keys
+    rows = []
+    for i in range(len(table)):
+        # The ranking rule of rank_partners, on arrays: one lexsort per receiving region.
+        order = np.lexsort((position, strength[i], -fit[i], -complementarity_[i]))
+        chosen = [j for j in order if j != i][:top]
+        focus_names = ", ".join(names[key] for key, on in zip(keys, mask[i], strict=True) if on)
+        for rank, row in enumerate(_region_rows(table, instrument, i, chosen, indicators, i), 1):
+            rows.append(
+                {
+                    **row,
+                    "rank": rank,
+                    "focus_dimensions": focus_names,
+                    "receiving_region": table.index[i],
+                }
+            )
+    return pd.DataFrame(rows)[columns]
 
 
 def programme_pairing(
@@ -477,6 +638,22 @@ def pairing_reasons(
     def name(key: object) -> str:
         return str(names.get(key, key))
 
+    table = level_table(profiles, instrument)
+    width = float(instrument.scale_max - instrument.scale_min)
+    values = table.to_numpy(dtype=float)
+    # Every pair's indicators at once; the reasons of the pairs asked for are read from them.
+    indicators = _pair_indicators(values, values, focus_mask(table), width)
+    keys, dimension_names = list(instrument.dimension_keys), instrument.dimension_names
+
+    def region_reason(receiving: object, candidate: object) -> str:
+        if candidate == receiving or receiving not in table.index or candidate not in table.index:
+            return ""
+        i, j = table.index.get_loc(receiving), table.index.get_loc(candidate)
+        fit = float(indicators["context_fit"][i, j])
+        return _region_reason(
+            keys, dimension_names, indicators["ahead"][i, j], indicators["diff"][i, j], fit
+        )
+
     coached_by: dict[object, list[object]] = {}
     for receiving, transferring in zip(
         pairing["receiving_region"], pairing["transferring_region"], strict=True
@@ -490,15 +667,14 @@ def pairing_reasons(
         best = row.idxmax() if len(row) else paired
         if paired in row.index and row[paired] >= row[best]:
             best = paired  # ties go to the pair's own partner: nothing was given up
-        candidates = rank_partners(profiles, instrument, receiving).set_index("candidate")
-        own_reason = candidates["reason"].get(paired, "")
+        own_reason = region_reason(receiving, paired)
         if best == paired:
             reason = f"Best partner: {own_reason}"
             taken_by = ""
         else:
             others = [r for r in coached_by.get(best, []) if r != receiving]
             taken_by = ", ".join(name(r) for r in others)
-            best_ahead = candidates["reason"].get(best, "").split(";")[0]
+            best_ahead = region_reason(receiving, best).split(";")[0]
             best_ahead = best_ahead.removeprefix("Ahead in ")
             reason = (
                 f"{name(best)} is ahead in {best_ahead} but is paired with {taken_by} "

@@ -692,9 +692,12 @@ REPORT_KINDS = (
         group="Evaluation",
         tasks=evaluation_tasks,
         reads=(
+            "store_meta",
             "subjects",
             "assessments",
+            "assessors",
             "ratings",
+            "instruments",
             "evaluation_participants",
             "evaluation_sources",
             "evaluation_source_participants",

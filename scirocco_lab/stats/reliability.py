@@ -23,6 +23,7 @@ from scirocco_lab.errors import ConfigurationError
 
 __all__ = [
     "ALPHA_METRICS",
+    "COEFFICIENTS",
     "COEFFICIENT_NAMES",
     "SmallSample",
     "alpha_from_coincidences",
@@ -35,6 +36,16 @@ __all__ = [
 
 ALPHA_METRICS = ("nominal", "ordinal", "interval", "ratio")
 """Krippendorff's levels of measurement, in his order."""
+
+COEFFICIENTS = (
+    "krippendorff_alpha",
+    "fleiss_kappa",
+    "icc",
+    "percent_agreement",
+    "cronbach_alpha",
+)
+"""Coefficient names, as they appear in the ``coefficient`` column of
+:func:`scirocco_lab.assessment.agreement.agreement_table`."""
 
 COEFFICIENT_NAMES = {
     "krippendorff_alpha": "Krippendorff's alpha",

@@ -149,3 +149,26 @@ def test_dimension_is_never_both_strength_and_weakness():
     result = strengths_and_weaknesses(profile, count=2)
     assert not result.duplicated("dimension").any()
     assert result[result.position == "strength"]["dimension"].tolist() == ["a"]
+
+
+def test_profiles_of_several_subjects_at_once_equal_each_alone():
+    from scirocco_lab.assessment.scoring import subject_profiles
+
+    # r1: two rounds and a consensus; r2: individual only, a later round; r3: consensus only.
+    rows = [
+        rating("a", "alpha", 1, subject="r1"),
+        rating("b", "alpha", 3, subject="r1"),
+        rating("a", "alpha", 4, subject="r1", round_number=2),
+        rating(None, "beta", 2, subject="r1", mode="consensus"),
+        rating("a", "beta", 5, subject="r2", round_number=3),
+        rating("b", "beta", None, subject="r2", round_number=3),
+        rating(None, "gamma", 1, subject="r3", mode="consensus", round_number=2),
+    ]
+    frame = pd.DataFrame(rows)
+    together = subject_profiles(frame, THREE, ["r3", "r1", "r2"])
+    alone = pd.concat(
+        [region_profile(frame[frame["subject"] == s], THREE, s) for s in ("r3", "r1", "r2")],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(together, alone, check_dtype=False)  # alone: some all-NaN
+    assert together.loc[together["subject"] == "r2", "individual_round"].dropna().eq(3).all()

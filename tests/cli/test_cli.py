@@ -500,3 +500,21 @@ def test_audit_since_tomorrow_says_nothing_recorded(capsys, store_path):
     run(capsys, "--store", store_path, "store", "init")
     status, out, _ = run(capsys, "--store", store_path, "audit", "--since", "2999-01-01")
     assert status == 0 and out.startswith("no writes recorded")
+
+
+def test_help_imports_no_widget_or_statistics_library():
+    import subprocess
+    import sys
+
+    # A fresh interpreter: this test process has imported everything already.
+    script = (
+        "import sys\n"
+        "from scirocco_lab.cli.commands import build_parser\n"
+        "build_parser().format_help()\n"
+        "heavy = sorted({'ipywidgets', 'scipy', 'matplotlib', 'IPython'} & set(sys.modules))\n"
+        "print(','.join(heavy))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == ""

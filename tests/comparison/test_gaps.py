@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import papermill
 import pytest
 
+from scirocco_lab.assessment.demo import generate_demo
+from scirocco_lab.assessment.store import write_batch
 from scirocco_lab.comparison.gaps import (
     STATUS_MEETS,
     STATUS_SHORT,
@@ -26,6 +29,7 @@ from scirocco_lab.comparison.report import comparison_tasks, feature_table_html
 from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
+from scirocco_lab.store import open_store
 
 REPORTS = PACKAGE_TEMPLATES
 
@@ -327,12 +331,28 @@ def test_feature_table_escapes_user_text(exchange):
     assert "&lt;script&gt;" in rendered
 
 
-def test_comparison_tasks_skip_a_regions_own_practices(demo_store_url, tmp_path):
+def test_comparison_tasks_one_per_rated_region_leaving_the_choice_to_the_notebook(
+    demo_store_url, tmp_path
+):
     tasks = comparison_tasks(demo_store_url, tmp_path)
     assert len(tasks) == 9
     for task in tasks:
-        assert not task.parameters["practice"].startswith(task.parameters["region"])
+        assert task.parameters["practice"] is None  # the notebook ranks and picks
+        assert task.output == tmp_path / "comparisons" / f"{task.parameters['region']}.html"
         assert task.synthetic
+
+
+def test_comparison_tasks_skip_a_region_that_owns_every_rated_practice(tmp_path):
+    store = open_store(f"sqlite:///{tmp_path / 'own.db'}")
+    batch = generate_demo()
+    owned = {s.key: s.owner for s in batch.subjects if s.kind == "good_practice"}
+    owner = next(iter(owned.values()))
+    gp = [a for a in batch.assessments if a.kind == "GP" and owned[a.subject] == owner]
+    hs = [a for a in batch.assessments if a.kind == "HS"]
+    write_batch(store, replace(batch, assessments=tuple(hs + gp)))
+    regions = {t.parameters["region"] for t in comparison_tasks(store.url, tmp_path)}
+    assert owner not in regions
+    assert regions  # the other regions can still adopt the owner's practices
 
 
 @pytest.mark.slow

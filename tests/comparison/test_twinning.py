@@ -274,3 +274,135 @@ def test_pairing_reasons_say_when_the_best_partner_went_to_another_region(exchan
     assert f"but is paired with {a['best_partner_paired_with']}" in a["reason"]
     coached = pairs[pairs["transferring_region"] == "b"]
     assert coached["reason"].str.startswith("Best partner: Ahead in").all()
+
+
+# --- the vectorised computation against a per-pair reference ---------------------------------
+
+
+def generated_profiles(instrument, n_regions: int, seed: int) -> pd.DataFrame:
+    """Random profiles with ties, half levels (medians) and missing levels."""
+    rng = np.random.default_rng(seed)
+    levels = rng.integers(0, 11, size=(n_regions, len(instrument.dimension_keys))) / 2.0
+    levels[rng.random(levels.shape) < 0.1] = np.nan
+    levels[0] = 2.0  # a flat profile: every dimension is its focus
+    levels[1, :] = 3.0
+    levels[1, 0] = np.nan
+    return pd.DataFrame(
+        [
+            {"subject": f"r{i:02d}", "dimension": key, "level": levels[i, d]}
+            for i in range(n_regions)
+            for d, key in enumerate(instrument.dimension_keys)
+        ]
+    )
+
+
+def reference_pairs(frame: pd.DataFrame, instrument, count: int = 3) -> dict:
+    """The module docstring's definitions, one pair at a time in plain Python:
+    (receiver, candidate) -> (complementarity, dimensions ahead, strength in focus, fit)."""
+    table = frame.pivot(index="subject", columns="dimension", values="level")
+    width = instrument.scale_max - instrument.scale_min
+    found = {}
+    for receiver in table.index:
+        own = {k: table.loc[receiver, k] for k in instrument.dimension_keys}
+        focus = focus_dimensions(pd.Series(own), instrument, count=count)
+        for candidate in table.index:
+            if candidate == receiver:
+                continue
+            other = {k: table.loc[candidate, k] for k in instrument.dimension_keys}
+            leads = [other[k] - own[k] for k in focus if other[k] - own[k] > 0]
+            shown = [other[k] for k in focus if not math.isnan(other[k])]
+            rest = [
+                abs(other[k] - own[k])
+                for k in instrument.dimension_keys
+                if k not in focus and not math.isnan(other[k] - own[k])
+            ]
+            found[receiver, candidate] = (
+                sum(leads),
+                len(leads),
+                sum(shown) / len(shown) if shown else math.nan,
+                1 - sum(rest) / len(rest) / width if rest else math.nan,
+            )
+    return found
+
+
+def reference_order(pairs: dict, receiver: str) -> list[str]:
+    """Candidates best first by the ranking rule (missing fit lowest, missing strength last)."""
+    rows = [(c, v) for (r, c), v in pairs.items() if r == receiver]
+
+    def key(row):
+        candidate, (comp, _, strength, fit) = row
+        return (
+            -comp,
+            -(-1.0 if math.isnan(fit) else fit),
+            math.isnan(strength),
+            0.0 if math.isnan(strength) else -strength,
+            candidate,
+        )
+
+    return [candidate for candidate, _ in sorted(rows, key=key)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_focus_mask_matches_focus_dimensions_region_by_region(exchange, seed):
+    from scirocco_lab.comparison.twinning import focus_mask, level_table
+
+    table = level_table(generated_profiles(exchange, 25, seed), exchange)
+    for count in (1, 3, 5):
+        mask = focus_mask(table, count=count)
+        for i, region in enumerate(table.index):
+            expected = focus_dimensions(table.loc[region], exchange, count=count)
+            chosen = tuple(k for k, on in zip(exchange.dimension_keys, mask[i], strict=True) if on)
+            assert chosen == expected, (region, count)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_matrix_matches_the_per_pair_reference(exchange, seed):
+    frame = generated_profiles(exchange, 20, seed)
+    pairs = reference_pairs(frame, exchange)
+    matrix = complementarity_matrix(frame, exchange)
+    for (receiver, candidate), values in pairs.items():
+        assert matrix.loc[receiver, candidate] == values[0]
+    assert np.isnan(np.diag(matrix.to_numpy())).all()
+
+
+def test_all_dimensions_matrix_matches_complementarity_pair_by_pair(exchange):
+    frame = generated_profiles(exchange, 15, 4)
+    table = frame.pivot(index="subject", columns="dimension", values="level")
+    matrix = complementarity_matrix(frame, exchange, focus="all")
+    for receiver, candidate in itertools.permutations(table.index, 2):
+        expected = complementarity(
+            table.loc[receiver], table.loc[candidate], exchange.dimension_keys
+        )
+        assert matrix.loc[receiver, candidate] == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_partner_ranking_matches_the_per_pair_reference(exchange, seed):
+    frame = generated_profiles(exchange, 18, seed)
+    pairs = reference_pairs(frame, exchange)
+    for receiver in ("r00", "r01", "r07", "r12"):
+        ranking = rank_partners(frame, exchange, receiver)
+        assert ranking["candidate"].tolist() == reference_order(pairs, receiver)
+        got = ranking.set_index("candidate")
+        for candidate, row in got.iterrows():
+            expected = pairs[receiver, candidate]
+            actual = tuple(
+                row[["complementarity", "dimensions_ahead", "strength_in_focus", "context_fit"]]
+            )
+            np.testing.assert_allclose(np.array(actual, float), np.array(expected, float))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_best_partners_are_the_head_of_each_regions_ranking(exchange, seed):
+    from scirocco_lab.comparison.twinning import best_partners
+
+    frame = generated_profiles(exchange, 18, seed)
+    best = best_partners(frame, exchange, top=3)
+    expected = pd.concat(
+        [
+            rank_partners(frame, exchange, key).head(3).assign(receiving_region=key)
+            for key in sorted(frame["subject"].unique())
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(best, expected, check_dtype=False)
