@@ -455,6 +455,8 @@ def _record(
         pdf_file = plan.task.output.with_suffix(".pdf")
         if entry is not None:
             entry["pdf"] = _relative_path(pdf_file, out_dir) if pdf_file.exists() else None
+    if plan_options is not None and not plan_options.get("regions"):
+        _prune(entries, planned, out_dir)
     entries = {
         path: entry
         for path, entry in entries.items()
@@ -485,6 +487,23 @@ def _record(
         out_dir,
         overview=_overview(list(updated.entries.values()), snapshot_by_store, plan_options),
     )
+
+
+def _prune(entries: dict[str, dict], planned: Sequence[PlannedReport], out_dir: Path) -> None:
+    """After a build of the whole batch, remove the reports of the same store it no longer
+    plans (a region taken out of the store, a report renamed by a new version): their
+    manifest entries, HTML and PDF. Only files the manifest lists as this engine's reports,
+    inside ``out_dir``, are removed; everything else in the folder is left alone."""
+    stores = {plan.task.parameters.get("store_url") for plan in planned}
+    kept = {_relative(plan.task, out_dir) for plan in planned}
+    folder = out_dir.resolve()
+    for path in [p for p, e in entries.items() if p not in kept and e.get("store") in stores]:
+        report = (out_dir / path).resolve()
+        if report.suffix != ".html" or not report.is_relative_to(folder):
+            continue  # not a report this engine writes: a damaged or edited manifest
+        for file in (report, report.with_suffix(".pdf")):
+            file.unlink(missing_ok=True)
+        del entries[path]
 
 
 def _overview(entries, snapshots: Mapping, plan_options: Mapping | None) -> str:

@@ -118,6 +118,36 @@ def test_index_shows_when_and_from_which_revision_each_report_was_built(built_de
     assert all(entry["built_at"][:10] in index for entry in entries.values())
 
 
+def plant_old_report(out, path):
+    """A report an earlier version wrote under another name, listed in the manifest."""
+    data = json.loads((out / "manifest.json").read_text("utf-8"))
+    old = dict(data["reports"][0], path=path, title="An earlier name")
+    data["reports"].append(old)
+    (out / "manifest.json").write_text(json.dumps(data), "utf-8")
+    (out / path).write_text("<html>old</html>", "utf-8")
+    (out / path).with_suffix(".pdf").write_bytes(b"%PDF-old")
+
+
+@pytest.mark.slow
+def test_a_whole_batch_build_removes_reports_it_no_longer_plans(built_demo, build):
+    url, out = built_demo
+    plant_old_report(out, "comparisons/northvale--x.html")
+    (out / "comparisons" / "notes.html").write_text("mine", "utf-8")  # not in the manifest
+    assert build(url, out, "--force") == 0
+    assert not (out / "comparisons" / "northvale--x.html").exists()
+    assert not (out / "comparisons" / "northvale--x.pdf").exists()
+    assert "comparisons/northvale--x.html" not in manifest(out)
+    assert (out / "comparisons" / "notes.html").read_text("utf-8") == "mine"
+
+
+@pytest.mark.slow
+def test_a_region_build_keeps_reports_it_did_not_plan(built_demo, build):
+    url, out = built_demo
+    plant_old_report(out, "comparisons/northvale--x.html")
+    assert build(url, out, "--region", REGION) == 0
+    assert (out / "comparisons" / "northvale--x.html").exists()
+
+
 def test_region_flag_takes_several_keys():
     args = build_parser().parse_args(["reports", "build", "--region", "a", "b", "--region", "c"])
     assert args.region == ["a", "b", "c"]
