@@ -24,6 +24,7 @@ __all__ = [
     "SchemaVersionError",
     "SciroccoLabError",
     "StoreError",
+    "StoreUpgradeRequiredError",
     "require_columns",
 ]
 
@@ -66,6 +67,10 @@ class InvitationError(SciroccoLabError):
 
 class SchemaVersionError(StoreError):
     """The store was written by a newer scirocco-lab than this one."""
+
+
+class StoreUpgradeRequiredError(StoreError):
+    """The store is at an older schema revision: ``scirocco-lab store upgrade`` migrates it."""
 
 
 class NotFoundError(SciroccoLabError, LookupError):

@@ -1,0 +1,251 @@
+"""Schema migrations: revisions, `store upgrade` (backup first, data intact), refusals."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine
+
+from scirocco_lab.cli import main
+from scirocco_lab.errors import SchemaVersionError, StoreUpgradeRequiredError
+from scirocco_lab.store import open_store
+from scirocco_lab.store.engine import store_revision
+from scirocco_lab.store.migrate import (
+    migration_config,
+    migration_script,
+    schema_differences,
+    upgrade_store,
+)
+from scirocco_lab.store.schema import HEAD_REVISION, PRE_ALEMBIC_REVISION, REVISIONS
+
+PREDECESSOR = migration_script().get_revision(HEAD_REVISION).down_revision
+
+ROWS = {
+    "subjects": [
+        "INSERT INTO subjects (id, key, kind, name, synthetic, created_at) "
+        "VALUES (1, 'basque', 'system', 'Basque Country', 0, '2026-03-01 10:00:00')",
+    ],
+    "assessors": [
+        "INSERT INTO assessors (id, pseudonym, role, synthetic, created_at) "
+        "VALUES (1, 'A-01', 'nurse', 0, '2026-03-01 10:00:00')",
+    ],
+    "assessor_identities": [
+        "INSERT INTO assessor_identities VALUES (1, 'Ane Etxeberria', 'ane@example.org')",
+    ],
+    "instruments": [
+        "INSERT INTO instruments VALUES ('scirocco-exchange', '1', 'SCIROCCO Exchange', '{}', "
+        "'2026-03-01 10:00:00')",
+    ],
+    "assessments": [
+        "INSERT INTO assessments (id, natural_key, kind, subject_id, instrument_id, "
+        "instrument_version, round, mode, assessor_id, status, created_at, updated_at) VALUES "
+        "(1, 'basque|A-01|1', 'HS', 1, 'scirocco-exchange', '1', 1, 'individual', 1, "
+        "'submitted', '2026-03-01 10:00:00', '2026-03-01 10:00:00')",
+    ],
+    "ratings": [
+        f"INSERT INTO ratings (assessment_id, dimension_key, level, dont_know) VALUES "
+        f"(1, 'dimension-{n}', {n % 6}, 0)"
+        for n in range(12)
+    ],
+}
+
+
+def alembic_to(path, revision):
+    """An empty SQLite file migrated by Alembic to ``revision`` (what an older scirocco-lab
+    would have made), with ``schema_version`` 2 as scirocco-lab records it."""
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        command.upgrade(migration_config(connection), revision)
+        connection.exec_driver_sql("INSERT INTO store_meta VALUES ('schema_version', '2')")
+    engine.dispose()
+
+
+def fill(path):
+    """The rows of :data:`ROWS`, through plain SQL; returns every table's rows."""
+    with sqlite3.connect(path) as connection:
+        for statements in ROWS.values():
+            for statement in statements:
+                connection.execute(statement)
+    return contents(path)
+
+
+def contents(path):
+    with sqlite3.connect(path) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+            for table in ROWS
+        }
+
+
+def revision_of(path):
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT version_num FROM alembic_version").fetchall()
+
+
+def table_names(path):
+    """The tables (and, in ``sqlite_master``, their indexes) of an SQLite file."""
+    with sqlite3.connect(path) as connection:
+        return {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master")
+            if not row[0].startswith("sqlite_autoindex")
+        }
+
+
+def run(capsys, *args):
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def older_store(tmp_path):
+    """A store at the head's predecessor revision, holding a region's ratings."""
+    path = tmp_path / "older.db"
+    alembic_to(path, PREDECESSOR)
+    return path, fill(path)
+
+
+def test_the_listed_revisions_are_the_shipped_chain():
+    script = migration_script()
+    chain = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert chain == list(REVISIONS)
+    assert script.get_current_head() == HEAD_REVISION
+    assert PRE_ALEMBIC_REVISION in REVISIONS
+
+
+def test_the_head_revision_builds_exactly_the_schema_of_the_tables(tmp_path):
+    # Nobody adds a table, column or index without a migration.
+    alembic_to(tmp_path / "head.db", "head")
+    store = open_store(str(tmp_path / "head.db"), create=False)
+    assert schema_differences(store) == []
+
+
+def test_a_new_store_is_stamped_at_the_head_revision(tmp_path):
+    store = open_store(str(tmp_path / "new.db"))
+    assert store_revision(store) == HEAD_REVISION
+    assert revision_of(tmp_path / "new.db") == [(HEAD_REVISION,)]
+    assert schema_differences(store) == []
+
+
+def test_the_predecessor_revision_lacks_what_the_head_adds(older_store):
+    path, _ = older_store
+    assert revision_of(path) == [(PREDECESSOR,)]
+    assert schema_differences(open_store(str(path), create=False, any_revision=True)) != []
+
+
+def test_store_upgrade_migrates_the_predecessor_with_its_data_intact(older_store):
+    path, before = older_store
+    done = subprocess.run(
+        [sys.executable, "-m", "scirocco_lab", "store", "upgrade", "--store", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"from revision {PREDECESSOR} to {HEAD_REVISION}" in done.stdout
+    assert contents(path) == before
+    assert revision_of(path) == [(HEAD_REVISION,)]
+    assert schema_differences(open_store(str(path), create=False)) == []
+    backups = list(path.parent.glob(f"older.backup-{PREDECESSOR}-*.sqlite"))
+    assert len(backups) == 1 and str(backups[0]) in done.stdout
+    assert contents(backups[0]) == before
+    assert revision_of(backups[0]) == [(PREDECESSOR,)]
+    with sqlite3.connect(backups[0]) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+def test_an_older_store_is_refused_naming_store_upgrade(capsys, older_store):
+    path, before = older_store
+    status, out, err = run(capsys, "--store", str(path), "subjects", "list")
+    assert status == 2 and out == ""
+    assert "Traceback" not in err
+    assert f"revision {PREDECESSOR}" in err and "store upgrade" in err and str(path) in err
+    assert contents(path) == before and revision_of(path) == [(PREDECESSOR,)]
+
+
+def test_store_check_reports_an_older_revision_and_the_head(capsys, older_store, tmp_path):
+    path, _ = older_store
+    status, out, _ = run(capsys, "--store", str(path), "store", "check")
+    assert status == 0 and f"schema revision: {PREDECESSOR}, older" in out
+    upgrade_store(str(path))
+    status, out, _ = run(capsys, "--store", str(path), "store", "check")
+    assert status == 0 and f"schema revision: {HEAD_REVISION} (the newest" in out
+
+
+def test_store_check_finds_a_table_changed_outside_scirocco_lab(capsys, tmp_path):
+    path = tmp_path / "s.db"
+    open_store(str(path)).engine.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+    status, out, _ = run(capsys, "--store", str(path), "store", "check")
+    assert status == 2 and "notes" in out
+
+
+def test_a_store_from_before_revisions_is_adopted(capsys, tmp_path):
+    # What the last scirocco-lab without revisions made: schema_version 1, no alembic_version,
+    # and (opened by an older one still) some tables missing, which it created on open.
+    path = tmp_path / "old.db"
+    alembic_to(path, "0002")
+    before = fill(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE alembic_version")
+        connection.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+    status, _, err = run(capsys, "--store", str(path), "subjects", "list")
+    assert status == 2 and "before schema revisions were recorded" in err
+    status, out, _ = run(capsys, "--store", str(path), "store", "upgrade")
+    assert status == 0 and "from revision unversioned" in out
+    assert list(tmp_path.glob("old.backup-unversioned-*.sqlite"))
+    assert contents(path) == before and revision_of(path) == [(HEAD_REVISION,)]
+    assert {"audit_log", "imported_files"} <= table_names(path)
+    assert schema_differences(open_store(str(path), create=False)) == []
+
+
+def test_a_failing_upgrade_leaves_the_store_as_it_was(capsys, older_store):
+    path, before = older_store
+    with sqlite3.connect(path) as connection:  # in the way of what the head revision adds
+        connection.execute("CREATE TABLE audit_log (id INTEGER PRIMARY KEY)")
+    tables = table_names(path)
+    status, _, err = run(capsys, "--store", str(path), "store", "upgrade")
+    assert status == 2 and "Traceback" not in err and "audit_log" in err
+    assert revision_of(path) == [(PREDECESSOR,)]
+    assert table_names(path) == tables
+    assert contents(path) == before
+
+
+def test_a_store_at_an_unknown_revision_is_refused_as_newer(tmp_path):
+    path = tmp_path / "newer.db"
+    open_store(str(path)).engine.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(SchemaVersionError, match=r"revision 9999.*Upgrade scirocco-lab"):
+        open_store(str(path), create=False)
+    with pytest.raises(SchemaVersionError):
+        upgrade_store(str(path))
+
+
+def test_upgrading_a_store_at_the_head_changes_nothing(tmp_path):
+    path = tmp_path / "s.db"
+    open_store(str(path)).engine.dispose()
+    result = upgrade_store(str(path))
+    assert not result.changed and result.backup is None
+    assert list(tmp_path.glob("*.backup-*")) == []
+
+
+def test_every_revision_downgrades_to_an_empty_database(tmp_path):
+    path = tmp_path / "s.db"
+    alembic_to(path, "head")
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM store_meta")
+        command.downgrade(migration_config(connection), "base")
+    engine.dispose()
+    assert table_names(path) == {"alembic_version"}
+
+
+def test_open_store_refuses_an_older_store_with_its_own_error(older_store):
+    path, _ = older_store
+    with pytest.raises(StoreUpgradeRequiredError, match="store upgrade"):
+        open_store(str(path), create=False)
