@@ -25,6 +25,7 @@ __all__ = [
     "SciroccoLabError",
     "StoreError",
     "StoreUpgradeRequiredError",
+    "WriteError",
     "require_columns",
 ]
 
@@ -59,6 +60,11 @@ class AssessmentLockedError(StoreError):
 
 class DraftConflictError(StoreError):
     """A draft was changed elsewhere (another tab) since this form last read it."""
+
+
+class WriteError(ConfigurationError):
+    """An output file could not be written (folder missing or read-only, disk full); nothing
+    was left half-written."""
 
 
 class InvitationError(SciroccoLabError):
