@@ -3,13 +3,16 @@
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.pool import NullPool
 
 from scirocco_lab.cli import main
-from scirocco_lab.errors import SchemaVersionError, StoreUpgradeRequiredError
+from scirocco_lab.errors import SchemaVersionError, StoreError, StoreUpgradeRequiredError
 from scirocco_lab.store import open_store
 from scirocco_lab.store.engine import store_revision
 from scirocco_lab.store.migrate import (
@@ -25,11 +28,11 @@ PREDECESSOR = migration_script().get_revision(HEAD_REVISION).down_revision
 ROWS = {
     "subjects": [
         "INSERT INTO subjects (id, key, kind, name, synthetic, created_at) "
-        "VALUES (1, 'basque', 'system', 'Basque Country', 0, '2026-03-01 10:00:00')",
+        "VALUES (1, 'basque', 'system', 'Basque Country', FALSE, '2026-03-01 10:00:00')",
     ],
     "assessors": [
         "INSERT INTO assessors (id, pseudonym, role, synthetic, created_at) "
-        "VALUES (1, 'A-01', 'nurse', 0, '2026-03-01 10:00:00')",
+        "VALUES (1, 'A-01', 'nurse', FALSE, '2026-03-01 10:00:00')",
     ],
     "assessor_identities": [
         "INSERT INTO assessor_identities VALUES (1, 'Ane Etxeberria', 'ane@example.org')",
@@ -46,37 +49,63 @@ ROWS = {
     ],
     "ratings": [
         f"INSERT INTO ratings (assessment_id, dimension_key, level, dont_know) VALUES "
-        f"(1, 'dimension-{n}', {n % 6}, 0)"
+        f"(1, 'dimension-{n}', {n % 6}, FALSE)"
         for n in range(12)
     ],
 }
 
 
-def alembic_to(path, revision):
-    """An empty SQLite file migrated by Alembic to ``revision`` (what an older scirocco-lab
-    would have made), with ``schema_version`` 2 as scirocco-lab records it."""
-    engine = create_engine(f"sqlite:///{path}")
+def url_of(where):
+    """A store URL for an SQLite file path (a URL is kept as it is)."""
+    return where if "://" in str(where) else f"sqlite:///{where}"
+
+
+def alembic_to(where, revision):
+    """An empty store (SQLite file or PostgreSQL database) migrated by Alembic to
+    ``revision``, as an older scirocco-lab would have made it (``schema_version`` 2)."""
+    engine = create_engine(url_of(where), poolclass=NullPool)
     with engine.begin() as connection:
         command.upgrade(migration_config(connection), revision)
         connection.exec_driver_sql("INSERT INTO store_meta VALUES ('schema_version', '2')")
     engine.dispose()
 
 
-def fill(path):
+def fill(where):
     """The rows of :data:`ROWS`, through plain SQL; returns every table's rows."""
-    with sqlite3.connect(path) as connection:
+    engine = create_engine(url_of(where), poolclass=NullPool)
+    with engine.begin() as connection:
         for statements in ROWS.values():
             for statement in statements:
-                connection.execute(statement)
-    return contents(path)
+                connection.exec_driver_sql(statement)
+    engine.dispose()
+    return contents(where)
 
 
-def contents(path):
-    with sqlite3.connect(path) as connection:
-        return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+def contents(where):
+    engine = create_engine(url_of(where), poolclass=NullPool)
+    with engine.connect() as connection:
+        found = {
+            table: [
+                tuple(row)
+                for row in connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2")
+            ]
             for table in ROWS
         }
+    engine.dispose()
+    return found
+
+
+def names_in(where):
+    """Tables and indexes of a store on either backend."""
+    engine = create_engine(url_of(where), poolclass=NullPool)
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        found = set()
+        for table in inspector.get_table_names():
+            found.add(table)
+            found.update(index["name"] for index in inspector.get_indexes(table))
+    engine.dispose()
+    return found
 
 
 def revision_of(path):
@@ -116,18 +145,54 @@ def test_the_listed_revisions_are_the_shipped_chain():
     assert PRE_ALEMBIC_REVISION in REVISIONS
 
 
-def test_the_head_revision_builds_exactly_the_schema_of_the_tables(tmp_path):
+def test_the_head_revision_builds_exactly_the_schema_of_the_tables(store_url):
     # Nobody adds a table, column or index without a migration.
-    alembic_to(tmp_path / "head.db", "head")
-    store = open_store(str(tmp_path / "head.db"), create=False)
-    assert schema_differences(store) == []
-
-
-def test_a_new_store_is_stamped_at_the_head_revision(tmp_path):
-    store = open_store(str(tmp_path / "new.db"))
+    alembic_to(store_url, "head")
+    store = open_store(store_url, create=False)
     assert store_revision(store) == HEAD_REVISION
-    assert revision_of(tmp_path / "new.db") == [(HEAD_REVISION,)]
     assert schema_differences(store) == []
+
+
+def test_the_head_revision_writes_the_same_sqlite_ddl_as_the_tables(tmp_path):
+    # Alembic's comparison does not see CHECK constraints or ON DELETE: the DDL text does.
+    alembic_to(tmp_path / "migrated.db", "head")
+    open_store(str(tmp_path / "created.db")).engine.dispose()
+
+    def ddl(path):
+        with closing(sqlite3.connect(path)) as connection:
+            rows = connection.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+            return {
+                name: sorted(line.strip(" ,") for line in sql.splitlines()) for name, sql in rows
+            }
+
+    assert ddl(tmp_path / "migrated.db") == ddl(tmp_path / "created.db")
+
+
+def test_the_predecessor_upgrades_in_place_on_either_backend(store_url):
+    alembic_to(store_url, PREDECESSOR)
+    before = fill(store_url)
+    if store_url.startswith("postgresql"):
+        with pytest.raises(StoreError, match=r"pg_dump.*--no-backup"):
+            upgrade_store(store_url)
+        result = upgrade_store(store_url, backup=False)
+    else:
+        result = upgrade_store(store_url)
+        assert result.backup is not None and result.backup.exists()
+    assert (result.from_revision, result.to_revision) == (PREDECESSOR, HEAD_REVISION)
+    assert contents(store_url) == before
+    store = open_store(store_url, create=False)
+    assert store_revision(store) == HEAD_REVISION and schema_differences(store) == []
+
+
+def test_a_new_store_is_stamped_at_the_head_revision(store_url):
+    store = open_store(store_url)
+    assert store_revision(store) == HEAD_REVISION
+    assert schema_differences(store) == []
+    # The stamp is Alembic's own: Alembic reads it and finds nothing to do.
+    engine = create_engine(store_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD_REVISION
+    engine.dispose()
 
 
 def test_the_predecessor_revision_lacks_what_the_head_adds(older_store):
@@ -203,16 +268,28 @@ def test_a_store_from_before_revisions_is_adopted(capsys, tmp_path):
     assert schema_differences(open_store(str(path), create=False)) == []
 
 
-def test_a_failing_upgrade_leaves_the_store_as_it_was(capsys, older_store):
-    path, before = older_store
-    with sqlite3.connect(path) as connection:  # in the way of what the head revision adds
+def test_a_failing_upgrade_leaves_the_store_as_it_was(store_url):
+    alembic_to(store_url, PREDECESSOR)
+    before = fill(store_url)
+    engine = create_engine(store_url, poolclass=NullPool)
+    with engine.begin() as connection:  # in the way of what the head revision adds
+        connection.exec_driver_sql("CREATE TABLE audit_log (id INTEGER PRIMARY KEY)")
+    engine.dispose()
+    names = names_in(store_url)
+    with pytest.raises(Exception, match="audit_log"):
+        upgrade_store(store_url, backup=False)
+    assert names_in(store_url) == names
+    assert contents(store_url) == before
+    assert store_revision(open_store(store_url, create=False, any_revision=True)) == PREDECESSOR
+
+
+def test_a_failing_upgrade_is_one_clear_message(capsys, older_store):
+    path, _ = older_store
+    with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE audit_log (id INTEGER PRIMARY KEY)")
-    tables = table_names(path)
     status, _, err = run(capsys, "--store", str(path), "store", "upgrade")
     assert status == 2 and "Traceback" not in err and "audit_log" in err
     assert revision_of(path) == [(PREDECESSOR,)]
-    assert table_names(path) == tables
-    assert contents(path) == before
 
 
 def test_a_store_at_an_unknown_revision_is_refused_as_newer(tmp_path):
