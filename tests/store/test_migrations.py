@@ -216,6 +216,7 @@ def test_store_upgrade_migrates_the_predecessor_with_its_data_intact(older_store
     assert schema_differences(open_store(str(path), create=False)) == []
     backups = list(path.parent.glob(f"older.backup-{PREDECESSOR}-*.sqlite"))
     assert len(backups) == 1 and str(backups[0]) in done.stdout
+    assert backups[0].stat().st_mode & 0o777 == 0o600  # it holds identities too
     assert contents(backups[0]) == before
     assert revision_of(backups[0]) == [(PREDECESSOR,)]
     with sqlite3.connect(backups[0]) as connection:
