@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from scirocco_lab.errors import WriteError
 
-__all__ = ["ensure_writable_folder", "write_atomically"]
+__all__ = ["check_writable_folder", "write_atomically"]
 
 _FIX = (
     "Fix: choose another folder (one you can write to, on a disk with free space), or make "
@@ -32,21 +33,26 @@ def _cannot(what: Path, exc: OSError, *, written: str = "Nothing was written") -
     return WriteError(f"{what}: cannot be written ({reason}). {written}. {_FIX}")
 
 
-def ensure_writable_folder(folder: Path) -> None:
-    """Create ``folder`` if needed and check that a file can be made in it, so that a batch
-    refuses a read-only or impossible output folder before doing any work.
+def check_writable_folder(folder: Path) -> None:
+    """Check, creating nothing, that files can be made in ``folder`` (or, if it does not
+    exist yet, in its nearest existing parent), so that a batch refuses a read-only or
+    impossible output folder before doing any work.
 
     >>> import tempfile
     >>> from pathlib import Path
     >>> blocker = Path(tempfile.mkdtemp()) / "a-file"
     >>> _ = blocker.write_text("")
-    >>> ensure_writable_folder(blocker / "reports")
+    >>> check_writable_folder(blocker / "reports")
     Traceback (most recent call last):
     scirocco_lab.errors.WriteError: ...a-file/reports: cannot be written (Not a directory)...
     """
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise _cannot(folder, OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, probe = tempfile.mkstemp(prefix=".write-check-", dir=folder)
+        handle, probe = tempfile.mkstemp(prefix=".write-check-", dir=existing)
     except OSError as exc:
         raise _cannot(folder, exc) from exc
     os.close(handle)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from scirocco_lab.errors import ConfigurationError, NotFoundError, WriteError
 from scirocco_lab.io.clock import utc_now
-from scirocco_lab.io.files import ensure_writable_folder, write_atomically
+from scirocco_lab.io.files import check_writable_folder, write_atomically
 from scirocco_lab.reports.custom import (
     PACKAGE_NOTEBOOKS,
     TEMPLATE_DIR_ENV,
@@ -301,7 +301,7 @@ def build_reports(
 
         chromium_path()  # a missing browser is a clear error before anything runs
     # A read-only or impossible output folder is refused before any report runs.
-    ensure_writable_folder(out_dir)
+    check_writable_folder(out_dir)
     manifest = read_manifest(out_dir)
     planned = plan_reports(tasks, snapshots, templates)
     results: dict[int, ReportResult] = {}

@@ -3,7 +3,7 @@
 import pytest
 
 from scirocco_lab.errors import WriteError
-from scirocco_lab.io.files import ensure_writable_folder, write_atomically
+from scirocco_lab.io.files import check_writable_folder, write_atomically
 
 
 def test_writes_the_file(tmp_path):
@@ -44,11 +44,11 @@ def test_a_folder_under_a_file_is_refused_naming_it(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     with pytest.raises(WriteError, match=r"a-file/reports: cannot be written \(Not a directory"):
-        ensure_writable_folder(blocker / "reports")
+        check_writable_folder(blocker / "reports")
     with pytest.raises(WriteError, match=r"a-file/out\.csv"):
         write_atomically(blocker / "out.csv", lambda temporary: temporary.write_text("x"))
 
 
-def test_a_writable_folder_is_made_and_left_empty(tmp_path):
-    ensure_writable_folder(tmp_path / "new" / "reports")
-    assert list((tmp_path / "new" / "reports").iterdir()) == []
+def test_checking_a_folder_creates_nothing(tmp_path):
+    check_writable_folder(tmp_path / "new" / "reports")
+    assert list(tmp_path.iterdir()) == []
