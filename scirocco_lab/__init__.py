@@ -55,6 +55,8 @@ _EXPORTS = {
     "SchemaVersionError": "scirocco_lab.errors",
     "SciroccoLabError": "scirocco_lab.errors",
     "StoreError": "scirocco_lab.errors",
+    "StoreUpgradeRequiredError": "scirocco_lab.errors",
+    "WriteError": "scirocco_lab.errors",
     "Instrument": "scirocco_lab.instruments",
     "list_instruments": "scirocco_lab.instruments",
     "load_crosswalk": "scirocco_lab.instruments",

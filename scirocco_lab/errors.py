@@ -24,6 +24,8 @@ __all__ = [
     "SchemaVersionError",
     "SciroccoLabError",
     "StoreError",
+    "StoreUpgradeRequiredError",
+    "WriteError",
     "require_columns",
 ]
 
@@ -60,12 +62,21 @@ class DraftConflictError(StoreError):
     """A draft was changed elsewhere (another tab) since this form last read it."""
 
 
+class WriteError(ConfigurationError):
+    """An output file could not be written (folder missing or read-only, disk full); nothing
+    was left half-written."""
+
+
 class InvitationError(SciroccoLabError):
     """An invitation token is unknown, expired, revoked or for another subject or round."""
 
 
 class SchemaVersionError(StoreError):
     """The store was written by a newer scirocco-lab than this one."""
+
+
+class StoreUpgradeRequiredError(StoreError):
+    """The store is at an older schema revision: ``scirocco-lab store upgrade`` migrates it."""
 
 
 class NotFoundError(SciroccoLabError, LookupError):

@@ -213,3 +213,70 @@ def demo_copy_url(demo_store_url, tmp_path):
     copy = tmp_path / "demo-copy.db"
     shutil.copy(make_url(demo_store_url).database, copy)
     return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def kill_while_writing():
+    """Run a command that writes to an SQLite store file and SIGKILL it while it holds the
+    store's write lock, i.e. inside its write transaction (``delay`` seconds after the lock
+    is first seen). Returns True when the kill landed (the command had not finished).
+
+    A probe connection tries ``BEGIN IMMEDIATE`` without waiting: "database is locked" means
+    another connection is in the middle of a write transaction.
+    """
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    def run(command, store_file, *, delay=0.0, timeout=120.0):
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        probe = sqlite3.connect(store_file, timeout=0, isolation_level=None)
+        deadline = time.monotonic() + timeout
+        try:
+            while process.poll() is None and time.monotonic() < deadline:
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                    probe.execute("ROLLBACK")
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc):
+                        raise
+                    time.sleep(delay)
+                    process.send_signal(signal.SIGKILL)
+                    break
+                time.sleep(0.0005)
+        finally:
+            probe.close()
+            if process.poll() is None and time.monotonic() >= deadline:
+                process.kill()
+            _, err = process.communicate()
+        assert process.returncode in (0, -signal.SIGKILL), err
+        return process.returncode == -signal.SIGKILL
+
+    return run
+
+
+@pytest.fixture
+def table_counts():
+    """Every table's row count in an SQLite store file, after checking that SQLite finds the
+    file intact (what a store must be after any crash)."""
+    import sqlite3
+    from contextlib import closing
+
+    def counts(store_file):
+        with closing(sqlite3.connect(store_file)) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+            tables = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            return {
+                t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables
+            }
+
+    return counts

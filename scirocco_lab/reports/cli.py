@@ -15,6 +15,7 @@ DEFAULT_WORKERS = (os.cpu_count() or 1) + 1
 
 def _cmd_reports_build(args) -> int:
     from scirocco_lab.config import store_url
+    from scirocco_lab.io.files import check_writable_folder
     from scirocco_lab.reports.custom import configured_template_folder, load_template_folder
     from scirocco_lab.reports.engine import reports_up_to_date
     from scirocco_lab.reports.fingerprint import store_snapshot
@@ -52,6 +53,7 @@ def _cmd_reports_build(args) -> int:
                 f"nothing to build. index: {out_dir / 'index.html'}"
             )
             return 0
+    check_writable_folder(out_dir)  # before any kernel starts
     return _build(args, url, out_dir, regions, options, snapshot, templates)
 
 

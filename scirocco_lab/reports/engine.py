@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from scirocco_lab.errors import ConfigurationError, NotFoundError
+from scirocco_lab.errors import ConfigurationError, NotFoundError, WriteError
 from scirocco_lab.io.clock import utc_now
-from scirocco_lab.io.files import write_atomically
+from scirocco_lab.io.files import check_writable_folder, write_atomically
 from scirocco_lab.reports.custom import (
     PACKAGE_NOTEBOOKS,
     TEMPLATE_DIR_ENV,
@@ -156,6 +156,8 @@ def render_report(
             extra_arguments=["--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False"],
         )
         export_html(notebook, task.output, title=task.title)
+    except WriteError:  # the output folder fails every report alike: stop the batch
+        raise
     except Exception as exc:  # one failing region must not stop the batch
         message = str(exc).strip().splitlines()
         summary = next((line for line in reversed(message) if line.strip()), type(exc).__name__)
@@ -298,6 +300,8 @@ def build_reports(
         from scirocco_lab.reports.pdf import chromium_path
 
         chromium_path()  # a missing browser is a clear error before anything runs
+    # A read-only or impossible output folder is refused before any report runs.
+    check_writable_folder(out_dir)
     manifest = read_manifest(out_dir)
     planned = plan_reports(tasks, snapshots, templates)
     results: dict[int, ReportResult] = {}
@@ -323,28 +327,37 @@ def build_reports(
         elif on_result:
             on_result(result)
 
-    if todo and scheduler:
-        from scirocco_lab.reports.cluster import run_on_cluster
+    try:
+        if todo and scheduler:
+            from scirocco_lab.reports.cluster import run_on_cluster
 
-        def lost(n: int, exc: BaseException) -> None:
-            message = f"its Dask task failed ({type(exc).__name__}: {exc})"
-            done(todo[n], ReportResult(tasks[todo[n]], False, 0.0, message, status="failed"))
+            def lost(n: int, exc: BaseException) -> None:
+                message = f"its Dask task failed ({type(exc).__name__}: {exc})"
+                done(todo[n], ReportResult(tasks[todo[n]], False, 0.0, message, status="failed"))
 
-        run_on_cluster(
-            render,
-            [tasks[i] for i in todo],
-            scheduler,
-            lambda n, result: done(todo[n], result),
-            lost,
-        )
-    elif todo:
-        from scirocco_lab.reports.kernels import template_process
+            run_on_cluster(
+                render,
+                [tasks[i] for i in todo],
+                scheduler,
+                lambda n, result: done(todo[n], result),
+                lost,
+            )
+        elif todo:
+            from scirocco_lab.reports.kernels import template_process
 
-        template_process()  # its imports run while the first reports are set up
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-            futures = {pool.submit(_render_in_thread, render, tasks[i]): i for i in todo}
-            for future in as_completed(futures):
-                done(futures[future], future.result())
+            template_process()  # its imports run while the first reports are set up
+            with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
+                futures = {pool.submit(_render_in_thread, render, tasks[i]): i for i in todo}
+                try:
+                    for future in as_completed(futures):
+                        done(futures[future], future.result())
+                except BaseException:  # a WriteError: reports not started yet are cancelled
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+    except BaseException:
+        if printing:  # the browser is closed, not left running
+            printing.finish()
+        raise
     if printing:
         for index, problem in printing.finish().items():
             if problem:

@@ -1,7 +1,9 @@
-"""Commands for the store itself: ``store init``, ``store info``, ``store check``, ``audit``,
-``people list``, ``people forget`` and ``demo seed``."""
+"""Commands for the store itself: ``store init``, ``store info``, ``store check``,
+``store upgrade``, ``audit``, ``people list``, ``people forget`` and ``demo seed``."""
 
 from __future__ import annotations
+
+import argparse
 
 from scirocco_lab.cli.output import add_format, print_frame
 
@@ -80,8 +82,11 @@ def _cmd_store_info(args) -> int:
 
 def _cmd_store_check(args) -> int:
     from scirocco_lab.store import integrity_problems, open_store
+    from scirocco_lab.store.engine import store_revision
+    from scirocco_lab.store.migrate import schema_differences
+    from scirocco_lab.store.schema import HEAD_REVISION
 
-    store = open_store(args.store, create=False)
+    store = open_store(args.store, create=False, any_revision=True)
     problems = integrity_problems(store)
     if problems:
         print(f"store {store.display_url}: DAMAGED, {len(problems)} problem(s):")
@@ -90,6 +95,49 @@ def _cmd_store_check(args) -> int:
         print("Fix: restore it from a backup, or recover it with `sqlite3 FILE .recover`.")
         return 2
     print(f"store {store.display_url}: healthy (integrity and foreign-key checks passed)")
+    revision = store_revision(store)
+    if revision != HEAD_REVISION:
+        at = revision or "none (made before schema revisions were recorded)"
+        print(
+            f"schema revision: {at}, older than this scirocco-lab's {HEAD_REVISION}. Run "
+            "`scirocco-lab store upgrade` to migrate it (a backup is made first)."
+        )
+        return 0
+    differences = schema_differences(store)
+    if differences:
+        print(f"schema revision: {revision}, but its tables differ from it:")
+        for difference in differences[:20]:
+            print(f"  - {difference}")
+        print("Fix: restore the store from a backup; its tables were changed outside scirocco-lab.")
+        return 2
+    print(f"schema revision: {revision} (the newest; tables match it)")
+    return 0
+
+
+def _cmd_store_upgrade(args) -> int:
+    import sys
+
+    from scirocco_lab.store import open_store
+    from scirocco_lab.store.engine import store_revision
+    from scirocco_lab.store.migrate import UNVERSIONED, upgrade_store
+    from scirocco_lab.store.schema import HEAD_REVISION
+
+    store = open_store(args.store, create=False, any_revision=True)
+    before = store_revision(store) or UNVERSIONED
+    if before == HEAD_REVISION:
+        print(f"store {store.display_url}: already at revision {HEAD_REVISION}; nothing to do")
+        return 0
+    if args.no_backup:
+        print(
+            "scirocco-lab: warning: no backup made (--no-backup); if the upgrade fails midway "
+            "only your own backup or dump restores the store.",
+            file=sys.stderr,
+        )
+    print(f"store {store.display_url}: upgrading from revision {before} to {HEAD_REVISION}")
+    result = upgrade_store(args.store, backup=not args.no_backup, store=store)
+    if result.backup is not None:
+        print(f"backup written first: {result.backup}")
+    print(f"store {result.url}: now at revision {result.to_revision}")
     return 0
 
 
@@ -196,6 +244,19 @@ def register(commands) -> None:
     store_commands.add_parser(
         "check", help="run the integrity check and say whether the store is healthy"
     ).set_defaults(handler=_cmd_store_check)
+    upgrading = store_commands.add_parser(
+        "upgrade",
+        help="migrate an older store to this scirocco-lab's schema revision, in place, after "
+        "a backup",
+    )
+    # --store here too (`store upgrade --store FILE`); SUPPRESS keeps the global one otherwise.
+    upgrading.add_argument("--store", default=argparse.SUPPRESS, metavar="URL", help="the store")
+    upgrading.add_argument(
+        "--no-backup",
+        action="store_true",
+        help="do not copy the store first (required for PostgreSQL: make a dump yourself)",
+    )
+    upgrading.set_defaults(handler=_cmd_store_upgrade)
 
     auditing = commands.add_parser(
         "audit", help="the audit trail: who wrote what, when, from which file (no identities)"

@@ -1,4 +1,4 @@
-"""Opening a store: the engine, the schema version check and the tables every domain
+"""Opening a store: the engine, the schema revision check and the tables every domain
 registers.
 
 >>> store = open_store("sqlite://")
@@ -9,12 +9,26 @@ True
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -22,10 +36,11 @@ from scirocco_lab.config import store_url
 from scirocco_lab.errors import (
     SchemaVersionError,
     StoreError,
+    StoreUpgradeRequiredError,
 )
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import schema
-from scirocco_lab.store.schema import SCHEMA_VERSION
+from scirocco_lab.store.schema import HEAD_REVISION, REVISIONS, SCHEMA_VERSION
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
@@ -36,6 +51,7 @@ __all__ = [
     "set_store_title",
     "sqlite_file",
     "store_error",
+    "store_revision",
 ]
 
 #: How long a write waits for another writer's lock before giving up (workshops write in
@@ -104,12 +120,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def open_store(url: str | None = None, *, create: bool = True) -> Store:
+def open_store(url: str | None = None, *, create: bool = True, any_revision: bool = False) -> Store:
     """Open (and by default create) the store at ``url``.
 
     ``url`` is a SQLAlchemy URL or a file path (SQLite); ``None`` uses
-    ``SCIROCCO_LAB_STORE`` or the project's ``data/scirocco-lab.db``. A store written by a
-    newer scirocco-lab is refused with :class:`SchemaVersionError`.
+    ``SCIROCCO_LAB_STORE`` or the project's ``data/scirocco-lab.db``. A new store is created
+    at the head schema revision. A store written by a newer scirocco-lab is refused with
+    :class:`SchemaVersionError`, one at an older revision with
+    :class:`StoreUpgradeRequiredError` (``store upgrade`` migrates it) unless
+    ``any_revision`` (for ``store check`` and ``store upgrade`` only).
     """
     resolved = store_url(url)
     kwargs: dict = {}
@@ -136,7 +155,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(url=resolved, engine=engine)
     try:
-        _prepare(store, create=create)
+        _prepare(store, create=create, any_revision=any_revision)
         if engine.dialect.name == "sqlite" and sqlite_file(resolved) is not None:
             problems = integrity_problems(store, quick=True)
             if problems:
@@ -228,7 +247,33 @@ def integrity_problems(store: Store, *, quick: bool = False) -> list[str]:
     return problems
 
 
-def _prepare(store: Store, *, create: bool) -> None:
+# Alembic's own version table, as Alembic creates it (a new store is stamped without
+# loading the migration scripts, which opening a store never needs).
+_alembic_version = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
+
+def store_revision(store: Store) -> str | None:
+    """The store's schema revision; ``None`` for a store made before revisions were recorded.
+
+    >>> store_revision(open_store("sqlite://")) == HEAD_REVISION
+    True
+    """
+    with store.engine.connect() as connection:
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(select(_alembic_version.c.version_num)).scalar_one_or_none()
+
+
+def _prepare(store: Store, *, create: bool, any_revision: bool) -> None:
     schema.register_tables()
     with store.transaction() as connection:
         tables = set(inspect(connection).get_table_names())
@@ -239,6 +284,8 @@ def _prepare(store: Store, *, create: bool) -> None:
                     "`scirocco-lab store init` to create one."
                 )
             schema.metadata.create_all(connection)
+            _alembic_version.create(connection)
+            connection.execute(_alembic_version.insert(), [{"version_num": HEAD_REVISION}])
             connection.execute(
                 schema.store_meta.insert(),
                 [
@@ -250,19 +297,39 @@ def _prepare(store: Store, *, create: bool) -> None:
         found = connection.execute(
             select(schema.store_meta.c.value).where(schema.store_meta.c.key == "schema_version")
         ).scalar_one_or_none()
-        version = int(found) if found is not None else 0
+        version = int(found) if found is not None and found.isdigit() else 0
+        revision = _revision(connection) if "alembic_version" in tables else None
         if version > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"the store at {store.display_url} has schema version {version}, but this "
                 f"scirocco-lab understands up to version {SCHEMA_VERSION}. Upgrade "
                 "scirocco-lab (pip install -U scirocco-lab, or git pull and make) to open it."
             )
-        # Tables added within a schema version (new record kinds) are created on open, and
-        # so are indexes added to existing tables (create_all makes them only with a table).
-        schema.metadata.create_all(connection)
-        for table in schema.metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(connection, checkfirst=True)
+        if revision is not None and revision not in REVISIONS:
+            raise SchemaVersionError(
+                f"the store at {store.display_url} is at schema revision {revision}, which "
+                f"this scirocco-lab does not know (its newest is {HEAD_REVISION}): a newer "
+                "scirocco-lab wrote it. Upgrade scirocco-lab (pip install -U scirocco-lab, or "
+                "git pull and make) to open it."
+            )
+        if revision != HEAD_REVISION and not any_revision:
+            at = (
+                f"at schema revision {revision}"
+                if revision
+                else "from before schema revisions were recorded"
+            )
+            raise StoreUpgradeRequiredError(
+                f"the store at {store.display_url} is {at}, older than this scirocco-lab's "
+                f"{HEAD_REVISION}. Nothing was read or changed. Fix: run `scirocco-lab --store "
+                f"{_quoted(store)} store upgrade` (it backs the store up first), then run "
+                "the command again."
+            )
+
+
+def _quoted(store: Store) -> str:
+    file = sqlite_file(store.url)
+    text = str(file) if file is not None else store.display_url
+    return shlex.quote(text)
 
 
 def is_empty(store: Store) -> bool:

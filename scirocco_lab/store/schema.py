@@ -24,6 +24,9 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "HEAD_REVISION",
+    "PRE_ALEMBIC_REVISION",
+    "REVISIONS",
     "SCHEMA_VERSION",
     "TABLE_MODULES",
     "assessor_identities",
@@ -45,8 +48,20 @@ __all__ = [
     "updated_at_column",
 ]
 
-#: Bump when the schema changes, with a migration in scirocco_lab.store.
-SCHEMA_VERSION = 1
+#: The store's kind of versioning: 1 was one number for every schema; 2 is the Alembic
+#: revision in ``alembic_version`` (a scirocco-lab from before then refuses such a store as
+#: newer than itself, instead of opening it without knowing its tables).
+SCHEMA_VERSION = 2
+
+#: The Alembic revisions in ``store/migrations/versions/``, oldest first; the last is the
+#: head, which a new store is created at. A change to any table is a new revision file and
+#: its id added here (tests check both agree, and that the head matches :data:`metadata`).
+REVISIONS = ("0001", "0002", "0003")
+HEAD_REVISION = REVISIONS[-1]
+
+#: The schema of the last scirocco-lab before revisions were recorded: a store from then
+#: (``schema_version`` 1) is adopted at this revision by ``store upgrade``.
+PRE_ALEMBIC_REVISION = "0003"
 
 metadata = MetaData()
 

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from scirocco_lab.assessment.demo import DEMO_MARK
-from scirocco_lab.errors import ConfigurationError, DataValidationError
+from scirocco_lab.errors import ConfigurationError, DataValidationError, WriteError
 from scirocco_lab.planning import export
 from scirocco_lab.planning.export import write_action_plan
 from scirocco_lab.planning.store import ACTION_COLUMNS
@@ -172,7 +172,7 @@ def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("openpyxl.workbook.workbook.Workbook.save", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match=r"plan\.xlsx: cannot be written \(disk full\)"):
         write_action_plan(actions(), tmp_path / "plan.xlsx")
     assert list(tmp_path.iterdir()) == []
 
@@ -185,7 +185,7 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(export, "_cell_text", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError):
         write_action_plan(actions(synthetic=False), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["plan.csv"]

@@ -169,10 +169,17 @@ def test_assessments_are_indexed_by_subject_also_in_a_store_made_before_the_inde
 ):
     import sqlite3
 
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from scirocco_lab.store.migrate import migration_config, upgrade_store
+
     url = demo_url
-    with sqlite3.connect(tmp_path / "demo.db") as connection:
-        connection.execute("DROP INDEX ix_assessments_subject_id")
-    open_store(url, create=False)
+    engine = create_engine(url)
+    with engine.begin() as connection:  # back to the revision before the index
+        command.downgrade(migration_config(connection), "0002")
+    engine.dispose()
+    upgrade_store(url, backup=False)
     with sqlite3.connect(tmp_path / "demo.db") as connection:
         plan = connection.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM assessments WHERE subject_id = 1"

@@ -120,5 +120,5 @@ def test_export_where_no_file_can_be_written_is_clear_and_leaves_nothing(
     blocker = tmp_path / "reports"
     blocker.write_text("")
     status, _, err = run(capsys, "--store", str(store_file), "export", str(blocker / "x.csv"))
-    _assert_clear(status, err, "cannot write", str(blocker / "x.csv"))
+    _assert_clear(status, err, "cannot be written", str(blocker / "x.csv"))
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".") or "partial" in p.name]
