@@ -56,7 +56,7 @@ SCHEMA_VERSION = 2
 #: The Alembic revisions in ``store/migrations/versions/``, oldest first; the last is the
 #: head, which a new store is created at. A change to any table is a new revision file and
 #: its id added here (tests check both agree, and that the head matches :data:`metadata`).
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 HEAD_REVISION = REVISIONS[-1]
 
 #: The schema of the last scirocco-lab before revisions were recorded: a store from then

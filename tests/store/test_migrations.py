@@ -24,6 +24,8 @@ from scirocco_lab.store.migrate import (
 from scirocco_lab.store.schema import HEAD_REVISION, PRE_ALEMBIC_REVISION, REVISIONS
 
 PREDECESSOR = migration_script().get_revision(HEAD_REVISION).down_revision
+# The revision before the audit ledger: a table named audit_log is in the way of its upgrade.
+BEFORE_LEDGER = "0002"
 
 ROWS = {
     "subjects": [
@@ -270,7 +272,7 @@ def test_a_store_from_before_revisions_is_adopted(capsys, tmp_path):
 
 
 def test_a_failing_upgrade_leaves_the_store_as_it_was(store_url):
-    alembic_to(store_url, PREDECESSOR)
+    alembic_to(store_url, BEFORE_LEDGER)
     before = fill(store_url)
     engine = create_engine(store_url, poolclass=NullPool)
     with engine.begin() as connection:  # in the way of what the head revision adds
@@ -281,16 +283,18 @@ def test_a_failing_upgrade_leaves_the_store_as_it_was(store_url):
         upgrade_store(store_url, backup=False)
     assert names_in(store_url) == names
     assert contents(store_url) == before
-    assert store_revision(open_store(store_url, create=False, any_revision=True)) == PREDECESSOR
+    assert store_revision(open_store(store_url, create=False, any_revision=True)) == BEFORE_LEDGER
 
 
-def test_a_failing_upgrade_is_one_clear_message(capsys, older_store):
-    path, _ = older_store
+def test_a_failing_upgrade_is_one_clear_message(capsys, tmp_path):
+    path = tmp_path / "older.db"
+    alembic_to(path, BEFORE_LEDGER)
+    fill(path)
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE audit_log (id INTEGER PRIMARY KEY)")
     status, _, err = run(capsys, "--store", str(path), "store", "upgrade")
     assert status == 2 and "Traceback" not in err and "audit_log" in err
-    assert revision_of(path) == [(PREDECESSOR,)]
+    assert revision_of(path) == [(BEFORE_LEDGER,)]
 
 
 def test_a_store_at_an_unknown_revision_is_refused_as_newer(tmp_path):
