@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scirocco_lab.assessment.ratings_files import (
+    ASSESSMENT_COLUMNS,
     DONT_KNOW,
     DONT_KNOW_WORDS,
+    RATING_COLUMNS,
     parse_ratings_table,
 )
 from scirocco_lab.assessment.records import RecordBatch
@@ -325,18 +327,11 @@ def read_redcap_dictionary(
     )
 
 
+# The long layout's columns this mapping fills: the assessment's, one rating's first three,
+# then the four describing the subject and assessor (read from the record's extra fields).
 _LONG_HEADER = [
-    "subject",
-    "kind",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
-    "dimension",
-    "level",
-    "justification",
+    *ASSESSMENT_COLUMNS,
+    *RATING_COLUMNS[:3],
     "subject_name",
     "role",
     "sector",

@@ -92,7 +92,10 @@ def table_html(
 def figure_html(fig, *, alt: str, dpi: int = 110) -> str:
     """A figure as an embedded PNG <img> (self-contained, no files beside the report)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    # zlib level 3 instead of PIL's 6: measured on the report figures, smaller and faster.
+    fig.savefig(
+        buffer, format="png", dpi=dpi, bbox_inches="tight", pil_kwargs={"compress_level": 3}
+    )
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     return (
         f'<img alt="{escape_text(alt)}" src="data:image/png;base64,{encoded}" '
