@@ -546,22 +546,13 @@ def import_questionnaire(
     (unless ``replace``) are reported with the rest; nothing is written then.
     """
     from scirocco_lab.evaluation.store import dimension_keys, write_evaluation_in
-    from scirocco_lab.store.ledger import (
-        audit,
-        file_digest,
-        previous_import,
-        record_import,
-        refuse_reimport,
-    )
+    from scirocco_lab.store.ledger import check_reimport, record_file_import
 
-    digest = file_digest(path) if Path(path).is_file() else None
-    if digest is not None:
-        with store.engine.connect() as connection:
-            earlier = previous_import(connection, "questionnaire", digest)
-            if not replace:
-                refuse_reimport(connection, "questionnaire", digest, path, "questionnaire")
-        if earlier is not None and questionnaire is None:
-            questionnaire = earlier.record
+    digest, earlier = check_reimport(
+        store, "questionnaire", path, replace=replace, noun="questionnaire"
+    )
+    if questionnaire is None:
+        questionnaire = earlier  # --replace: the same file replaces what it made before
     form = read_questionnaire(
         path,
         items=items,
@@ -584,14 +575,8 @@ def import_questionnaire(
     key = form.questionnaire.questionnaire
     with store.transaction() as connection:
         write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
-        if digest is not None:
-            record_import(connection, "questionnaire", digest, key, path)
-        audit(
-            connection,
-            "import",
-            "questionnaires",
-            keys=[key],
+        record_file_import(
+            connection, "questionnaire", digest, key, path, table="questionnaires",
             counts={"items": len(form.items), "responses": len(form.responses)},
-            file=path,
-        )
+        )  # fmt: skip
     return form

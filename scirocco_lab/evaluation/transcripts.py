@@ -813,23 +813,10 @@ def import_transcript(
     written. Returns the records written.
     """
     from scirocco_lab.evaluation.store import dimension_keys, sources_frame, write_evaluation_in
-    from scirocco_lab.store.ledger import (
-        audit,
-        file_digest,
-        previous_import,
-        record_import,
-        refuse_reimport,
-    )
+    from scirocco_lab.store.ledger import check_reimport, record_file_import
 
-    digest = file_digest(path) if Path(path).is_file() else None
-    key = source
-    if digest is not None:
-        with store.engine.connect() as connection:
-            earlier = previous_import(connection, "transcript", digest)
-            if not replace:
-                refuse_reimport(connection, "transcript", digest, path, "source")
-        if earlier is not None and key is None:
-            key = earlier.record  # --replace: the same file replaces what it made before
+    digest, earlier = check_reimport(store, "transcript", path, replace=replace, noun="source")
+    key = source if source is not None else earlier  # --replace: the same file replaces its own
     if key is None:
         existing = set(sources_frame(store)["source"])
         base = default_source_key(region, activity, held_on)
@@ -859,14 +846,8 @@ def import_transcript(
     dimensions = dimension_keys(store)
     with store.transaction() as connection:
         write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
-        if digest is not None:
-            record_import(connection, "transcript", digest, key, path)
-        audit(
-            connection,
-            "import",
-            "evaluation_sources",
-            keys=[key],
+        record_file_import(
+            connection, "transcript", digest, key, path, table="evaluation_sources",
             counts={"turns": len(transcript.turns), "participants": len(transcript.participants)},
-            file=path,
-        )
+        )  # fmt: skip
     return transcript

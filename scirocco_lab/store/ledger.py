@@ -36,12 +36,13 @@ __all__ = [
     "SHOWN_KEYS",
     "audit",
     "audit_frame",
+    "check_reimport",
     "current_actor",
     "file_digest",
     "forget_import",
     "previous_import",
+    "record_file_import",
     "record_import",
-    "refuse_reimport",
 ]
 
 #: Environment variable naming who writes (a facilitator's name for a workshop), instead of
@@ -168,12 +169,42 @@ def record_import(
     )
 
 
-def refuse_reimport(connection: Connection, kind: str, digest: str, path, noun: str) -> None:
-    earlier = previous_import(connection, kind, digest)
-    if earlier is not None:
+def check_reimport(
+    store: Store, kind: str, path: str | os.PathLike[str], *, replace: bool, noun: str
+) -> tuple[str | None, str | None]:
+    """Before importing the file at ``path``: its content digest, and the record an earlier
+    import of the same content made (``None`` when none did; both ``None`` when ``path`` is no
+    file). Without ``replace``, such a re-import is refused with
+    :class:`~scirocco_lab.errors.DuplicateRecordError` naming the earlier ``noun``."""
+    if not Path(path).is_file():
+        return None, None
+    digest = file_digest(path)
+    with store.engine.connect() as connection:
+        earlier = previous_import(connection, kind, digest)
+    if earlier is None:
+        return digest, None
+    if not replace:
         raise DuplicateRecordError(
             f"{path}: this file was already imported (same content as '{earlier.file_name}', "
             f"imported {earlier.imported_at:%Y-%m-%d %H:%M} as {noun} '{earlier.record}'). "
             "Nothing was written. Fix: pass --replace (replace=True) to import it again in "
             "its place."
         )
+    return digest, earlier.record
+
+
+def record_file_import(
+    connection: Connection,
+    kind: str,
+    digest: str | None,
+    record: str,
+    path: str | os.PathLike[str],
+    *,
+    table: str,
+    counts: Mapping[str, int],
+) -> None:
+    """In the import's own transaction: remember the file's content (``digest`` from
+    :func:`check_reimport`, ``None`` for no file) and append the import's audit row."""
+    if digest is not None:
+        record_import(connection, kind, digest, record, path)
+    audit(connection, "import", table, keys=[record], counts=counts, file=path)
