@@ -14,9 +14,10 @@ no codes in the store yet
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
-__all__ = ["add_format", "print_frame"]
+__all__ = ["add_format", "date_argument", "print_frame"]
 
 
 def _plain(value):
@@ -65,3 +66,17 @@ def add_format(parser: argparse.ArgumentParser) -> None:
         default="table",
         help="output as an aligned table (default), CSV or JSON",
     )
+
+
+def date_argument(text: str) -> dt.date:
+    """An argparse ``type`` for dates written YYYY-MM-DD (anything else: a usage error).
+
+    >>> date_argument("2026-03-04")
+    datetime.date(2026, 3, 4)
+    """
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
+        ) from None

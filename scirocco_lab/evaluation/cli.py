@@ -8,24 +8,13 @@
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import add_format, date_argument, print_frame
 from scirocco_lab.errors import ConfigurationError
 from scirocco_lab.evaluation.records import ACTIVITIES
 
 __all__ = ["register"]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
-        ) from None
 
 
 def _cmd_transcripts_import(args) -> int:
@@ -263,7 +252,7 @@ def register(commands) -> None:
     importing.add_argument("file", type=Path, help="a .txt (UTF-8), .docx, .vtt or .srt file")
     importing.add_argument("--region", required=True, help="region key, e.g. corvalla")
     importing.add_argument("--activity", required=True, choices=ACTIVITIES)
-    importing.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD")
+    importing.add_argument("--date", required=True, type=date_argument, help="YYYY-MM-DD")
     importing.add_argument("--title", default=None, help="default: the file name")
     importing.add_argument(
         "--source", default=None, help="source key (default: REGION-ACTIVITY-DATE)"
@@ -317,7 +306,7 @@ def register(commands) -> None:
     )
     importing.add_argument("--region", required=True, help="region key")
     importing.add_argument("--activity", required=True, choices=ACTIVITIES)
-    importing.add_argument("--date", required=True, type=_date, help="YYYY-MM-DD")
+    importing.add_argument("--date", required=True, type=date_argument, help="YYYY-MM-DD")
     importing.add_argument("--key", default=None, help="questionnaire key (default: file name)")
     importing.add_argument("--title", default=None, help="default: the file name")
     importing.add_argument("--programme", default=None, help="knowledge-transfer programme key")

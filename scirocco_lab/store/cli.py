@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import add_format, date_argument, print_frame
 
 __all__ = ["register"]
 
@@ -198,18 +198,6 @@ def _cmd_people_forget(args) -> int:
     return 0
 
 
-def _date(text: str):
-    import argparse
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04"
-        ) from None
-
-
 def _cmd_demo_seed(args) -> int:
     from scirocco_lab.assessment.demo import generate_demo
     from scirocco_lab.assessment.store import write_batch
@@ -261,7 +249,7 @@ def register(commands) -> None:
     auditing = commands.add_parser(
         "audit", help="the audit trail: who wrote what, when, from which file (no identities)"
     )
-    auditing.add_argument("--since", type=_date, default=None, metavar="YYYY-MM-DD")
+    auditing.add_argument("--since", type=date_argument, default=None, metavar="YYYY-MM-DD")
     auditing.add_argument(
         "--all-keys", action="store_true", help="every record key of each write, not the first 5"
     )
