@@ -73,6 +73,9 @@ def date_argument(text: str) -> dt.date:
 
     >>> date_argument("2026-03-04")
     datetime.date(2026, 3, 4)
+    >>> date_argument("4/3/2026")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: '4/3/2026' is not a date; write it as YYYY-MM-DD, e.g. 2026-03-04
     """
     try:
         return dt.date.fromisoformat(text)
