@@ -253,15 +253,6 @@ def stop_server(process: subprocess.Popen, *, timeout: float = 10.0) -> None:
     psutil.wait_procs(alive, timeout=3)
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check(settings: ServeSettings) -> None:
     if not settings.gate and not _is_loopback(settings.host):
         raise ConfigurationError(
