@@ -323,15 +323,7 @@ def verify_invitation(
             "this sign-in link is not valid. Fix: open the personal link the facilitator "
             "gave you, exactly as written."
         )
-    if row.revoked_at is not None:
-        raise InvitationError(
-            "this invitation was withdrawn by the facilitator. Fix: ask the facilitator for "
-            "a new link."
-        )
-    if _as_utc(row.expires_at) <= now:
-        raise InvitationError(
-            "this invitation has expired. Fix: ask the facilitator for a new link."
-        )
+    _check_live(row, now)
     if subject is not None and row.subject != subject:
         raise InvitationError(
             "this invitation is for another region or good practice than the one this "
@@ -375,11 +367,21 @@ def check_invitation_active(
         row = connection.execute(
             select(table.c.revoked_at, table.c.expires_at).where(table.c.id == invitation_id)
         ).first()
-    if row is None or row.revoked_at is not None:
-        raise InvitationError(
-            "this invitation was withdrawn by the facilitator. Fix: ask the facilitator for "
-            "a new link."
-        )
+    if row is None:
+        raise InvitationError(_WITHDRAWN)
+    _check_live(row, now)
+
+
+_WITHDRAWN = (
+    "this invitation was withdrawn by the facilitator. Fix: ask the facilitator for a new link."
+)
+
+
+def _check_live(row, now: dt.datetime) -> None:
+    """Refuse an invitation row (``revoked_at``, ``expires_at``) that was withdrawn or has
+    expired: at sign-in and before every save of a form already open."""
+    if row.revoked_at is not None:
+        raise InvitationError(_WITHDRAWN)
     if _as_utc(row.expires_at) <= now:
         raise InvitationError(
             "this invitation has expired. Fix: ask the facilitator for a new link."
