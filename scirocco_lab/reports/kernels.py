@@ -26,11 +26,13 @@ It stays a papermill execution, plugged in the documented ways:
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import importlib
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
@@ -40,14 +42,17 @@ import threading
 import time
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import DottedObjectName, Type
 
 from scirocco_lab.errors import SciroccoLabError
 
 __all__ = [
     "ENGINE_NAME",
     "PRELOAD_MODULE",
+    "ForkKernelClient",
     "ForkKernelManager",
     "ForkProvisioner",
     "ForkedKernelProcess",
@@ -263,6 +268,18 @@ class ForkProvisioner(LocalProvisioner):
         self.cwd = cwd
         return self.connection_info
 
+    async def kill(self, restart: bool = False) -> None:
+        """SIGKILL the kernel and return once it is gone.
+
+        The kernel manager then finds it dead at its first look instead of polling again
+        0.1 s later (about a tenth of a report's time, spent idle).
+        """
+        await super().kill(restart=restart)
+        process = self.process
+        deadline = time.monotonic() + 2.0
+        while process is not None and process.poll() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.002)
+
 
 _ipc_lock = threading.Lock()
 _ipc_folder: str | None = None
@@ -278,6 +295,63 @@ def _ipc_dir() -> str:
         return _ipc_folder
 
 
+class ForkKernelClient(AsyncKernelClient):
+    """The kernel client of :class:`ForkKernelManager`: ready as soon as the kernel is.
+
+    jupyter_client's ``wait_for_ready`` ends only after 0.2 s of silence on IOPub, to flush
+    the status messages of its ``kernel_info`` requests: a fifth of a report's time, spent
+    idle. Here it ends when the kernel has answered ``kernel_info`` on the shell channel and
+    reported itself idle for that request on IOPub, the last message the request causes; that
+    same message proves IOPub is connected, which is what the silence was waiting for.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        # Until IOPub is connected, a request's status messages are lost. ipykernel welcomes
+        # each IOPub subscriber with a message; an older kernel's status messages show it.
+        connected = await self._next_iopub(timeout=0.2) is not None
+        while True:
+            request = self.kernel_info()
+            try:
+                reply = await self._async_recv_reply(request, timeout=1)
+            except TimeoutError:
+                reply = None
+            if reply is not None:
+                found, seen = await self._idle_after(request, timeout=1 if connected else 0.2)
+                if found:
+                    self._handle_kernel_info_reply(reply)
+                    return
+                connected = connected or seen
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _next_iopub(self, timeout: float) -> dict | None:
+        try:
+            return await self._async_get_iopub_msg(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    async def _idle_after(self, request: str, timeout: float) -> tuple[bool, bool]:
+        """(whether IOPub reported the kernel idle after ``request`` within ``timeout``,
+        whether any IOPub message came); the messages before it are dropped."""
+        deadline = time.monotonic() + timeout
+        seen = False
+        while (left := deadline - time.monotonic()) > 0:
+            message = await self._next_iopub(timeout=left)
+            if message is None:
+                break
+            seen = True
+            if (
+                message["msg_type"] == "status"
+                and message["content"].get("execution_state") == "idle"
+                and message["parent_header"].get("msg_id") == request
+            ):
+                return True, True
+        return False, seen
+
+
 class ForkKernelManager(AsyncKernelManager):
     """nbclient's kernel manager, with kernels forked from the warm template.
 
@@ -285,6 +359,9 @@ class ForkKernelManager(AsyncKernelManager):
     kernels starting at once (and other programs on the machine), a TCP port picked free can
     be taken before the kernel binds it; a socket file named after the kernel cannot.
     """
+
+    client_class = DottedObjectName(f"{__name__}.ForkKernelClient")
+    client_factory = Type(klass=ForkKernelClient)
 
     async def _async_pre_start_kernel(self, **kw: Any):
         if self.provisioner is None:
