@@ -217,3 +217,33 @@ def test_region_report_shows_the_earlier_v3_assessment(tmp_path):
     assert "2023 scirocco-v3 r1" in html and "mean of scirocco-v3" in html
     assert "Process Coordination" not in html  # new in Exchange: no change to show
     assert len(report.longitudinal_chart().axes) == 12
+
+
+def test_longitudinal_chart_marks_crosswalked_occasions_hollow_and_merged_ones_square():
+    from matplotlib.colors import to_hex
+
+    from scirocco_lab.assessment.plots import longitudinal_chart
+
+    frame = pd.DataFrame(
+        {
+            "dimension": "funding",
+            "occasion": [1, 2, 3],
+            "occasion_label": ["2023 v3", "2024 v3", "2025 exchange"],
+            "level": [1.0, 2.0, 3.0],
+            "q1": [1.0, 1.5, 2.5],
+            "q3": [2.0, 2.5, 3.5],
+            "crosswalk_relation": ["merged", "renamed", ""],
+        }
+    )
+    funding = longitudinal_chart(frame, EXCHANGE).axes[EXCHANGE.dimension_keys.index("funding")]
+    points = {}
+    for collection in funding.collections:
+        offsets = collection.get_offsets()
+        if len(offsets) and collection.get_facecolors().size:
+            face = to_hex(collection.get_facecolors()[0])
+            for x, _y in offsets:
+                points[int(x)] = (face, len(collection.get_paths()[0].vertices))
+    # a square's path has 5 vertices (closed), matplotlib's circle many more
+    assert points[1] == ("#ffffff", 5)
+    assert points[2][0] == "#ffffff" and points[2][1] > 5
+    assert points[3][0] == "#4c78a8" and points[3][1] > 5
