@@ -35,9 +35,8 @@ from scirocco_lab.assessment.records import AssessorRecord, SubjectRecord
 from scirocco_lab.assessment.store import add_assessors, add_subjects
 from scirocco_lab.capture.serve import (
     ServeSettings,
-    capture_notebook,
-    free_port,
     kernel_processes,
+    local_settings,
     running_voila,
 )
 from scirocco_lab.store import open_store
@@ -134,14 +133,7 @@ def main() -> None:
     )
 
     def settings(gate: bool) -> ServeSettings:
-        return ServeSettings(
-            notebook=capture_notebook(),
-            port=free_port(),
-            store=str(store_path),
-            subject="benchmark-region",
-            round=1,
-            gate=gate,
-        )
+        return local_settings(store_path, subject="benchmark-region", round=1, gate=gate)
 
     print("synthetic benchmark data; Voila on 127.0.0.1")
     gated = measure_loads(settings(True), sorted(args.loads), args.settle)

@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.base import problem_lines
+from scirocco_lab.capture.base import button, problem_lines
 from scirocco_lab.capture.planning_helpers import (
     NEW_ENTRY,
     NO_CHOICE,
@@ -113,46 +113,41 @@ class ActionPlanEditor(PlanningWidget):
         self.status_picker = widgets.Dropdown(
             options=[(key_label(s), s) for s in ACTION_STATUSES], description="Status"
         )
-        self.apply_button = widgets.Button(description="Add action", icon="plus")
-        self.apply_button.on_click(lambda _b: self.apply_action())
-        self.remove_button = widgets.Button(description="Remove action")
-        self.remove_button.on_click(lambda _b: self.remove_action(self.action_picker.value))
+        self.apply_button = button("Add action", self.apply_action, icon="plus")
+        self.remove_button = button(
+            "Remove action", lambda: self.remove_action(self.action_picker.value)
+        )
         self.table = widgets.HTML()
-        self.save_button = widgets.Button(description="Save plan", button_style="success")
-        self.save_button.on_click(lambda _b: self.save())
+        self.save_button = button("Save plan", self.save, button_style="success")
         self.export_dir = widgets.Text(
             value=export_dir, description="Export to", layout=WIDE_LAYOUT
         )
-        self.export_xlsx_button = widgets.Button(description="Export Excel", icon="download")
-        self.export_xlsx_button.on_click(lambda _b: self.export("xlsx"))
-        self.export_csv_button = widgets.Button(description="Export CSV", icon="download")
-        self.export_csv_button.on_click(lambda _b: self.export("csv"))
-        self.message = widgets.HTML()
-        self.widget = widgets.VBox(
-            [
-                self.title_html,
-                self.plan_picker,
-                self.key_input,
-                self.title_input,
-                widgets.HBox([self.region_picker, self.programme_picker]),
-                self.table,
-                widgets.HTML("<b>Edit an action</b>"),
-                self.action_picker,
-                self.dimension_picker,
-                self.objective_input,
-                self.owner_input,
-                widgets.HBox([self.start_input, self.end_input]),
-                self.resources_input,
-                self.indicator_input,
-                widgets.HBox([self.priority_picker, self.status_picker]),
-                widgets.HBox([self.apply_button, self.remove_button]),
-                widgets.HBox([self.save_button]),
-                self.export_dir,
-                widgets.HBox([self.export_xlsx_button, self.export_csv_button]),
-                self.message,
-            ]
+        self.export_xlsx_button = button(
+            "Export Excel", lambda: self.export("xlsx"), icon="download"
         )
-        self.widget.add_class("scirocco-action-plan")
+        self.export_csv_button = button("Export CSV", lambda: self.export("csv"), icon="download")
+        self._lay_out(
+            "scirocco-action-plan",
+            self.title_html,
+            self.plan_picker,
+            self.key_input,
+            self.title_input,
+            widgets.HBox([self.region_picker, self.programme_picker]),
+            self.table,
+            widgets.HTML("<b>Edit an action</b>"),
+            self.action_picker,
+            self.dimension_picker,
+            self.objective_input,
+            self.owner_input,
+            widgets.HBox([self.start_input, self.end_input]),
+            self.resources_input,
+            self.indicator_input,
+            widgets.HBox([self.priority_picker, self.status_picker]),
+            widgets.HBox([self.apply_button, self.remove_button]),
+            widgets.HBox([self.save_button]),
+            self.export_dir,
+            widgets.HBox([self.export_xlsx_button, self.export_csv_button]),
+        )
 
     def _plan_options(self) -> list[tuple[str, str]]:
         from scirocco_lab.planning.store import action_plans_frame
@@ -261,27 +256,14 @@ class ActionPlanEditor(PlanningWidget):
     def save(self) -> bool:
         """Validate and store the plan; every problem is listed and nothing is written when
         anything is wrong. Saving the plan that was opened replaces it."""
-        plan = self.plan()
-        try:
-            summary = save_action_plan(
-                self.store, plan, replace=self.loaded == plan.key, instrument=self.instrument
-            )
-        except SciroccoLabError as exc:
-            return self._refused(exc)
-        self.loaded = plan.key
-        self._pick_quietly(self.plan_picker, plan.key, options=self._plan_options())
-        self._show(f"Saved: {summary}.", "ok")
-        return True
+        return self._save(save_action_plan, self.plan(), self.plan_picker, self._plan_options)
 
     def open_plan(self, key: str) -> None:
         """Load a stored action plan for editing."""
-        try:
-            plan = load_action_plan(self.store, key)
-        except SciroccoLabError as exc:
-            self._refused(exc, "Not opened")
+        plan = self._open(load_action_plan, key)
+        if plan is None:
             return
-        self.loaded = plan.key
-        self._pick_quietly(self.plan_picker, plan.key)
+        self._hold(self.plan_picker, plan.key)
         self.key_input.value, self.title_input.value = plan.key, plan.title
         self.region_picker.value = plan.region
         self._programme_choices()
@@ -331,13 +313,10 @@ class ActionPlanEditor(PlanningWidget):
             [{**asdict(a), "plan": self.key_input.value, "synthetic": False} for a in self.actions]
         )
         self.table.value = actions_html(frame, dimension_names=names)
-        self._loading = True
-        try:
+        with self._quietly():
             self.action_picker.options = [("New action", 0)] + [
                 (f"{a.position}. {a.objective[:60]}", a.position) for a in self.actions
             ]
             if select is not None:
                 self.action_picker.value = select
-        finally:
-            self._loading = False
         self._on_pick_action(None)

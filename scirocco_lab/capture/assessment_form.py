@@ -153,6 +153,18 @@ def _kind_of(store: Store, subject: str) -> str:
     return "GP" if found["kind"] == "good_practice" else "HS"
 
 
+def _typing_box(description: str, placeholder: str, height: str, css_class: str):
+    # Every keystroke reaches the kernel (continuous_update): saved after a pause in typing.
+    box = widgets.Textarea(
+        description=description,
+        placeholder=placeholder,
+        continuous_update=True,
+        layout=widgets.Layout(width="600px", height=height),
+    )
+    box.add_class(css_class)
+    return box
+
+
 class AssessmentForm(CaptureWidget):
     """An individual assessment form for one subject, instrument and round.
 
@@ -250,13 +262,9 @@ class AssessmentForm(CaptureWidget):
             layout=widgets.Layout(width="760px"),
         )
         self.level_choice.add_class("scl-level")
-        self.justification = widgets.Textarea(
-            description="Justify",
-            placeholder="Please justify your rating",
-            continuous_update=True,
-            layout=widgets.Layout(width="600px", height="90px"),
+        self.justification = _typing_box(
+            "Justify", "Please justify your rating", "90px", "scl-justification"
         )
-        self.justification.add_class("scl-justification")
         self.confidence = widgets.ToggleButtons(
             options=[(c.capitalize(), c) for c in CONFIDENCE_LEVELS],
             value=None,
@@ -264,13 +272,12 @@ class AssessmentForm(CaptureWidget):
             tooltips=["How confident are you in this rating?"] * len(CONFIDENCE_LEVELS),
         )
         self.confidence.add_class("scl-confidence")
-        self.features = widgets.Textarea(
-            description="Features",
-            placeholder="Features the practice needs in this dimension, one per line",
-            continuous_update=True,
-            layout=widgets.Layout(width="600px", height="70px"),
+        self.features = _typing_box(
+            "Features",
+            "Features the practice needs in this dimension, one per line",
+            "70px",
+            "scl-features",
         )
-        self.features.add_class("scl-features")
         for control in (self.level_choice, self.confidence):
             control.observe(self._on_edit, names="value")
         for control in (self.justification, self.features):
@@ -282,8 +289,6 @@ class AssessmentForm(CaptureWidget):
         )
         self.submit_button.add_class("scl-submit")
         self.submit_button.on_click(lambda _b: self.submit())
-        self.message = widgets.HTML()
-        self.message.add_class("scl-message-area")
         editors = [self.level_choice, self.justification, self.confidence]
         if self.target.kind == "GP":
             editors.append(self.features)
@@ -299,8 +304,8 @@ class AssessmentForm(CaptureWidget):
             ],
             layout=widgets.Layout(display="none"),
         )
-        self.widget = widgets.VBox([self.title, self.sign_in_box, self.form_box, self.message])
-        self.widget.add_class("scirocco-assessment-form")
+        self._lay_out("scirocco-assessment-form", self.title, self.sign_in_box, self.form_box)
+        self.message.add_class("scl-message-area")
 
     def _level_options(self) -> list[tuple[str, object]]:
         dimension = self.instrument.dimensions[self.position]
@@ -366,8 +371,7 @@ class AssessmentForm(CaptureWidget):
         self.flush()
         position = max(0, min(position, len(self.instrument.dimensions) - 1))
         self.position = position
-        self._loading = True  # filling the widgets is not an edit
-        try:
+        with self._quietly():  # filling the widgets is not an edit
             self.dimension_picker.value = position
             dimension = self.instrument.dimensions[position]
             self.dimension_info.value = dimension_html(dimension, len(self.instrument.dimensions))
@@ -377,8 +381,6 @@ class AssessmentForm(CaptureWidget):
             self.justification.value = rating.justification or ""
             self.confidence.value = rating.confidence
             self.features.value = "\n".join(rating.features)
-        finally:
-            self._loading = False
         self.previous_button.disabled = position == 0
         self.next_button.disabled = position == len(self.instrument.dimensions) - 1
         self._refresh_progress()
@@ -412,21 +414,15 @@ class AssessmentForm(CaptureWidget):
             return False
         if not self.flush():
             return False
-        record = build_assessment(
-            self.target, self.assessor, self.answers, instrument=self.instrument
-        )
         try:
-            self._check_invitation()
-            saved = submit_assessment(
-                self.store, record, instrument=self.instrument, expected_revision=self.revision
-            )
+            saved = self._write(submit_assessment)
         except DataValidationError as exc:
             self._show(
                 "Not submitted — please complete or correct these first:",
                 "error",
                 [describe_problem(p) for p in exc.problems],
             )
-            missing = missing_dimensions(record, self.instrument)
+            missing = self._missing()
             if missing:
                 self.go_to(self.instrument.dimension_keys.index(missing[0]))
             return False
@@ -517,14 +513,8 @@ class AssessmentForm(CaptureWidget):
         if self.assessor is None:
             self._show("Sign in with your invitation first.", "error")
             return False
-        record = build_assessment(
-            self.target, self.assessor, self.answers, instrument=self.instrument
-        )
         try:
-            self._check_invitation()
-            saved = save_draft(
-                self.store, record, instrument=self.instrument, expected_revision=self.revision
-            )
+            saved = self._write(save_draft)
         except DataValidationError as exc:
             return self._refused(exc)
         except (AssessmentLockedError, DraftConflictError, InvitationError) as exc:
@@ -541,10 +531,18 @@ class AssessmentForm(CaptureWidget):
         )
         return True
 
-    def _check_invitation(self) -> None:
+    def _write(self, write):
+        """The answers as an assessment, written by ``write`` (:func:`save_draft` or
+        :func:`submit_assessment`) over the revision this form last read."""
+        record = build_assessment(
+            self.target, self.assessor, self.answers, instrument=self.instrument
+        )
         # A form opened with an invitation stops saving once it is revoked or expired.
         if self.invitation is not None:
             check_invitation_active(self.store, self.invitation.invitation_id)
+        return write(
+            self.store, record, instrument=self.instrument, expected_revision=self.revision
+        )
 
     def _refresh_progress(self) -> None:
         answered = self.answered_count

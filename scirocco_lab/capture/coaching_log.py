@@ -6,6 +6,7 @@ import datetime as dt
 
 import ipywidgets as widgets
 
+from scirocco_lab.capture.base import button
 from scirocco_lab.capture.planning_helpers import (
     NO_CHOICE,
     TEXT_AREA_LAYOUT,
@@ -86,49 +87,40 @@ class CoachingLog(PlanningWidget):
         self.session_minutes = widgets.IntText(value=60, description="Minutes")
         self.session_focus = widgets.Text(description="Focus", layout=WIDE_LAYOUT)
         self.session_notes = widgets.Textarea(description="Notes", layout=TEXT_AREA_LAYOUT)
-        self.log_button = widgets.Button(description="Log session", button_style="success")
-        self.log_button.on_click(lambda _b: self.log_session())
+        self.log_button = button("Log session", self.log_session, button_style="success")
         self.milestone_picker = widgets.Dropdown(description="Milestone", layout=WIDE_LAYOUT)
         self.milestone_done_on = widgets.DatePicker(description="Done on", value=dt.date.today())
-        self.done_button = widgets.Button(description="Mark done")
-        self.done_button.on_click(lambda _b: self.mark_done())
+        self.done_button = button("Mark done", self.mark_done)
         self.review_date = widgets.DatePicker(description="Held on")
         self.review_summary = widgets.Textarea(description="Summary", layout=TEXT_AREA_LAYOUT)
         self.review_decisions = widgets.Textarea(description="Decisions", layout=TEXT_AREA_LAYOUT)
-        self.review_button = widgets.Button(description="Record review")
-        self.review_button.on_click(lambda _b: self.record_review())
-        self.message = widgets.HTML()
-        self.widget = widgets.VBox(
-            [
-                self.title_html,
-                self.programme_picker,
-                self.overview,
-                widgets.HTML("<h3>Log a coaching session</h3>"),
-                widgets.HBox([self.session_date, self.session_coach]),
-                self.session_team,
-                self.session_minutes,
-                self.session_focus,
-                self.session_notes,
-                self.log_button,
-                widgets.HTML("<h3>Milestones</h3>"),
-                widgets.HBox([self.milestone_picker]),
-                widgets.HBox([self.milestone_done_on, self.done_button]),
-                widgets.HTML("<h3>Mid-point review</h3>"),
-                self.review_date,
-                self.review_summary,
-                self.review_decisions,
-                self.review_button,
-                self.message,
-            ]
+        self.review_button = button("Record review", self.record_review)
+        self._lay_out(
+            "scirocco-coaching-log",
+            self.title_html,
+            self.programme_picker,
+            self.overview,
+            widgets.HTML("<h3>Log a coaching session</h3>"),
+            widgets.HBox([self.session_date, self.session_coach]),
+            self.session_team,
+            self.session_minutes,
+            self.session_focus,
+            self.session_notes,
+            self.log_button,
+            widgets.HTML("<h3>Milestones</h3>"),
+            widgets.HBox([self.milestone_picker]),
+            widgets.HBox([self.milestone_done_on, self.done_button]),
+            widgets.HTML("<h3>Mid-point review</h3>"),
+            self.review_date,
+            self.review_summary,
+            self.review_decisions,
+            self.review_button,
         )
-        self.widget.add_class("scirocco-coaching-log")
 
     def choose(self, programme: str) -> None:
         """Show a coaching programme and fill the choices of coaches, teams, milestones."""
-        try:
-            record = load_coaching_programme(self.store, programme)
-        except SciroccoLabError as exc:
-            self._refused(exc, "Not opened")
+        record = self._open(load_coaching_programme, programme)
+        if record is None:
             return
         self.programme = programme
         self.programme_picker.value = programme
@@ -152,14 +144,15 @@ class CoachingLog(PlanningWidget):
             focus=optional_text(self.session_focus.value),
             notes=optional_text(self.session_notes.value),
         )
-        try:
-            log_coaching_session(self.store, self.programme, session)
-        except SciroccoLabError as exc:
-            return self._refused(exc, "Session not logged")
-        self.session_focus.value = self.session_notes.value = ""
-        self._refresh()
-        self._show(f"Session of {session.coach} with {session.team} logged.", "ok")
-        return True
+        logged = self._write(
+            "Session not logged",
+            f"Session of {session.coach} with {session.team} logged.",
+            log_coaching_session,
+            session,
+        )
+        if logged:
+            self.session_focus.value = self.session_notes.value = ""
+        return logged
 
     def mark_done(self) -> bool:
         """Mark the picked milestone done on the chosen date."""
@@ -167,19 +160,14 @@ class CoachingLog(PlanningWidget):
         if not milestone:
             self._show("Every milestone is done already.", "info")
             return False
-        try:
-            set_milestone_status(
-                self.store,
-                self.programme,
-                milestone,
-                "done",
-                done_on=self.milestone_done_on.value or dt.date.today(),
-            )
-        except SciroccoLabError as exc:
-            return self._refused(exc, "Milestone not updated")
-        self._refresh()
-        self._show("Milestone marked done.", "ok")
-        return True
+        return self._write(
+            "Milestone not updated",
+            "Milestone marked done.",
+            set_milestone_status,
+            milestone,
+            "done",
+            done_on=self.milestone_done_on.value or dt.date.today(),
+        )
 
     def record_review(self) -> bool:
         """Record (or overwrite) the mid-point review from the fields."""
@@ -188,12 +176,20 @@ class CoachingLog(PlanningWidget):
             summary=(self.review_summary.value or "").strip(),
             decisions=optional_text(self.review_decisions.value),
         )
+        return self._write(
+            "Review not recorded", "Mid-point review recorded.", record_midpoint_review, review
+        )
+
+    def _write(self, refused: str, done: str, write, *args, **kwargs) -> bool:
+        """One store write to the open programme, ``write(store, programme, *args,
+        **kwargs)``: on success the overview is refreshed and ``done`` shown; a refusal is
+        shown as ``refused`` and the problems."""
         try:
-            record_midpoint_review(self.store, self.programme, review)
+            write(self.store, self.programme, *args, **kwargs)
         except SciroccoLabError as exc:
-            return self._refused(exc, "Review not recorded")
+            return self._refused(exc, refused)
         self._refresh()
-        self._show("Mid-point review recorded.", "ok")
+        self._show(done, "ok")
         return True
 
     def _refresh(self) -> None:

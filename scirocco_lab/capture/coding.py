@@ -29,7 +29,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.base import CaptureWidget
+from scirocco_lab.capture.base import CaptureWidget, button
 from scirocco_lab.errors import DataValidationError, NotFoundError, SciroccoLabError
 from scirocco_lab.evaluation.autocode import (
     AutoCodeRule,
@@ -335,10 +335,9 @@ class CodingPanel(CaptureWidget):
         self.memo = widgets.Text(
             placeholder="optional memo", description="Memo", layout=widgets.Layout(width="640px")
         )
-        self.apply_button = widgets.Button(
-            description="Apply code", button_style="success", icon="tag"
+        self.apply_button = button(
+            "Apply code", self.apply_code, button_style="success", icon="tag"
         )
-        self.apply_button.on_click(lambda _b: self.apply_code())
         self.segments_box = widgets.VBox()
         coding = widgets.VBox(
             [
@@ -357,13 +356,18 @@ class CodingPanel(CaptureWidget):
             description="Rules",
             layout=widgets.Layout(width="560px"),
         )
-        self.load_button = widgets.Button(description="Load rules and propose", icon="search")
+        self.load_button = button(
+            "Load rules and propose",
+            lambda: self.load_rules(self.rules_path.value.strip()),
+            icon="search",
+        )
         self.load_button.layout.width = "auto"
-        self.load_button.on_click(lambda _b: self.load_rules(self.rules_path.value.strip()))
-        self.accept_all_button = widgets.Button(description="Accept all", button_style="success")
-        self.accept_all_button.on_click(lambda _b: self.accept(list(self.proposals.index)))
-        self.reject_all_button = widgets.Button(description="Reject all")
-        self.reject_all_button.on_click(lambda _b: self.reject(list(self.proposals.index)))
+        self.accept_all_button = button(
+            "Accept all", lambda: self.accept(list(self.proposals.index)), button_style="success"
+        )
+        self.reject_all_button = button(
+            "Reject all", lambda: self.reject(list(self.proposals.index))
+        )
         self.proposals_summary = widgets.HTML()
         self.proposals_box = widgets.VBox()
         autocoding = widgets.VBox(
@@ -376,18 +380,14 @@ class CodingPanel(CaptureWidget):
         )
         self.tabs = widgets.Tab(children=[coding, autocoding])
         self.tabs.titles = ("Code", "Auto-coding")
-        self.message = widgets.HTML()
-        self.widget = widgets.VBox(
-            [
-                self.title,
-                widgets.HBox([self.coder_picker, self.show_all]),
-                self.source_picker,
-                transcript_box,
-                self.message,
-                self.tabs,
-            ]
+        self._lay_out(
+            "scirocco-coding-panel",
+            self.title,
+            widgets.HBox([self.coder_picker, self.show_all]),
+            self.source_picker,
+            transcript_box,
+            below=[self.tabs],
         )
-        self.widget.add_class("scirocco-coding-panel")
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -395,14 +395,9 @@ class CodingPanel(CaptureWidget):
         """Code as ``coder`` (a new name is added to the store with the first segment)."""
         coder = (coder or "").strip()
         self.coder = coder or None
-        self._loading = True
-        try:
+        with self._quietly():
             self.coder_picker.value = coder
-        finally:
-            self._loading = False
-        self._reload_segments()
-        self._propose()
-        self._refresh()
+        self._reload()
 
     def choose_source(self, source: str) -> None:
         """Open ``source``: its text, turns and this coder's segments."""
@@ -425,8 +420,7 @@ class CodingPanel(CaptureWidget):
                 }
             )
         self.turns = turns.reset_index(drop=True)
-        self._loading = True
-        try:
+        with self._quietly():
             self.source_picker.value = source
             options = [
                 (
@@ -442,11 +436,7 @@ class CodingPanel(CaptureWidget):
             first = options[0][1] if options else None
             self.turn_from.value = first
             self.turn_to.value = first
-        finally:
-            self._loading = False
-        self._reload_segments()
-        self._propose()
-        self._refresh()
+        self._reload()
         self._show("", "info")
 
     def select_turns(self, first: int, last: int | None = None) -> None:
@@ -501,9 +491,7 @@ class CodingPanel(CaptureWidget):
             return False
         self.excerpt.value = ""
         self.memo.value = ""
-        self._reload_segments()
-        self._propose()
-        self._refresh()
+        self._reload()
         self._show(f"Coded “{_preview(self.text[start:end])}” as {self._path(code)}.", "ok")
         return True
 
@@ -519,9 +507,7 @@ class CodingPanel(CaptureWidget):
             self._show(f"Not removed: {exc}", "error")
             return False
         row = mine[mine["segment_id"] == segment_id].iloc[0]
-        self._reload_segments()
-        self._propose()
-        self._refresh()
+        self._reload()
         self._show(f"Removed {self._path(row['code'])} from “{_preview(row['text'])}”.", "ok")
         return True
 
@@ -567,9 +553,7 @@ class CodingPanel(CaptureWidget):
             written = accept_proposals(self.store, self.proposals, indices, self.coder)
         except SciroccoLabError as exc:
             return self._refused(exc, "Not accepted", "nothing was written")
-        self._reload_segments()
-        self._propose()
-        self._refresh()
+        self._reload()
         self._show(f"Accepted {len(written)} proposal(s) as coded segments.", "ok")
         return True
 
@@ -637,6 +621,13 @@ class CodingPanel(CaptureWidget):
             exclude=self.rejected,
         )
 
+    def _reload(self) -> None:
+        # The coder, the source or the stored segments changed: what this coder coded,
+        # what the rules propose now, and every view.
+        self._reload_segments()
+        self._propose()
+        self._refresh()
+
     def _refresh(self) -> None:
         self._render_transcript()
         self._render_segments()
@@ -660,10 +651,13 @@ class CodingPanel(CaptureWidget):
         rows = []
         colours = code_colours(self.codes)
         for row in mine.itertuples(index=False):
-            button = widgets.Button(description="Remove", layout=widgets.Layout(width="80px"))
             segment_id = int(row.segment_id)
-            button.on_click(lambda _b, sid=segment_id: self.remove_segment(sid))
-            self.remove_buttons[segment_id] = button
+            remove = button(
+                "Remove",
+                lambda sid=segment_id: self.remove_segment(sid),
+                layout=widgets.Layout(width="80px"),
+            )
+            self.remove_buttons[segment_id] = remove
             colour = colours.get(row.code, _PALETTE[0])
             turn = "" if _missing(row.turn) else f"turn {int(row.turn)} · "
             rows.append(
@@ -676,7 +670,7 @@ class CodingPanel(CaptureWidget):
                             f"</span> “{html.escape(_preview(row.text))}”",
                             layout=widgets.Layout(width="640px"),
                         ),
-                        button,
+                        remove,
                     ]
                 )
             )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import replace
+from functools import partial
 
 import ipywidgets as widgets
 import pandas as pd
 
-from scirocco_lab.capture.base import problem_lines
+from scirocco_lab.capture.base import button, problem_lines
 from scirocco_lab.capture.planning_helpers import (
     ACTIVITY_MENU,
     NEW_ENTRY,
@@ -25,7 +26,7 @@ from scirocco_lab.capture.planning_helpers import (
     removable_list,
     weakest_dimensions,
 )
-from scirocco_lab.errors import InputProblem, SciroccoLabError
+from scirocco_lab.errors import InputProblem
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.planning.catalogue import search_assets
 from scirocco_lab.planning.records import (
@@ -134,10 +135,9 @@ class KnowledgeTransferBuilder(PlanningWidget):
             layout=WIDE_LAYOUT,
         )
         self.suggestion = widgets.HTML()
-        self.suggest_button = widgets.Button(
-            description="Use the weakest dimensions", layout=widgets.Layout(width="auto")
+        self.suggest_button = button(
+            "Use the weakest dimensions", self.use_suggestion, layout=widgets.Layout(width="auto")
         )
-        self.suggest_button.on_click(lambda _b: self.use_suggestion())
         # Step 2
         self.needs_input = widgets.Textarea(
             description="Needs", placeholder="What is the exact need?", layout=TEXT_AREA_LAYOUT
@@ -149,8 +149,7 @@ class KnowledgeTransferBuilder(PlanningWidget):
         )
         self.stakeholder_role = widgets.Text(description="Role")
         self.stakeholder_organisation = widgets.Text(description="Organisation")
-        self.add_stakeholder_button = widgets.Button(description="Add stakeholder", icon="plus")
-        self.add_stakeholder_button.on_click(lambda _b: self.add_stakeholder())
+        self.add_stakeholder_button = button("Add stakeholder", self.add_stakeholder, icon="plus")
         self.stakeholders_box = widgets.VBox()
         # Step 4
         self.asset_search = widgets.Text(
@@ -165,8 +164,9 @@ class KnowledgeTransferBuilder(PlanningWidget):
         for control in (self.asset_search, self.asset_dimension):
             control.observe(lambda _c: self.search(), names="value")
         self.asset_results = widgets.SelectMultiple(rows=6, description="Found", layout=WIDE_LAYOUT)
-        self.add_assets_button = widgets.Button(description="Add selected assets", icon="plus")
-        self.add_assets_button.on_click(lambda _b: self.add_assets(self.asset_results.value))
+        self.add_assets_button = button(
+            "Add selected assets", lambda: self.add_assets(self.asset_results.value), icon="plus"
+        )
         self.assets_box = widgets.VBox()
         # Steps 5-6
         self.activity_kind = widgets.Dropdown(
@@ -188,19 +188,17 @@ class KnowledgeTransferBuilder(PlanningWidget):
         self.activity_status = widgets.Dropdown(
             options=[(key_label(s), s) for s in ACTIVITY_STATUSES], description="Status"
         )
-        self.add_activity_button = widgets.Button(description="Add activity", icon="plus")
-        self.add_activity_button.on_click(lambda _b: self.add_activity())
+        self.add_activity_button = button("Add activity", self.add_activity, icon="plus")
         self.activities_box = widgets.VBox()
         # Step 7
-        self.steps_button = widgets.Button(
-            description="Add the eight programme steps as milestones",
+        self.steps_button = button(
+            "Add the eight programme steps as milestones",
+            self.add_step_milestones,
             layout=widgets.Layout(width="auto"),
         )
-        self.steps_button.on_click(lambda _b: self.add_step_milestones())
         self.milestone_title = widgets.Text(description="Milestone", layout=WIDE_LAYOUT)
         self.milestone_due = widgets.DatePicker(description="Due")
-        self.add_milestone_button = widgets.Button(description="Add milestone", icon="plus")
-        self.add_milestone_button.on_click(lambda _b: self.add_milestone())
+        self.add_milestone_button = button("Add milestone", self.add_milestone, icon="plus")
         self.milestones_box = widgets.VBox()
         # Step 8
         self.evaluation_input = widgets.Textarea(
@@ -209,9 +207,7 @@ class KnowledgeTransferBuilder(PlanningWidget):
             "(e.g. focus groups)",
             layout=TEXT_AREA_LAYOUT,
         )
-        self.save_button = widgets.Button(description="Save programme", button_style="success")
-        self.save_button.on_click(lambda _b: self.save())
-        self.message = widgets.HTML()
+        self.save_button = button("Save programme", self.save, button_style="success")
         sections = [
             (
                 "Programme",
@@ -277,10 +273,13 @@ class KnowledgeTransferBuilder(PlanningWidget):
             titles=tuple(title for title, _children in sections),
             selected_index=0,
         )
-        self.widget = widgets.VBox(
-            [self.title_html, self.programme_picker, self.steps, self.save_button, self.message]
+        self._lay_out(
+            "scirocco-knowledge-transfer",
+            self.title_html,
+            self.programme_picker,
+            self.steps,
+            self.save_button,
         )
-        self.widget.add_class("scirocco-knowledge-transfer")
         self._show_limits()
         self.search()
 
@@ -330,26 +329,18 @@ class KnowledgeTransferBuilder(PlanningWidget):
         draft = replace(
             self._bare_programme(), stakeholders=(*self.stakeholders, person), activities=()
         )
-        problems = [
-            p for p in validate_programme(draft, self.context) if p.source.endswith("stakeholders")
-        ]
-        if problems:
-            self._show("Stakeholder not added — please correct:", "error", problem_lines(problems))
-            return False
-        self.stakeholders.append(person)
-        for field in (
-            self.stakeholder_pseudonym,
-            self.stakeholder_role,
-            self.stakeholder_organisation,
-        ):
-            field.value = ""
-        self._refresh()
-        self._show(f"Stakeholder {person.pseudonym} added (not saved yet).", "info")
-        return True
-
-    def remove_stakeholder(self, index: int) -> None:
-        del self.stakeholders[index]
-        self._refresh()
+        return self._add(
+            "Stakeholder",
+            "stakeholders",
+            draft,
+            lambda: self.stakeholders.append(person),
+            clear=(
+                self.stakeholder_pseudonym,
+                self.stakeholder_role,
+                self.stakeholder_organisation,
+            ),
+            done=f"Stakeholder {person.pseudonym} added (not saved yet).",
+        )
 
     # --- step 4 ----------------------------------------------------------------------------
 
@@ -370,10 +361,6 @@ class KnowledgeTransferBuilder(PlanningWidget):
         for key in keys:
             if key not in self.chosen_assets:
                 self.chosen_assets.append(key)
-        self._refresh()
-
-    def remove_asset(self, index: int) -> None:
-        del self.chosen_assets[index]
         self._refresh()
 
     # --- steps 5-7 -------------------------------------------------------------------------
@@ -414,28 +401,21 @@ class KnowledgeTransferBuilder(PlanningWidget):
             status=self.activity_status.value,
         )
         draft = replace(self._bare_programme(), activities=(activity,))
-        problems = typed + [
-            p for p in validate_programme(draft, self.context) if p.source.endswith("activities")
-        ]
-        if problems:
-            self._show("Activity not added — please correct:", "error", problem_lines(problems))
-            return False
-        self.activities.append(activity)
-        for field in (
-            self.activity_title,
-            self.activity_location,
-            self.activity_experts,
-            self.activity_participants,
-            self.activity_outcomes,
-        ):
-            field.value = ""
-        self._refresh()
-        self._show(f"Activity '{activity.title}' added (not saved yet).", "info")
-        return True
-
-    def remove_activity(self, index: int) -> None:
-        del self.activities[index]
-        self._refresh()
+        return self._add(
+            "Activity",
+            "activities",
+            draft,
+            lambda: self.activities.append(activity),
+            typed=typed,
+            clear=(
+                self.activity_title,
+                self.activity_location,
+                self.activity_experts,
+                self.activity_participants,
+                self.activity_outcomes,
+            ),
+            done=f"Activity '{activity.title}' added (not saved yet).",
+        )
 
     def add_step_milestones(self) -> None:
         """Add the eight steps of the programme as milestones, dated from the programme's
@@ -459,20 +439,39 @@ class KnowledgeTransferBuilder(PlanningWidget):
             number += 1
         milestone = MilestoneRecord(f"milestone-{number}", title, due)
         draft = replace(self._bare_programme(), milestones=(milestone,))
+
+        def keep() -> None:
+            self.milestones.append(milestone)
+            self.milestones.sort(key=lambda m: m.due)
+
+        return self._add("Milestone", "milestones", draft, keep, clear=(self.milestone_title,))
+
+    # --- the lists (stakeholders, assets, activities, milestones) ---------------------------
+
+    def _add(self, what: str, section: str, draft, keep, *, typed=(), clear=(), done=None) -> bool:
+        """Check one new item before ``keep()`` adds it to its list: ``draft`` is the bare
+        programme with only that item in ``section``. Its problems (after any ``typed``
+        ones) are shown and nothing is added; else the ``clear`` fields are emptied for the
+        next item and ``done`` is shown."""
         problems = [
-            p for p in validate_programme(draft, self.context) if p.source.endswith("milestones")
+            *typed,
+            *(p for p in validate_programme(draft, self.context) if p.source.endswith(section)),
         ]
         if problems:
-            self._show("Milestone not added — please correct:", "error", problem_lines(problems))
+            self._show(f"{what} not added — please correct:", "error", problem_lines(problems))
             return False
-        self.milestones.append(milestone)
-        self.milestones.sort(key=lambda m: m.due)
-        self.milestone_title.value = ""
+        keep()
+        for field in clear:
+            field.value = ""
         self._refresh()
+        if done:
+            self._show(done, "info")
         return True
 
-    def remove_milestone(self, index: int) -> None:
-        del self.milestones[index]
+    def _remove(self, items: list, index: int) -> None:
+        """The Remove button of item ``index`` in one of the lists (not saved until
+        :meth:`save`)."""
+        del items[index]
         self._refresh()
 
     # --- the record ------------------------------------------------------------------------
@@ -506,31 +505,16 @@ class KnowledgeTransferBuilder(PlanningWidget):
     def save(self) -> bool:
         """Validate and store the programme; every problem is listed and nothing is written
         when anything is wrong. Saving the programme that was opened replaces it."""
-        programme = self.programme()
-        try:
-            summary = save_programme(
-                self.store,
-                programme,
-                replace=self.loaded == programme.key,
-                instrument=self.instrument,
-            )
-        except SciroccoLabError as exc:
-            return self._refused(exc)
-        self.loaded = programme.key
-        self.context = planning_context(self.store, self.instrument)
-        self._pick_quietly(self.programme_picker, programme.key, options=self._programme_options())
-        self._show(f"Saved: {summary}.", "ok")
-        return True
+        return self._save(
+            save_programme, self.programme(), self.programme_picker, self._programme_options
+        )
 
     def open_programme(self, key: str) -> None:
         """Load a stored programme into the widgets for editing."""
-        try:
-            programme = load_programme(self.store, key)
-        except SciroccoLabError as exc:
-            self._refused(exc, "Not opened")
+        programme = self._open(load_programme, key)
+        if programme is None:
             return
-        self.loaded = programme.key
-        self._pick_quietly(self.programme_picker, programme.key)
+        self._hold(self.programme_picker, programme.key)
         self.key_input.value = programme.key
         self.title_input.value = programme.title
         self.receiving_picker.value = programme.receiving_region
@@ -560,7 +544,7 @@ class KnowledgeTransferBuilder(PlanningWidget):
                 " · ".join(t for t in (s.pseudonym, s.role, s.organisation) if t)
                 for s in self.stakeholders
             ],
-            self.remove_stakeholder,
+            partial(self._remove, self.stakeholders),
             empty="No stakeholders yet.",
         )
         titles = (
@@ -568,7 +552,7 @@ class KnowledgeTransferBuilder(PlanningWidget):
         )
         self.assets_box.children = removable_list(
             [titles.get(key, key) for key in self.chosen_assets],
-            self.remove_asset,
+            partial(self._remove, self.chosen_assets),
             empty="No assets chosen yet.",
         )
         self.activities_box.children = removable_list(
@@ -578,11 +562,11 @@ class KnowledgeTransferBuilder(PlanningWidget):
                 + (f" · {a.location}" if a.location else "")
                 for a in self.activities
             ],
-            self.remove_activity,
+            partial(self._remove, self.activities),
             empty="No activities yet.",
         )
         self.milestones_box.children = removable_list(
             [f"{m.due} · {m.title}" for m in self.milestones],
-            self.remove_milestone,
+            partial(self._remove, self.milestones),
             empty="No milestones yet.",
         )

@@ -33,8 +33,9 @@ import ipywidgets as widgets
 
 from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.capture.base import CaptureWidget
-from scirocco_lab.errors import InputProblem
+from scirocco_lab.errors import InputProblem, SciroccoLabError
 from scirocco_lab.instruments import Instrument
+from scirocco_lab.planning.store import planning_context
 from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
 __all__ = [
@@ -133,18 +134,51 @@ def removable_list(labels: list[str], on_remove, *, empty: str) -> list[widgets.
 
 
 class PlanningWidget(CaptureWidget):
-    """What the planning widgets add: a record picker and a region picker."""
+    """What the planning widgets add: a record picker, a region picker, and opening and
+    saving one stored record (the editors also set ``loaded``, ``context`` and
+    ``instrument``)."""
+
+    store: Store
 
     def _pick_quietly(self, picker: widgets.Dropdown, value, *, options=None) -> None:
         """Show ``value`` in the record picker without its observer opening the record again
         (the widget already holds it): sets ``options`` first when given."""
-        self._loading = True
-        try:
+        with self._quietly():
             if options is not None:
                 picker.options = options
             picker.value = value
-        finally:
-            self._loading = False
+
+    def _hold(self, picker: widgets.Dropdown, key: str, *, options=None) -> None:
+        """Edit the stored record ``key`` from now on (saving it replaces it) and show it in
+        ``picker``."""
+        self.loaded = key
+        self._pick_quietly(picker, key, options=options)
+
+    def _save(self, save, record, picker: widgets.Dropdown, options) -> bool:
+        """Validate and store ``record`` with ``save`` (a :mod:`scirocco_lab.planning.store`
+        save), replacing the stored one when it was opened here; every problem is listed and
+        nothing is written when anything is wrong. Then ``picker`` shows it among
+        ``options()``."""
+        try:
+            summary = save(
+                self.store, record, replace=self.loaded == record.key, instrument=self.instrument
+            )
+        except SciroccoLabError as exc:
+            return self._refused(exc)
+        # Validation checks against what is stored, which now includes this record.
+        self.context = planning_context(self.store, self.instrument)
+        self._hold(picker, record.key, options=options())
+        self._show(f"Saved: {summary}.", "ok")
+        return True
+
+    def _open(self, load, key: str):
+        """The stored record ``load(store, key)``, or None after showing why it cannot be
+        opened."""
+        try:
+            return load(self.store, key)
+        except SciroccoLabError as exc:
+            self._refused(exc, "Not opened")
+            return None
 
     def _choose_region(self, picker: widgets.Dropdown, region: str) -> None:
         """Preselect a region given by a notebook parameter or link, or say it is unknown."""

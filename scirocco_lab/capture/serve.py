@@ -58,6 +58,7 @@ __all__ = [
     "free_port",
     "kernel_crash_report",
     "kernel_processes",
+    "local_settings",
     "running_voila",
     "serve",
     "stop_server",
@@ -332,6 +333,23 @@ def free_port(host: str = DEFAULT_HOST) -> int:
     with socket.socket() as probe:
         probe.bind((host, 0))
         return int(probe.getsockname()[1])
+
+
+def local_settings(store_path: str | Path, *, notebook: Path | None = None, **options):
+    """Settings for a server of one's own on loopback (tests, benchmarks): the participants'
+    form (or ``notebook``) over the store file ``store_path``, on a port free right now;
+    ``options`` are the other :class:`ServeSettings` fields.
+
+    >>> settings = local_settings("/data/store.db", subject="northvale", round=1)
+    >>> settings.host, settings.store, settings.notebook.name, settings.subject
+    ('127.0.0.1', '/data/store.db', 'assessment_form.ipynb', 'northvale')
+    """
+    return ServeSettings(
+        notebook=notebook or capture_notebook(),
+        port=free_port(),
+        store=str(store_path),
+        **options,
+    )
 
 
 def _answers(url: str) -> bool:

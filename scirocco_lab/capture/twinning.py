@@ -22,7 +22,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from scirocco_lab.assessment.drafts import assessment_ratings
-from scirocco_lab.capture.base import CaptureWidget
+from scirocco_lab.capture.base import CaptureWidget, button, dimension_picker
 from scirocco_lab.comparison.meetings import (
     FEASIBILITY,
     TwinningFeature,
@@ -217,38 +217,29 @@ class TwinningMeeting(CaptureWidget):
         for picker in (self.receiving_picker, self.reference_picker):
             picker.observe(self._on_pick, names="value")
         self.table = widgets.HTML()
-        self.dimension_picker = widgets.Dropdown(
-            options=[(f"{d.number}. {d.name}", d.key) for d in self.instrument.dimensions],
-            description="Dimension",
-            layout=widgets.Layout(width="420px"),
-        )
+        self.dimension_picker = dimension_picker(self.instrument)
         self.dimension_picker.observe(lambda _c: self._render_rows(), names="value")
         self.rows_box = widgets.VBox()
-        self.add_button = widgets.Button(description="Add feature", icon="plus")
-        self.add_button.on_click(lambda _b: self.add_feature(self.dimension_picker.value))
-        self.copy_button = widgets.Button(
-            description="Add the reference's features", layout=widgets.Layout(width="auto")
+        self.add_button = button(
+            "Add feature", lambda: self.add_feature(self.dimension_picker.value), icon="plus"
         )
-        self.copy_button.on_click(lambda _b: self.add_reference_features())
-        self.save_button = widgets.Button(description="Save meeting", button_style="success")
-        self.save_button.on_click(lambda _b: self.save())
-        self.message = widgets.HTML()
-        self.widget = widgets.VBox(
-            [
-                self.title,
-                self.receiving_picker,
-                self.reference_picker,
-                self.table,
-                self.dimension_picker,
-                widgets.HTML(
-                    "<b>Features the receiving system must implement in this dimension</b>"
-                ),
-                self.rows_box,
-                widgets.HBox([self.add_button, self.copy_button, self.save_button]),
-                self.message,
-            ]
+        self.copy_button = button(
+            "Add the reference's features",
+            self.add_reference_features,
+            layout=widgets.Layout(width="auto"),
         )
-        self.widget.add_class("scirocco-twinning-meeting")
+        self.save_button = button("Save meeting", self.save, button_style="success")
+        self._lay_out(
+            "scirocco-twinning-meeting",
+            self.title,
+            self.receiving_picker,
+            self.reference_picker,
+            self.table,
+            self.dimension_picker,
+            widgets.HTML("<b>Features the receiving system must implement in this dimension</b>"),
+            self.rows_box,
+            widgets.HBox([self.add_button, self.copy_button, self.save_button]),
+        )
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -258,12 +249,9 @@ class TwinningMeeting(CaptureWidget):
             self._show("Pick two different assessments to compare.", "error")
             return
         self.receiving, self.reference = receiving, reference
-        self._loading = True
-        try:
+        with self._quietly():
             self.receiving_picker.value = receiving
             self.reference_picker.value = reference
-        finally:
-            self._loading = False
         self.comparison = side_by_side(
             _levels(self.store, self.assessments[receiving]),
             _levels(self.store, self.assessments[reference]),

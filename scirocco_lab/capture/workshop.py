@@ -31,7 +31,7 @@ from scirocco_lab.assessment.drafts import (
 )
 from scirocco_lab.assessment.records import RatingRecord
 from scirocco_lab.assessment.store import assessments_frame, ratings_frame
-from scirocco_lab.capture.base import CaptureWidget
+from scirocco_lab.capture.base import CaptureWidget, button, dimension_picker
 from scirocco_lab.capture.views import level_bar_chart
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument
@@ -241,11 +241,7 @@ class ConsensusWorkshop(CaptureWidget):
             names="value",
         )
         self.table = widgets.HTML()
-        self.dimension_picker = widgets.Dropdown(
-            options=[(f"{d.number}. {d.name}", d.key) for d in self.instrument.dimensions],
-            description="Dimension",
-            layout=widgets.Layout(width="420px"),
-        )
+        self.dimension_picker = dimension_picker(self.instrument)
         self.dimension_picker.observe(lambda _c: self._load_editor(), names="value")
         self.hint = widgets.HTML()
         self.level_choice = widgets.Dropdown(description="Agreed level")
@@ -257,23 +253,18 @@ class ConsensusWorkshop(CaptureWidget):
         )
         for control in (self.level_choice, self.justification):
             control.observe(self._on_edit, names="value")
-        self.record_button = widgets.Button(description="Record consensus", button_style="success")
-        self.record_button.on_click(lambda _b: self.record())
-        self.message = widgets.HTML()
-        self.widget = widgets.VBox(
-            [
-                self.title,
-                self.round_picker,
-                self.table,
-                self.dimension_picker,
-                self.hint,
-                self.level_choice,
-                self.justification,
-                self.record_button,
-                self.message,
-            ]
+        self.record_button = button("Record consensus", self.record, button_style="success")
+        self._lay_out(
+            "scirocco-consensus-workshop",
+            self.title,
+            self.round_picker,
+            self.table,
+            self.dimension_picker,
+            self.hint,
+            self.level_choice,
+            self.justification,
+            self.record_button,
         )
-        self.widget.add_class("scirocco-consensus-workshop")
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -297,11 +288,8 @@ class ConsensusWorkshop(CaptureWidget):
         self.locked = stored is not None and stored.status == "submitted"
         for control in (self.level_choice, self.justification, self.record_button):
             control.disabled = self.locked
-        self._loading = True
-        try:
+        with self._quietly():
             self.round_picker.value = round_number
-        finally:
-            self._loading = False
         self._refresh_table()
         self._load_editor()
         disagreements = int(self.summary["disagree"].sum())
@@ -352,8 +340,7 @@ class ConsensusWorkshop(CaptureWidget):
         dimension = self.instrument.dimension(key)
         row = self.summary[self.summary["dimension"] == key].iloc[0]
         rating = self.agreed.get(key, RatingRecord(key))
-        self._loading = True
-        try:
+        with self._quietly():
             self.level_choice.options = (
                 [("— not agreed yet", _NOT_AGREED)]
                 + [(f"{lv.number} — {lv.display_label}", lv.number) for lv in dimension.levels]
@@ -364,8 +351,6 @@ class ConsensusWorkshop(CaptureWidget):
             else:
                 self.level_choice.value = _NOT_AGREED if rating.level is None else rating.level
             self.justification.value = rating.justification or ""
-        finally:
-            self._loading = False
         median = "no ratings" if math.isnan(row["median"]) else f"median {row['median']:g}"
         flag = " — <b style='color:#a11b1b'>stakeholders disagree</b>" if row["disagree"] else ""
         self.hint.value = f"<div>Panel: {median}, {row['n_rated']} rated{flag}</div>"

@@ -272,19 +272,23 @@ def test_edit_in_a_stale_tab_after_submit_is_refused(store):
     assert snapshot(store) == before
 
 
-def test_level_outside_instrument_is_refused_with_message(store):
+@pytest.fixture
+def drafted(store):
+    """A signed-in form with a draft stored (one level chosen), and the store as it was then."""
     form = signed_in(store)
     form.level_choice.value = 2
-    before = snapshot(store)
+    return form, snapshot(store)
+
+
+def test_level_outside_instrument_is_refused_with_message(store, drafted):
+    form, before = drafted
     assert not form.answer(KEYS[1], level=9)
     assert "level outside the scale 0..5" in form.message.value
     assert snapshot(store) == before
 
 
-def test_too_long_justification_is_refused_with_message(store):
-    form = signed_in(store)
-    form.level_choice.value = 2
-    before = snapshot(store)
+def test_too_long_justification_is_refused_with_message(store, drafted):
+    form, before = drafted
     form.justification.value = "x" * 5000
     assert "text longer than 4000 characters" in form.message.value
     assert snapshot(store) == before

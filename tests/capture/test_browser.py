@@ -39,10 +39,10 @@ from scirocco_lab.assessment.store import (
     write_batch,
 )
 from scirocco_lab.capture.serve import (
-    ServeSettings,
     capture_notebook,
     free_port,
     kernel_processes,
+    local_settings,
     running_voila,
 )
 from scirocco_lab.config import project_root
@@ -146,14 +146,8 @@ def workshop(tmp_path_factory):
 def form_server(workshop):
     """The 12-dimension form for Northvale, round 1, as if behind a TLS proxy."""
     folder, store_path, store, _instruments = workshop
-    settings = ServeSettings(
-        notebook=capture_notebook(),
-        port=free_port(),
-        store=str(store_path),
-        subject="northvale",
-        round=1,
-        behind_proxy=True,
-        facilitator_key=FACILITATOR_KEY,
+    settings = local_settings(
+        store_path, subject="northvale", round=1, behind_proxy=True, facilitator_key=FACILITATOR_KEY
     )
     LOGS["form"] = folder / "voila-form.log"
     with running_voila(settings, log_path=LOGS["form"]) as server:
@@ -164,14 +158,7 @@ def form_server(workshop):
 def crowd_server(workshop):
     """The two-dimension form, round 2, any subject the invitation names."""
     folder, store_path, store, instrument_dir = workshop
-    settings = ServeSettings(
-        notebook=capture_notebook(),
-        port=free_port(),
-        store=str(store_path),
-        instrument="tiny-two",
-        round=2,
-        max_kernels=40,
-    )
+    settings = local_settings(store_path, instrument="tiny-two", round=2, max_kernels=40)
     os.environ["SCIROCCO_LAB_INSTRUMENT_PATH"] = str(instrument_dir)  # inherited by Voilà
     try:
         with running_voila(settings, log_path=folder / "voila-crowd.log") as server:
@@ -201,6 +188,12 @@ def open_invited(browser, server, token, code, page=None):
     return page
 
 
+def invited_page(browser, server, store, code, **invitation):
+    """Invite ``code`` and open the form from the link in a new page: (token, page)."""
+    token = invite(store, code, **invitation)
+    return token, open_invited(browser, server, token, code)
+
+
 def screenshot(page, selector, path):
     """The whole widget: Voila scrolls inside its own container, so a full-page screenshot
     would stop at the viewport; grow the viewport to the widget first."""
@@ -221,6 +214,15 @@ def rate_current(page, dimension_number, total, choice, justification=None):
 
 def refusal(page):
     return page.locator(".scl-sign-in-message")
+
+
+def expect_refused(browser, server, token, text):
+    """A new visitor (own address) following the invitation link of ``token`` is refused
+    with ``text``."""
+    page = new_page(browser)
+    page.goto(invitation_link(server.url, token))
+    expect(refusal(page)).to_contain_text(text)
+    page.context.close()
 
 
 def justifications(store, code, **filters):
@@ -277,8 +279,7 @@ def test_typed_text_is_saved_without_leaving_the_box_and_survives_a_closed_tab(
     browser, form_server
 ):
     server, store = form_server
-    token = invite(store, "NV-02")
-    page = open_invited(browser, server, token, "NV-02")
+    token, page = invited_page(browser, server, store, "NV-02")
     page.locator(".scl-justification textarea").press_sequentially("Typed, never blurred")
     assert wait_for(lambda: justifications(store, "NV-02") == ["Typed, never blurred"])
     expect(page.locator(".scl-message-area")).to_contain_text("Draft saved")
@@ -291,8 +292,7 @@ def test_typed_text_is_saved_without_leaving_the_box_and_survives_a_closed_tab(
 
 def test_a_second_tab_of_the_same_participant_is_told_not_overwritten(browser, form_server):
     server, store = form_server
-    token = invite(store, "NV-03")
-    first = open_invited(browser, server, token, "NV-03")
+    token, first = invited_page(browser, server, store, "NV-03")
     second = open_invited(browser, server, token, "NV-03", page=first.context.new_page())
     first.locator(".scl-level label", has_text="4 —").click()
     expect(first.locator(".scl-message-area")).to_contain_text("Draft saved")
@@ -334,18 +334,12 @@ def test_wrong_token_and_pseudonym_are_refused_without_a_kernel(browser, form_se
 
 def test_an_invitation_for_another_region_is_refused(browser, form_server):
     server, store = form_server
-    page = new_page(browser)
-    page.goto(invitation_link(server.url, invite(store, "NV-05", subject="ostermark")))
-    expect(refusal(page)).to_contain_text("another region")
-    page.context.close()
+    expect_refused(browser, server, invite(store, "NV-05", subject="ostermark"), "another region")
 
 
 def test_an_invitation_for_another_round_is_refused(browser, form_server):
     server, store = form_server
-    page = new_page(browser)
-    page.goto(invitation_link(server.url, invite(store, "NV-05", round=3)))
-    expect(refusal(page)).to_contain_text("round 3, not round 1")
-    page.context.close()
+    expect_refused(browser, server, invite(store, "NV-05", round=3), "round 3, not round 1")
 
 
 def test_failed_sign_ins_are_rate_limited_per_client(browser, form_server):
@@ -371,10 +365,7 @@ def test_failed_sign_ins_are_rate_limited_per_token_prefix(browser, form_server)
         )
         assert response.status == 403
         page.context.close()
-    page = new_page(browser)
-    page.goto(invitation_link(server.url, token))
-    expect(refusal(page)).to_contain_text("Too many failed sign-ins")
-    page.context.close()
+    expect_refused(browser, server, token, "Too many failed sign-ins")
 
 
 def test_forged_cookies_count_as_failed_sign_ins(browser, form_server):
@@ -405,16 +396,12 @@ def test_an_expired_invitation_is_refused(browser, form_server):
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
     token = invite(store, "NV-08", expires_at=expires)
     time.sleep(max(0.0, (expires - dt.datetime.now(dt.UTC)).total_seconds()) + 0.2)
-    page = new_page(browser)
-    page.goto(invitation_link(server.url, token))
-    expect(refusal(page)).to_contain_text("expired")
-    page.context.close()
+    expect_refused(browser, server, token, "expired")
 
 
 def test_a_revoked_invitation_stops_working_even_when_signed_in(browser, form_server):
     server, store = form_server
-    token = invite(store, "NV-09")
-    page = open_invited(browser, server, token, "NV-09")
+    token, page = invited_page(browser, server, store, "NV-09")
     revoke_invitations(store, subject="northvale", assessor="NV-09")
     page.locator(".scl-level label", has_text="2 —").click()  # the open page stops saving
     expect(page.locator(".scl-message-area")).to_contain_text("withdrawn")
@@ -467,8 +454,7 @@ def test_facilitator_page_needs_its_key(browser, form_server):
 
 def test_reloading_keeps_at_most_two_kernels_per_participant(browser, form_server):
     server, store = form_server
-    token = invite(store, "NV-11")
-    page = open_invited(browser, server, token, "NV-11")
+    token, page = invited_page(browser, server, store, "NV-11")
 
     def kernels_of_nv11():
         # A form's kernel carries its page's cookie, so the token names its participant.
@@ -526,8 +512,7 @@ def test_thirty_invited_participants_submitting_at_once_all_land(browser, crowd_
 
 def test_good_practice_features_typed_survive_a_closed_tab(browser, crowd_server):
     server, store = crowd_server
-    token = invite(store, "NV-12", subject="nv-tele", round=2)
-    page = open_invited(browser, server, token, "NV-12")
+    token, page = invited_page(browser, server, store, "NV-12", subject="nv-tele", round=2)
     page.locator(".scl-features textarea").press_sequentially("Shared care record")
 
     def features():
@@ -657,9 +642,7 @@ def demo_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     store_path = folder / "store.db"
     write_batch(open_store(str(store_path)), generate_demo())
-    settings = ServeSettings(
-        notebook=capture_notebook().parent, port=free_port(), store=str(store_path), gate=False
-    )
+    settings = local_settings(store_path, notebook=capture_notebook().parent, gate=False)
     with running_voila(settings, log_path=folder / "voila.log") as server:
         yield server.url
 

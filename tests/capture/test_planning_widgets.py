@@ -396,14 +396,22 @@ def test_log_records_a_session(coaching_store):
     assert "1 session(s), 1.5 hour(s)" in log.overview.value
 
 
+def refused_click(store, button, **fields):
+    """Fill a new coaching log's ``fields`` (attribute name: value) and click ``button``;
+    checks the store is unchanged and returns the message shown."""
+    log = CoachingLog(store)
+    for name, value in fields.items():
+        getattr(log, name).value = value
+    before = snapshot(store)
+    getattr(log, button).click()
+    assert snapshot(store) == before
+    return log.message.value
+
+
 def test_session_outside_the_programme_is_refused(coaching_store):
-    log = CoachingLog(coaching_store)
-    log.session_date.value = D(2025, 1, 1)
-    before = snapshot(coaching_store)
-    log.log_button.click()
-    assert "Session not logged" in log.message.value
-    assert "outside the programme" in log.message.value
-    assert snapshot(coaching_store) == before
+    message = refused_click(coaching_store, "log_button", session_date=D(2025, 1, 1))
+    assert "Session not logged" in message
+    assert "outside the programme" in message
 
 
 def test_milestone_is_marked_done(coaching_store):
@@ -432,12 +440,8 @@ def test_midpoint_review_is_recorded(coaching_store):
 
 
 def test_review_without_summary_is_refused(coaching_store):
-    log = CoachingLog(coaching_store)
-    log.review_date.value = D(2027, 1, 15)
-    before = snapshot(coaching_store)
-    log.review_button.click()
-    assert "Review not recorded" in log.message.value
-    assert snapshot(coaching_store) == before
+    message = refused_click(coaching_store, "review_button", review_date=D(2027, 1, 15))
+    assert "Review not recorded" in message
 
 
 def test_coaching_log_without_programmes_says_so(store):
