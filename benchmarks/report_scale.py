@@ -15,7 +15,10 @@ process so that its peak memory is its own:
   package's vectorised functions, from the same ratings frame: seconds, peak memory, the
   ratio, and whether both give identical results;
 - the twinning programme report: its notebook executed and exported like ``reports build``
-  does it (``render_report``), seconds, peak memory of the kernel and the HTML size.
+  does it (``render_report``), seconds, peak memory of the kernel and the HTML size;
+- with ``--build``, the whole batch: ``scirocco-lab reports build --force`` as a command,
+  seconds and reports per minute, so that sizes can be compared (a build linear in the
+  report count keeps the same rate).
 
 ``--reference-max N`` skips the per-pair reference above N regions (it takes minutes there).
 """
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -180,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="time the per-pair reference only up to N regions (default 300)",
     )
+    parser.add_argument(
+        "--build",
+        action="store_true",
+        help="also time the whole batch (reports build --force) at each size",
+    )
     args = parser.parse_args(argv)
     from scirocco_lab.assessment.store import write_batch
     from scirocco_lab.store import open_store
@@ -219,7 +228,28 @@ def main(argv: list[str] | None = None) -> int:
                 + ("" if report["ok"] else f" FAILED: {report['error']}"),
                 flush=True,
             )
+            if args.build:
+                print("  " + _whole_batch(url, Path(folder) / "batch", plan["tasks"]), flush=True)
     return 0
+
+
+def _whole_batch(url: str, out: Path, count: int) -> str:
+    """``reports build --force`` of every report as a command: its line of the output."""
+    command = [sys.executable, "-m", "scirocco_lab", "--store", url, "reports", "build"]
+    started = time.perf_counter()
+    completed = subprocess.run(
+        [*command, "--force", "--quiet", "--out", str(out)], capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    if completed.returncode != 0:
+        return f"whole batch FAILED ({completed.returncode}): {completed.stderr[-500:]}"
+    from scirocco_lab.reports.manifest import read_manifest
+
+    failed = sum(1 for entry in read_manifest(out).entries.values() if not entry["ok"])
+    return (
+        f"whole batch: {count} reports in {seconds:.1f} s, {count / seconds * 60:.1f} reports/min"
+        f" ({failed} failed, load {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":
