@@ -74,7 +74,7 @@ def scale_batch(n_regions: int, seed: int = 7):
         )
     for p in range(6):
         key = f"practice-{p}"
-        owner = f"region-{p:04d}"
+        owner = f"region-{p % n_regions:04d}"
         subjects.append(
             SubjectRecord(key, f"Practice {p}", kind="good_practice", owner=owner, synthetic=True)
         )
