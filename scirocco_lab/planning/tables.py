@@ -120,17 +120,21 @@ kt_programmes = record_table(
 )
 
 
-def _programme_part(name: str, parent: str, *elements, unique_key: str) -> Table:
-    """A part of a programme (an activity, a milestone, a team): known by a key unique within
-    its programme (the constraint ``unique_key``), listed by position, gone with it."""
-    return record_table(
-        name,
-        part_of("programme_id", parent),
+# A part of a programme (an activity, a milestone, a team) is gone with it, listed by
+# position and known by a key unique within the programme.
+
+
+def _in_programme(programme: str) -> tuple[Column, Column, Column]:
+    """A programme part's first columns: its programme, its key and its position there."""
+    return (
+        part_of("programme_id", programme),
         Column("key", String(100), nullable=False),
         Column("position", Integer, nullable=False),
-        *elements,
-        UniqueConstraint("programme_id", "key", name=unique_key),
     )
+
+
+def _key_in_programme(name: str) -> UniqueConstraint:
+    return UniqueConstraint("programme_id", "key", name=name)
 
 
 kt_stakeholders = link_table(
@@ -144,9 +148,9 @@ kt_programme_assets = link_table(
     "kt_programme_assets", ("programme_id", "kt_programmes"), ("asset_id", "planning_assets")
 )
 
-kt_activities = _programme_part(
+kt_activities = record_table(
     "kt_activities",
-    "kt_programmes",
+    *_in_programme("kt_programmes"),
     Column("kind", String(20), nullable=False),
     Column("title", String(300), nullable=False),
     Column("location", String(300)),
@@ -157,6 +161,7 @@ kt_activities = _programme_part(
     Column("dimensions", Text, nullable=False, default="[]"),
     Column("expected_outcomes", Text),
     Column("status", String(20), nullable=False),
+    _key_in_programme("kt_activity_key"),
     enum_check("kind", ACTIVITY_KINDS, "kt_activity_kind"),
     enum_check("status", ACTIVITY_STATUSES, "kt_activity_status"),
     date_span_check("kt_activity_span"),
@@ -166,20 +171,19 @@ kt_activities = _programme_part(
         "kind <> 'study_visit' OR visiting_experts IS NULL OR visiting_experts <= 5",
         name="kt_study_visit_experts",
     ),
-    unique_key="kt_activity_key",
 )
 
 
 def _milestone_table(name: str, parent: str) -> Table:
-    return _programme_part(
+    return record_table(
         name,
-        parent,
+        *_in_programme(parent),
         Column("title", String(300), nullable=False),
         Column("due_on", Date, nullable=False),
         Column("done_on", Date),
         Column("status", String(20), nullable=False),
+        _key_in_programme(f"{name}_key"),
         enum_check("status", MILESTONE_STATUSES, f"{name}_status"),
-        unique_key=f"{name}_key",
     )
 
 
@@ -243,14 +247,14 @@ coaching_coaches = record_table(
     UniqueConstraint("programme_id", "person_id", name="coaching_coach_once"),
 )
 
-coaching_teams = _programme_part(
+coaching_teams = record_table(
     "coaching_teams",
-    "coaching_programmes",
+    *_in_programme("coaching_programmes"),
     Column("name", String(300), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("description", Text),
+    _key_in_programme("coaching_team_key"),
     enum_check("kind", TEAM_KINDS, "coaching_team_kind"),
-    unique_key="coaching_team_key",
 )
 
 coaching_assignments = record_table(
