@@ -113,6 +113,13 @@ def record_table(name: str, *elements) -> Table:
     return Table(name, metadata, id_column(), *elements)
 
 
+def _reference(name: str, parent: str, ondelete, *, key: bool, required: bool, index: bool):
+    reference = ForeignKey(f"{parent}.id", ondelete=ondelete)
+    if key:
+        return Column(name, Integer, reference, primary_key=True)
+    return Column(name, Integer, reference, nullable=not required, index=index or None)
+
+
 def refers_to(
     name: str, parent: str, *, key: bool = False, required: bool = False, index: bool = False
 ) -> Column:
@@ -123,21 +130,26 @@ def refers_to(
     >>> column.nullable, next(iter(column.foreign_keys)).target_fullname
     (False, 'evaluation_coders.id')
     """
-    reference = ForeignKey(f"{parent}.id")
-    if key:
-        return Column(name, Integer, reference, primary_key=True)
-    return Column(name, Integer, reference, nullable=not required, index=index or None)
+    return _reference(name, parent, None, key=key, required=required, index=index)
 
 
 def subject_column(name: str, *, required: bool = False, index: bool = False) -> Column:
     """A reference to a region or good practice (``subjects.id``). Reports filter by these
-    columns, one region at a time: ``index=True`` where they do."""
+    columns, one region at a time: ``index=True`` where they do.
+
+    >>> subject_column("region_id", required=True, index=True).index
+    True
+    """
     return refers_to(name, "subjects", required=required, index=index)
 
 
 def region_column(*, index: bool = False) -> Column:
     """``region``: a region referenced by its key (``subjects.key``), so a frame shows it
-    without a join."""
+    without a join.
+
+    >>> next(iter(region_column().foreign_keys)).target_fullname
+    'subjects.key'
+    """
     return Column("region", String(100), ForeignKey("subjects.key"), index=index or None)
 
 
@@ -149,10 +161,7 @@ def part_of(name: str, parent: str, *, key: bool = False, index: bool = False) -
     >>> column.primary_key, next(iter(column.foreign_keys)).ondelete
     (True, 'CASCADE')
     """
-    reference = ForeignKey(f"{parent}.id", ondelete="CASCADE")
-    if key:
-        return Column(name, Integer, reference, primary_key=True)
-    return Column(name, Integer, reference, nullable=False, index=index or None)
+    return _reference(name, parent, "CASCADE", key=key, required=True, index=index)
 
 
 def link_table(name: str, owner: tuple[str, str], member: tuple[str, str], *elements) -> Table:
