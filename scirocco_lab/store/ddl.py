@@ -1,4 +1,5 @@
-"""The building blocks of the Alembic revisions in ``store/migrations/versions/``.
+"""The building blocks the baseline revision (``store/migrations/versions/0001_baseline.py``)
+is written with; the later revisions are in the form Alembic's autogenerate gives them.
 
 A revision states the schema as it was when it was written, so these are frozen: they never
 read the live tables (:mod:`~scirocco_lab.store.schema` and the domains' ``tables`` modules
