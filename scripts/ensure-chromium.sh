@@ -3,6 +3,8 @@
 # (executable_path), because Playwright's own browser download cannot work on a closed
 # network. Already installed -> nothing to do; otherwise apt-get installs it (about 420 MB).
 set -euo pipefail
+# shellcheck source=apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 if [ -x "$CHROMIUM" ]; then
@@ -10,14 +12,8 @@ if [ -x "$CHROMIUM" ]; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
 echo "chromium missing: installing Debian's chromium with apt-get" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends chromium
+apt_install chromium
 
 if [ ! -x "$CHROMIUM" ]; then
     echo "error: apt-get finished but $CHROMIUM is still missing; install chromium by hand" \

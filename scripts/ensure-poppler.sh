@@ -3,20 +3,16 @@
 # PDFs `reports build --pdf` writes with it. Already installed -> nothing to do; otherwise
 # apt-get installs Debian's package (about 1 MB).
 set -euo pipefail
+# shellcheck source=apt-install.sh
+source "$(dirname "$0")/apt-install.sh"
 
 if command -v pdftotext >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1; then
     echo "poppler-utils present: $(command -v pdftotext)"
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
 echo "poppler-utils missing: installing it with apt-get" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends poppler-utils
+apt_install poppler-utils
 
 if ! command -v pdftotext >/dev/null 2>&1; then
     echo "error: apt-get finished but pdftotext is still missing; install poppler-utils by hand" >&2

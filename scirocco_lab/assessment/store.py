@@ -5,10 +5,9 @@ then writes it in one transaction: either every record lands or none does. Reads
 pandas DataFrames that never include assessors' names or e-mail addresses (ask
 :func:`assessors_frame` with ``include_identities=True`` for those).
 
->>> from scirocco_lab.store import open_store, subjects_frame
->>> store = open_store("sqlite://")          # in-memory, for the example
->>> subjects_frame(store).empty
-True
+>>> from scirocco_lab.store import open_store
+>>> ratings_frame(open_store("sqlite://")).columns.tolist()[:4]   # in memory, for the example
+['assessment_id', 'kind', 'subject', 'subject_name']
 """
 
 from __future__ import annotations

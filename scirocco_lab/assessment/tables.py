@@ -19,29 +19,29 @@ from sqlalchemy import (
 
 from scirocco_lab.store.schema import (
     created_at_column,
-    id_column,
     metadata,
     part_of,
+    record_table,
+    refers_to,
+    subject_column,
     updated_at_column,
 )
 
 __all__ = ["assessment_revisions", "assessments", "invitations", "ratings"]
 
-assessments = Table(
+assessments = record_table(
     "assessments",
-    metadata,
-    id_column(),
     # kind|subject|instrument|round|mode|assessor: one assessment per person (or one
     # consensus) per round; a plain unique column works the same in SQLite and PostgreSQL.
     Column("natural_key", String(700), nullable=False, unique=True),
     Column("kind", String(2), nullable=False),
     # Indexed: reports load one region's assessments (time proportional to that region).
-    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False, index=True),
+    subject_column("subject_id", required=True, index=True),
     Column("instrument_id", String(100), ForeignKey("instruments.id"), nullable=False),
     Column("instrument_version", String(50), nullable=False),
     Column("round", Integer, nullable=False, default=1),
     Column("mode", String(12), nullable=False),
-    Column("assessor_id", Integer, ForeignKey("assessors.id")),
+    refers_to("assessor_id", "assessors"),
     Column("status", String(10), nullable=False),
     Column("assessed_on", Date),
     Column("notes", Text),
@@ -83,15 +83,13 @@ ratings = Table(
 # One personal sign-in link per participant, subject and round. Only the SHA-256 of the token
 # is kept (the token itself is shown once, when created); ``token_prefix`` (its first six
 # characters) names a link in listings and logs without being enough to sign in.
-invitations = Table(
+invitations = record_table(
     "invitations",
-    metadata,
-    id_column(),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("token_prefix", String(12), nullable=False),
-    Column("subject_id", Integer, ForeignKey("subjects.id"), nullable=False),
+    subject_column("subject_id", required=True),
     Column("round", Integer, nullable=False),
-    Column("assessor_id", Integer, ForeignKey("assessors.id"), nullable=False),
+    refers_to("assessor_id", "assessors", required=True),
     created_at_column(),
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),

@@ -9,22 +9,15 @@ from sqlalchemy import (
     Column,
     Integer,
     String,
-    Table,
     Text,
 )
 
-from scirocco_lab.store.schema import (
-    id_column,
-    metadata,
-    updated_at_column,
-)
+from scirocco_lab.store.schema import record_table, updated_at_column
 
 __all__ = ["twinning_features"]
 
-twinning_features = Table(
+twinning_features = record_table(
     "twinning_features",
-    metadata,
-    id_column(),
     Column("receiving_assessment", String(700), nullable=False, index=True),
     Column("reference_assessment", String(700), nullable=False),
     Column("dimension_key", String(100), nullable=False),

@@ -38,10 +38,14 @@ from sqlalchemy import (
 
 from scirocco_lab.store.schema import (
     created_at_column,
-    id_column,
+    key_column,
+    link_table,
     metadata,
     part_of,
     person_tables,
+    record_table,
+    refers_to,
+    region_column,
     synthetic_column,
 )
 
@@ -74,19 +78,17 @@ evaluation_participants, participant_identities = person_tables(
     Column("participant_group", String(200)),
     Column("role", String(200)),
     Column("organisation", String(300)),
-    Column("region", String(100), ForeignKey("subjects.key")),
+    region_column(),
     pseudonym_length=_KEY,
 )
 
-evaluation_sources = Table(
+evaluation_sources = record_table(
     "evaluation_sources",
-    metadata,
-    id_column(),
-    Column("key", String(_KEY), nullable=False, unique=True),
+    key_column(_KEY),
     Column("guid", String(_GUID), nullable=False, unique=True),
     Column("title", String(500), nullable=False),
     Column("activity", String(20), nullable=False),
-    Column("region", String(100), ForeignKey("subjects.key"), index=True),
+    region_column(index=True),
     Column("programme", String(_KEY)),
     Column("held_on", Date),
     Column("language", String(20)),
@@ -101,17 +103,10 @@ evaluation_sources = Table(
     ),
 )
 
-evaluation_source_participants = Table(
+evaluation_source_participants = link_table(
     "evaluation_source_participants",
-    metadata,
-    part_of("source_id", "evaluation_sources", key=True),
-    Column(
-        "participant_id",
-        Integer,
-        ForeignKey("evaluation_participants.id"),
-        primary_key=True,
-    ),
-    Column("position", Integer, nullable=False),
+    ("source_id", "evaluation_sources"),
+    ("participant_id", "evaluation_participants"),
 )
 
 evaluation_turns = Table(
@@ -127,14 +122,12 @@ evaluation_turns = Table(
     CheckConstraint("start_char >= 0 AND end_char >= start_char", name="evaluation_turn_range"),
 )
 
-evaluation_codes = Table(
+evaluation_codes = record_table(
     "evaluation_codes",
-    metadata,
-    id_column(),
-    Column("key", String(_KEY), nullable=False, unique=True),
+    key_column(_KEY),
     Column("guid", String(_GUID), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
-    Column("parent_id", Integer, ForeignKey("evaluation_codes.id")),
+    refers_to("parent_id", "evaluation_codes"),
     Column("description", Text),
     Column("colour", String(7)),
     Column("dimensions", Text),  # JSON list of instrument dimension keys
@@ -143,23 +136,19 @@ evaluation_codes = Table(
     created_at_column(),
 )
 
-evaluation_coders = Table(
+evaluation_coders = record_table(
     "evaluation_coders",
-    metadata,
-    id_column(),
     Column("name", String(_KEY), nullable=False, unique=True),
     Column("guid", String(_GUID), nullable=False, unique=True),
     synthetic_column(),
 )
 
-coded_segments = Table(
+coded_segments = record_table(
     "coded_segments",
-    metadata,
-    id_column(),
     Column("guid", String(_GUID), nullable=False, unique=True),
     part_of("source_id", "evaluation_sources", index=True),
     part_of("code_id", "evaluation_codes", index=True),
-    Column("coder_id", Integer, ForeignKey("evaluation_coders.id"), nullable=False),
+    refers_to("coder_id", "evaluation_coders", required=True),
     Column("start_char", Integer, nullable=False),
     Column("end_char", Integer, nullable=False),
     Column("coded_at", DateTime(timezone=True), nullable=False),
@@ -169,14 +158,12 @@ coded_segments = Table(
     CheckConstraint("origin IN ('manual', 'auto', 'imported')", name="coded_segment_origin"),
 )
 
-questionnaires = Table(
+questionnaires = record_table(
     "questionnaires",
-    metadata,
-    id_column(),
-    Column("key", String(_KEY), nullable=False, unique=True),
+    key_column(_KEY),
     Column("title", String(500), nullable=False),
     Column("activity", String(20), nullable=False),
-    Column("region", String(100), ForeignKey("subjects.key"), index=True),
+    region_column(index=True),
     Column("programme", String(_KEY)),
     Column("held_on", Date),
     Column("scale_min", Integer, nullable=False),
@@ -197,14 +184,12 @@ questionnaire_items = Table(
     Column("reverse_scored", Boolean, nullable=False, default=False),
 )
 
-questionnaire_responses = Table(
+questionnaire_responses = record_table(
     "questionnaire_responses",
-    metadata,
-    id_column(),
     part_of("questionnaire_id", "questionnaires", index=True),
     Column("respondent", String(_KEY), nullable=False),
     Column("respondent_group", String(200)),
-    Column("region", String(100), ForeignKey("subjects.key")),
+    region_column(),
     Column("item", String(_KEY), nullable=False),
     Column("value", Float),  # NULL: not answered
     UniqueConstraint("questionnaire_id", "respondent", "item", name="questionnaire_response_key"),
@@ -214,10 +199,8 @@ questionnaire_responses = Table(
 # --- REFI-QDA exchange: parts of imported projects kept for the next export ------------
 
 
-qda_projects = Table(
+qda_projects = record_table(
     "qda_projects",
-    metadata,
-    id_column(),
     Column("kind", String(10), nullable=False),  # qdpx | qdc
     Column("name", String(500)),
     Column("origin", String(500)),  # the software that wrote the file
@@ -230,10 +213,8 @@ qda_projects = Table(
     Column("imported_at", DateTime(timezone=True), nullable=False),
 )
 
-qda_parts = Table(
+qda_parts = record_table(
     "qda_parts",
-    metadata,
-    id_column(),
     part_of("project_id", "qda_projects", index=True),
     # Variables, Cases, Notes, Links, Graphs, NoteRef (XML), Sources (XML of a non-text
     # source) or Sets (JSON of a code set the workbench does not interpret).
@@ -244,10 +225,8 @@ qda_parts = Table(
     Column("content", Text, nullable=False),
 )
 
-qda_files = Table(
+qda_files = record_table(
     "qda_files",
-    metadata,
-    id_column(),
     part_of("project_id", "qda_projects", index=True),
     Column("path", String(1000), nullable=False),  # zip member, e.g. sources/<guid>.pdf
     Column("data", LargeBinary, nullable=False),

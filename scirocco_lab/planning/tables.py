@@ -20,7 +20,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    ForeignKey,
     Integer,
     String,
     Table,
@@ -42,10 +41,13 @@ from scirocco_lab.planning.records import (
 from scirocco_lab.store.schema import (
     date_span_check,
     enum_check,
-    id_column,
-    metadata,
+    key_column,
+    link_table,
     part_of,
     person_tables,
+    record_table,
+    refers_to,
+    subject_column,
     synthetic_column,
     updated_at_column,
 )
@@ -78,32 +80,28 @@ planning_people, planning_person_identities = person_tables(
     Column("organisation", String(300)),
 )
 
-planning_assets = Table(
+planning_assets = record_table(
     "planning_assets",
-    metadata,
-    id_column(),
-    Column("key", String(100), nullable=False, unique=True),
+    key_column(),
     Column("kind", String(20), nullable=False),
     Column("title", String(300), nullable=False),
     Column("description", Text),
     Column("dimensions", Text, nullable=False, default="[]"),  # JSON list of dimension keys
     Column("languages", Text, nullable=False, default="[]"),  # JSON list of ISO 639 codes
-    Column("region_id", Integer, ForeignKey("subjects.id")),
+    subject_column("region_id"),
     Column("url", String(1000)),
     synthetic_column(),
     updated_at_column(),
     enum_check("kind", ASSET_KINDS, "planning_asset_kind"),
 )
 
-kt_programmes = Table(
+kt_programmes = record_table(
     "kt_programmes",
-    metadata,
-    id_column(),
-    Column("key", String(100), nullable=False, unique=True),
+    key_column(),
     Column("title", String(300), nullable=False),
     # Indexed, like every region column reports filter by: one region's report reads its rows.
-    Column("receiving_region_id", Integer, ForeignKey("subjects.id"), nullable=False, index=True),
-    Column("transferring_region_id", Integer, ForeignKey("subjects.id"), index=True),
+    subject_column("receiving_region_id", required=True, index=True),
+    subject_column("transferring_region_id", index=True),
     Column("dimensions", Text, nullable=False),  # JSON list of dimension keys
     Column("needs", Text),
     Column("objectives", Text),
@@ -121,30 +119,38 @@ kt_programmes = Table(
     ),
 )
 
-kt_stakeholders = Table(
+
+# A part of a programme (an activity, a milestone, a team) is gone with it, listed by
+# position and known by a key unique within the programme.
+
+
+def _in_programme(programme: str) -> tuple[Column, Column, Column]:
+    """A programme part's first columns: its programme, its key and its position there."""
+    return (
+        part_of("programme_id", programme),
+        Column("key", String(100), nullable=False),
+        Column("position", Integer, nullable=False),
+    )
+
+
+def _key_in_programme(name: str) -> UniqueConstraint:
+    return UniqueConstraint("programme_id", "key", name=name)
+
+
+kt_stakeholders = link_table(
     "kt_stakeholders",
-    metadata,
-    part_of("programme_id", "kt_programmes", key=True),
-    Column("person_id", Integer, ForeignKey("planning_people.id"), primary_key=True),
-    Column("position", Integer, nullable=False),
+    ("programme_id", "kt_programmes"),
+    ("person_id", "planning_people"),
     Column("role", String(200)),
 )
 
-kt_programme_assets = Table(
-    "kt_programme_assets",
-    metadata,
-    part_of("programme_id", "kt_programmes", key=True),
-    Column("asset_id", Integer, ForeignKey("planning_assets.id"), primary_key=True),
-    Column("position", Integer, nullable=False),
+kt_programme_assets = link_table(
+    "kt_programme_assets", ("programme_id", "kt_programmes"), ("asset_id", "planning_assets")
 )
 
-kt_activities = Table(
+kt_activities = record_table(
     "kt_activities",
-    metadata,
-    id_column(),
-    part_of("programme_id", "kt_programmes"),
-    Column("key", String(100), nullable=False),
-    Column("position", Integer, nullable=False),
+    *_in_programme("kt_programmes"),
     Column("kind", String(20), nullable=False),
     Column("title", String(300), nullable=False),
     Column("location", String(300)),
@@ -155,7 +161,7 @@ kt_activities = Table(
     Column("dimensions", Text, nullable=False, default="[]"),
     Column("expected_outcomes", Text),
     Column("status", String(20), nullable=False),
-    UniqueConstraint("programme_id", "key", name="kt_activity_key"),
+    _key_in_programme("kt_activity_key"),
     enum_check("kind", ACTIVITY_KINDS, "kt_activity_kind"),
     enum_check("status", ACTIVITY_STATUSES, "kt_activity_status"),
     date_span_check("kt_activity_span"),
@@ -169,40 +175,32 @@ kt_activities = Table(
 
 
 def _milestone_table(name: str, parent: str) -> Table:
-    return Table(
+    return record_table(
         name,
-        metadata,
-        id_column(),
-        part_of("programme_id", parent),
-        Column("key", String(100), nullable=False),
-        Column("position", Integer, nullable=False),
+        *_in_programme(parent),
         Column("title", String(300), nullable=False),
         Column("due_on", Date, nullable=False),
         Column("done_on", Date),
         Column("status", String(20), nullable=False),
-        UniqueConstraint("programme_id", "key", name=f"{name}_key"),
+        _key_in_programme(f"{name}_key"),
         enum_check("status", MILESTONE_STATUSES, f"{name}_status"),
     )
 
 
 kt_milestones = _milestone_table("kt_milestones", "kt_programmes")
 
-action_plans = Table(
+action_plans = record_table(
     "action_plans",
-    metadata,
-    id_column(),
-    Column("key", String(100), nullable=False, unique=True),
+    key_column(),
     Column("title", String(300), nullable=False),
-    Column("region_id", Integer, ForeignKey("subjects.id"), nullable=False, index=True),
-    Column("programme_id", Integer, ForeignKey("kt_programmes.id")),
+    subject_column("region_id", required=True, index=True),
+    refers_to("programme_id", "kt_programmes"),
     synthetic_column(),
     updated_at_column(),
 )
 
-actions = Table(
+actions = record_table(
     "actions",
-    metadata,
-    id_column(),
     part_of("plan_id", "action_plans"),
     Column("position", Integer, nullable=False),
     Column("dimension_key", String(100), nullable=False),
@@ -222,13 +220,11 @@ actions = Table(
     date_span_check("action_span"),
 )
 
-coaching_programmes = Table(
+coaching_programmes = record_table(
     "coaching_programmes",
-    metadata,
-    id_column(),
-    Column("key", String(100), nullable=False, unique=True),
+    key_column(),
     Column("title", String(300), nullable=False),
-    Column("region_id", Integer, ForeignKey("subjects.id"), nullable=False, index=True),
+    subject_column("region_id", required=True, index=True),
     Column("start_on", Date, nullable=False),
     Column("end_on", Date, nullable=False),
     Column("status", String(20), nullable=False),
@@ -241,36 +237,28 @@ coaching_programmes = Table(
     date_span_check("coaching_programme_span"),
 )
 
-coaching_coaches = Table(
+coaching_coaches = record_table(
     "coaching_coaches",
-    metadata,
-    id_column(),
     part_of("programme_id", "coaching_programmes"),
-    Column("person_id", Integer, ForeignKey("planning_people.id"), nullable=False),
+    refers_to("person_id", "planning_people", required=True),
     Column("position", Integer, nullable=False),
     Column("role", String(200)),
     Column("cohort", String(100)),
     UniqueConstraint("programme_id", "person_id", name="coaching_coach_once"),
 )
 
-coaching_teams = Table(
+coaching_teams = record_table(
     "coaching_teams",
-    metadata,
-    id_column(),
-    part_of("programme_id", "coaching_programmes"),
-    Column("key", String(100), nullable=False),
-    Column("position", Integer, nullable=False),
+    *_in_programme("coaching_programmes"),
     Column("name", String(300), nullable=False),
     Column("kind", String(20), nullable=False),
     Column("description", Text),
-    UniqueConstraint("programme_id", "key", name="coaching_team_key"),
+    _key_in_programme("coaching_team_key"),
     enum_check("kind", TEAM_KINDS, "coaching_team_kind"),
 )
 
-coaching_assignments = Table(
+coaching_assignments = record_table(
     "coaching_assignments",
-    metadata,
-    id_column(),
     part_of("programme_id", "coaching_programmes"),
     part_of("coach_id", "coaching_coaches"),
     part_of("team_id", "coaching_teams"),
@@ -284,10 +272,8 @@ coaching_assignments = Table(
 
 coaching_milestones = _milestone_table("coaching_milestones", "coaching_programmes")
 
-coaching_sessions = Table(
+coaching_sessions = record_table(
     "coaching_sessions",
-    metadata,
-    id_column(),
     part_of("programme_id", "coaching_programmes"),
     Column("session_date", Date, nullable=False),
     part_of("coach_id", "coaching_coaches"),

@@ -12,7 +12,23 @@ from scirocco_lab.errors import (
 from scirocco_lab.store import schema
 from scirocco_lab.store.engine import Store
 
-__all__ = ["assessors_frame", "get_subject", "people_frame", "read_frame", "subjects_frame"]
+__all__ = [
+    "assessors_frame",
+    "columns_of",
+    "get_subject",
+    "people_frame",
+    "read_frame",
+    "subjects_frame",
+]
+
+
+def columns_of(table, *names: str) -> list:
+    """``table``'s columns ``names``, in that order, for a select.
+
+    >>> [column.name for column in columns_of(schema.subjects, "key", "name")]
+    ['key', 'name']
+    """
+    return [table.c[name] for name in names]
 
 
 def read_frame(store: Store, statement) -> pd.DataFrame:
@@ -26,13 +42,9 @@ def subjects_frame(store: Store, kind: str | None = None) -> pd.DataFrame:
     owners = schema.subjects.alias("owner")
     statement = (
         select(
-            schema.subjects.c.key,
-            schema.subjects.c.kind,
-            schema.subjects.c.name,
-            schema.subjects.c.country,
+            *columns_of(schema.subjects, "key", "kind", "name", "country"),
             owners.c.key.label("owner"),
-            schema.subjects.c.description,
-            schema.subjects.c.synthetic,
+            *columns_of(schema.subjects, "description", "synthetic"),
         )
         .outerjoin(owners, owners.c.id == schema.subjects.c.owner_id)
         .order_by(schema.subjects.c.kind.desc(), schema.subjects.c.key)
@@ -48,15 +60,11 @@ def assessors_frame(store: Store, *, include_identities: bool = False) -> pd.Dat
     Names and e-mail addresses are personal data: only with ``include_identities=True``.
     """
     home = schema.subjects.alias("home")
-    columns = [
-        schema.assessors.c.pseudonym,
-        schema.assessors.c.role,
-        schema.assessors.c.sector,
-        schema.assessors.c.organisation,
+    statement = select(
+        *columns_of(schema.assessors, "pseudonym", "role", "sector", "organisation"),
         home.c.key.label("home_subject"),
         schema.assessors.c.synthetic,
-    ]
-    statement = select(*columns).outerjoin(home, home.c.id == schema.assessors.c.home_subject_id)
+    ).outerjoin(home, home.c.id == schema.assessors.c.home_subject_id)
     if include_identities:
         statement = statement.add_columns(
             schema.assessor_identities.c.full_name, schema.assessor_identities.c.email

@@ -38,11 +38,17 @@ __all__ = [
     "id_column",
     "imported_files",
     "instruments",
+    "key_column",
+    "link_table",
     "metadata",
     "part_of",
     "person_tables",
+    "record_table",
+    "refers_to",
+    "region_column",
     "register_tables",
     "store_meta",
+    "subject_column",
     "subjects",
     "synthetic_column",
     "updated_at_column",
@@ -87,6 +93,66 @@ def id_column() -> Column:
     return Column("id", Integer, primary_key=True, autoincrement=True)
 
 
+def key_column(length: int = 100) -> Column:
+    """The natural key a record is known by outside the store (unique, required).
+
+    >>> column = key_column(200)
+    >>> column.name, column.type.length, column.unique, column.nullable
+    ('key', 200, True, False)
+    """
+    return Column("key", String(length), nullable=False, unique=True)
+
+
+def record_table(name: str, *elements) -> Table:
+    """A table on :data:`metadata` whose rows are referenced by an :func:`id_column`, then
+    ``elements`` (its other columns and constraints).
+
+    >>> [column.name for column in subjects.columns][:3]
+    ['id', 'key', 'kind']
+    """
+    return Table(name, metadata, id_column(), *elements)
+
+
+def _reference(name: str, parent: str, ondelete, *, key: bool, required: bool, index: bool):
+    reference = ForeignKey(f"{parent}.id", ondelete=ondelete)
+    if key:
+        return Column(name, Integer, reference, primary_key=True)
+    return Column(name, Integer, reference, nullable=not required, index=index or None)
+
+
+def refers_to(
+    name: str, parent: str, *, key: bool = False, required: bool = False, index: bool = False
+) -> Column:
+    """A reference to ``parent.id`` that does not own the row (no ON DELETE): part of the
+    primary key with ``key=True``, else optional unless ``required``.
+
+    >>> column = refers_to("coder_id", "evaluation_coders", required=True)
+    >>> column.nullable, next(iter(column.foreign_keys)).target_fullname
+    (False, 'evaluation_coders.id')
+    """
+    return _reference(name, parent, None, key=key, required=required, index=index)
+
+
+def subject_column(name: str, *, required: bool = False, index: bool = False) -> Column:
+    """A reference to a region or good practice (``subjects.id``). Reports filter by these
+    columns, one region at a time: ``index=True`` where they do.
+
+    >>> subject_column("region_id", required=True, index=True).index
+    True
+    """
+    return refers_to(name, "subjects", required=required, index=index)
+
+
+def region_column(*, index: bool = False) -> Column:
+    """``region``: a region referenced by its key (``subjects.key``), so a frame shows it
+    without a join.
+
+    >>> next(iter(region_column().foreign_keys)).target_fullname
+    'subjects.key'
+    """
+    return Column("region", String(100), ForeignKey("subjects.key"), index=index or None)
+
+
 def part_of(name: str, parent: str, *, key: bool = False, index: bool = False) -> Column:
     """A reference to ``parent.id`` for rows that belong to it and go with it (ON DELETE
     CASCADE): part of the primary key with ``key=True``, else required.
@@ -95,10 +161,25 @@ def part_of(name: str, parent: str, *, key: bool = False, index: bool = False) -
     >>> column.primary_key, next(iter(column.foreign_keys)).ondelete
     (True, 'CASCADE')
     """
-    reference = ForeignKey(f"{parent}.id", ondelete="CASCADE")
-    if key:
-        return Column(name, Integer, reference, primary_key=True)
-    return Column(name, Integer, reference, nullable=False, index=index or None)
+    return _reference(name, parent, "CASCADE", key=key, required=True, index=index)
+
+
+def link_table(name: str, owner: tuple[str, str], member: tuple[str, str], *elements) -> Table:
+    """Members listed in order under an owner: ``owner`` and ``member`` are (column, table)
+    pairs, their two columns the key; a link goes with its owner (ON DELETE CASCADE).
+
+    >>> from scirocco_lab.planning.tables import kt_programme_assets
+    >>> [column.name for column in kt_programme_assets.columns]
+    ['programme_id', 'asset_id', 'position']
+    """
+    return Table(
+        name,
+        metadata,
+        part_of(*owner, key=True),
+        refers_to(*member, key=True),
+        Column("position", Integer, nullable=False),
+        *elements,
+    )
 
 
 def synthetic_column() -> Column:
@@ -153,10 +234,8 @@ def person_tables(
     ``person_column``) is deleted with the person and joined by no frame unless identities
     are asked for; every report and export works from the pseudonym table alone.
     """
-    people = Table(
+    people = record_table(
         name,
-        metadata,
-        id_column(),
         Column("pseudonym", String(pseudonym_length), nullable=False, unique=True),
         *columns,
         synthetic_column(),
@@ -182,10 +261,8 @@ store_meta = Table(
 # What every write did, as REDCap keeps it: who (an OS user or a name the facilitator gave),
 # when, which action on which table, the record keys and counts, and from which file. Keys are
 # pseudonyms and record keys, never names or e-mail addresses.
-audit_log = Table(
+audit_log = record_table(
     "audit_log",
-    metadata,
-    id_column(),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("who", String(200), nullable=False),
     Column("action", String(50), nullable=False),
@@ -196,10 +273,8 @@ audit_log = Table(
 )
 
 # The files imported, by content hash, so that importing the same file again is recognised.
-imported_files = Table(
+imported_files = record_table(
     "imported_files",
-    metadata,
-    id_column(),
     Column("kind", String(50), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("record", String(200), nullable=False),
@@ -219,15 +294,13 @@ instruments = Table(
     Column("stored_at", DateTime(timezone=True), nullable=False),
 )
 
-subjects = Table(
+subjects = record_table(
     "subjects",
-    metadata,
-    id_column(),
-    Column("key", String(100), nullable=False, unique=True),
+    key_column(),
     Column("kind", String(20), nullable=False),
     Column("name", String(300), nullable=False),
     Column("country", String(100)),
-    Column("owner_id", Integer, ForeignKey("subjects.id")),
+    refers_to("owner_id", "subjects"),
     Column("description", Text),
     synthetic_column(),
     created_at_column(),
@@ -241,5 +314,5 @@ assessors, assessor_identities = person_tables(
     Column("role", String(200)),
     Column("sector", String(200)),
     Column("organisation", String(300)),
-    Column("home_subject_id", Integer, ForeignKey("subjects.id")),
+    subject_column("home_subject_id"),
 )

@@ -143,32 +143,32 @@ def test_failure_mid_write_rolls_back(store, monkeypatch):
     assert assessors_frame(store).empty
 
 
+def partial_second_round(status):
+    """Northvale's second round by NV-01, rating only five of the twelve dimensions."""
+    return RecordBatch(
+        assessments=(
+            AssessmentRecord(
+                "HS",
+                "northvale",
+                "scirocco-exchange",
+                round=2,
+                status=status,
+                assessor="NV-01",
+                ratings=full_ratings()[:5],
+            ),
+        )
+    )
+
+
 def test_submitted_assessment_must_rate_every_dimension(store):
     write_batch(store, small_batch())
-    partial = AssessmentRecord(
-        "HS",
-        "northvale",
-        "scirocco-exchange",
-        round=2,
-        assessor="NV-01",
-        ratings=full_ratings()[:5],
-    )
     with pytest.raises(DataValidationError, match="must rate every dimension"):
-        write_batch(store, RecordBatch(assessments=(partial,)))
+        write_batch(store, partial_second_round("submitted"))
 
 
 def test_draft_may_be_partial(store):
     write_batch(store, small_batch())
-    draft = AssessmentRecord(
-        "HS",
-        "northvale",
-        "scirocco-exchange",
-        round=2,
-        status="draft",
-        assessor="NV-01",
-        ratings=full_ratings()[:5],
-    )
-    write_batch(store, RecordBatch(assessments=(draft,)))
+    write_batch(store, partial_second_round("draft"))
     assert len(ratings_frame(store, status="draft")) == 5
 
 

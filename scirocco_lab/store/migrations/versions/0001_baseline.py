@@ -1,627 +1,427 @@
-"""Baseline: the store as it was before the web-app capture tables and the audit ledger:
-subjects, assessors and their identities, instruments, assessments and ratings, twinning
-features, the planning and evaluation records and the REFI-QDA exchange tables.
-
-Revision 0001 (the first).
-"""
+"""The baseline: subjects, assessors and their identities, instruments, assessments and ratings,
+twinning features, the planning and evaluation records and the REFI-QDA exchange tables."""
 
 import sqlalchemy as sa
 from alembic import op
 
-from scirocco_lab.store.migrate import create_index, create_table
+from scirocco_lab.store.ddl import (
+    DATE_SPAN,
+    binary,
+    date,
+    flag,
+    identities,
+    integer,
+    key_column,
+    link_table,
+    number,
+    part_of,
+    record,
+    reference,
+    region,
+    string,
+    subject,
+    synthetic_and,
+    table,
+    text,
+    timestamp,
+)
+from scirocco_lab.store.migrate import create_index
 
 __all__ = ["down_revision", "downgrade", "revision", "upgrade"]
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
+
+
+def _programme_part(name: str, programme: str, *fields, checks=None, unique_name: str) -> None:
+    """A part of a programme (activity, milestone, team): a key unique in the programme."""
+    record(
+        name,
+        part_of("programme_id", programme),
+        string("key", 100, required=True),
+        integer("position", required=True),
+        *fields,
+        checks=checks,
+        unique={unique_name: ("programme_id", "key")},
+    )
+
+
+def _milestones(name: str, programme: str) -> None:
+    _programme_part(
+        name,
+        programme,
+        string("title", 300, required=True),
+        date("due_on", required=True),
+        date("done_on"),
+        string("status", 20, required=True),
+        checks={f"{name}_status": "status IN ('planned', 'done', 'late')"},
+        unique_name=f"{name}_key",
+    )
 
 
 def upgrade() -> None:
-    create_table(
+    record(
         "evaluation_coders",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("guid", sa.String(length=64), nullable=False),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("guid"),
-        sa.UniqueConstraint("name"),
+        string("name", 200, required=True, unique=True),
+        string("guid", 64, required=True, unique=True),
+        flag("synthetic"),
     )
-    create_table(
+    record(
         "evaluation_codes",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("guid", sa.String(length=64), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("colour", sa.String(length=7), nullable=True),
-        sa.Column("dimensions", sa.Text(), nullable=True),
-        sa.Column("categories", sa.Text(), nullable=True),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["parent_id"],
-            ["evaluation_codes.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("guid"),
-        sa.UniqueConstraint("key"),
+        key_column(200),
+        string("guid", 64, required=True, unique=True),
+        string("name", 300, required=True),
+        reference("parent_id", "evaluation_codes.id"),
+        text("description"),
+        string("colour", 7),
+        text("dimensions"),
+        text("categories"),
+        integer("position", required=True),
+        timestamp("created_at", required=True),
     )
-    create_table(
+    table(
         "instruments",
-        sa.Column("id", sa.String(length=100), nullable=False),
-        sa.Column("version", sa.String(length=50), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("definition", sa.Text(), nullable=False),
-        sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        string("id", 100, key=True),
+        string("version", 50, required=True),
+        string("title", 300, required=True),
+        text("definition", required=True),
+        timestamp("stored_at", required=True),
     )
-    create_table(
+    record(
         "planning_people",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("pseudonym", sa.String(length=100), nullable=False),
-        sa.Column("organisation", sa.String(length=300), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("pseudonym"),
+        string("pseudonym", 100, required=True, unique=True),
+        string("organisation", 300),
+        *synthetic_and("created_at"),
     )
-    create_table(
+    record(
         "qda_projects",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("name", sa.String(length=500), nullable=True),
-        sa.Column("origin", sa.String(length=500), nullable=True),
-        sa.Column("file_name", sa.String(length=500), nullable=False),
-        sa.Column("region", sa.String(length=100), nullable=True),
-        sa.Column("creating_user", sa.String(length=64), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("attributes", sa.Text(), nullable=True),
-        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
+        string("kind", 10, required=True),
+        string("name", 500),
+        string("origin", 500),
+        string("file_name", 500, required=True),
+        string("region", 100),
+        string("creating_user", 64),
+        timestamp("created_at"),
+        text("description"),
+        text("attributes"),
+        timestamp("imported_at", required=True),
     )
-    create_table(
+    table(
         "store_meta",
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("key"),
+        string("key", 100, key=True),
+        text("value", required=True),
     )
-    create_table(
+    record(
         "subjects",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("country", sa.String(length=100), nullable=True),
-        sa.Column("owner_id", sa.Integer(), nullable=True),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('system', 'good_practice')", name="subject_kind"),
-        sa.ForeignKeyConstraint(
-            ["owner_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        key_column(),
+        string("kind", 20, required=True),
+        string("name", 300, required=True),
+        string("country", 100),
+        subject("owner_id"),
+        text("description"),
+        *synthetic_and("created_at"),
+        checks={"subject_kind": "kind IN ('system', 'good_practice')"},
     )
-    create_table(
+    record(
         "twinning_features",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("receiving_assessment", sa.String(length=700), nullable=False),
-        sa.Column("reference_assessment", sa.String(length=700), nullable=False),
-        sa.Column("dimension_key", sa.String(length=100), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("feature", sa.String(length=300), nullable=False),
-        sa.Column("partially_implemented", sa.Boolean(), nullable=False),
-        sa.Column("feasibility", sa.String(length=20), nullable=True),
-        sa.Column("adaptation", sa.Text(), nullable=True),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "feasibility IS NULL OR feasibility IN ('possible', 'difficult', 'not feasible')",
-            name="twinning_feasibility",
-        ),
-        sa.PrimaryKeyConstraint("id"),
+        string("receiving_assessment", 700, required=True),
+        string("reference_assessment", 700, required=True),
+        string("dimension_key", 100, required=True),
+        integer("position", required=True),
+        string("feature", 300, required=True),
+        flag("partially_implemented"),
+        string("feasibility", 20),
+        text("adaptation"),
+        timestamp("updated_at", required=True),
+        checks={
+            "twinning_feasibility": (
+                "feasibility IS NULL OR feasibility IN ('possible', 'difficult', 'not feasible')"
+            )
+        },
     )
     create_index(
         "ix_twinning_features_receiving_assessment", "twinning_features", ["receiving_assessment"]
     )
 
-    create_table(
+    record(
         "assessors",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("pseudonym", sa.String(length=100), nullable=False),
-        sa.Column("role", sa.String(length=200), nullable=True),
-        sa.Column("sector", sa.String(length=200), nullable=True),
-        sa.Column("organisation", sa.String(length=300), nullable=True),
-        sa.Column("home_subject_id", sa.Integer(), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["home_subject_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("pseudonym"),
+        string("pseudonym", 100, required=True, unique=True),
+        string("role", 200),
+        string("sector", 200),
+        string("organisation", 300),
+        subject("home_subject_id"),
+        *synthetic_and("created_at"),
     )
-    create_table(
+    record(
         "coaching_programmes",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("region_id", sa.Integer(), nullable=False),
-        sa.Column("start_on", sa.Date(), nullable=False),
-        sa.Column("end_on", sa.Date(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("midpoint_review_on", sa.Date(), nullable=True),
-        sa.Column("midpoint_summary", sa.Text(), nullable=True),
-        sa.Column("midpoint_decisions", sa.Text(), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('draft', 'active', 'completed', 'cancelled')",
-            name="coaching_programme_status",
-        ),
-        sa.CheckConstraint(
-            "start_on IS NULL OR end_on IS NULL OR end_on >= start_on",
-            name="coaching_programme_span",
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        key_column(),
+        string("title", 300, required=True),
+        subject("region_id", required=True),
+        date("start_on", required=True),
+        date("end_on", required=True),
+        string("status", 20, required=True),
+        date("midpoint_review_on"),
+        text("midpoint_summary"),
+        text("midpoint_decisions"),
+        *synthetic_and("updated_at"),
+        checks={
+            "coaching_programme_status": (
+                "status IN ('draft', 'active', 'completed', 'cancelled')"
+            ),
+            "coaching_programme_span": DATE_SPAN,
+        },
     )
-    create_table(
+    record(
         "evaluation_participants",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("pseudonym", sa.String(length=200), nullable=False),
-        sa.Column("participant_group", sa.String(length=200), nullable=True),
-        sa.Column("role", sa.String(length=200), nullable=True),
-        sa.Column("organisation", sa.String(length=300), nullable=True),
-        sa.Column("region", sa.String(length=100), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["region"],
-            ["subjects.key"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("pseudonym"),
+        string("pseudonym", 200, required=True, unique=True),
+        string("participant_group", 200),
+        string("role", 200),
+        string("organisation", 300),
+        region(),
+        *synthetic_and("created_at"),
     )
-    create_table(
+    record(
         "evaluation_sources",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("guid", sa.String(length=64), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=False),
-        sa.Column("activity", sa.String(length=20), nullable=False),
-        sa.Column("region", sa.String(length=100), nullable=True),
-        sa.Column("programme", sa.String(length=200), nullable=True),
-        sa.Column("held_on", sa.Date(), nullable=True),
-        sa.Column("language", sa.String(length=20), nullable=True),
-        sa.Column("original_format", sa.String(length=10), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "activity IN ('study_visit', 'webinar', 'expert_mission', 'focus_group', "
-            "'interview', 'other')",
-            name="evaluation_source_activity",
-        ),
-        sa.ForeignKeyConstraint(
-            ["region"],
-            ["subjects.key"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("guid"),
-        sa.UniqueConstraint("key"),
+        key_column(200),
+        string("guid", 64, required=True, unique=True),
+        string("title", 500, required=True),
+        string("activity", 20, required=True),
+        region(),
+        string("programme", 200),
+        date("held_on"),
+        string("language", 20),
+        string("original_format", 10, required=True),
+        text("text", required=True),
+        *synthetic_and("created_at"),
+        checks={
+            "evaluation_source_activity": (
+                "activity IN ('study_visit', 'webinar', 'expert_mission', 'focus_group', "
+                "'interview', 'other')"
+            )
+        },
     )
-    create_table(
+    record(
         "kt_programmes",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("receiving_region_id", sa.Integer(), nullable=False),
-        sa.Column("transferring_region_id", sa.Integer(), nullable=True),
-        sa.Column("dimensions", sa.Text(), nullable=False),
-        sa.Column("needs", sa.Text(), nullable=True),
-        sa.Column("objectives", sa.Text(), nullable=True),
-        sa.Column("evaluation_plan", sa.Text(), nullable=True),
-        sa.Column("start_on", sa.Date(), nullable=True),
-        sa.Column("end_on", sa.Date(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('draft', 'active', 'completed', 'cancelled')", name="kt_programme_status"
-        ),
-        sa.CheckConstraint(
-            "start_on IS NULL OR end_on IS NULL OR end_on >= start_on", name="kt_programme_span"
-        ),
-        sa.CheckConstraint(
-            "transferring_region_id IS NULL OR transferring_region_id <> receiving_region_id",
-            name="kt_programme_not_self",
-        ),
-        sa.ForeignKeyConstraint(
-            ["receiving_region_id"],
-            ["subjects.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["transferring_region_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        key_column(),
+        string("title", 300, required=True),
+        subject("receiving_region_id", required=True),
+        subject("transferring_region_id"),
+        text("dimensions", required=True),
+        text("needs"),
+        text("objectives"),
+        text("evaluation_plan"),
+        date("start_on"),
+        date("end_on"),
+        string("status", 20, required=True),
+        *synthetic_and("updated_at"),
+        checks={
+            "kt_programme_status": "status IN ('draft', 'active', 'completed', 'cancelled')",
+            "kt_programme_span": DATE_SPAN,
+            "kt_programme_not_self": (
+                "transferring_region_id IS NULL OR transferring_region_id <> receiving_region_id"
+            ),
+        },
     )
-    create_table(
+    record(
         "planning_assets",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("dimensions", sa.Text(), nullable=False),
-        sa.Column("languages", sa.Text(), nullable=False),
-        sa.Column("region_id", sa.Integer(), nullable=True),
-        sa.Column("url", sa.String(length=1000), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "kind IN ('tool', 'guideline', 'good_practice', 'training', 'expert')",
-            name="planning_asset_kind",
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        key_column(),
+        string("kind", 20, required=True),
+        string("title", 300, required=True),
+        text("description"),
+        text("dimensions", required=True),
+        text("languages", required=True),
+        subject("region_id"),
+        string("url", 1000),
+        *synthetic_and("updated_at"),
+        checks={
+            "planning_asset_kind": (
+                "kind IN ('tool', 'guideline', 'good_practice', 'training', 'expert')"
+            )
+        },
     )
-    create_table(
-        "planning_person_identities",
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("full_name", sa.String(length=300), nullable=True),
-        sa.Column("email", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(["person_id"], ["planning_people.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("person_id"),
-    )
-    create_table(
+    identities("planning_person_identities", "person_id", "planning_people")
+    table(
         "qda_element_extras",
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("guid", sa.String(length=64), nullable=False),
-        sa.Column("project_id", sa.Integer(), nullable=True),
-        sa.Column("data", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["project_id"], ["qda_projects.id"], ondelete="SET NULL"),
-        sa.PrimaryKeyConstraint("kind", "guid"),
+        string("kind", 20, key=True),
+        string("guid", 64, key=True),
+        reference("project_id", "qda_projects.id", ondelete="SET NULL"),
+        text("data", required=True),
     )
-    create_table(
+    record(
         "qda_files",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("path", sa.String(length=1000), nullable=False),
-        sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(["project_id"], ["qda_projects.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("project_id", "path", name="qda_file_path"),
+        part_of("project_id", "qda_projects"),
+        string("path", 1000, required=True),
+        binary("data"),
+        unique={"qda_file_path": ("project_id", "path")},
     )
     create_index("ix_qda_files_project_id", "qda_files", ["project_id"])
 
-    create_table(
+    record(
         "qda_parts",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("section", sa.String(length=20), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("guid", sa.String(length=64), nullable=True),
-        sa.Column("kind", sa.String(length=30), nullable=True),
-        sa.Column("content", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["project_id"], ["qda_projects.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
+        part_of("project_id", "qda_projects"),
+        string("section", 20, required=True),
+        integer("position", required=True),
+        string("guid", 64),
+        string("kind", 30),
+        text("content", required=True),
     )
     create_index("ix_qda_parts_project_id", "qda_parts", ["project_id"])
 
-    create_table(
+    record(
         "questionnaires",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("title", sa.String(length=500), nullable=False),
-        sa.Column("activity", sa.String(length=20), nullable=False),
-        sa.Column("region", sa.String(length=100), nullable=True),
-        sa.Column("programme", sa.String(length=200), nullable=True),
-        sa.Column("held_on", sa.Date(), nullable=True),
-        sa.Column("scale_min", sa.Integer(), nullable=False),
-        sa.Column("scale_max", sa.Integer(), nullable=False),
-        sa.Column("scale_labels", sa.Text(), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("scale_max > scale_min", name="questionnaire_scale"),
-        sa.ForeignKeyConstraint(
-            ["region"],
-            ["subjects.key"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        key_column(200),
+        string("title", 500, required=True),
+        string("activity", 20, required=True),
+        region(),
+        string("programme", 200),
+        date("held_on"),
+        integer("scale_min", required=True),
+        integer("scale_max", required=True),
+        text("scale_labels"),
+        *synthetic_and("created_at"),
+        checks={"questionnaire_scale": "scale_max > scale_min"},
     )
-    create_table(
+    record(
         "action_plans",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("region_id", sa.Integer(), nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=True),
-        sa.Column("synthetic", sa.Boolean(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["programme_id"],
-            ["kt_programmes.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["region_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key"),
+        key_column(),
+        string("title", 300, required=True),
+        subject("region_id", required=True),
+        reference("programme_id", "kt_programmes.id"),
+        *synthetic_and("updated_at"),
     )
-    create_table(
+    record(
         "assessments",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("natural_key", sa.String(length=700), nullable=False),
-        sa.Column("kind", sa.String(length=2), nullable=False),
-        sa.Column("subject_id", sa.Integer(), nullable=False),
-        sa.Column("instrument_id", sa.String(length=100), nullable=False),
-        sa.Column("instrument_version", sa.String(length=50), nullable=False),
-        sa.Column("round", sa.Integer(), nullable=False),
-        sa.Column("mode", sa.String(length=12), nullable=False),
-        sa.Column("assessor_id", sa.Integer(), nullable=True),
-        sa.Column("status", sa.String(length=10), nullable=False),
-        sa.Column("assessed_on", sa.Date(), nullable=True),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("kind IN ('HS', 'GP')", name="assessment_kind"),
-        sa.CheckConstraint("mode IN ('individual', 'consensus')", name="assessment_mode"),
-        sa.CheckConstraint("status IN ('draft', 'submitted')", name="assessment_status"),
-        sa.CheckConstraint("round >= 1", name="assessment_round"),
-        sa.ForeignKeyConstraint(
-            ["assessor_id"],
-            ["assessors.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["instrument_id"],
-            ["instruments.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["subject_id"],
-            ["subjects.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("natural_key"),
+        string("natural_key", 700, required=True, unique=True),
+        string("kind", 2, required=True),
+        subject("subject_id", required=True),
+        reference("instrument_id", "instruments.id", sa.String(length=100), required=True),
+        string("instrument_version", 50, required=True),
+        integer("round", required=True),
+        string("mode", 12, required=True),
+        reference("assessor_id", "assessors.id"),
+        string("status", 10, required=True),
+        date("assessed_on"),
+        text("notes"),
+        timestamp("created_at", required=True),
+        timestamp("updated_at", required=True),
+        timestamp("submitted_at"),
+        checks={
+            "assessment_kind": "kind IN ('HS', 'GP')",
+            "assessment_mode": "mode IN ('individual', 'consensus')",
+            "assessment_status": "status IN ('draft', 'submitted')",
+            "assessment_round": "round >= 1",
+        },
     )
-    create_table(
-        "assessor_identities",
-        sa.Column("assessor_id", sa.Integer(), nullable=False),
-        sa.Column("full_name", sa.String(length=300), nullable=True),
-        sa.Column("email", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(["assessor_id"], ["assessors.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("assessor_id"),
-    )
-    create_table(
+    identities("assessor_identities", "assessor_id", "assessors")
+    record(
         "coaching_coaches",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("role", sa.String(length=200), nullable=True),
-        sa.Column("cohort", sa.String(length=100), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["planning_people.id"],
-        ),
-        sa.ForeignKeyConstraint(["programme_id"], ["coaching_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("programme_id", "person_id", name="coaching_coach_once"),
+        part_of("programme_id", "coaching_programmes"),
+        reference("person_id", "planning_people.id", required=True),
+        integer("position", required=True),
+        string("role", 200),
+        string("cohort", 100),
+        unique={"coaching_coach_once": ("programme_id", "person_id")},
     )
-    create_table(
-        "coaching_milestones",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("done_on", sa.Date(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('planned', 'done', 'late')", name="coaching_milestones_status"
-        ),
-        sa.ForeignKeyConstraint(["programme_id"], ["coaching_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("programme_id", "key", name="coaching_milestones_key"),
-    )
-    create_table(
+    _milestones("coaching_milestones", "coaching_programmes")
+    _programme_part(
         "coaching_teams",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=300), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("description", sa.Text(), nullable=True),
-        sa.CheckConstraint("kind IN ('team', 'neighbourhood')", name="coaching_team_kind"),
-        sa.ForeignKeyConstraint(["programme_id"], ["coaching_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("programme_id", "key", name="coaching_team_key"),
+        "coaching_programmes",
+        string("name", 300, required=True),
+        string("kind", 20, required=True),
+        text("description"),
+        checks={"coaching_team_kind": "kind IN ('team', 'neighbourhood')"},
+        unique_name="coaching_team_key",
     )
-    create_table(
+    record(
         "coded_segments",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("guid", sa.String(length=64), nullable=False),
-        sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("code_id", sa.Integer(), nullable=False),
-        sa.Column("coder_id", sa.Integer(), nullable=False),
-        sa.Column("start_char", sa.Integer(), nullable=False),
-        sa.Column("end_char", sa.Integer(), nullable=False),
-        sa.Column("coded_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("origin", sa.String(length=10), nullable=False),
-        sa.Column("memo", sa.Text(), nullable=True),
-        sa.CheckConstraint("origin IN ('manual', 'auto', 'imported')", name="coded_segment_origin"),
-        sa.CheckConstraint("start_char >= 0 AND end_char > start_char", name="coded_segment_range"),
-        sa.ForeignKeyConstraint(["code_id"], ["evaluation_codes.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["coder_id"],
-            ["evaluation_coders.id"],
-        ),
-        sa.ForeignKeyConstraint(["source_id"], ["evaluation_sources.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("guid"),
+        string("guid", 64, required=True, unique=True),
+        part_of("source_id", "evaluation_sources"),
+        part_of("code_id", "evaluation_codes"),
+        reference("coder_id", "evaluation_coders.id", required=True),
+        integer("start_char", required=True),
+        integer("end_char", required=True),
+        timestamp("coded_at", required=True),
+        string("origin", 10, required=True),
+        text("memo"),
+        checks={
+            "coded_segment_origin": "origin IN ('manual', 'auto', 'imported')",
+            "coded_segment_range": "start_char >= 0 AND end_char > start_char",
+        },
     )
     create_index("ix_coded_segments_code_id", "coded_segments", ["code_id"])
     create_index("ix_coded_segments_source_id", "coded_segments", ["source_id"])
 
-    create_table(
+    link_table(
         "evaluation_source_participants",
-        sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("participant_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["participant_id"],
-            ["evaluation_participants.id"],
-        ),
-        sa.ForeignKeyConstraint(["source_id"], ["evaluation_sources.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("source_id", "participant_id"),
+        ("source_id", "evaluation_sources"),
+        ("participant_id", "evaluation_participants"),
     )
-    create_table(
+    table(
         "evaluation_turns",
-        sa.Column("source_id", sa.Integer(), nullable=False),
-        sa.Column("turn", sa.Integer(), nullable=False),
-        sa.Column("speaker", sa.String(length=200), nullable=True),
-        sa.Column("start_char", sa.Integer(), nullable=False),
-        sa.Column("end_char", sa.Integer(), nullable=False),
-        sa.Column("started_at", sa.Float(), nullable=True),
-        sa.CheckConstraint(
-            "start_char >= 0 AND end_char >= start_char", name="evaluation_turn_range"
-        ),
-        sa.ForeignKeyConstraint(["source_id"], ["evaluation_sources.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("source_id", "turn"),
+        part_of("source_id", "evaluation_sources", key=True),
+        integer("turn", key=True),
+        string("speaker", 200),
+        integer("start_char", required=True),
+        integer("end_char", required=True),
+        number("started_at"),
+        checks={"evaluation_turn_range": "start_char >= 0 AND end_char >= start_char"},
     )
-    create_table(
+    _programme_part(
         "kt_activities",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=20), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("location", sa.String(length=300), nullable=True),
-        sa.Column("start_on", sa.Date(), nullable=False),
-        sa.Column("end_on", sa.Date(), nullable=False),
-        sa.Column("visiting_experts", sa.Integer(), nullable=True),
-        sa.Column("participants", sa.Integer(), nullable=True),
-        sa.Column("dimensions", sa.Text(), nullable=False),
-        sa.Column("expected_outcomes", sa.Text(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.CheckConstraint(
-            "kind <> 'study_visit' OR visiting_experts IS NULL OR visiting_experts <= 5",
-            name="kt_study_visit_experts",
-        ),
-        sa.CheckConstraint(
-            "kind IN ('expert_mission', 'event', 'capacity_building', 'study_visit', "
-            "'staff_exchange')",
-            name="kt_activity_kind",
-        ),
-        sa.CheckConstraint("status IN ('planned', 'done', 'cancelled')", name="kt_activity_status"),
-        sa.CheckConstraint(
-            "start_on IS NULL OR end_on IS NULL OR end_on >= start_on", name="kt_activity_span"
-        ),
-        sa.ForeignKeyConstraint(["programme_id"], ["kt_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("programme_id", "key", name="kt_activity_key"),
+        "kt_programmes",
+        string("kind", 20, required=True),
+        string("title", 300, required=True),
+        string("location", 300),
+        date("start_on", required=True),
+        date("end_on", required=True),
+        integer("visiting_experts"),
+        integer("participants"),
+        text("dimensions", required=True),
+        text("expected_outcomes"),
+        string("status", 20, required=True),
+        checks={
+            "kt_study_visit_experts": (
+                "kind <> 'study_visit' OR visiting_experts IS NULL OR visiting_experts <= 5"
+            ),
+            "kt_activity_kind": (
+                "kind IN ('expert_mission', 'event', 'capacity_building', 'study_visit', "
+                "'staff_exchange')"
+            ),
+            "kt_activity_status": "status IN ('planned', 'done', 'cancelled')",
+            "kt_activity_span": DATE_SPAN,
+        },
+        unique_name="kt_activity_key",
     )
-    create_table(
-        "kt_milestones",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("title", sa.String(length=300), nullable=False),
-        sa.Column("due_on", sa.Date(), nullable=False),
-        sa.Column("done_on", sa.Date(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.CheckConstraint("status IN ('planned', 'done', 'late')", name="kt_milestones_status"),
-        sa.ForeignKeyConstraint(["programme_id"], ["kt_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("programme_id", "key", name="kt_milestones_key"),
-    )
-    create_table(
+    _milestones("kt_milestones", "kt_programmes")
+    link_table(
         "kt_programme_assets",
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("asset_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["asset_id"],
-            ["planning_assets.id"],
-        ),
-        sa.ForeignKeyConstraint(["programme_id"], ["kt_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("programme_id", "asset_id"),
+        ("programme_id", "kt_programmes"),
+        ("asset_id", "planning_assets"),
     )
-    create_table(
+    link_table(
         "kt_stakeholders",
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("role", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["planning_people.id"],
-        ),
-        sa.ForeignKeyConstraint(["programme_id"], ["kt_programmes.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("programme_id", "person_id"),
+        ("programme_id", "kt_programmes"),
+        ("person_id", "planning_people"),
+        string("role", 200),
     )
-    create_table(
-        "participant_identities",
-        sa.Column("participant_id", sa.Integer(), nullable=False),
-        sa.Column("full_name", sa.String(length=300), nullable=True),
-        sa.Column("email", sa.String(length=300), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["participant_id"], ["evaluation_participants.id"], ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("participant_id"),
-    )
-    create_table(
+    identities("participant_identities", "participant_id", "evaluation_participants")
+    table(
         "questionnaire_items",
-        sa.Column("questionnaire_id", sa.Integer(), nullable=False),
-        sa.Column("item", sa.String(length=200), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("wording", sa.Text(), nullable=False),
-        sa.Column("reverse_scored", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["questionnaire_id"], ["questionnaires.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("questionnaire_id", "item"),
+        part_of("questionnaire_id", "questionnaires", key=True),
+        string("item", 200, key=True),
+        integer("position", required=True),
+        text("wording", required=True),
+        flag("reverse_scored"),
     )
-    create_table(
+    record(
         "questionnaire_responses",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("questionnaire_id", sa.Integer(), nullable=False),
-        sa.Column("respondent", sa.String(length=200), nullable=False),
-        sa.Column("respondent_group", sa.String(length=200), nullable=True),
-        sa.Column("region", sa.String(length=100), nullable=True),
-        sa.Column("item", sa.String(length=200), nullable=False),
-        sa.Column("value", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(["questionnaire_id"], ["questionnaires.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(
-            ["region"],
-            ["subjects.key"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "questionnaire_id", "respondent", "item", name="questionnaire_response_key"
-        ),
+        part_of("questionnaire_id", "questionnaires"),
+        string("respondent", 200, required=True),
+        string("respondent_group", 200),
+        region(),
+        string("item", 200, required=True),
+        number("value"),
+        unique={"questionnaire_response_key": ("questionnaire_id", "respondent", "item")},
     )
     create_index(
         "ix_questionnaire_responses_questionnaire_id",
@@ -629,92 +429,70 @@ def upgrade() -> None:
         ["questionnaire_id"],
     )
 
-    create_table(
+    record(
         "actions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("plan_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("dimension_key", sa.String(length=100), nullable=False),
-        sa.Column("objective", sa.Text(), nullable=False),
-        sa.Column("owner", sa.String(length=300), nullable=True),
-        sa.Column("start_on", sa.Date(), nullable=False),
-        sa.Column("end_on", sa.Date(), nullable=False),
-        sa.Column("resources", sa.Text(), nullable=True),
-        sa.Column("indicator", sa.Text(), nullable=True),
-        sa.Column("priority", sa.String(length=10), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("priority IN ('high', 'medium', 'low')", name="action_priority"),
-        sa.CheckConstraint(
-            "status IN ('planned', 'in_progress', 'done', 'delayed', 'cancelled')",
-            name="action_status",
-        ),
-        sa.CheckConstraint("position >= 1", name="action_position_positive"),
-        sa.CheckConstraint(
-            "start_on IS NULL OR end_on IS NULL OR end_on >= start_on", name="action_span"
-        ),
-        sa.ForeignKeyConstraint(["plan_id"], ["action_plans.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("plan_id", "position", name="action_position"),
+        part_of("plan_id", "action_plans"),
+        integer("position", required=True),
+        string("dimension_key", 100, required=True),
+        text("objective", required=True),
+        string("owner", 300),
+        date("start_on", required=True),
+        date("end_on", required=True),
+        text("resources"),
+        text("indicator"),
+        string("priority", 10, required=True),
+        string("status", 20, required=True),
+        timestamp("updated_at", required=True),
+        checks={
+            "action_priority": "priority IN ('high', 'medium', 'low')",
+            "action_status": (
+                "status IN ('planned', 'in_progress', 'done', 'delayed', 'cancelled')"
+            ),
+            "action_position_positive": "position >= 1",
+            "action_span": DATE_SPAN,
+        },
+        unique={"action_position": ("plan_id", "position")},
     )
-    create_table(
+    record(
         "coaching_assignments",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("coach_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
-        sa.Column("role", sa.String(length=20), nullable=False),
-        sa.Column("start_on", sa.Date(), nullable=True),
-        sa.Column("end_on", sa.Date(), nullable=True),
-        sa.CheckConstraint("role IN ('lead', 'co-coach')", name="coaching_assignment_role"),
-        sa.CheckConstraint(
-            "start_on IS NULL OR end_on IS NULL OR end_on >= start_on",
-            name="coaching_assignment_span",
-        ),
-        sa.ForeignKeyConstraint(["coach_id"], ["coaching_coaches.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["programme_id"], ["coaching_programmes.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["team_id"], ["coaching_teams.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("coach_id", "team_id", name="coaching_assignment_once"),
+        part_of("programme_id", "coaching_programmes"),
+        part_of("coach_id", "coaching_coaches"),
+        part_of("team_id", "coaching_teams"),
+        string("role", 20, required=True),
+        date("start_on"),
+        date("end_on"),
+        checks={
+            "coaching_assignment_role": "role IN ('lead', 'co-coach')",
+            "coaching_assignment_span": DATE_SPAN,
+        },
+        unique={"coaching_assignment_once": ("coach_id", "team_id")},
     )
-    create_table(
+    record(
         "coaching_sessions",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("session_date", sa.Date(), nullable=False),
-        sa.Column("coach_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
-        sa.Column("duration_minutes", sa.Integer(), nullable=False),
-        sa.Column("focus", sa.String(length=300), nullable=True),
-        sa.Column("notes", sa.Text(), nullable=True),
-        sa.Column("logged_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("duration_minutes > 0", name="coaching_session_duration"),
-        sa.ForeignKeyConstraint(["coach_id"], ["coaching_coaches.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["programme_id"], ["coaching_programmes.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["team_id"], ["coaching_teams.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "programme_id", "session_date", "coach_id", "team_id", name="coaching_session_once"
-        ),
+        part_of("programme_id", "coaching_programmes"),
+        date("session_date", required=True),
+        part_of("coach_id", "coaching_coaches"),
+        part_of("team_id", "coaching_teams"),
+        integer("duration_minutes", required=True),
+        string("focus", 300),
+        text("notes"),
+        timestamp("logged_at", required=True),
+        checks={"coaching_session_duration": "duration_minutes > 0"},
+        unique={"coaching_session_once": ("programme_id", "session_date", "coach_id", "team_id")},
     )
-    create_table(
+    table(
         "ratings",
-        sa.Column("assessment_id", sa.Integer(), nullable=False),
-        sa.Column("dimension_key", sa.String(length=100), nullable=False),
-        sa.Column("level", sa.Integer(), nullable=True),
-        sa.Column("dont_know", sa.Boolean(), nullable=False),
-        sa.Column("justification", sa.Text(), nullable=True),
-        sa.Column("confidence", sa.String(length=6), nullable=True),
-        sa.Column("features", sa.Text(), nullable=True),
-        sa.CheckConstraint(
-            "confidence IS NULL OR confidence IN ('low', 'medium', 'high')",
-            name="rating_confidence",
-        ),
-        sa.CheckConstraint(
-            "NOT (dont_know AND level IS NOT NULL)", name="rating_level_or_dont_know"
-        ),
-        sa.ForeignKeyConstraint(["assessment_id"], ["assessments.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("assessment_id", "dimension_key"),
+        part_of("assessment_id", "assessments", key=True),
+        string("dimension_key", 100, key=True),
+        integer("level"),
+        flag("dont_know"),
+        text("justification"),
+        string("confidence", 6),
+        text("features"),
+        checks={
+            "rating_confidence": "confidence IS NULL OR confidence IN ('low', 'medium', 'high')",
+            "rating_level_or_dont_know": "NOT (dont_know AND level IS NOT NULL)",
+        },
     )
 
 

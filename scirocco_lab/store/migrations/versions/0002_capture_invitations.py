@@ -1,7 +1,4 @@
-"""Web-app capture (issue 11): personal invitations and the draft revision counter.
-
-Revision 0002, after 0001.
-"""
+"""Web-app capture (issue 11): personal invitations and the draft revision counter."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -12,8 +9,6 @@ __all__ = ["down_revision", "downgrade", "revision", "upgrade"]
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

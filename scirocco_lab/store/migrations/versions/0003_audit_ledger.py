@@ -1,8 +1,5 @@
-"""Audit ledger (issue 12): the audit trail, the imported-files ledger (re-imports
-recognised by content hash) and the index of assessments by subject.
-
-Revision 0003, after 0002.
-"""
+"""Audit ledger (issue 12): the audit trail, the imported-files ledger and the index of
+assessments by subject."""
 
 import sqlalchemy as sa
 from alembic import op
@@ -13,8 +10,6 @@ __all__ = ["down_revision", "downgrade", "revision", "upgrade"]
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

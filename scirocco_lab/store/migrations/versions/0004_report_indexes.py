@@ -1,9 +1,5 @@
 """Report indexes (issue 15): the columns one region's reports, and the planning of the batch,
-filter by: assessments by kind, instrument and status; programmes, action plans, evaluation
-sources and questionnaires by region.
-
-Revision 0004, after 0003.
-"""
+filter by."""
 
 from alembic import op
 
@@ -13,8 +9,6 @@ __all__ = ["down_revision", "downgrade", "revision", "upgrade"]
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 # (index, table, columns), as the tables modules declare them.
 INDEXES = (
