@@ -33,6 +33,29 @@ def exchange():
     return load_instrument("scirocco-exchange")
 
 
+def placeholder_dimension(path: Path) -> Path:
+    """Rewrite the first sheet of the workbook at ``path`` as streaming writers (Apache POI
+    SXSSF) leave it: a ``<dimension ref="A1"/>`` size they never filled in."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        items = {name: source.read(name) for name in source.namelist()}
+    sheet_xml = items["xl/worksheets/sheet1.xml"].decode()
+    items["xl/worksheets/sheet1.xml"] = re.sub(
+        r'<dimension ref="[^"]*"/>', '<dimension ref="A1"/>', sheet_xml
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in items.items():
+            target.writestr(name, data)
+    return path
+
+
+@pytest.fixture(scope="session")
+def with_placeholder_dimension():
+    """:func:`placeholder_dimension`, for tests of large workbooks from streaming writers."""
+    return placeholder_dimension
+
+
 @pytest.fixture(scope="session")
 def demo_store_url(tmp_path_factory):
     """A file store holding the whole synthetic demo: ratings, planning and evaluation records.
