@@ -67,17 +67,8 @@ D = dt.date
 
 
 @pytest.fixture
-def store():
-    store = open_store("sqlite://")
-    write_batch(
-        store,
-        RecordBatch(
-            subjects=(
-                SubjectRecord("northvale", "Northvale"),
-                SubjectRecord("ostermark", "Ostermark"),
-            )
-        ),
-    )
+def store(two_regions_store):
+    store = two_regions_store
     save_assets(
         store,
         [
@@ -105,82 +96,81 @@ def store():
     return store
 
 
+PROGRAMME = KnowledgeTransferProgramme(
+    key="kt-ostermark",
+    title="Digital know-how from Northvale",
+    receiving_region="ostermark",
+    dimensions=("digital_infrastructure",),
+    transferring_region="northvale",
+    stakeholders=(
+        StakeholderRecord(
+            "OSM-S01",
+            "programme lead",
+            "Health board",
+            full_name="Ada Example",
+            email="a@x.org",
+        ),
+    ),
+    assets=("shared-record-toolkit",),
+    activities=(
+        ActivityRecord(
+            "visit",
+            "study_visit",
+            "Study visit",
+            D(2026, 6, 8),
+            D(2026, 6, 9),
+            visiting_experts=4,
+        ),
+        ActivityRecord("event", "event", "Regional event", D(2026, 9, 1), D(2026, 9, 1)),
+    ),
+    milestones=(MilestoneRecord("step-1", "Dimensions chosen", D(2026, 3, 2)),),
+    start=D(2026, 3, 2),
+    end=D(2026, 12, 18),
+)
+
+
 def programme(**changes):
-    values = dict(
-        key="kt-ostermark",
-        title="Digital know-how from Northvale",
-        receiving_region="ostermark",
-        dimensions=("digital_infrastructure",),
-        transferring_region="northvale",
-        stakeholders=(
-            StakeholderRecord(
-                "OSM-S01",
-                "programme lead",
-                "Health board",
-                full_name="Ada Example",
-                email="a@x.org",
-            ),
-        ),
-        assets=("shared-record-toolkit",),
-        activities=(
-            ActivityRecord(
-                "visit",
-                "study_visit",
-                "Study visit",
-                D(2026, 6, 8),
-                D(2026, 6, 9),
-                visiting_experts=4,
-            ),
-            ActivityRecord("event", "event", "Regional event", D(2026, 9, 1), D(2026, 9, 1)),
-        ),
-        milestones=(MilestoneRecord("step-1", "Dimensions chosen", D(2026, 3, 2)),),
-        start=D(2026, 3, 2),
-        end=D(2026, 12, 18),
-    )
-    values.update(changes)
-    return KnowledgeTransferProgramme(**values)
+    return dataclasses.replace(PROGRAMME, **changes)
+
+
+PLAN = ActionPlanRecord(
+    key="ap-ostermark",
+    title="Ostermark action plan",
+    region="ostermark",
+    actions=(
+        ActionRecord(1, "digital_infrastructure", "Map data flows", D(2026, 4, 1), D(2026, 6, 30)),
+        ActionRecord(2, "funding", "Pool a budget", D(2026, 5, 1), D(2026, 12, 1), priority="high"),
+    ),
+    programme="kt-ostermark",
+)
 
 
 def plan(**changes):
-    values = dict(
-        key="ap-ostermark",
-        title="Ostermark action plan",
-        region="ostermark",
-        actions=(
-            ActionRecord(
-                1, "digital_infrastructure", "Map data flows", D(2026, 4, 1), D(2026, 6, 30)
-            ),
-            ActionRecord(
-                2, "funding", "Pool a budget", D(2026, 5, 1), D(2026, 12, 1), priority="high"
-            ),
-        ),
-        programme="kt-ostermark",
-    )
-    values.update(changes)
-    return ActionPlanRecord(**values)
+    return dataclasses.replace(PLAN, **changes)
+
+
+COACHING = CoachingProgrammeRecord(
+    key="coaching-northvale",
+    title="Neighbourhood coaching",
+    region="northvale",
+    start=D(2026, 1, 5),
+    end=D(2026, 12, 18),
+    coaches=(
+        CoachRecord("COACH-01", "Improvement lead", "Trust", "cohort-2", full_name="Bo Sample"),
+        CoachRecord("COACH-02"),
+    ),
+    teams=(TeamRecord("nb-north", "North"), TeamRecord("nb-south", "South")),
+    assignments=(
+        AssignmentRecord("COACH-01", "nb-north"),
+        AssignmentRecord("COACH-02", "nb-south", "co-coach"),
+    ),
+    milestones=(MilestoneRecord("midpoint-review", "Mid-point review", D(2026, 6, 1)),),
+    sessions=(CoachingSessionRecord(D(2026, 3, 3), "COACH-01", "nb-north", 90),),
+)
 
 
 def coaching(**changes):
-    values = dict(
-        key="coaching-northvale",
-        title="Neighbourhood coaching",
-        region="northvale",
-        start=D(2026, 1, 5),
-        end=D(2026, 12, 18),
-        coaches=(
-            CoachRecord("COACH-01", "Improvement lead", "Trust", "cohort-2", full_name="Bo Sample"),
-            CoachRecord("COACH-02"),
-        ),
-        teams=(TeamRecord("nb-north", "North"), TeamRecord("nb-south", "South")),
-        assignments=(
-            AssignmentRecord("COACH-01", "nb-north"),
-            AssignmentRecord("COACH-02", "nb-south", "co-coach"),
-        ),
-        milestones=(MilestoneRecord("midpoint-review", "Mid-point review", D(2026, 6, 1)),),
-        sessions=(CoachingSessionRecord(D(2026, 3, 3), "COACH-01", "nb-north", 90),),
-    )
-    values.update(changes)
-    return CoachingProgrammeRecord(**values)
+    return dataclasses.replace(COACHING, **changes)
 
 
 # --- knowledge-transfer programmes ----------------------------------------------------------

@@ -341,12 +341,14 @@ def check_and_clear(
     return existing_id
 
 
-def record_saver(save_in: Callable[..., SaveSummary], audit_table: str, doc: str):
+def record_saver(
+    save_in: Callable[..., SaveSummary | tuple[SaveSummary, ...]], audit_table: str, doc: str
+):
     """The public ``save_*`` function of one record kind, named after ``save_in`` without its
     ``_in``: it resolves ``instrument`` (default scirocco-exchange), runs ``save_in(connection,
-    record, instrument, replace=...)`` in one transaction and writes the audit row (on
-    ``audit_table``) there. The record kinds differ only in ``save_in``, so their public
-    functions share this body; ``doc`` is the function's docstring.
+    record, instrument, replace=...)`` in one transaction and writes the audit row of what it
+    saved (on ``audit_table``, named ``action``) there. The record kinds differ only in
+    ``save_in``, so their public functions share this body; ``doc`` is the docstring.
     """
 
     def save(
@@ -355,12 +357,15 @@ def record_saver(save_in: Callable[..., SaveSummary], audit_table: str, doc: str
         *,
         replace: bool = False,
         instrument: str | Instrument | None = None,
-    ) -> SaveSummary:
+        action: str = "save",
+    ):
         chosen = resolve_instrument(store, instrument)
         with store.transaction() as connection:
-            summary = save_in(connection, record, chosen, replace=replace)
-            audit_saves(connection, audit_table, [summary])
-            return summary
+            saved = save_in(connection, record, chosen, replace=replace)
+            summaries = saved if isinstance(saved, tuple) else (saved,)
+            if summaries:
+                audit_saves(connection, audit_table, summaries, action)
+            return saved
 
     save.__name__ = save.__qualname__ = save_in.__name__.removesuffix("_in")
     save.__module__ = save_in.__module__
