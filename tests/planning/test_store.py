@@ -173,26 +173,38 @@ def coaching(**changes):
     return dataclasses.replace(COACHING, **changes)
 
 
+@pytest.fixture
+def kt_store(store):
+    """The store with the knowledge-transfer programme saved."""
+    save_programme(store, programme())
+    return store
+
+
+@pytest.fixture
+def coaching_store(store):
+    """The store with the coaching programme saved."""
+    save_coaching_programme(store, coaching())
+    return store
+
+
 # --- knowledge-transfer programmes ----------------------------------------------------------
 
 
-def test_programme_round_trips_without_identities(store):
-    save_programme(store, programme())
-    loaded = load_programme(store, "kt-ostermark")
+def test_programme_round_trips_without_identities(kt_store):
+    loaded = load_programme(kt_store, "kt-ostermark")
     expected = programme(
         stakeholders=(StakeholderRecord("OSM-S01", "programme lead", "Health board"),)
     )
     assert loaded == expected
 
 
-def test_programme_identities_only_when_asked(store):
-    save_programme(store, programme())
+def test_programme_identities_only_when_asked(kt_store):
     assert (
-        load_programme(store, "kt-ostermark", include_identities=True).stakeholders[0].email
+        load_programme(kt_store, "kt-ostermark", include_identities=True).stakeholders[0].email
         == "a@x.org"
     )
-    assert "full_name" not in stakeholders_frame(store).columns
-    assert stakeholders_frame(store, include_identities=True)["full_name"].tolist() == [
+    assert "full_name" not in stakeholders_frame(kt_store).columns
+    assert stakeholders_frame(kt_store, include_identities=True)["full_name"].tolist() == [
         "Ada Example"
     ]
 
@@ -227,60 +239,54 @@ def test_unknown_dimension_is_rejected_by_the_store(store):
     assert programmes_frame(store).empty
 
 
-def test_saving_an_existing_key_is_a_duplicate_error(store):
-    save_programme(store, programme())
+def test_saving_an_existing_key_is_a_duplicate_error(kt_store):
     with pytest.raises(DuplicatePlanningRecordError, match="replace=True") as error:
-        save_programme(store, programme(title="Changed"))
+        save_programme(kt_store, programme(title="Changed"))
     assert isinstance(error.value, DuplicateRecordError)
     assert isinstance(error.value, DataValidationError)
-    assert programmes_frame(store)["title"].tolist() == ["Digital know-how from Northvale"]
+    assert programmes_frame(kt_store)["title"].tolist() == ["Digital know-how from Northvale"]
 
 
-def test_replace_replaces_the_programme_wholesale(store):
-    save_programme(store, programme())
-    save_action_plan(store, plan())
+def test_replace_replaces_the_programme_wholesale(kt_store):
+    save_action_plan(kt_store, plan())
     summary = save_programme(
-        store, programme(title="Changed", activities=programme().activities[:1]), replace=True
+        kt_store, programme(title="Changed", activities=programme().activities[:1]), replace=True
     )
     assert summary.replaced
-    assert programmes_frame(store)["title"].tolist() == ["Changed"]
-    assert activities_frame(store)["activity"].tolist() == ["visit"]
+    assert programmes_frame(kt_store)["title"].tolist() == ["Changed"]
+    assert activities_frame(kt_store)["activity"].tolist() == ["visit"]
     # The action plan still points at the replaced programme.
-    assert action_plans_frame(store)["programme"].tolist() == ["kt-ostermark"]
+    assert action_plans_frame(kt_store)["programme"].tolist() == ["kt-ostermark"]
 
 
-def test_frames_hold_dates_and_tuples(store):
-    save_programme(store, programme())
-    activities = activities_frame(store)
+def test_frames_hold_dates_and_tuples(kt_store):
+    activities = activities_frame(kt_store)
     assert all(type(value) is dt.date for value in activities["start"])
     assert activities["visiting_experts"].tolist() == [4, None]
-    frame = programmes_frame(store)
+    frame = programmes_frame(kt_store)
     assert frame.loc[0, "stakeholders"] == ("OSM-S01 (programme lead)",)
     assert frame.loc[0, "assets"] == ("shared-record-toolkit",)
 
 
-def test_region_filter_matches_receiving_or_transferring(store):
-    save_programme(store, programme())
-    assert len(programmes_frame(store, region="northvale")) == 1
-    assert len(activities_frame(store, region="ostermark")) == 2
+def test_region_filter_matches_receiving_or_transferring(kt_store):
+    assert len(programmes_frame(kt_store, region="northvale")) == 1
+    assert len(activities_frame(kt_store, region="ostermark")) == 2
 
 
-def test_unknown_programme_lists_the_known_ones(store):
-    save_programme(store, programme())
+def test_unknown_programme_lists_the_known_ones(kt_store):
     with pytest.raises(NotFoundError, match="kt-ostermark"):
-        load_programme(store, "kt-missing")
+        load_programme(kt_store, "kt-missing")
 
 
 # --- action plans ------------------------------------------------------------------------
 
 
-def test_action_plan_round_trips(store):
-    save_programme(store, programme())
-    save_action_plan(store, plan())
-    assert load_action_plan(store, "ap-ostermark") == plan()
-    frame = actions_frame(store, region="ostermark")
+def test_action_plan_round_trips(kt_store):
+    save_action_plan(kt_store, plan())
+    assert load_action_plan(kt_store, "ap-ostermark") == plan()
+    frame = actions_frame(kt_store, region="ostermark")
     assert frame["position"].tolist() == [1, 2]
-    assert action_plans_frame(store).loc[0, "end"] == D(2026, 12, 1)
+    assert action_plans_frame(kt_store).loc[0, "end"] == D(2026, 12, 1)
 
 
 def test_action_plan_with_unknown_programme_writes_nothing(store):
@@ -306,17 +312,16 @@ def test_set_action_status_refuses_unknown_status_and_position(store):
 # --- coaching ----------------------------------------------------------------------------
 
 
-def test_coaching_programme_round_trips(store):
-    save_coaching_programme(store, coaching())
-    loaded = load_coaching_programme(store, "coaching-northvale")
+def test_coaching_programme_round_trips(coaching_store):
+    loaded = load_coaching_programme(coaching_store, "coaching-northvale")
     assert loaded == coaching(
         coaches=(
             CoachRecord("COACH-01", "Improvement lead", "Trust", "cohort-2"),
             CoachRecord("COACH-02"),
         )
     )
-    assert coaches_frame(store)["coach"].tolist() == ["COACH-01", "COACH-02"]
-    assert "full_name" not in coaches_frame(store).columns
+    assert coaches_frame(coaching_store)["coach"].tolist() == ["COACH-01", "COACH-02"]
+    assert "full_name" not in coaches_frame(coaching_store).columns
 
 
 def test_assignment_to_unknown_coach_writes_nothing(store):
@@ -327,52 +332,54 @@ def test_assignment_to_unknown_coach_writes_nothing(store):
     assert coaching_programmes_frame(store).empty
 
 
-def test_log_coaching_session_adds_one_session(store):
-    save_coaching_programme(store, coaching())
+def test_log_coaching_session_adds_one_session(coaching_store):
     log_coaching_session(
-        store, "coaching-northvale", CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-south")
+        coaching_store,
+        "coaching-northvale",
+        CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-south"),
     )
-    assert sessions_frame(store)["session_date"].tolist() == [D(2026, 3, 3), D(2026, 4, 7)]
+    assert sessions_frame(coaching_store)["session_date"].tolist() == [D(2026, 3, 3), D(2026, 4, 7)]
 
 
-def test_logging_the_same_session_twice_is_a_duplicate(store):
-    save_coaching_programme(store, coaching())
+def test_logging_the_same_session_twice_is_a_duplicate(coaching_store):
     with pytest.raises(DuplicatePlanningRecordError):
-        log_coaching_session(store, "coaching-northvale", coaching().sessions[0])
-    assert len(sessions_frame(store)) == 1
+        log_coaching_session(coaching_store, "coaching-northvale", coaching().sessions[0])
+    assert len(sessions_frame(coaching_store)) == 1
 
 
-def test_session_with_unknown_team_writes_nothing(store):
-    save_coaching_programme(store, coaching())
+def test_session_with_unknown_team_writes_nothing(coaching_store):
     with pytest.raises(DataValidationError, match="not a team of this programme"):
         log_coaching_session(
-            store, "coaching-northvale", CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-east")
+            coaching_store,
+            "coaching-northvale",
+            CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-east"),
         )
-    assert len(sessions_frame(store)) == 1
+    assert len(sessions_frame(coaching_store)) == 1
 
 
-def test_midpoint_review_is_recorded(store):
-    save_coaching_programme(store, coaching())
+def test_midpoint_review_is_recorded(coaching_store):
     record_midpoint_review(
-        store, "coaching-northvale", MidpointReview(D(2026, 6, 3), "On track", "Add a coach")
+        coaching_store,
+        "coaching-northvale",
+        MidpointReview(D(2026, 6, 3), "On track", "Add a coach"),
     )
-    row = coaching_programmes_frame(store).iloc[0]
+    row = coaching_programmes_frame(coaching_store).iloc[0]
     assert (row["midpoint_review_on"], row["midpoint_decisions"]) == (D(2026, 6, 3), "Add a coach")
 
 
-def test_midpoint_review_outside_the_programme_is_rejected(store):
-    save_coaching_programme(store, coaching())
+def test_midpoint_review_outside_the_programme_is_rejected(coaching_store):
     with pytest.raises(DataValidationError, match="outside the programme"):
-        record_midpoint_review(store, "coaching-northvale", MidpointReview(D(2027, 6, 3), "Late"))
-    assert coaching_programmes_frame(store)["midpoint_review_on"].tolist() == [None]
+        record_midpoint_review(
+            coaching_store, "coaching-northvale", MidpointReview(D(2027, 6, 3), "Late")
+        )
+    assert coaching_programmes_frame(coaching_store)["midpoint_review_on"].tolist() == [None]
 
 
-def test_set_milestone_status_marks_it_done(store):
-    save_coaching_programme(store, coaching())
+def test_set_milestone_status_marks_it_done(coaching_store):
     set_milestone_status(
-        store, "coaching-northvale", "midpoint-review", "done", done_on=D(2026, 6, 2)
+        coaching_store, "coaching-northvale", "midpoint-review", "done", done_on=D(2026, 6, 2)
     )
-    row = milestones_frame(store).iloc[0]
+    row = milestones_frame(coaching_store).iloc[0]
     assert (row["programme_kind"], row["status"], row["done_on"]) == (
         "coaching",
         "done",
@@ -380,10 +387,9 @@ def test_set_milestone_status_marks_it_done(store):
     )
 
 
-def test_programme_keys_are_shared_by_both_kinds(store):
-    save_programme(store, programme())
+def test_programme_keys_are_shared_by_both_kinds(kt_store):
     with pytest.raises(DataValidationError, match="already used by a knowledge-transfer"):
-        save_coaching_programme(store, coaching(key="kt-ostermark"))
+        save_coaching_programme(kt_store, coaching(key="kt-ostermark"))
 
 
 # --- batches -----------------------------------------------------------------------------
@@ -427,12 +433,11 @@ def test_search_by_unknown_kind_is_an_error(store):
         search_assets(assets_frame(store), kind="webinar")
 
 
-def test_replacing_an_asset_keeps_programmes_that_selected_it(store):
-    save_programme(store, programme())
+def test_replacing_an_asset_keeps_programmes_that_selected_it(kt_store):
     asset = AssetRecord("shared-record-toolkit", "tool", "Shared record toolkit, 2nd edition")
-    save_assets(store, [asset], replace=True)
-    assert programmes_frame(store).loc[0, "assets"] == ("shared-record-toolkit",)
-    assert "2nd edition" in assets_frame(store).set_index("asset").loc[asset.key, "title"]
+    save_assets(kt_store, [asset], replace=True)
+    assert programmes_frame(kt_store).loc[0, "assets"] == ("shared-record-toolkit",)
+    assert "2nd edition" in assets_frame(kt_store).set_index("asset").loc[asset.key, "title"]
 
 
 # --- demo --------------------------------------------------------------------------------
