@@ -114,11 +114,11 @@ PROGRAMME = KnowledgeTransferProgramme(
     assets=("shared-record-toolkit",),
     activities=(
         ActivityRecord(
-            "visit",
-            "study_visit",
-            "Study visit",
-            D(2026, 6, 8),
-            D(2026, 6, 9),
+            key="visit",
+            kind="study_visit",
+            title="Study visit",
+            start=D(2026, 6, 8),
+            end=D(2026, 6, 9),
             visiting_experts=4,
         ),
         ActivityRecord("event", "event", "Regional event", D(2026, 9, 1), D(2026, 9, 1)),
