@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from functools import partial
 
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.planning import records
@@ -48,8 +49,7 @@ VISIT = ActivityRecord(
 )
 
 
-def visit(**changes):
-    return dataclasses.replace(VISIT, **changes)
+visit = partial(dataclasses.replace, VISIT)
 
 
 PROGRAMME = KnowledgeTransferProgramme(
@@ -89,8 +89,7 @@ COACHING = CoachingProgrammeRecord(
 )
 
 
-def coaching(**changes):
-    return dataclasses.replace(COACHING, **changes)
+coaching = partial(dataclasses.replace, COACHING)
 
 
 def test_a_complete_programme_has_no_problem():

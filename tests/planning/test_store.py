@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -129,8 +130,7 @@ PROGRAMME = KnowledgeTransferProgramme(
 )
 
 
-def programme(**changes):
-    return dataclasses.replace(PROGRAMME, **changes)
+programme = partial(dataclasses.replace, PROGRAMME)
 
 
 PLAN = ActionPlanRecord(
@@ -145,8 +145,7 @@ PLAN = ActionPlanRecord(
 )
 
 
-def plan(**changes):
-    return dataclasses.replace(PLAN, **changes)
+plan = partial(dataclasses.replace, PLAN)
 
 
 COACHING = CoachingProgrammeRecord(
@@ -169,8 +168,7 @@ COACHING = CoachingProgrammeRecord(
 )
 
 
-def coaching(**changes):
-    return dataclasses.replace(COACHING, **changes)
+coaching = partial(dataclasses.replace, COACHING)
 
 
 @pytest.fixture
