@@ -2,7 +2,9 @@
 
 import dataclasses
 import datetime as dt
+import inspect
 from functools import partial
+from importlib import import_module
 
 import pandas as pd
 import pytest
@@ -401,6 +403,29 @@ def test_batch_with_one_bad_record_writes_nothing(store):
         )
     assert programmes_frame(store).empty
     assert action_plans_frame(store).empty
+
+
+def test_batch_of_duplicates_only_is_a_duplicate_error(kt_store):
+    with pytest.raises(DuplicatePlanningRecordError, match="replace=True"):
+        save_planning_batch(kt_store, PlanningBatch(programmes=(programme(),)))
+
+
+def test_a_save_names_its_audit_row_by_action(store, new_audit_rows):
+    with new_audit_rows(store) as rows:
+        save_programme(store, programme(), action="import")
+    assert [(row["action"], row["table_name"]) for row in rows] == [("import", "kt_programmes")]
+
+
+@pytest.mark.parametrize(
+    "save",
+    [save_action_plan, save_assets, save_coaching_programme, save_planning_batch, save_programme],
+)
+def test_each_save_function_has_its_own_name_and_docstring(save):
+    assert save.__name__ == save.__qualname__
+    assert getattr(import_module(save.__module__), save.__name__) is save
+    assert "transaction" in save.__doc__ or "all or none" in save.__doc__
+    options = list(inspect.signature(save).parameters)[2:]
+    assert options == ["replace", "instrument", "action"]
 
 
 # --- catalogue ---------------------------------------------------------------------------
