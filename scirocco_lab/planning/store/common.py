@@ -358,7 +358,7 @@ def record_saver(
         replace: bool = False,
         instrument: str | Instrument | None = None,
         action: str = "save",
-    ):
+    ) -> SaveSummary | tuple[SaveSummary, ...]:
         chosen = resolve_instrument(store, instrument)
         with store.transaction() as connection:
             saved = save_in(connection, record, chosen, replace=replace)
