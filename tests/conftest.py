@@ -303,3 +303,13 @@ def table_counts():
             }
 
     return counts
+
+
+@pytest.fixture
+def two_regions_store():
+    """A fresh in-memory store with two regions and nothing else: northvale and ostermark
+    (the pair the planning tests twin)."""
+    store = open_store("sqlite://")
+    regions = (SubjectRecord("northvale", "Northvale"), SubjectRecord("ostermark", "Ostermark"))
+    write_batch(store, RecordBatch(subjects=regions))
+    return store

@@ -301,6 +301,26 @@ _NEIGHBOURHOODS = (
     ("fellbridge", "Fellbridge neighbourhood", "Market town and villages, 29,000 people"),
     ("upper-vale", "Upper Vale neighbourhood", "Rural and remote, 17,000 people"),
 )
+# The activities of a demo programme, from the seed-001 menu: (key, kind, title, location,
+# (from, first day, last day): days counted from the programme's start or from the study
+# visit's Monday (two days: the programme's limit), visiting experts and participants (a
+# number, None, or a (low, high) range to draw from), expected outcomes, the first programme
+# index that has it). Templates name {home}, {partner} and {topic}; numbers are drawn in
+# this order.
+_ACTIVITY_MENU = (
+    ("expert-mission", "expert_mission", "Experts from {partner} visit {home}", "{home}",
+     ("start", 49, 50), 3, 18, "Shared understanding of the gaps in {topic}.", 0),
+    ("study-visit", "study_visit", "Study visit to {partner}", "{partner}",
+     ("visit", 0, 1), (3, 6), (8, 16), "Actions to adopt, written up during the visit.", 0),
+    ("regional-event", "event", "Regional event: {topic} in {home}", "{home}",
+     ("start", 196, 196), None, (40, 90), "Wider buy-in for the action plan.", 0),
+    ("webinar-series", "capacity_building", "Webinar series on {topic}", "Online",
+     ("start", 91, 161), None, (25, 60),
+     "Staff trained in the methods of the transferring region.", 1),
+    ("staff-placement", "staff_exchange", "Two-week placement of two staff in {partner}",
+     "{partner}", ("start", 224, 237), None, 2,
+     "Hands-on experience brought back to the home team.", 2),
+)  # fmt: skip
 _SESSION_FOCUS = (
     "Driver diagram for proactive frailty care",
     "Process map of the referral pathway",
@@ -310,6 +330,29 @@ _SESSION_FOCUS = (
     "Relational check-in and team roles",
     "Spreading the change to a second practice",
 )
+
+
+def _demo_count(count, rng) -> int | None:
+    """A fixed count, None, or a number drawn from a ``(low, high)`` range (high excluded)."""
+    return int(rng.integers(*count)) if isinstance(count, tuple) else count
+
+
+def _menu_activity(entry, words, anchors, dimensions, rng) -> ActivityRecord:
+    """One activity of :data:`_ACTIVITY_MENU` for a programme (``words`` fill the templates,
+    ``anchors`` give the dates the days count from)."""
+    key, kind, title, location, (anchor, first, last), experts, participants, outcomes, _ = entry
+    return ActivityRecord(
+        key=key,
+        kind=kind,
+        title=title.format(**words),
+        start=anchors[anchor] + dt.timedelta(days=first),
+        end=anchors[anchor] + dt.timedelta(days=last),
+        location=location.format(**words),
+        visiting_experts=_demo_count(experts, rng),
+        participants=_demo_count(participants, rng),
+        dimensions=dimensions[:1] if kind == "staff_exchange" else dimensions,
+        expected_outcomes=outcomes.format(**words),
+    )
 
 
 def _dimensions(instrument: Instrument, words: Sequence[str]) -> tuple[str, ...]:
@@ -466,71 +509,13 @@ def _programme(
     )
     visit_start = start + dt.timedelta(days=70 + int(rng.integers(0, 10)))
     visit_start += dt.timedelta(days=(7 - visit_start.weekday()) % 7)  # a Monday
+    words = {"home": names[receiving], "partner": partner, "topic": topic}
+    anchors = {"start": start, "visit": visit_start}
     activities = [
-        ActivityRecord(
-            key="expert-mission",
-            kind="expert_mission",
-            title=f"Experts from {partner} visit {names[receiving]}",
-            start=start + dt.timedelta(days=49),
-            end=start + dt.timedelta(days=50),
-            location=names[receiving],
-            visiting_experts=3,
-            participants=18,
-            dimensions=dimensions,
-            expected_outcomes=f"Shared understanding of the gaps in {topic}.",
-        ),
-        ActivityRecord(
-            key="study-visit",
-            kind="study_visit",
-            title=f"Study visit to {partner}",
-            start=visit_start,
-            end=visit_start + dt.timedelta(days=1),  # two days: the programme's limit
-            location=partner,
-            visiting_experts=int(rng.integers(3, 6)),  # at most five
-            participants=int(rng.integers(8, 16)),
-            dimensions=dimensions,
-            expected_outcomes="Actions to adopt, written up during the visit.",
-        ),
-        ActivityRecord(
-            key="regional-event",
-            kind="event",
-            title=f"Regional event: {topic} in {names[receiving]}",
-            start=start + dt.timedelta(days=196),
-            end=start + dt.timedelta(days=196),
-            location=names[receiving],
-            participants=int(rng.integers(40, 90)),
-            dimensions=dimensions,
-            expected_outcomes="Wider buy-in for the action plan.",
-        ),
+        _menu_activity(entry, words, anchors, dimensions, rng)
+        for entry in _ACTIVITY_MENU
+        if index >= entry[-1]
     ]
-    if index >= 1:
-        activities.append(
-            ActivityRecord(
-                key="webinar-series",
-                kind="capacity_building",
-                title=f"Webinar series on {topic}",
-                start=start + dt.timedelta(days=91),
-                end=start + dt.timedelta(days=161),
-                location="Online",
-                participants=int(rng.integers(25, 60)),
-                dimensions=dimensions,
-                expected_outcomes="Staff trained in the methods of the transferring region.",
-            )
-        )
-    if index >= 2:
-        activities.append(
-            ActivityRecord(
-                key="staff-placement",
-                kind="staff_exchange",
-                title=f"Two-week placement of two staff in {partner}",
-                start=start + dt.timedelta(days=224),
-                end=start + dt.timedelta(days=237),
-                location=partner,
-                participants=2,
-                dimensions=dimensions[:1],
-                expected_outcomes="Hands-on experience brought back to the home team.",
-            )
-        )
     activities = [
         replace(a, status="done" if a.end < DEMO_AS_OF else "planned") for a in activities
     ]

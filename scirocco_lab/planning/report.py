@@ -340,35 +340,53 @@ def programme_summary_html(
     return f"<h3>{_e(programme.get('title'))}</h3><table class='sl-table'>{body}</table>"
 
 
-def _per_programme(frame: pd.DataFrame, titles: Mapping[str, str] | None, render) -> str | None:
-    """When the rows belong to several programmes: one titled table per programme (in the
-    frame's order), else None."""
-    if frame["programme"].nunique() < 2:
-        return None
-    names = dict(titles or {})
-    return "\n".join(
-        f"<h4>{_e(names.get(key, key))}</h4>" + render(frame[frame["programme"] == key])
-        for key in dict.fromkeys(frame["programme"])
-    )
+def _one_table_per_programme(empty: str):
+    """Decorator of a table drawn from one programme's rows (activities, milestones): the
+    function it gives takes any such frame and ``programme_titles``; a frame without rows
+    shows ``empty``, and a frame of several programmes one table per programme (in the
+    frame's order), headed by the programme's title (from ``programme_titles``, else its
+    key)."""
+
+    def decorate(render):
+        def per_programme(
+            frame: pd.DataFrame | None, *, programme_titles: Mapping[str, str] | None = None
+        ) -> str:
+            if frame is None or frame.empty:
+                return empty
+            if frame["programme"].nunique() < 2:
+                return render(frame)
+            names = dict(programme_titles or {})
+            return "\n".join(
+                f"<h4>{_e(names.get(key, key))}</h4>" + render(frame[frame["programme"] == key])
+                for key in dict.fromkeys(frame["programme"])
+            )
+
+        per_programme.__name__, per_programme.__qualname__ = render.__name__, render.__qualname__
+        per_programme.__doc__ = render.__doc__
+        return per_programme
+
+    return decorate
 
 
-def activities_html(
-    activities: pd.DataFrame, *, programme_titles: Mapping[str, str] | None = None
-) -> str:
+def _in_date_order(frame: pd.DataFrame, column: str, **shown) -> pd.DataFrame:
+    """``frame`` with the ``shown`` columns added, in the order of its ``column`` dates
+    (undated rows last, ties in the frame's order)."""
+    order = [_date_text(v) or "9999" for v in frame[column]]
+    return frame.assign(**shown, _order=order).sort_values("_order", kind="stable")
+
+
+@_one_table_per_programme("<p>No activities planned yet.</p>")
+def activities_html(activities: pd.DataFrame) -> str:
     """The programme's activities from the menu, in date order (with the programme's title,
     from ``programme_titles``, heading one table per programme when there are several)."""
-    if activities is None or activities.empty:
-        return "<p>No activities planned yet.</p>"
-    grouped = _per_programme(activities, programme_titles, activities_html)
-    if grouped is not None:
-        return grouped
-    shown = activities.assign(
+    shown = _in_date_order(
+        activities,
+        "start",
         kind_text=[_label(k) for k in activities["kind"]],
         start_text=[_date_text(v) for v in activities["start"]],
         end_text=[_date_text(v) for v in activities["end"]],
         status_text=[_label(s) for s in activities["status"]],
-        _order=[_date_text(v) or "9999" for v in activities["start"]],
-    ).sort_values("_order", kind="stable")
+    )
     for column in ("visiting_experts", "participants"):
         if column in shown.columns:
             # Whole numbers stay numbers (right-aligned cells); missing counts are blank.
@@ -391,22 +409,18 @@ def activities_html(
     return table_html(shown, columns={k: v for k, v in columns.items() if k in shown.columns})
 
 
-def milestones_html(
-    milestones: pd.DataFrame, *, programme_titles: Mapping[str, str] | None = None
-) -> str:
+@_one_table_per_programme("<p>No milestones yet.</p>")
+def milestones_html(milestones: pd.DataFrame) -> str:
     """Milestones with their due date, when they were done and their status, in due order
-    (one table per programme, headed by its title, when there are several)."""
-    if milestones is None or milestones.empty:
-        return "<p>No milestones yet.</p>"
-    grouped = _per_programme(milestones, programme_titles, milestones_html)
-    if grouped is not None:
-        return grouped
-    shown = milestones.assign(
+    (one table per programme, headed by its title from ``programme_titles``, when there are
+    several)."""
+    shown = _in_date_order(
+        milestones,
+        "due",
         due_text=[_date_text(v) for v in milestones["due"]],
         done_text=[_date_text(v) for v in milestones.get("done_on", [None] * len(milestones))],
         status_text=[_label(s) for s in milestones["status"]],
-        _order=[_date_text(v) or "9999" for v in milestones["due"]],
-    ).sort_values("_order", kind="stable")
+    )
     return table_html(
         shown,
         columns={

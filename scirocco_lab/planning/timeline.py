@@ -98,6 +98,25 @@ def _region_column(frame: pd.DataFrame) -> list:
     return [None] * len(frame)
 
 
+def _items(frame: pd.DataFrame, key, lanes: list, item, kind, start, end) -> pd.DataFrame:
+    """The :data:`ITEM_COLUMNS` of one planning frame: its ``key`` column as the programme,
+    ``item`` as the item's text, ``kind`` (one for all, or one per row), dates from the
+    ``start`` and ``end`` columns."""
+    return pd.DataFrame(
+        {
+            "programme": frame[key].tolist(),
+            "region": _region_column(frame),
+            "lane": lanes,
+            "item": _column(frame, item),
+            "item_kind": kind,
+            "start": [_as_date(v) for v in _column(frame, start)],
+            "end": [_as_date(v) for v in _column(frame, end)],
+            "status": _column(frame, "status"),
+            "synthetic": _column(frame, "synthetic", False),
+        }
+    )
+
+
 def timeline_items(
     *,
     activities: pd.DataFrame | None = None,
@@ -126,61 +145,19 @@ def timeline_items(
     titles = dict(lane_titles or {})
     parts: list[pd.DataFrame] = []
     if activities is not None and not activities.empty:
-        programmes = activities["programme"].tolist()
-        parts.append(
-            pd.DataFrame(
-                {
-                    "programme": programmes,
-                    "region": _region_column(activities),
-                    "lane": [titles.get(p, p) for p in programmes],
-                    "item": _column(activities, "title"),
-                    "item_kind": _column(activities, "kind", "activity"),
-                    "start": [_as_date(v) for v in _column(activities, "start")],
-                    "end": [_as_date(v) for v in _column(activities, "end")],
-                    "status": _column(activities, "status"),
-                    "synthetic": _column(activities, "synthetic", False),
-                }
-            )
-        )
+        lanes = [titles.get(p, p) for p in activities["programme"]]
+        kinds = _column(activities, "kind", "activity")
+        parts.append(_items(activities, "programme", lanes, "title", kinds, "start", "end"))
     if actions is not None and not actions.empty:
-        plans = actions["plan"].tolist()
-        plan_titles = _column(actions, "plan_title")
-        parts.append(
-            pd.DataFrame(
-                {
-                    "programme": plans,
-                    "region": _region_column(actions),
-                    "lane": [
-                        titles.get(p, t if t else p)
-                        for p, t in zip(plans, plan_titles, strict=True)
-                    ],
-                    "item": _column(actions, "objective"),
-                    "item_kind": "action",
-                    "start": [_as_date(v) for v in _column(actions, "start")],
-                    "end": [_as_date(v) for v in _column(actions, "end")],
-                    "status": _column(actions, "status"),
-                    "synthetic": _column(actions, "synthetic", False),
-                }
-            )
-        )
+        lanes = [
+            titles.get(p, t if t else p)
+            for p, t in zip(actions["plan"], _column(actions, "plan_title"), strict=True)
+        ]
+        parts.append(_items(actions, "plan", lanes, "objective", "action", "start", "end"))
     if milestones is not None and not milestones.empty:
-        programmes = milestones["programme"].tolist()
-        due = [_as_date(v) for v in _column(milestones, "due")]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "programme": programmes,
-                    "region": _region_column(milestones),
-                    "lane": [titles.get(p, p) for p in programmes],
-                    "item": _column(milestones, "title"),
-                    "item_kind": "milestone",
-                    "start": due,
-                    "end": due,
-                    "status": _column(milestones, "status"),
-                    "synthetic": _column(milestones, "synthetic", False),
-                }
-            )
-        )
+        # A milestone is an item of one day: it starts and ends on its due date.
+        lanes = [titles.get(p, p) for p in milestones["programme"]]
+        parts.append(_items(milestones, "programme", lanes, "title", "milestone", "due", "due"))
     if not parts:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in ITEM_COLUMNS})
     items = pd.concat(parts, ignore_index=True)[ITEM_COLUMNS]

@@ -51,28 +51,11 @@ NOTEBOOKS = CAPTURE_NOTEBOOKS
 
 
 @pytest.fixture
-def store():
-    store = open_store("sqlite://")
-    write_batch(
-        store,
-        RecordBatch(
-            subjects=(
-                SubjectRecord("northvale", "Northvale"),
-                SubjectRecord("ostermark", "Ostermark"),
-            ),
-            assessments=(
-                AssessmentRecord(
-                    "HS",
-                    "ostermark",
-                    EXCHANGE.id,
-                    mode="consensus",
-                    ratings=tuple(
-                        RatingRecord(k, level=WEAK.get(k, 4 + i % 2)) for i, k in enumerate(KEYS)
-                    ),
-                ),
-            ),
-        ),
-    )
+def store(two_regions_store):
+    store = two_regions_store
+    ratings = tuple(RatingRecord(k, level=WEAK.get(k, 4 + i % 2)) for i, k in enumerate(KEYS))
+    consensus = AssessmentRecord("HS", "ostermark", EXCHANGE.id, mode="consensus", ratings=ratings)
+    write_batch(store, RecordBatch(assessments=(consensus,)))
     save_assets(
         store,
         [

@@ -1,6 +1,8 @@
 """Planning records: the validation rules, without a store."""
 
+import dataclasses
 import datetime as dt
+from functools import partial
 
 from scirocco_lab.instruments import load_instrument
 from scirocco_lab.planning import records
@@ -37,55 +39,57 @@ CONTEXT = PlanningContext(
 )
 
 
-def visit(**changes):
-    values = dict(
-        key="visit",
-        kind="study_visit",
-        title="Study visit to Northvale",
-        start=D(2026, 6, 8),
-        end=D(2026, 6, 9),
-        visiting_experts=5,
-    )
-    values.update(changes)
-    return ActivityRecord(**values)
+VISIT = ActivityRecord(
+    key="visit",
+    kind="study_visit",
+    title="Study visit to Northvale",
+    start=D(2026, 6, 8),
+    end=D(2026, 6, 9),
+    visiting_experts=5,
+)
+
+
+visit = partial(dataclasses.replace, VISIT)
+
+
+PROGRAMME = KnowledgeTransferProgramme(
+    key="kt-new",
+    title="Digital know-how",
+    receiving_region="ostermark",
+    dimensions=("digital_infrastructure",),
+    transferring_region="northvale",
+    stakeholders=(StakeholderRecord("OSM-S01", "programme lead"),),
+    assets=("toolkit",),
+    activities=(VISIT,),
+    milestones=knowledge_transfer_step_milestones(D(2026, 3, 2), D(2026, 12, 18)),
+    start=D(2026, 3, 2),
+    end=D(2026, 12, 18),
+)
 
 
 def programme(*activities, **changes):
-    values = dict(
-        key="kt-new",
-        title="Digital know-how",
-        receiving_region="ostermark",
-        dimensions=("digital_infrastructure",),
-        transferring_region="northvale",
-        stakeholders=(StakeholderRecord("OSM-S01", "programme lead"),),
-        assets=("toolkit",),
-        activities=activities or (visit(),),
-        milestones=knowledge_transfer_step_milestones(D(2026, 3, 2), D(2026, 12, 18)),
-        start=D(2026, 3, 2),
-        end=D(2026, 12, 18),
-    )
-    values.update(changes)
-    return KnowledgeTransferProgramme(**values)
+    """The programme, with ``activities`` instead of its study visit when given."""
+    return dataclasses.replace(PROGRAMME, activities=activities or PROGRAMME.activities, **changes)
 
 
 def fields(problems):
     return [problem.field for problem in problems]
 
 
-def coaching(**changes):
-    values = dict(
-        key="coaching-1",
-        title="Coaching",
-        region="northvale",
-        start=D(2026, 1, 5),
-        end=D(2026, 12, 18),
-        coaches=(CoachRecord("COACH-01"), CoachRecord("COACH-02")),
-        teams=(TeamRecord("nb-1", "North"), TeamRecord("nb-2", "South")),
-        assignments=(AssignmentRecord("COACH-01", "nb-1"),),
-        sessions=(CoachingSessionRecord(D(2026, 3, 3), "COACH-01", "nb-1"),),
-    )
-    values.update(changes)
-    return CoachingProgrammeRecord(**values)
+COACHING = CoachingProgrammeRecord(
+    key="coaching-1",
+    title="Coaching",
+    region="northvale",
+    start=D(2026, 1, 5),
+    end=D(2026, 12, 18),
+    coaches=(CoachRecord("COACH-01"), CoachRecord("COACH-02")),
+    teams=(TeamRecord("nb-1", "North"), TeamRecord("nb-2", "South")),
+    assignments=(AssignmentRecord("COACH-01", "nb-1"),),
+    sessions=(CoachingSessionRecord(D(2026, 3, 3), "COACH-01", "nb-1"),),
+)
+
+
+coaching = partial(dataclasses.replace, COACHING)
 
 
 def test_a_complete_programme_has_no_problem():
@@ -182,16 +186,11 @@ def test_milestone_with_done_date_must_be_done():
     assert fields(validate_programme(programme(milestones=(milestone,)), CONTEXT)) == ["status"]
 
 
+ACTION = ActionRecord(1, "funding", "Model a pooled budget", D(2026, 4, 1), D(2026, 9, 30))
+
+
 def action(position=1, **changes):
-    values = dict(
-        position=position,
-        dimension="funding",
-        objective="Model a pooled budget",
-        start=D(2026, 4, 1),
-        end=D(2026, 9, 30),
-    )
-    values.update(changes)
-    return ActionRecord(**values)
+    return dataclasses.replace(ACTION, position=position, **changes)
 
 
 def plan(*actions, **changes):

@@ -2,6 +2,9 @@
 
 import dataclasses
 import datetime as dt
+import inspect
+from functools import partial
+from importlib import import_module
 
 import pandas as pd
 import pytest
@@ -67,17 +70,8 @@ D = dt.date
 
 
 @pytest.fixture
-def store():
-    store = open_store("sqlite://")
-    write_batch(
-        store,
-        RecordBatch(
-            subjects=(
-                SubjectRecord("northvale", "Northvale"),
-                SubjectRecord("ostermark", "Ostermark"),
-            )
-        ),
-    )
+def store(two_regions_store):
+    store = two_regions_store
     save_assets(
         store,
         [
@@ -105,104 +99,112 @@ def store():
     return store
 
 
-def programme(**changes):
-    values = dict(
-        key="kt-ostermark",
-        title="Digital know-how from Northvale",
-        receiving_region="ostermark",
-        dimensions=("digital_infrastructure",),
-        transferring_region="northvale",
-        stakeholders=(
-            StakeholderRecord(
-                "OSM-S01",
-                "programme lead",
-                "Health board",
-                full_name="Ada Example",
-                email="a@x.org",
-            ),
+PROGRAMME = KnowledgeTransferProgramme(
+    key="kt-ostermark",
+    title="Digital know-how from Northvale",
+    receiving_region="ostermark",
+    dimensions=("digital_infrastructure",),
+    transferring_region="northvale",
+    stakeholders=(
+        StakeholderRecord(
+            "OSM-S01",
+            "programme lead",
+            "Health board",
+            full_name="Ada Example",
+            email="a@x.org",
         ),
-        assets=("shared-record-toolkit",),
-        activities=(
-            ActivityRecord(
-                "visit",
-                "study_visit",
-                "Study visit",
-                D(2026, 6, 8),
-                D(2026, 6, 9),
-                visiting_experts=4,
-            ),
-            ActivityRecord("event", "event", "Regional event", D(2026, 9, 1), D(2026, 9, 1)),
+    ),
+    assets=("shared-record-toolkit",),
+    activities=(
+        ActivityRecord(
+            key="visit",
+            kind="study_visit",
+            title="Study visit",
+            start=D(2026, 6, 8),
+            end=D(2026, 6, 9),
+            visiting_experts=4,
         ),
-        milestones=(MilestoneRecord("step-1", "Dimensions chosen", D(2026, 3, 2)),),
-        start=D(2026, 3, 2),
-        end=D(2026, 12, 18),
-    )
-    values.update(changes)
-    return KnowledgeTransferProgramme(**values)
+        ActivityRecord("event", "event", "Regional event", D(2026, 9, 1), D(2026, 9, 1)),
+    ),
+    milestones=(MilestoneRecord("step-1", "Dimensions chosen", D(2026, 3, 2)),),
+    start=D(2026, 3, 2),
+    end=D(2026, 12, 18),
+)
 
 
-def plan(**changes):
-    values = dict(
-        key="ap-ostermark",
-        title="Ostermark action plan",
-        region="ostermark",
-        actions=(
-            ActionRecord(
-                1, "digital_infrastructure", "Map data flows", D(2026, 4, 1), D(2026, 6, 30)
-            ),
-            ActionRecord(
-                2, "funding", "Pool a budget", D(2026, 5, 1), D(2026, 12, 1), priority="high"
-            ),
-        ),
-        programme="kt-ostermark",
-    )
-    values.update(changes)
-    return ActionPlanRecord(**values)
+programme = partial(dataclasses.replace, PROGRAMME)
 
 
-def coaching(**changes):
-    values = dict(
-        key="coaching-northvale",
-        title="Neighbourhood coaching",
-        region="northvale",
-        start=D(2026, 1, 5),
-        end=D(2026, 12, 18),
-        coaches=(
-            CoachRecord("COACH-01", "Improvement lead", "Trust", "cohort-2", full_name="Bo Sample"),
-            CoachRecord("COACH-02"),
-        ),
-        teams=(TeamRecord("nb-north", "North"), TeamRecord("nb-south", "South")),
-        assignments=(
-            AssignmentRecord("COACH-01", "nb-north"),
-            AssignmentRecord("COACH-02", "nb-south", "co-coach"),
-        ),
-        milestones=(MilestoneRecord("midpoint-review", "Mid-point review", D(2026, 6, 1)),),
-        sessions=(CoachingSessionRecord(D(2026, 3, 3), "COACH-01", "nb-north", 90),),
-    )
-    values.update(changes)
-    return CoachingProgrammeRecord(**values)
+PLAN = ActionPlanRecord(
+    key="ap-ostermark",
+    title="Ostermark action plan",
+    region="ostermark",
+    actions=(
+        ActionRecord(1, "digital_infrastructure", "Map data flows", D(2026, 4, 1), D(2026, 6, 30)),
+        ActionRecord(2, "funding", "Pool a budget", D(2026, 5, 1), D(2026, 12, 1), priority="high"),
+    ),
+    programme="kt-ostermark",
+)
+
+
+plan = partial(dataclasses.replace, PLAN)
+
+
+COACHING = CoachingProgrammeRecord(
+    key="coaching-northvale",
+    title="Neighbourhood coaching",
+    region="northvale",
+    start=D(2026, 1, 5),
+    end=D(2026, 12, 18),
+    coaches=(
+        CoachRecord("COACH-01", "Improvement lead", "Trust", "cohort-2", full_name="Bo Sample"),
+        CoachRecord("COACH-02"),
+    ),
+    teams=(TeamRecord("nb-north", "North"), TeamRecord("nb-south", "South")),
+    assignments=(
+        AssignmentRecord("COACH-01", "nb-north"),
+        AssignmentRecord("COACH-02", "nb-south", "co-coach"),
+    ),
+    milestones=(MilestoneRecord("midpoint-review", "Mid-point review", D(2026, 6, 1)),),
+    sessions=(CoachingSessionRecord(D(2026, 3, 3), "COACH-01", "nb-north", 90),),
+)
+
+
+coaching = partial(dataclasses.replace, COACHING)
+
+
+@pytest.fixture
+def kt_store(store):
+    """The store with the knowledge-transfer programme saved."""
+    save_programme(store, programme())
+    return store
+
+
+@pytest.fixture
+def coaching_store(store):
+    """The store with the coaching programme saved."""
+    save_coaching_programme(store, coaching())
+    return store
 
 
 # --- knowledge-transfer programmes ----------------------------------------------------------
 
 
-def test_programme_round_trips_without_identities(store):
-    save_programme(store, programme())
-    loaded = load_programme(store, "kt-ostermark")
+def test_programme_round_trips_without_identities(kt_store):
+    loaded = load_programme(kt_store, "kt-ostermark")
     expected = programme(
         stakeholders=(StakeholderRecord("OSM-S01", "programme lead", "Health board"),)
     )
     assert loaded == expected
 
 
-def test_programme_identities_only_when_asked(store):
-    save_programme(store, programme())
+def test_programme_identities_only_when_asked(kt_store):
     assert (
-        load_programme(store, "kt-ostermark", include_identities=True).stakeholders[0].email
+        load_programme(kt_store, "kt-ostermark", include_identities=True).stakeholders[0].email
         == "a@x.org"
     )
-    assert "full_name" not in stakeholders_frame(store).columns
-    assert stakeholders_frame(store, include_identities=True)["full_name"].tolist() == [
+    assert "full_name" not in stakeholders_frame(kt_store).columns
+    assert stakeholders_frame(kt_store, include_identities=True)["full_name"].tolist() == [
         "Ada Example"
     ]
 
@@ -237,60 +239,54 @@ def test_unknown_dimension_is_rejected_by_the_store(store):
     assert programmes_frame(store).empty
 
 
-def test_saving_an_existing_key_is_a_duplicate_error(store):
-    save_programme(store, programme())
+def test_saving_an_existing_key_is_a_duplicate_error(kt_store):
     with pytest.raises(DuplicatePlanningRecordError, match="replace=True") as error:
-        save_programme(store, programme(title="Changed"))
+        save_programme(kt_store, programme(title="Changed"))
     assert isinstance(error.value, DuplicateRecordError)
     assert isinstance(error.value, DataValidationError)
-    assert programmes_frame(store)["title"].tolist() == ["Digital know-how from Northvale"]
+    assert programmes_frame(kt_store)["title"].tolist() == ["Digital know-how from Northvale"]
 
 
-def test_replace_replaces_the_programme_wholesale(store):
-    save_programme(store, programme())
-    save_action_plan(store, plan())
+def test_replace_replaces_the_programme_wholesale(kt_store):
+    save_action_plan(kt_store, plan())
     summary = save_programme(
-        store, programme(title="Changed", activities=programme().activities[:1]), replace=True
+        kt_store, programme(title="Changed", activities=programme().activities[:1]), replace=True
     )
     assert summary.replaced
-    assert programmes_frame(store)["title"].tolist() == ["Changed"]
-    assert activities_frame(store)["activity"].tolist() == ["visit"]
+    assert programmes_frame(kt_store)["title"].tolist() == ["Changed"]
+    assert activities_frame(kt_store)["activity"].tolist() == ["visit"]
     # The action plan still points at the replaced programme.
-    assert action_plans_frame(store)["programme"].tolist() == ["kt-ostermark"]
+    assert action_plans_frame(kt_store)["programme"].tolist() == ["kt-ostermark"]
 
 
-def test_frames_hold_dates_and_tuples(store):
-    save_programme(store, programme())
-    activities = activities_frame(store)
+def test_frames_hold_dates_and_tuples(kt_store):
+    activities = activities_frame(kt_store)
     assert all(type(value) is dt.date for value in activities["start"])
     assert activities["visiting_experts"].tolist() == [4, None]
-    frame = programmes_frame(store)
+    frame = programmes_frame(kt_store)
     assert frame.loc[0, "stakeholders"] == ("OSM-S01 (programme lead)",)
     assert frame.loc[0, "assets"] == ("shared-record-toolkit",)
 
 
-def test_region_filter_matches_receiving_or_transferring(store):
-    save_programme(store, programme())
-    assert len(programmes_frame(store, region="northvale")) == 1
-    assert len(activities_frame(store, region="ostermark")) == 2
+def test_region_filter_matches_receiving_or_transferring(kt_store):
+    assert len(programmes_frame(kt_store, region="northvale")) == 1
+    assert len(activities_frame(kt_store, region="ostermark")) == 2
 
 
-def test_unknown_programme_lists_the_known_ones(store):
-    save_programme(store, programme())
+def test_unknown_programme_lists_the_known_ones(kt_store):
     with pytest.raises(NotFoundError, match="kt-ostermark"):
-        load_programme(store, "kt-missing")
+        load_programme(kt_store, "kt-missing")
 
 
 # --- action plans ------------------------------------------------------------------------
 
 
-def test_action_plan_round_trips(store):
-    save_programme(store, programme())
-    save_action_plan(store, plan())
-    assert load_action_plan(store, "ap-ostermark") == plan()
-    frame = actions_frame(store, region="ostermark")
+def test_action_plan_round_trips(kt_store):
+    save_action_plan(kt_store, plan())
+    assert load_action_plan(kt_store, "ap-ostermark") == plan()
+    frame = actions_frame(kt_store, region="ostermark")
     assert frame["position"].tolist() == [1, 2]
-    assert action_plans_frame(store).loc[0, "end"] == D(2026, 12, 1)
+    assert action_plans_frame(kt_store).loc[0, "end"] == D(2026, 12, 1)
 
 
 def test_action_plan_with_unknown_programme_writes_nothing(store):
@@ -316,17 +312,16 @@ def test_set_action_status_refuses_unknown_status_and_position(store):
 # --- coaching ----------------------------------------------------------------------------
 
 
-def test_coaching_programme_round_trips(store):
-    save_coaching_programme(store, coaching())
-    loaded = load_coaching_programme(store, "coaching-northvale")
+def test_coaching_programme_round_trips(coaching_store):
+    loaded = load_coaching_programme(coaching_store, "coaching-northvale")
     assert loaded == coaching(
         coaches=(
             CoachRecord("COACH-01", "Improvement lead", "Trust", "cohort-2"),
             CoachRecord("COACH-02"),
         )
     )
-    assert coaches_frame(store)["coach"].tolist() == ["COACH-01", "COACH-02"]
-    assert "full_name" not in coaches_frame(store).columns
+    assert coaches_frame(coaching_store)["coach"].tolist() == ["COACH-01", "COACH-02"]
+    assert "full_name" not in coaches_frame(coaching_store).columns
 
 
 def test_assignment_to_unknown_coach_writes_nothing(store):
@@ -337,52 +332,54 @@ def test_assignment_to_unknown_coach_writes_nothing(store):
     assert coaching_programmes_frame(store).empty
 
 
-def test_log_coaching_session_adds_one_session(store):
-    save_coaching_programme(store, coaching())
+def test_log_coaching_session_adds_one_session(coaching_store):
     log_coaching_session(
-        store, "coaching-northvale", CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-south")
+        coaching_store,
+        "coaching-northvale",
+        CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-south"),
     )
-    assert sessions_frame(store)["session_date"].tolist() == [D(2026, 3, 3), D(2026, 4, 7)]
+    assert sessions_frame(coaching_store)["session_date"].tolist() == [D(2026, 3, 3), D(2026, 4, 7)]
 
 
-def test_logging_the_same_session_twice_is_a_duplicate(store):
-    save_coaching_programme(store, coaching())
+def test_logging_the_same_session_twice_is_a_duplicate(coaching_store):
     with pytest.raises(DuplicatePlanningRecordError):
-        log_coaching_session(store, "coaching-northvale", coaching().sessions[0])
-    assert len(sessions_frame(store)) == 1
+        log_coaching_session(coaching_store, "coaching-northvale", coaching().sessions[0])
+    assert len(sessions_frame(coaching_store)) == 1
 
 
-def test_session_with_unknown_team_writes_nothing(store):
-    save_coaching_programme(store, coaching())
+def test_session_with_unknown_team_writes_nothing(coaching_store):
     with pytest.raises(DataValidationError, match="not a team of this programme"):
         log_coaching_session(
-            store, "coaching-northvale", CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-east")
+            coaching_store,
+            "coaching-northvale",
+            CoachingSessionRecord(D(2026, 4, 7), "COACH-02", "nb-east"),
         )
-    assert len(sessions_frame(store)) == 1
+    assert len(sessions_frame(coaching_store)) == 1
 
 
-def test_midpoint_review_is_recorded(store):
-    save_coaching_programme(store, coaching())
+def test_midpoint_review_is_recorded(coaching_store):
     record_midpoint_review(
-        store, "coaching-northvale", MidpointReview(D(2026, 6, 3), "On track", "Add a coach")
+        coaching_store,
+        "coaching-northvale",
+        MidpointReview(D(2026, 6, 3), "On track", "Add a coach"),
     )
-    row = coaching_programmes_frame(store).iloc[0]
+    row = coaching_programmes_frame(coaching_store).iloc[0]
     assert (row["midpoint_review_on"], row["midpoint_decisions"]) == (D(2026, 6, 3), "Add a coach")
 
 
-def test_midpoint_review_outside_the_programme_is_rejected(store):
-    save_coaching_programme(store, coaching())
+def test_midpoint_review_outside_the_programme_is_rejected(coaching_store):
     with pytest.raises(DataValidationError, match="outside the programme"):
-        record_midpoint_review(store, "coaching-northvale", MidpointReview(D(2027, 6, 3), "Late"))
-    assert coaching_programmes_frame(store)["midpoint_review_on"].tolist() == [None]
+        record_midpoint_review(
+            coaching_store, "coaching-northvale", MidpointReview(D(2027, 6, 3), "Late")
+        )
+    assert coaching_programmes_frame(coaching_store)["midpoint_review_on"].tolist() == [None]
 
 
-def test_set_milestone_status_marks_it_done(store):
-    save_coaching_programme(store, coaching())
+def test_set_milestone_status_marks_it_done(coaching_store):
     set_milestone_status(
-        store, "coaching-northvale", "midpoint-review", "done", done_on=D(2026, 6, 2)
+        coaching_store, "coaching-northvale", "midpoint-review", "done", done_on=D(2026, 6, 2)
     )
-    row = milestones_frame(store).iloc[0]
+    row = milestones_frame(coaching_store).iloc[0]
     assert (row["programme_kind"], row["status"], row["done_on"]) == (
         "coaching",
         "done",
@@ -390,10 +387,9 @@ def test_set_milestone_status_marks_it_done(store):
     )
 
 
-def test_programme_keys_are_shared_by_both_kinds(store):
-    save_programme(store, programme())
+def test_programme_keys_are_shared_by_both_kinds(kt_store):
     with pytest.raises(DataValidationError, match="already used by a knowledge-transfer"):
-        save_coaching_programme(store, coaching(key="kt-ostermark"))
+        save_coaching_programme(kt_store, coaching(key="kt-ostermark"))
 
 
 # --- batches -----------------------------------------------------------------------------
@@ -407,6 +403,29 @@ def test_batch_with_one_bad_record_writes_nothing(store):
         )
     assert programmes_frame(store).empty
     assert action_plans_frame(store).empty
+
+
+def test_batch_of_duplicates_only_is_a_duplicate_error(kt_store):
+    with pytest.raises(DuplicatePlanningRecordError, match="replace=True"):
+        save_planning_batch(kt_store, PlanningBatch(programmes=(programme(),)))
+
+
+def test_a_save_names_its_audit_row_by_action(store, new_audit_rows):
+    with new_audit_rows(store) as rows:
+        save_programme(store, programme(), action="import")
+    assert [(row["action"], row["table_name"]) for row in rows] == [("import", "kt_programmes")]
+
+
+@pytest.mark.parametrize(
+    "save",
+    [save_action_plan, save_assets, save_coaching_programme, save_planning_batch, save_programme],
+)
+def test_each_save_function_has_its_own_name_and_docstring(save):
+    assert save.__name__ == save.__qualname__
+    assert getattr(import_module(save.__module__), save.__name__) is save
+    assert "transaction" in save.__doc__ or "all or none" in save.__doc__
+    options = list(inspect.signature(save).parameters)[2:]
+    assert options == ["replace", "instrument", "action"]
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -437,12 +456,11 @@ def test_search_by_unknown_kind_is_an_error(store):
         search_assets(assets_frame(store), kind="webinar")
 
 
-def test_replacing_an_asset_keeps_programmes_that_selected_it(store):
-    save_programme(store, programme())
+def test_replacing_an_asset_keeps_programmes_that_selected_it(kt_store):
     asset = AssetRecord("shared-record-toolkit", "tool", "Shared record toolkit, 2nd edition")
-    save_assets(store, [asset], replace=True)
-    assert programmes_frame(store).loc[0, "assets"] == ("shared-record-toolkit",)
-    assert "2nd edition" in assets_frame(store).set_index("asset").loc[asset.key, "title"]
+    save_assets(kt_store, [asset], replace=True)
+    assert programmes_frame(kt_store).loc[0, "assets"] == ("shared-record-toolkit",)
+    assert "2nd edition" in assets_frame(kt_store).set_index("asset").loc[asset.key, "title"]
 
 
 # --- demo --------------------------------------------------------------------------------

@@ -15,59 +15,51 @@ from scirocco_lab.planning.timeline import (
 D = dt.date
 
 
-def activities(synthetic=False):
-    return pd.DataFrame(
-        {
-            "programme": ["kt-nv", "kt-nv", "kt-nv"],
-            "activity": ["a1", "a2", "a3"],
-            "kind": ["study_visit", "expert_mission", "event"],
-            "title": ["Visit to Ostermark", "Expert mission on funding", "Kick-off (date open)"],
-            "start": [D(2025, 3, 3), D(2025, 4, 1), None],
-            "end": [D(2025, 3, 4), D(2025, 4, 15), None],
-            "status": ["done", "planned", "planned"],
-            "synthetic": synthetic,
-        }
-    )
+# Hand-made planning frames (columns as the store's frames have them), without synthetic.
+ACTIVITIES = {
+    "programme": ["kt-nv", "kt-nv", "kt-nv"],
+    "activity": ["a1", "a2", "a3"],
+    "kind": ["study_visit", "expert_mission", "event"],
+    "title": ["Visit to Ostermark", "Expert mission on funding", "Kick-off (date open)"],
+    "start": [D(2025, 3, 3), D(2025, 4, 1), None],
+    "end": [D(2025, 3, 4), D(2025, 4, 15), None],
+    "status": ["done", "planned", "planned"],
+}
+
+ACTIONS = {
+    "plan": ["nv-plan", "nv-plan"],
+    "plan_title": ["Northvale action plan", "Northvale action plan"],
+    "region": ["northvale", "northvale"],
+    "position": [1, 2],
+    "dimension": ["funding", "digital_infrastructure"],
+    "objective": ["Joint budget", "Shared care record"],
+    "start": [pd.Timestamp("2025-01-06"), pd.Timestamp("2025-02-01")],
+    "end": [pd.Timestamp("2025-06-30"), pd.Timestamp("2025-05-01")],
+    "status": ["in_progress", "cancelled"],
+}
+
+MILESTONES = {
+    "programme": ["kt-nv", "kt-nv"],
+    "programme_kind": ["knowledge_transfer", "knowledge_transfer"],
+    "region": ["northvale", "northvale"],
+    "milestone": ["m1", "m2"],
+    "title": ["Needs agreed", "Evaluation plan"],
+    "due": [D(2025, 3, 31), D(2025, 6, 1)],
+    "done_on": [D(2025, 3, 28), None],
+    "status": ["done", "late"],
+}
 
 
-def actions(synthetic=False):
-    return pd.DataFrame(
-        {
-            "plan": ["nv-plan", "nv-plan"],
-            "plan_title": ["Northvale action plan", "Northvale action plan"],
-            "region": ["northvale", "northvale"],
-            "position": [1, 2],
-            "dimension": ["funding", "digital_infrastructure"],
-            "objective": ["Joint budget", "Shared care record"],
-            "start": [pd.Timestamp("2025-01-06"), pd.Timestamp("2025-02-01")],
-            "end": [pd.Timestamp("2025-06-30"), pd.Timestamp("2025-05-01")],
-            "status": ["in_progress", "cancelled"],
-            "synthetic": synthetic,
-        }
-    )
-
-
-def milestones(synthetic=False):
-    return pd.DataFrame(
-        {
-            "programme": ["kt-nv", "kt-nv"],
-            "programme_kind": ["knowledge_transfer", "knowledge_transfer"],
-            "region": ["northvale", "northvale"],
-            "milestone": ["m1", "m2"],
-            "title": ["Needs agreed", "Evaluation plan"],
-            "due": [D(2025, 3, 31), D(2025, 6, 1)],
-            "done_on": [D(2025, 3, 28), None],
-            "status": ["done", "late"],
-            "synthetic": synthetic,
-        }
-    )
+def frame(columns, synthetic=False):
+    """A planning frame of ``columns``, every row marked ``synthetic`` or not."""
+    return pd.DataFrame({**columns, "synthetic": synthetic})
 
 
 def all_items(synthetic=False):
     return timeline_items(
-        activities=activities(synthetic),
-        actions=actions(synthetic),
-        milestones=milestones(synthetic),
+        activities=frame(ACTIVITIES, synthetic),
+        actions=frame(ACTIONS, synthetic),
+        milestones=frame(MILESTONES, synthetic),
         lane_titles={"kt-nv": "Knowledge transfer"},
     )
 
@@ -148,7 +140,7 @@ def test_chart_has_one_diamond_per_milestone():
 
 
 def test_bars_are_coloured_by_status():
-    fig = timeline_chart(timeline_items(actions=actions()))
+    fig = timeline_chart(timeline_items(actions=frame(ACTIONS)))
     colours = {tuple(round(c, 3) for c in bar.get_facecolor()[:3]) for bar in bars(fig)}
     expected = {
         tuple(round(int(STATUS_COLOURS[s][i : i + 2], 16) / 255, 3) for i in (1, 3, 5))
@@ -158,7 +150,7 @@ def test_bars_are_coloured_by_status():
 
 
 def test_bar_spans_start_to_inclusive_end():
-    one_day = activities().iloc[[0]].assign(end=D(2025, 3, 3))
+    one_day = frame(ACTIVITIES).iloc[[0]].assign(end=D(2025, 3, 3))
     fig = timeline_chart(timeline_items(activities=one_day))
     (bar,) = bars(fig)
     assert bar.get_width() == 1.0

@@ -14,18 +14,8 @@ from scirocco_lab.planning.records import (
     ActionRecord,
     validate_action_plan,
 )
-from scirocco_lab.planning.store.common import (
-    SaveSummary,
-    audit_saves,
-    insert_or_update,
-    insert_rows,
-    key_ids,
-    not_found_error,
-    planning_context_of,
-    raise_problems,
-    region_ids,
-)
-from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.planning.store import common
+from scirocco_lab.store import Store
 from scirocco_lab.store.ledger import audit
 
 __all__ = ["load_action_plan", "save_action_plan", "save_action_plan_in", "set_action_status"]
@@ -34,54 +24,35 @@ __all__ = ["load_action_plan", "save_action_plan", "save_action_plan_in", "set_a
 # ---------------------------------------------------------------------------------------
 # Action plans
 
-
-def save_action_plan(
-    store: Store,
-    plan: ActionPlanRecord,
-    *,
-    replace: bool = False,
-    instrument: str | Instrument | None = None,
-) -> SaveSummary:
-    """Validate an action plan against the store and write it with its actions in one
-    transaction (``replace=True`` replaces a stored plan and all its actions)."""
-    chosen = resolve_instrument(store, instrument)
-    with store.transaction() as connection:
-        summary = save_action_plan_in(connection, plan, chosen, replace=replace)
-        audit_saves(connection, "action_plans", [summary])
-        return summary
+_ACTION_PLAN = common.RecordKind(
+    "action plan",
+    tables.action_plans,
+    validate_action_plan,
+    parts=(tables.actions.c.plan_id,),
+    counted=("actions",),
+)
 
 
 def save_action_plan_in(
     connection: Connection, plan: ActionPlanRecord, chosen: Instrument, *, replace: bool
-) -> SaveSummary:
-    plans = tables.action_plans
-    context = planning_context_of(connection, chosen)
-    existing_id = key_ids(connection, plans, plans.c.key == plan.key).get(plan.key)
-    raise_problems(
-        validate_action_plan(plan, context),
-        source=f"action plan '{plan.key}'",
-        key=plan.key,
-        exists=existing_id is not None,
-        replace=replace,
-    )
-    if existing_id is not None:
-        connection.execute(tables.actions.delete().where(tables.actions.c.plan_id == existing_id))
-    programme_ids = key_ids(connection, tables.kt_programmes)
+) -> common.SaveSummary:
+    existing_id = common.check_and_clear(connection, _ACTION_PLAN, plan, chosen, replace=replace)
+    programme_ids = common.key_ids(connection, tables.kt_programmes)
     now = utc_now()
-    plan_id = insert_or_update(
+    plan_id = common.insert_or_update(
         connection,
-        plans,
+        tables.action_plans,
         plan.key,
         existing_id,
         {
             "title": plan.title,
-            "region_id": region_ids(connection)[plan.region],
+            "region_id": common.region_ids(connection)[plan.region],
             "programme_id": programme_ids.get(plan.programme) if plan.programme else None,
             "synthetic": plan.synthetic,
             "updated_at": now,
         },
     )
-    insert_rows(
+    common.insert_rows(
         connection,
         tables.actions,
         [
@@ -102,29 +73,23 @@ def save_action_plan_in(
             for action in plan.actions
         ],
     )
-    return SaveSummary(
-        "action plan", plan.key, existing_id is not None, (("actions", len(plan.actions)),)
-    )
+    return _ACTION_PLAN.summary(plan, existing_id)
 
 
-def _plan_row(connection: Connection, key: str):
-    plans = tables.action_plans
-    row = connection.execute(select(plans).where(plans.c.key == key)).one_or_none()
-    if row is None:
-        raise not_found_error(
-            "action plan", key, key_ids(connection, plans), "See `scirocco-lab plan list`."
-        )
-    return row
+save_action_plan = common.record_saver(
+    save_action_plan_in,
+    "action_plans",
+    """Validate an action plan against the store and write it with its actions in one
+    transaction (``replace=True`` replaces a stored plan and all its actions).""",
+)
 
 
 def load_action_plan(store: Store, key: str) -> ActionPlanRecord:
     """A stored action plan as a record; :class:`NotFoundError` lists the stored plans."""
     a = tables.actions
     with store.engine.connect() as connection:
-        row = _plan_row(connection, key)
-        region = connection.execute(
-            select(schema.subjects.c.key).where(schema.subjects.c.id == row.region_id)
-        ).scalar_one()
+        row = common.stored_row(connection, _ACTION_PLAN, key)
+        region = common.subject_key(connection, row.region_id)
         programme = (
             connection.execute(
                 select(tables.kt_programmes.c.key).where(
@@ -135,25 +100,16 @@ def load_action_plan(store: Store, key: str) -> ActionPlanRecord:
             else None
         )
         actions = tuple(
-            ActionRecord(
-                position=r.position,
-                dimension=r.dimension_key,
-                objective=r.objective,
-                start=r.start_on,
-                end=r.end_on,
-                owner=r.owner,
-                resources=r.resources,
-                indicator=r.indicator,
-                priority=r.priority,
-                status=r.status,
+            common.record_of(
+                ActionRecord, r, dimension=r.dimension_key, start=r.start_on, end=r.end_on
             )
             for r in connection.execute(
                 select(a).where(a.c.plan_id == row.id).order_by(a.c.position)
             )
         )
-    return ActionPlanRecord(
-        key=row.key,
-        title=row.title,
+    return common.record_of(
+        ActionPlanRecord,
+        row,
         region=region,
         actions=actions,
         programme=programme,
@@ -168,7 +124,7 @@ def set_action_status(store: Store, plan: str, position: int, status: str) -> No
     """
     a = tables.actions
     with store.transaction() as connection:
-        row = _plan_row(connection, plan)
+        row = common.stored_row(connection, _ACTION_PLAN, plan)
         positions = list(
             connection.execute(
                 select(a.c.position).where(a.c.plan_id == row.id).order_by(a.c.position)

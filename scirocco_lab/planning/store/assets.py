@@ -1,4 +1,10 @@
-"""Saving and searching the capacity-building asset catalogue."""
+"""Saving and searching the capacity-building asset catalogue.
+
+>>> from scirocco_lab.store import open_store
+>>> store = open_store("sqlite://")
+>>> str(save_assets(store, [AssetRecord("guide-1", "guideline", "Pooled budgets")]))
+"assets 'guide-1' saved (1 assets)"
+"""
 
 from __future__ import annotations
 
@@ -17,48 +23,25 @@ from scirocco_lab.planning.records import (
 )
 from scirocco_lab.planning.store.common import (
     SaveSummary,
-    audit_saves,
     insert_or_update,
     json_list,
     key_ids,
     planning_context_of,
+    record_saver,
     region_ids,
 )
-from scirocco_lab.store import Store, resolve_instrument
 
-__all__ = ["save_asset", "save_assets", "save_assets_in"]
+__all__ = ["save_asset", "save_asset_in", "save_assets", "save_assets_in"]
 
 
 # ---------------------------------------------------------------------------------------
 # Assets
 
 
-def save_assets(
-    store: Store,
-    assets: Iterable[AssetRecord],
-    *,
-    replace: bool = False,
-    instrument: str | Instrument | None = None,
-) -> SaveSummary:
-    """Add catalogue assets (all or none). A key already stored is an error unless
-    ``replace``, which updates the stored asset in place (programmes that selected it keep
-    it).
-
-    >>> from scirocco_lab.store import open_store
-    >>> store = open_store("sqlite://")
-    >>> str(save_assets(store, [AssetRecord("guide-1", "guideline", "Pooled budgets")]))
-    "assets 'guide-1' saved (1 assets)"
-    """
-    chosen = resolve_instrument(store, instrument)
-    with store.transaction() as connection:
-        summary = save_assets_in(connection, tuple(assets), chosen, replace=replace)
-        audit_saves(connection, "planning_assets", [summary])
-        return summary
-
-
 def save_assets_in(
-    connection: Connection, assets: tuple[AssetRecord, ...], chosen: Instrument, *, replace: bool
+    connection: Connection, assets: Iterable[AssetRecord], chosen: Instrument, *, replace: bool
 ) -> SaveSummary:
+    assets = tuple(assets)
     context = planning_context_of(connection, chosen)
     problems = validate_assets(assets, context)
     stored = key_ids(connection, tables.planning_assets)
@@ -104,12 +87,23 @@ def save_assets_in(
     return SaveSummary("assets", keys, bool(clashes), (("assets", len(assets)),))
 
 
-def save_asset(
-    store: Store,
-    asset: AssetRecord,
-    *,
-    replace: bool = False,
-    instrument: str | Instrument | None = None,
+save_assets = record_saver(
+    save_assets_in,
+    "planning_assets",
+    """Add catalogue assets (all or none). A key already stored is an error unless
+    ``replace``, which updates the stored asset in place (programmes that selected it keep
+    it).""",
+)
+
+
+def save_asset_in(
+    connection: Connection, asset: AssetRecord, chosen: Instrument, *, replace: bool
 ) -> SaveSummary:
-    """Add one catalogue asset; see :func:`save_assets`."""
-    return save_assets(store, [asset], replace=replace, instrument=instrument)
+    return save_assets_in(connection, (asset,), chosen, replace=replace)
+
+
+save_asset = record_saver(
+    save_asset_in,
+    "planning_assets",
+    "Add one catalogue asset; see :func:`save_assets`.",
+)

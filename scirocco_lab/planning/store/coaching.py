@@ -23,21 +23,9 @@ from scirocco_lab.planning.records import (
     validate_coaching_session,
     validate_midpoint_review,
 )
-from scirocco_lab.planning.store.common import (
-    SaveSummary,
-    audit_saves,
-    insert_or_update,
-    insert_rows,
-    key_ids,
-    milestone_rows,
-    not_found_error,
-    planning_context_of,
-    raise_problems,
-    region_ids,
-    upsert_people,
-)
-from scirocco_lab.planning.store.programmes import milestones_of, people_select
-from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.planning.store import common
+from scirocco_lab.planning.store.programmes import milestones_of, people_select, person_record
+from scirocco_lab.store import Store
 from scirocco_lab.store.ledger import audit
 
 __all__ = [
@@ -54,64 +42,38 @@ __all__ = [
 # Coaching programmes
 
 
-def _coaching_row(connection: Connection, key: str):
-    cp = tables.coaching_programmes
-    row = connection.execute(select(cp).where(cp.c.key == key)).one_or_none()
-    if row is None:
-        raise not_found_error(
-            "coaching programme", key, key_ids(connection, cp), "See `scirocco-lab plan list`."
-        )
-    return row
-
-
-def save_coaching_programme(
-    store: Store,
-    programme: CoachingProgrammeRecord,
-    *,
-    replace: bool = False,
-    instrument: str | Instrument | None = None,
-) -> SaveSummary:
-    """Validate a coaching programme and write it (cohort, teams, assignments, milestones,
-    sessions, mid-point review) in one transaction."""
-    chosen = resolve_instrument(store, instrument)
-    with store.transaction() as connection:
-        summary = save_coaching_programme_in(connection, programme, chosen, replace=replace)
-        audit_saves(connection, "coaching_programmes", [summary])
-        return summary
-
-
-def save_coaching_programme_in(
-    connection: Connection, programme: CoachingProgrammeRecord, chosen: Instrument, *, replace: bool
-) -> SaveSummary:
-    cp = tables.coaching_programmes
-    context = planning_context_of(connection, chosen)
-    existing_id = key_ids(connection, cp, cp.c.key == programme.key).get(programme.key)
-    raise_problems(
-        validate_coaching_programme(programme, context),
-        source=f"coaching programme '{programme.key}'",
-        key=programme.key,
-        exists=existing_id is not None,
-        replace=replace,
-    )
-    if existing_id is not None:
-        # Children first: sessions and assignments refer to coaches and teams.
-        for child in (
+# Parts first: sessions and assignments refer to coaches and teams.
+_COACHING = common.RecordKind(
+    "coaching programme",
+    tables.coaching_programmes,
+    validate_coaching_programme,
+    tuple(
+        table.c.programme_id
+        for table in (
             tables.coaching_sessions,
             tables.coaching_assignments,
             tables.coaching_milestones,
             tables.coaching_coaches,
             tables.coaching_teams,
-        ):
-            connection.execute(child.delete().where(child.c.programme_id == existing_id))
+        )
+    ),
+    counted=("coaches", "teams", "assignments", "milestones", "sessions"),
+)
+
+
+def save_coaching_programme_in(
+    connection: Connection, programme: CoachingProgrammeRecord, chosen: Instrument, *, replace: bool
+) -> common.SaveSummary:
+    existing_id = common.check_and_clear(connection, _COACHING, programme, chosen, replace=replace)
     review = programme.midpoint_review
-    programme_id = insert_or_update(
+    programme_id = common.insert_or_update(
         connection,
-        cp,
+        tables.coaching_programmes,
         programme.key,
         existing_id,
         {
             "title": programme.title,
-            "region_id": region_ids(connection)[programme.region],
+            "region_id": common.region_ids(connection)[programme.region],
             "start_on": programme.start,
             "end_on": programme.end,
             "status": programme.status,
@@ -122,7 +84,7 @@ def save_coaching_programme_in(
             "updated_at": utc_now(),
         },
     )
-    people = upsert_people(connection, programme.coaches, programme.synthetic)
+    people = common.upsert_people(connection, programme.coaches, programme.synthetic)
     coach_ids = {}
     for position, coach in enumerate(programme.coaches, start=1):
         coach_ids[coach.pseudonym] = connection.execute(
@@ -146,7 +108,7 @@ def save_coaching_programme_in(
                 description=team.description,
             )
         ).inserted_primary_key[0]
-    insert_rows(
+    common.insert_rows(
         connection,
         tables.coaching_assignments,
         [
@@ -161,13 +123,13 @@ def save_coaching_programme_in(
             for assignment in programme.assignments
         ],
     )
-    insert_rows(
+    common.insert_rows(
         connection,
         tables.coaching_milestones,
-        milestone_rows(programme_id, programme.milestones),
+        common.milestone_rows(programme_id, programme.milestones),
     )
     now = utc_now()
-    insert_rows(
+    common.insert_rows(
         connection,
         tables.coaching_sessions,
         [
@@ -175,18 +137,15 @@ def save_coaching_programme_in(
             for session in programme.sessions
         ],
     )
-    return SaveSummary(
-        "coaching programme",
-        programme.key,
-        existing_id is not None,
-        (
-            ("coaches", len(programme.coaches)),
-            ("teams", len(programme.teams)),
-            ("assignments", len(programme.assignments)),
-            ("milestones", len(programme.milestones)),
-            ("sessions", len(programme.sessions)),
-        ),
-    )
+    return _COACHING.summary(programme, existing_id)
+
+
+save_coaching_programme = common.record_saver(
+    save_coaching_programme_in,
+    "coaching_programmes",
+    """Validate a coaching programme and write it (cohort, teams, assignments, milestones,
+    sessions, mid-point review) in one transaction.""",
+)
 
 
 def _session_row(programme_id, session: CoachingSessionRecord, coach_ids, team_ids, now) -> dict:
@@ -212,7 +171,7 @@ def _coach_and_team_ids(connection: Connection, programme_id: int):
             .where(coaches.c.programme_id == programme_id)
         )
     }
-    team_ids = key_ids(
+    team_ids = common.key_ids(
         connection, tables.coaching_teams, tables.coaching_teams.c.programme_id == programme_id
     )
     return coach_ids, team_ids
@@ -225,10 +184,8 @@ def load_coaching_programme(
     keys. Coaches' names and e-mail addresses only with ``include_identities=True``."""
     coaches, teams = tables.coaching_coaches, tables.coaching_teams
     with store.engine.connect() as connection:
-        row = _coaching_row(connection, key)
-        region = connection.execute(
-            select(schema.subjects.c.key).where(schema.subjects.c.id == row.region_id)
-        ).scalar_one()
+        row = common.stored_row(connection, _COACHING, key)
+        region = common.subject_key(connection, row.region_id)
         coach_rows = connection.execute(
             people_select(coaches, include_identities=True)
             .add_columns(coaches.c.id, coaches.c.role, coaches.c.cohort)
@@ -236,15 +193,7 @@ def load_coaching_programme(
             .order_by(coaches.c.position)
         ).all()
         coach_records = tuple(
-            CoachRecord(
-                pseudonym=r.pseudonym,
-                role=r.role,
-                organisation=r.organisation,
-                cohort=r.cohort,
-                full_name=r.full_name if include_identities else None,
-                email=r.email if include_identities else None,
-            )
-            for r in coach_rows
+            person_record(CoachRecord, r, include_identities=include_identities) for r in coach_rows
         )
         team_rows = connection.execute(
             select(teams).where(teams.c.programme_id == row.id).order_by(teams.c.position)
@@ -261,13 +210,8 @@ def load_coaching_programme(
             )
         )
         sessions = tuple(
-            CoachingSessionRecord(
-                session_date=r.session_date,
-                coach=coach_keys[r.coach_id],
-                team=team_keys[r.team_id],
-                duration_minutes=r.duration_minutes,
-                focus=r.focus,
-                notes=r.notes,
+            common.record_of(
+                CoachingSessionRecord, r, coach=coach_keys[r.coach_id], team=team_keys[r.team_id]
             )
             for r in connection.execute(
                 select(s).where(s.c.programme_id == row.id).order_by(s.c.session_date, s.c.id)
@@ -279,19 +223,18 @@ def load_coaching_programme(
         if row.midpoint_review_on is not None
         else None
     )
-    return CoachingProgrammeRecord(
-        key=row.key,
-        title=row.title,
+    return common.record_of(
+        CoachingProgrammeRecord,
+        row,
         region=region,
         start=row.start_on,
         end=row.end_on,
         coaches=coach_records,
-        teams=tuple(TeamRecord(r.key, r.name, r.kind, r.description) for r in team_rows),
+        teams=tuple(common.record_of(TeamRecord, r) for r in team_rows),
         assignments=assignments,
         milestones=milestones,
         sessions=sessions,
         midpoint_review=review,
-        status=row.status,
         synthetic=bool(row.synthetic),
     )
 
@@ -302,7 +245,7 @@ def log_coaching_session(store: Store, programme: str, session: CoachingSessionR
     and date twice is a :class:`DuplicatePlanningRecordError`."""
     s = tables.coaching_sessions
     with store.transaction() as connection:
-        row = _coaching_row(connection, programme)
+        row = common.stored_row(connection, _COACHING, programme)
         coach_ids, team_ids = _coach_and_team_ids(connection, row.id)
         problems = validate_coaching_session(
             session,
@@ -350,7 +293,7 @@ def record_midpoint_review(store: Store, programme: str, review: MidpointReview)
     programme, a summary and the decisions taken (one small transaction)."""
     cp = tables.coaching_programmes
     with store.transaction() as connection:
-        row = _coaching_row(connection, programme)
+        row = common.stored_row(connection, _COACHING, programme)
         problems = validate_midpoint_review(
             review, programme=programme, start=row.start_on, end=row.end_on
         )
@@ -403,21 +346,23 @@ def set_milestone_status(
                 (tables.coaching_programmes, tables.coaching_milestones),
             )
             if (
-                programme_id := key_ids(connection, parent, parent.c.key == programme).get(
+                programme_id := common.key_ids(connection, parent, parent.c.key == programme).get(
                     programme
                 )
             )
         ]
         if not found:
-            known = set(key_ids(connection, tables.kt_programmes)) | set(
-                key_ids(connection, tables.coaching_programmes)
+            known = set(common.key_ids(connection, tables.kt_programmes)) | set(
+                common.key_ids(connection, tables.coaching_programmes)
             )
-            raise not_found_error("programme", programme, known, "See `scirocco-lab plan list`.")
+            raise common.not_found_error(
+                "programme", programme, known, "See `scirocco-lab plan list`."
+            )
         # Keys are shared by both kinds of programme (validation refuses a clash).
         table, programme_id = found[0]
-        milestones = key_ids(connection, table, table.c.programme_id == programme_id)
+        milestones = common.key_ids(connection, table, table.c.programme_id == programme_id)
         if milestone not in milestones:
-            raise not_found_error(
+            raise common.not_found_error(
                 f"milestone of programme '{programme}'", milestone, milestones, "Check the key."
             )
         connection.execute(

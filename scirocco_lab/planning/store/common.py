@@ -1,13 +1,14 @@
 """What the planning store modules share: column lists, the save summary, key lookups,
-the people upsert and the problem report."""
+the people upsert, the problem report and the steps every save takes."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import TypeVar
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Column, Connection, Table, select
 
 from scirocco_lab.errors import DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
@@ -34,9 +35,11 @@ __all__ = [
     "SESSION_COLUMNS",
     "STAKEHOLDER_COLUMNS",
     "TEAM_COLUMNS",
+    "RecordKind",
     "SaveSummary",
     "as_tuple",
     "audit_saves",
+    "check_and_clear",
     "insert_or_update",
     "insert_rows",
     "json_list",
@@ -46,9 +49,15 @@ __all__ = [
     "planning_context",
     "planning_context_of",
     "raise_problems",
+    "record_of",
+    "record_saver",
     "region_ids",
+    "stored_row",
+    "subject_key",
     "upsert_people",
 ]
+
+_Record = TypeVar("_Record")
 
 ASSET_COLUMNS = [
     "asset", "kind", "title", "description", "dimensions", "languages", "region", "url",
@@ -272,3 +281,109 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict]) -> None:
 def not_found_error(what: str, key: str, known: Iterable[str], hint: str) -> NotFoundError:
     listed = ", ".join(sorted(known)) or "none yet"
     return NotFoundError(f"no {what} with key '{key}' in the store. Known: {listed}. {hint}")
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What saving and finding one kind of planning record needs: its name in messages
+    (``what``), its table, its validation (record, context -> problems), the columns of its
+    part tables that point at it (``parts``, children before the tables they refer to),
+    which a replacing save empties, and the record's fields counted in the save summary."""
+
+    what: str
+    table: Table
+    validate: Callable[[object, PlanningContext], list[InputProblem]]
+    parts: tuple[Column, ...] = ()
+    counted: tuple[str, ...] = ()
+
+    def summary(self, record, existing_id: int | None) -> SaveSummary:
+        """What saving ``record`` wrote (``existing_id``: the stored record it replaced)."""
+        parts = tuple((name, len(getattr(record, name))) for name in self.counted)
+        return SaveSummary(self.what, record.key, existing_id is not None, parts)
+
+
+def stored_row(connection: Connection, kind: RecordKind, key: str):
+    """The stored row of a planning record by key; :class:`NotFoundError` lists the keys
+    stored."""
+    table = kind.table
+    row = connection.execute(select(table).where(table.c.key == key)).one_or_none()
+    if row is None:
+        known = key_ids(connection, table)
+        raise not_found_error(kind.what, key, known, "See `scirocco-lab plan list`.")
+    return row
+
+
+def subject_key(connection: Connection, subject_id: int) -> str:
+    """The key of a region (a stored subject) by its id."""
+    subjects = schema.subjects
+    return connection.execute(
+        select(subjects.c.key).where(subjects.c.id == subject_id)
+    ).scalar_one()
+
+
+def check_and_clear(
+    connection: Connection, kind: RecordKind, record, chosen: Instrument, *, replace: bool
+) -> int | None:
+    """The first steps of every ``save_*_in``: validate ``record`` against the store (raising
+    every problem, see :func:`raise_problems`) and, when it replaces a stored record, delete
+    that record's parts. Returns the stored record's id, or None when the record is new."""
+    table = kind.table
+    existing_id = key_ids(connection, table, table.c.key == record.key).get(record.key)
+    raise_problems(
+        kind.validate(record, planning_context_of(connection, chosen)),
+        source=f"{kind.what} '{record.key}'",
+        key=record.key,
+        exists=existing_id is not None,
+        replace=replace,
+    )
+    for column in kind.parts if existing_id is not None else ():
+        connection.execute(column.table.delete().where(column == existing_id))
+    return existing_id
+
+
+def record_saver(
+    save_in: Callable[..., SaveSummary | tuple[SaveSummary, ...]], audit_table: str, doc: str
+):
+    """The public ``save_*`` function of one record kind, named after ``save_in`` without its
+    ``_in``: it resolves ``instrument`` (default scirocco-exchange), runs ``save_in(connection,
+    record, instrument, replace=...)`` in one transaction and writes the audit row of what it
+    saved (on ``audit_table``, named ``action``) there. The record kinds differ only in
+    ``save_in``, so their public functions share this body; ``doc`` is the docstring.
+    """
+
+    def save(
+        store: Store,
+        record,
+        *,
+        replace: bool = False,
+        instrument: str | Instrument | None = None,
+        action: str = "save",
+    ) -> SaveSummary | tuple[SaveSummary, ...]:
+        chosen = resolve_instrument(store, instrument)
+        with store.transaction() as connection:
+            saved = save_in(connection, record, chosen, replace=replace)
+            summaries = saved if isinstance(saved, tuple) else (saved,)
+            if summaries:
+                audit_saves(connection, audit_table, summaries, action)
+            return saved
+
+    save.__name__ = save.__qualname__ = save_in.__name__.removesuffix("_in")
+    save.__module__ = save_in.__module__
+    save.__doc__ = doc
+    return save
+
+
+def record_of(cls: type[_Record], row, **values) -> _Record:
+    """A record of the dataclass ``cls`` from a stored row: each field from ``values`` when
+    given there (a renamed or converted column, a part read separately), else from the row's
+    column of the same name.
+
+    >>> from collections import namedtuple
+    >>> row = namedtuple("Row", "key title due_on done_on status")("m1", "Go", None, None, "late")
+    >>> record_of(MilestoneRecord, row, due=row.due_on)
+    MilestoneRecord(key='m1', title='Go', due=None, done_on=None, status='late')
+    """
+    columns = row._asdict()
+    return cls(
+        **{f.name: values[f.name] if f.name in values else columns[f.name] for f in fields(cls)}
+    )

@@ -70,6 +70,34 @@ def _frame(rows: list[dict], columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+def _columns(names: Sequence[str], *tables: Table, **sources):
+    """The select list of a frame, each column labelled with its frame name: for each name
+    in ``names``, the column given in ``sources`` (a key, a region, an aggregate), else the
+    first of ``tables`` that stores it, under that name or as a date ``<name>_on``."""
+
+    def stored(name):
+        if name in sources:
+            return sources[name]
+        for table in tables:
+            for column in (name, f"{name}_on"):
+                if column in table.c:
+                    return table.c[column]
+        raise KeyError(name)
+
+    return [stored(name).label(name) for name in names]
+
+
+def _tuples(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Stored JSON lists as tuples, in object columns."""
+    for column in columns:
+        frame[column] = pd.Series([as_tuple(v) for v in frame[column]], dtype=object)
+    return frame
+
+
+def _key_filter(statement, column, key: str | None):
+    return statement if key is None else statement.where(column == key)
+
+
 def _region_filter(statement, region: str | None, *aliases):
     if region is None:
         return statement
@@ -95,24 +123,11 @@ def assets_frame(store: Store) -> pd.DataFrame:
     (tuple), region (key or None), url, synthetic; ordered by asset key."""
     a, region = tables.planning_assets, schema.subjects.alias("region")
     statement = (
-        select(
-            a.c.key.label("asset"),
-            a.c.kind,
-            a.c.title,
-            a.c.description,
-            a.c.dimensions,
-            a.c.languages,
-            region.c.key.label("region"),
-            a.c.url,
-            a.c.synthetic,
-        )
+        select(*_columns(ASSET_COLUMNS, a, asset=a.c.key, region=region.c.key))
         .outerjoin(region, region.c.id == a.c.region_id)
         .order_by(a.c.key)
     )
-    frame = _rows_frame(store, statement, ASSET_COLUMNS)
-    frame["dimensions"] = pd.Series([as_tuple(v) for v in frame["dimensions"]], dtype=object)
-    frame["languages"] = pd.Series([as_tuple(v) for v in frame["languages"]], dtype=object)
-    return frame
+    return _tuples(_rows_frame(store, statement, ASSET_COLUMNS), "dimensions", "languages")
 
 
 def _region_aliases():
@@ -201,8 +216,7 @@ def stakeholders_frame(
         .join(kt, kt.c.id == ks.c.programme_id)
         .order_by(kt.c.key, ks.c.position)
     )
-    if programme is not None:
-        statement = statement.where(kt.c.key == programme)
+    statement = _key_filter(statement, kt.c.key, programme)
     columns = list(STAKEHOLDER_COLUMNS) + (["full_name", "email"] if include_identities else [])
     with store.engine.connect() as connection:
         rows = [
@@ -220,52 +234,39 @@ def activities_frame(
     ``region`` keeps programmes it receives or transfers in."""
     receiving, transferring = _region_aliases()
     a, kt = tables.kt_activities, tables.kt_programmes
+    selected = _columns(ACTIVITY_COLUMNS, a, kt, programme=kt.c.key, activity=a.c.key)
     statement = (
-        select(
-            kt.c.key.label("programme"),
-            a.c.key.label("activity"),
-            a.c.kind,
-            a.c.title,
-            a.c.location,
-            a.c.start_on.label("start"),
-            a.c.end_on.label("end"),
-            a.c.visiting_experts,
-            a.c.participants,
-            a.c.dimensions,
-            a.c.expected_outcomes,
-            a.c.status,
-            kt.c.synthetic,
-        )
+        select(*selected)
         .select_from(a)
         .join(kt, kt.c.id == a.c.programme_id)
         .join(receiving, receiving.c.id == kt.c.receiving_region_id)
         .outerjoin(transferring, transferring.c.id == kt.c.transferring_region_id)
         .order_by(kt.c.key, a.c.start_on, a.c.position)
     )
-    if programme is not None:
-        statement = statement.where(kt.c.key == programme)
+    statement = _key_filter(statement, kt.c.key, programme)
     statement = _region_filter(statement, region, receiving, transferring)
-    frame = _rows_frame(store, statement, ACTIVITY_COLUMNS)
-    frame["dimensions"] = pd.Series([as_tuple(v) for v in frame["dimensions"]], dtype=object)
-    return frame
+    return _tuples(_rows_frame(store, statement, ACTIVITY_COLUMNS), "dimensions")
+
+
+def _plan_keys():
+    """The action plans table, its region (an alias of subjects) and the frame columns
+    naming both: ``plan`` and ``region`` (keys)."""
+    plans, subject = tables.action_plans, schema.subjects.alias("region")
+    return plans, subject, {"plan": plans.c.key, "region": subject.c.key}
 
 
 def action_plans_frame(store: Store, *, region: str | None = None) -> pd.DataFrame:
     """Action plans: plan, title, region, programme (key or None), actions (count), start
     and end (earliest start and latest end of its actions, dates or None), synthetic."""
-    plans, a, kt = tables.action_plans, tables.actions, tables.kt_programmes
-    subject = schema.subjects.alias("region")
+    plans, subject, keys = _plan_keys()
+    a, kt = tables.actions, tables.kt_programmes
+    # An action plan's span is that of its actions: earliest start, latest end.
+    spans = {"start": func.min(a.c.start_on), "end": func.max(a.c.end_on)}
+    selected = _columns(
+        ACTION_PLAN_COLUMNS, plans, **keys, **spans, programme=kt.c.key, actions=func.count(a.c.id)
+    )
     statement = (
-        select(
-            plans.c.key.label("plan"),
-            plans.c.title,
-            subject.c.key.label("region"),
-            kt.c.key.label("programme"),
-            func.count(a.c.id).label("actions"),
-            func.min(a.c.start_on).label("start"),
-            func.max(a.c.end_on).label("end"),
-            plans.c.synthetic,
-        )
+        select(*selected)
         .join(subject, subject.c.id == plans.c.region_id)
         .outerjoin(kt, kt.c.id == plans.c.programme_id)
         .outerjoin(a, a.c.plan_id == plans.c.id)
@@ -295,33 +296,19 @@ def actions_frame(
     """Actions, one row each: plan, plan_title, region, position (1..n), dimension,
     objective, owner, start, end (dates), resources, indicator, priority, status, synthetic;
     ordered by plan and position."""
-    plans, a = tables.action_plans, tables.actions
-    subject = schema.subjects.alias("region")
+    plans, subject, keys = _plan_keys()
+    a = tables.actions
+    selected = _columns(
+        ACTION_COLUMNS, a, plans, **keys, plan_title=plans.c.title, dimension=a.c.dimension_key
+    )
     statement = (
-        select(
-            plans.c.key.label("plan"),
-            plans.c.title.label("plan_title"),
-            subject.c.key.label("region"),
-            a.c.position,
-            a.c.dimension_key.label("dimension"),
-            a.c.objective,
-            a.c.owner,
-            a.c.start_on.label("start"),
-            a.c.end_on.label("end"),
-            a.c.resources,
-            a.c.indicator,
-            a.c.priority,
-            a.c.status,
-            plans.c.synthetic,
-        )
+        select(*selected)
         .select_from(a)
         .join(plans, plans.c.id == a.c.plan_id)
         .join(subject, subject.c.id == plans.c.region_id)
         .order_by(plans.c.key, a.c.position)
     )
-    if plan is not None:
-        statement = statement.where(plans.c.key == plan)
-    statement = _region_filter(statement, region, subject)
+    statement = _region_filter(_key_filter(statement, plans.c.key, plan), region, subject)
     return _rows_frame(store, statement, ACTION_COLUMNS)
 
 
@@ -329,22 +316,8 @@ def coaching_programmes_frame(store: Store, *, region: str | None = None) -> pd.
     """Coaching programmes: programme, title, region, start, end, status,
     midpoint_review_on (date or None), midpoint_summary, midpoint_decisions, synthetic."""
     cp, subject = tables.coaching_programmes, schema.subjects.alias("region")
-    statement = (
-        select(
-            cp.c.key.label("programme"),
-            cp.c.title,
-            subject.c.key.label("region"),
-            cp.c.start_on.label("start"),
-            cp.c.end_on.label("end"),
-            cp.c.status,
-            cp.c.midpoint_review_on,
-            cp.c.midpoint_summary,
-            cp.c.midpoint_decisions,
-            cp.c.synthetic,
-        )
-        .join(subject, subject.c.id == cp.c.region_id)
-        .order_by(cp.c.key)
-    )
+    selected = _columns(COACHING_PROGRAMME_COLUMNS, cp, programme=cp.c.key, region=subject.c.key)
+    statement = select(*selected).join(subject, subject.c.id == cp.c.region_id).order_by(cp.c.key)
     statement = _region_filter(statement, region, subject)
     return _rows_frame(store, statement, COACHING_PROGRAMME_COLUMNS)
 
@@ -361,8 +334,7 @@ def coaches_frame(
         .join(cp, cp.c.id == coaches.c.programme_id)
         .order_by(cp.c.key, coaches.c.position)
     )
-    if programme is not None:
-        statement = statement.where(cp.c.key == programme)
+    statement = _key_filter(statement, cp.c.key, programme)
     columns = list(COACH_COLUMNS) + (["full_name", "email"] if include_identities else [])
     with store.engine.connect() as connection:
         rows = [{**row._mapping, "coach": row.pseudonym} for row in connection.execute(statement)]
@@ -372,34 +344,22 @@ def coaches_frame(
 def teams_frame(store: Store, *, programme: str | None = None) -> pd.DataFrame:
     """Teams and neighbourhoods: programme, team, name, kind, description, synthetic."""
     cp, teams = tables.coaching_programmes, tables.coaching_teams
+    selected = _columns(TEAM_COLUMNS, teams, cp, programme=cp.c.key, team=teams.c.key)
     statement = (
-        select(
-            cp.c.key.label("programme"),
-            teams.c.key.label("team"),
-            teams.c.name,
-            teams.c.kind,
-            teams.c.description,
-            cp.c.synthetic,
-        )
+        select(*selected)
         .join(cp, cp.c.id == teams.c.programme_id)
         .order_by(cp.c.key, teams.c.position)
     )
-    if programme is not None:
-        statement = statement.where(cp.c.key == programme)
+    statement = _key_filter(statement, cp.c.key, programme)
     return _rows_frame(store, statement, TEAM_COLUMNS)
 
 
-def _coaching_parts_select(table: Table, *columns):
+def _coaching_parts_select(table: Table, names: Sequence[str]):
     cp, coaches, teams = tables.coaching_programmes, tables.coaching_coaches, tables.coaching_teams
     people = tables.planning_people
+    keys = {"programme": cp.c.key, "coach": people.c.pseudonym, "team": teams.c.key}
     return (
-        select(
-            cp.c.key.label("programme"),
-            people.c.pseudonym.label("coach"),
-            teams.c.key.label("team"),
-            *columns,
-            cp.c.synthetic,
-        )
+        select(*_columns(names, table, cp, **keys))
         .select_from(table)
         .join(cp, cp.c.id == table.c.programme_id)
         .join(coaches, coaches.c.id == table.c.coach_id)
@@ -412,11 +372,10 @@ def assignments_frame(store: Store, *, programme: str | None = None) -> pd.DataF
     """Coach-team assignments: programme, coach, team, role (lead|co-coach), start, end
     (dates or None), synthetic."""
     a = tables.coaching_assignments
-    statement = _coaching_parts_select(
-        a, a.c.role, a.c.start_on.label("start"), a.c.end_on.label("end")
-    ).order_by(tables.coaching_programmes.c.key, a.c.id)
-    if programme is not None:
-        statement = statement.where(tables.coaching_programmes.c.key == programme)
+    statement = _coaching_parts_select(a, ASSIGNMENT_COLUMNS).order_by(
+        tables.coaching_programmes.c.key, a.c.id
+    )
+    statement = _key_filter(statement, tables.coaching_programmes.c.key, programme)
     return _rows_frame(store, statement, ASSIGNMENT_COLUMNS)
 
 
@@ -424,11 +383,10 @@ def sessions_frame(store: Store, *, programme: str | None = None) -> pd.DataFram
     """The coaching session log: programme, session_date (date), coach, team,
     duration_minutes (int), focus, notes, synthetic; by programme and date."""
     s = tables.coaching_sessions
-    statement = _coaching_parts_select(
-        s, s.c.session_date, s.c.duration_minutes, s.c.focus, s.c.notes
-    ).order_by(tables.coaching_programmes.c.key, s.c.session_date, s.c.id)
-    if programme is not None:
-        statement = statement.where(tables.coaching_programmes.c.key == programme)
+    statement = _coaching_parts_select(s, SESSION_COLUMNS).order_by(
+        tables.coaching_programmes.c.key, s.c.session_date, s.c.id
+    )
+    statement = _key_filter(statement, tables.coaching_programmes.c.key, programme)
     frame = _rows_frame(store, statement, SESSION_COLUMNS)
     frame["duration_minutes"] = frame["duration_minutes"].astype(int)
     return frame
@@ -444,19 +402,17 @@ def milestones_frame(
     receiving, transferring = _region_aliases()
     kt, cp, subject = tables.kt_programmes, tables.coaching_programmes, schema.subjects
 
+    # Each kind's select gives every column but the kind, and the position to sort by.
+    names = [name for name in MILESTONE_COLUMNS if name != "programme_kind"] + ["position"]
+
     def milestones_of(programmes, milestones, region_table):
+        keys = {
+            "programme": programmes.c.key,
+            "region": region_table.c.key,
+            "milestone": milestones.c.key,
+        }
         return (
-            select(
-                programmes.c.key.label("programme"),
-                region_table.c.key.label("region"),
-                milestones.c.key.label("milestone"),
-                milestones.c.title,
-                milestones.c.due_on.label("due"),
-                milestones.c.done_on,
-                milestones.c.status,
-                programmes.c.synthetic,
-                milestones.c.position,
-            )
+            select(*_columns(names, milestones, programmes, **keys))
             .select_from(milestones)
             .join(programmes, programmes.c.id == milestones.c.programme_id)
         )
@@ -469,9 +425,8 @@ def milestones_frame(
     coaching_statement = milestones_of(cp, tables.coaching_milestones, subject).join(
         subject, subject.c.id == cp.c.region_id
     )
-    if programme is not None:
-        kt_statement = kt_statement.where(kt.c.key == programme)
-        coaching_statement = coaching_statement.where(cp.c.key == programme)
+    kt_statement = _key_filter(kt_statement, kt.c.key, programme)
+    coaching_statement = _key_filter(coaching_statement, cp.c.key, programme)
     kt_statement = _region_filter(kt_statement, region, receiving, transferring)
     coaching_statement = _region_filter(coaching_statement, region, subject)
     rows = []

@@ -3,6 +3,8 @@ assets)."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import Connection, Table, select
 
 from scirocco_lab.instruments import Instrument
@@ -15,27 +17,16 @@ from scirocco_lab.planning.records import (
     StakeholderRecord,
     validate_programme,
 )
-from scirocco_lab.planning.store.common import (
-    SaveSummary,
-    as_tuple,
-    audit_saves,
-    insert_or_update,
-    insert_rows,
-    json_list,
-    key_ids,
-    milestone_rows,
-    not_found_error,
-    planning_context_of,
-    raise_problems,
-    region_ids,
-    upsert_people,
-)
-from scirocco_lab.store import Store, resolve_instrument, schema
+from scirocco_lab.planning.store import common
+from scirocco_lab.store import Store, schema
+
+_Person = TypeVar("_Person")
 
 __all__ = [
     "load_programme",
     "milestones_of",
     "people_select",
+    "person_record",
     "save_programme",
     "save_programme_in",
 ]
@@ -45,23 +36,21 @@ __all__ = [
 # Knowledge-transfer programmes
 
 
-def save_programme(
-    store: Store,
-    programme: KnowledgeTransferProgramme,
-    *,
-    replace: bool = False,
-    instrument: str | Instrument | None = None,
-) -> SaveSummary:
-    """Validate a knowledge-transfer programme against the store and write it (with its
-    stakeholders, selected assets, activities and milestones) in one transaction.
-
-    ``instrument`` (default scirocco-exchange) gives the valid dimension keys.
-    """
-    chosen = resolve_instrument(store, instrument)
-    with store.transaction() as connection:
-        summary = save_programme_in(connection, programme, chosen, replace=replace)
-        audit_saves(connection, "kt_programmes", [summary])
-        return summary
+_PROGRAMME = common.RecordKind(
+    "knowledge-transfer programme",
+    tables.kt_programmes,
+    validate_programme,
+    tuple(
+        table.c.programme_id
+        for table in (
+            tables.kt_stakeholders,
+            tables.kt_programme_assets,
+            tables.kt_activities,
+            tables.kt_milestones,
+        )
+    ),
+    counted=("stakeholders", "assets", "activities", "milestones"),
+)
 
 
 def save_programme_in(
@@ -70,29 +59,12 @@ def save_programme_in(
     chosen: Instrument,
     *,
     replace: bool,
-) -> SaveSummary:
-    kt = tables.kt_programmes
-    context = planning_context_of(connection, chosen)
-    existing_id = key_ids(connection, kt, kt.c.key == programme.key).get(programme.key)
-    raise_problems(
-        validate_programme(programme, context),
-        source=f"knowledge-transfer programme '{programme.key}'",
-        key=programme.key,
-        exists=existing_id is not None,
-        replace=replace,
-    )
-    regions = region_ids(connection)
-    if existing_id is not None:
-        for child in (
-            tables.kt_stakeholders,
-            tables.kt_programme_assets,
-            tables.kt_activities,
-            tables.kt_milestones,
-        ):
-            connection.execute(child.delete().where(child.c.programme_id == existing_id))
-    programme_id = insert_or_update(
+) -> common.SaveSummary:
+    existing_id = common.check_and_clear(connection, _PROGRAMME, programme, chosen, replace=replace)
+    regions = common.region_ids(connection)
+    programme_id = common.insert_or_update(
         connection,
-        kt,
+        tables.kt_programmes,
         programme.key,
         existing_id,
         {
@@ -101,7 +73,7 @@ def save_programme_in(
             "transferring_region_id": regions.get(programme.transferring_region)
             if programme.transferring_region
             else None,
-            "dimensions": json_list(programme.dimensions),
+            "dimensions": common.json_list(programme.dimensions),
             "needs": programme.needs,
             "objectives": programme.objectives,
             "evaluation_plan": programme.evaluation_plan,
@@ -112,8 +84,8 @@ def save_programme_in(
             "updated_at": utc_now(),
         },
     )
-    people = upsert_people(connection, programme.stakeholders, programme.synthetic)
-    insert_rows(
+    people = common.upsert_people(connection, programme.stakeholders, programme.synthetic)
+    common.insert_rows(
         connection,
         tables.kt_stakeholders,
         [
@@ -126,8 +98,8 @@ def save_programme_in(
             for position, person in enumerate(programme.stakeholders, start=1)
         ],
     )
-    asset_ids = key_ids(connection, tables.planning_assets)
-    insert_rows(
+    asset_ids = common.key_ids(connection, tables.planning_assets)
+    common.insert_rows(
         connection,
         tables.kt_programme_assets,
         [
@@ -135,7 +107,7 @@ def save_programme_in(
             for position, key in enumerate(programme.assets, start=1)
         ],
     )
-    insert_rows(
+    common.insert_rows(
         connection,
         tables.kt_activities,
         [
@@ -150,36 +122,35 @@ def save_programme_in(
                 "end_on": activity.end,
                 "visiting_experts": activity.visiting_experts,
                 "participants": activity.participants,
-                "dimensions": json_list(activity.dimensions),
+                "dimensions": common.json_list(activity.dimensions),
                 "expected_outcomes": activity.expected_outcomes,
                 "status": activity.status,
             }
             for position, activity in enumerate(programme.activities, start=1)
         ],
     )
-    insert_rows(
-        connection, tables.kt_milestones, milestone_rows(programme_id, programme.milestones)
+    common.insert_rows(
+        connection, tables.kt_milestones, common.milestone_rows(programme_id, programme.milestones)
     )
-    return SaveSummary(
-        "knowledge-transfer programme",
-        programme.key,
-        existing_id is not None,
-        (
-            ("stakeholders", len(programme.stakeholders)),
-            ("assets", len(programme.assets)),
-            ("activities", len(programme.activities)),
-            ("milestones", len(programme.milestones)),
-        ),
-    )
+    return _PROGRAMME.summary(programme, existing_id)
+
+
+save_programme = common.record_saver(
+    save_programme_in,
+    "kt_programmes",
+    """Validate a knowledge-transfer programme against the store and write it (with its
+    stakeholders, selected assets, activities and milestones) in one transaction.
+
+    ``instrument`` (default scirocco-exchange) gives the valid dimension keys.
+    """,
+)
 
 
 def milestones_of(connection: Connection, table: Table, programme_id: int):
     rows = connection.execute(
         select(table).where(table.c.programme_id == programme_id).order_by(table.c.position)
     )
-    return tuple(
-        MilestoneRecord(row.key, row.title, row.due_on, row.done_on, row.status) for row in rows
-    )
+    return tuple(common.record_of(MilestoneRecord, row, due=row.due_on) for row in rows)
 
 
 def load_programme(
@@ -188,28 +159,14 @@ def load_programme(
     """A stored knowledge-transfer programme as a record (e.g. to edit and save again with
     ``replace=True``); :class:`NotFoundError` lists the stored keys. Stakeholders' names
     and e-mail addresses only with ``include_identities=True``."""
-    kt = tables.kt_programmes
     with store.engine.connect() as connection:
-        row = connection.execute(select(kt).where(kt.c.key == key)).one_or_none()
-        if row is None:
-            raise not_found_error(
-                "knowledge-transfer programme",
-                key,
-                key_ids(connection, kt),
-                "See `scirocco-lab plan list`.",
-            )
+        row = common.stored_row(connection, _PROGRAMME, key)
         subjects = {
             r.id: r.key
             for r in connection.execute(select(schema.subjects.c.id, schema.subjects.c.key))
         }
         stakeholders = tuple(
-            StakeholderRecord(
-                pseudonym=person.pseudonym,
-                role=person.role,
-                organisation=person.organisation,
-                full_name=person.full_name if include_identities else None,
-                email=person.email if include_identities else None,
-            )
+            person_record(StakeholderRecord, person, include_identities=include_identities)
             for person in connection.execute(
                 people_select(tables.kt_stakeholders, include_identities=True)
                 .add_columns(tables.kt_stakeholders.c.role)
@@ -228,42 +185,40 @@ def load_programme(
         )
         a = tables.kt_activities
         activities = tuple(
-            ActivityRecord(
-                key=r.key,
-                kind=r.kind,
-                title=r.title,
+            common.record_of(
+                ActivityRecord,
+                r,
                 start=r.start_on,
                 end=r.end_on,
-                location=r.location,
-                visiting_experts=r.visiting_experts,
-                participants=r.participants,
-                dimensions=as_tuple(r.dimensions),
-                expected_outcomes=r.expected_outcomes,
-                status=r.status,
+                dimensions=common.as_tuple(r.dimensions),
             )
             for r in connection.execute(
                 select(a).where(a.c.programme_id == row.id).order_by(a.c.position)
             )
         )
         milestones = milestones_of(connection, tables.kt_milestones, row.id)
-    return KnowledgeTransferProgramme(
-        key=row.key,
-        title=row.title,
+    return common.record_of(
+        KnowledgeTransferProgramme,
+        row,
         receiving_region=subjects[row.receiving_region_id],
-        dimensions=as_tuple(row.dimensions),
+        dimensions=common.as_tuple(row.dimensions),
         transferring_region=subjects.get(row.transferring_region_id),
-        needs=row.needs,
-        objectives=row.objectives,
         stakeholders=stakeholders,
         assets=assets,
         activities=activities,
         milestones=milestones,
-        evaluation_plan=row.evaluation_plan,
         start=row.start_on,
         end=row.end_on,
-        status=row.status,
         synthetic=bool(row.synthetic),
     )
+
+
+def person_record(cls: type[_Person], row, *, include_identities: bool) -> _Person:
+    """A stakeholder or coach record from a row of :func:`people_select` (with identities);
+    the name and e-mail address (personal data) only with ``include_identities``."""
+    if include_identities:
+        return common.record_of(cls, row)
+    return common.record_of(cls, row, full_name=None, email=None)
 
 
 def people_select(membership: Table, *, include_identities: bool):
