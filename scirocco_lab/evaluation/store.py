@@ -54,7 +54,7 @@ from scirocco_lab.evaluation.records import (
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import Store, resolve_instrument, schema
-from scirocco_lab.store.ledger import audit
+from scirocco_lab.store.ledger import audit, record_file_import
 
 __all__ = [
     "CODER_COLUMNS",
@@ -86,6 +86,7 @@ __all__ = [
     "turns_frame",
     "write_evaluation",
     "write_evaluation_in",
+    "write_file_import",
 ]
 
 PARTICIPANT_COLUMNS = ["pseudonym", "group", "role", "organisation", "region", "synthetic"]
@@ -385,6 +386,29 @@ def write_evaluation_in(
     if problems:
         raise DataValidationError(problems)
     return _write(connection, batch, replace=replace)
+
+
+def write_file_import(
+    store: Store,
+    batch: EvaluationBatch,
+    *,
+    kind: str,
+    digest: str | None,
+    record: str,
+    path,
+    table: str,
+    counts: dict[str, int],
+    replace: bool = False,
+) -> EvaluationSummary:
+    """Write what an import read from the file at ``path`` (a transcript, a questionnaire)
+    and, in the same transaction, remember the file (``digest`` from
+    :func:`~scirocco_lab.store.ledger.check_reimport`) and append the audit row naming
+    ``record`` with ``counts``; on any problem nothing is written."""
+    dimensions = _dimension_keys(store, None)
+    with store.transaction() as connection:
+        summary = write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        record_file_import(connection, kind, digest, record, path, table=table, counts=counts)
+    return summary
 
 
 def dimension_keys(store: Store, instrument: str | Instrument | None = None) -> frozenset[str]:
