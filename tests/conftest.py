@@ -313,3 +313,45 @@ def two_regions_store():
     regions = (SubjectRecord("northvale", "Northvale"), SubjectRecord("ostermark", "Ostermark"))
     write_batch(store, RecordBatch(subjects=regions))
     return store
+
+
+@pytest.fixture(scope="session")
+def write_two_speaker_focus_group():
+    """A writer of one focus group 'fg' in which participants A and B (B with a stored
+    identity) speak: ``write(store, said, spans, title=...)`` runs the utterances of
+    ``said`` ((speaker, words) pairs) together as the text, one turn each, and codes the
+    ranges ``spans(turns)`` gives ((start, end) pairs) with code 'c' by 'coder'."""
+    from scirocco_lab.evaluation.records import (
+        CodeRecord,
+        CoderRecord,
+        EvaluationBatch,
+        ParticipantRecord,
+        SegmentRecord,
+        SourceRecord,
+        TurnRecord,
+    )
+    from scirocco_lab.evaluation.store import write_evaluation
+
+    def write(store, said, spans, *, title="FG", b_name="Bea Secret"):
+        turns, start = [], 0
+        for number, (speaker, words) in enumerate(said, start=1):
+            turns.append(TurnRecord("fg", number, start, start + len(words), speaker=speaker))
+            start += len(words)
+        text = "".join(words for _, words in said)
+        write_evaluation(
+            store,
+            EvaluationBatch(
+                participants=(ParticipantRecord("A"), ParticipantRecord("B", full_name=b_name)),
+                sources=(
+                    SourceRecord("fg", title, "focus_group", None, text, participants=("A", "B")),
+                ),
+                turns=tuple(turns),
+                codes=(CodeRecord("c", "Code"),),
+                coders=(CoderRecord("coder"),),
+                segments=tuple(
+                    SegmentRecord("fg", "c", "coder", start, end) for start, end in spans(turns)
+                ),
+            ),
+        )
+
+    return write
