@@ -355,3 +355,29 @@ def write_two_speaker_focus_group():
         )
 
     return write
+
+
+@pytest.fixture(scope="session")
+def focus_group_batch():
+    """A builder of a batch holding one focus group held on 4 March 2026:
+    ``focus_group_batch(text, participants, title=..., key="fg-1", source_fields={...},
+    **parts)`` gives the participants (ParticipantRecords), the source (spoken by them, in
+    their order; ``source_fields`` such as region go to its SourceRecord) and the other
+    parts of the batch given as keywords (turns, codes, coders, segments, ...)."""
+    import datetime as dt
+
+    from scirocco_lab.evaluation.records import EvaluationBatch, SourceRecord
+
+    def build(text, participants, *, title="Focus group", key="fg-1", source_fields=None, **parts):
+        source = SourceRecord(
+            key,
+            title,
+            "focus_group",
+            dt.date(2026, 3, 4),
+            text,
+            participants=tuple(person.pseudonym for person in participants),
+            **(source_fields or {}),
+        )
+        return EvaluationBatch(participants=tuple(participants), sources=(source,), **parts)
+
+    return build

@@ -73,7 +73,7 @@ def _segment(coder, code, turn, words=None):
 
 
 @pytest.fixture
-def store():
+def store(focus_group_batch):
     exchange = load_instrument()
     store = open_store("sqlite://")
     write_batch(
@@ -99,23 +99,15 @@ def store():
     dimension = exchange.dimension_keys[0]  # the code "money" is linked to it
     write_evaluation(
         store,
-        EvaluationBatch(
-            participants=(
+        focus_group_batch(
+            text,
+            (
                 ParticipantRecord("VL-P01", group="clinician", full_name="Secret Person"),
                 ParticipantRecord("VL-P02", group="manager"),
             ),
-            sources=(
-                SourceRecord(
-                    "vl-fg",
-                    f"Focus group {HOSTILE}",
-                    "focus_group",
-                    dt.date(2026, 3, 4),
-                    text,
-                    region="vale",
-                    participants=("VL-P01", "VL-P02"),
-                    synthetic=True,
-                ),
-            ),
+            title=f"Focus group {HOSTILE}",
+            key="vl-fg",
+            source_fields={"region": "vale", "synthetic": True},
             turns=tuple(turns),
             codes=(
                 CodeRecord("money", "Money", dimensions=(dimension,)),
