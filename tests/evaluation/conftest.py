@@ -342,3 +342,24 @@ def producer_project():
 def taguette_codebook():
     """``taguette_codebook(folder) -> path`` of a Taguette-style .qdc with an empty Sets."""
     return build_taguette_codebook
+
+
+@pytest.fixture(scope="session")
+def items_frame():
+    """A builder of a questionnaire-items frame (the columns of ``questionnaire_items_frame``):
+    ``items_frame(questionnaire, {item: wording, ...}, reversed=(item, ...))``, the items
+    positioned in the order given."""
+    import pandas as pd
+
+    def build(questionnaire: str, wordings: dict[str, str], reversed=()):
+        return pd.DataFrame(
+            {
+                "questionnaire": questionnaire,
+                "item": list(wordings),
+                "position": list(range(1, len(wordings) + 1)),
+                "wording": list(wordings.values()),
+                "reverse_scored": [item in reversed for item in wordings],
+            }
+        )
+
+    return build

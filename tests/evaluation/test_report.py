@@ -253,7 +253,7 @@ def test_template_has_one_parameters_cell():
         assert f"{name} =" in tagged[0].source
 
 
-def test_group_chart_pools_items_with_reverse_scored_ones_reversed():
+def test_group_chart_pools_items_with_reverse_scored_ones_reversed(items_frame):
     import pandas as pd
 
     from scirocco_lab.evaluation.report import _pooled_items
@@ -267,15 +267,7 @@ def test_group_chart_pools_items_with_reverse_scored_ones_reversed():
             "value": [5.0, 2.0],
         }
     )
-    items = pd.DataFrame(
-        {
-            "questionnaire": "q",
-            "item": ["useful", "too-long"],
-            "position": [1, 2],
-            "wording": ["Useful", "Too long"],
-            "reverse_scored": [False, True],
-        }
-    )
+    items = items_frame("q", {"useful": "Useful", "too-long": "Too long"}, reversed=("too-long",))
     pooled, pooled_items = _pooled_items(answers, items, 1, 5)
     assert pooled["value"].tolist() == [5.0, 4.0]
     assert set(pooled["item"]) == {"all-items"} == set(pooled_items["item"])
