@@ -363,3 +363,32 @@ def items_frame():
         )
 
     return build
+
+
+@pytest.fixture(scope="session")
+def visit_questionnaire():
+    """A builder of a study-visit questionnaire held on 5 March 2026, as batch parts:
+    ``visit_questionnaire(key, title, labels, {item: wording}, answers, reversed=(item, ...),
+    **fields)`` gives ``questionnaires``, ``items`` (positioned in order) and ``responses``
+    (``answers``: (respondent, item, value, group) each) for an ``EvaluationBatch``; the
+    scale runs from 1 to the number of ``labels``; ``fields`` (region, ...) go to the
+    QuestionnaireRecord."""
+    import datetime as dt
+
+    from scirocco_lab.evaluation.records import ItemRecord, QuestionnaireRecord, ResponseRecord
+
+    def build(key, title, labels, wordings, answers, *, reversed=(), **fields):
+        form = QuestionnaireRecord(
+            key, title, "study_visit", dt.date(2026, 3, 5), 1, len(labels), labels, **fields
+        )
+        items = tuple(
+            ItemRecord(key, item, position, wording, reverse_scored=item in reversed)
+            for position, (item, wording) in enumerate(wordings.items(), start=1)
+        )
+        responses = tuple(
+            ResponseRecord(key, respondent, item, value, group=group)
+            for respondent, item, value, group in answers
+        )
+        return {"questionnaires": (form,), "items": items, "responses": responses}
+
+    return build

@@ -1,6 +1,5 @@
 """The evaluation report: its data, escaped HTML pieces, report tasks and one full render."""
 
-import datetime as dt
 import re
 
 import nbformat
@@ -20,10 +19,7 @@ from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
     EvaluationBatch,
-    ItemRecord,
     ParticipantRecord,
-    QuestionnaireRecord,
-    ResponseRecord,
     SegmentRecord,
     SourceRecord,
     TurnRecord,
@@ -43,6 +39,7 @@ from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, render_report
 from scirocco_lab.store import open_store
 
 TEMPLATE = PACKAGE_TEMPLATES / "evaluation.ipynb"
+ANSWERS = [(5, "a"), (4, "a"), (2, "b")]  # (value, group) of the respondents R0, R1, R2
 HOSTILE = '<script>alert("x")</script>'
 UTTERANCES = [
     ("VL-P01", f"Funding was the hard part {HOSTILE} and the budget ran out in spring."),
@@ -73,7 +70,7 @@ def _segment(coder, code, turn, words=None):
 
 
 @pytest.fixture
-def store(focus_group_batch):
+def store(focus_group_batch, visit_questionnaire):
     exchange = load_instrument()
     store = open_store("sqlite://")
     write_batch(
@@ -121,23 +118,14 @@ def store(focus_group_batch):
                 _segment("coder-A", "money", 3),
                 _segment("coder-B", "trust", 3, "built trust between us all"),
             ),
-            questionnaires=(
-                QuestionnaireRecord(
-                    "vl-q",
-                    "Study visit",
-                    "study_visit",
-                    dt.date(2026, 3, 5),
-                    1,
-                    5,
-                    ("disagree", "rather disagree", "neutral", "rather agree", "agree"),
-                    region="vale",
-                    synthetic=True,
-                ),
-            ),
-            items=(ItemRecord("vl-q", "useful", 1, f"The visit was useful {HOSTILE}"),),
-            responses=tuple(
-                ResponseRecord("vl-q", f"R{n}", "useful", value, group=group)
-                for n, (value, group) in enumerate([(5, "a"), (4, "a"), (2, "b")])
+            **visit_questionnaire(
+                "vl-q",
+                "Study visit",
+                ("disagree", "rather disagree", "neutral", "rather agree", "agree"),
+                {"useful": f"The visit was useful {HOSTILE}"},
+                [(f"R{n}", "useful", value, group) for n, (value, group) in enumerate(ANSWERS)],
+                region="vale",
+                synthetic=True,
             ),
         ),
     )

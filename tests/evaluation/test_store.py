@@ -14,10 +14,7 @@ from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
     EvaluationBatch,
-    ItemRecord,
     ParticipantRecord,
-    QuestionnaireRecord,
-    ResponseRecord,
     SegmentRecord,
     TurnRecord,
 )
@@ -352,39 +349,37 @@ def test_given_guids_are_kept(store):
     assert coders_frame(store)["guid"].tolist() == [guid]
 
 
-def questionnaire_batch(value=4.0):
-    return EvaluationBatch(
-        questionnaires=(
-            QuestionnaireRecord(
+@pytest.fixture
+def questionnaire_batch(visit_questionnaire):
+    """A builder of a batch of one questionnaire whose third answer is ``value``."""
+
+    def build(value=4.0):
+        return EvaluationBatch(
+            **visit_questionnaire(
                 "sv-sat",
                 "Study visit satisfaction",
-                "study_visit",
-                dt.date(2026, 3, 5),
-                1,
-                3,
                 ("Disagree", "Neutral", "Agree"),
+                {"useful": "The visit was useful.", "long": "The visit was too long."},
+                [
+                    ("R01", "useful", 3.0, "clinician"),
+                    ("R01", "long", None, "clinician"),
+                    ("R02", "useful", value, "manager"),
+                ],
+                reversed=("long",),
                 region="northvale",
-            ),
-        ),
-        items=(
-            ItemRecord("sv-sat", "useful", 1, "The visit was useful."),
-            ItemRecord("sv-sat", "long", 2, "The visit was too long.", reverse_scored=True),
-        ),
-        responses=(
-            ResponseRecord("sv-sat", "R01", "useful", 3.0, group="clinician"),
-            ResponseRecord("sv-sat", "R01", "long", None, group="clinician"),
-            ResponseRecord("sv-sat", "R02", "useful", value, group="manager"),
-        ),
-    )
+            )
+        )
+
+    return build
 
 
-def test_questionnaire_value_outside_scale_writes_nothing(store):
+def test_questionnaire_value_outside_scale_writes_nothing(store, questionnaire_batch):
     with pytest.raises(DataValidationError, match=r"outside the scale 1\.\.3"):
         write_evaluation(store, questionnaire_batch(value=4.0))
     assert questionnaires_frame(store).empty
 
 
-def test_responses_frame_labels_and_regions(store):
+def test_responses_frame_labels_and_regions(store, questionnaire_batch):
     write_evaluation(store, questionnaire_batch(value=2.0))
     responses = responses_frame(store)
     assert responses["label"].iloc[[0, 2]].tolist() == ["Agree", "Neutral"]
