@@ -280,8 +280,8 @@ def stable_guid(*parts: str) -> str:
 
 
 @dataclass(frozen=True)
-class _QdaCounts:
-    """What one REFI-QDA import or export counted: the fields both summaries have."""
+class QdaImportSummary:
+    """What one REFI-QDA import read and wrote."""
 
     file: str
     kind: str  # qdpx | qdc
@@ -292,38 +292,44 @@ class _QdaCounts:
     participants: int = 0
     kept_parts: int = 0
     kept_files: int = 0
-    warnings: tuple[str, ...] = ()  # one line per deviation let pass, for the user
-
-    def _participants_text(self) -> str:
-        return f", {self.participants} participant(s)" if self.participants else ""
-
-
-@dataclass(frozen=True)
-class QdaImportSummary(_QdaCounts):
-    """What one REFI-QDA import read and wrote."""
-
     codes_added: int = 0
     coders_added: int = 0
     empty_sources: int = 0
+
+    warnings: tuple[str, ...] = ()  # one line per deviation let pass, for the user
 
     def __str__(self) -> str:
         codes = f"{self.codes} code(s) ({self.codes_added} new)"
         if self.kind == "qdc":
             return f"read {self.file}: {codes}; kept for export: {self.kept_parts} code set(s)"
         empty = f" ({self.empty_sources} empty)" if self.empty_sources else ""
-        return (
+        text = (
             f"read {self.file}: {self.sources} source(s){empty}, {codes}, "
             f"{self.segments} coded segment(s), {self.coders} coder(s) ({self.coders_added} new)"
-            f"{self._participants_text()}; kept for export: {self.kept_parts} optional part(s), "
-            f"{self.kept_files} file(s)"
+        )
+        if self.participants:
+            text += f", {self.participants} participant(s)"
+        return text + (
+            f"; kept for export: {self.kept_parts} optional part(s), {self.kept_files} file(s)"
         )
 
 
 @dataclass(frozen=True)
-class QdaExportSummary(_QdaCounts):
+class QdaExportSummary:
     """What one REFI-QDA export wrote."""
 
+    file: str
+    kind: str  # qdpx | qdc
+    sources: int = 0
+    codes: int = 0
+    segments: int = 0
+    coders: int = 0
+    participants: int = 0
+    kept_parts: int = 0
+    kept_files: int = 0
     size_bytes: int = 0
+
+    warnings: tuple[str, ...] = ()  # one line per deviation let pass, for the user
 
     def __str__(self) -> str:
         if self.kind == "qdc":
@@ -331,11 +337,15 @@ class QdaExportSummary(_QdaCounts):
                 f"wrote {self.file}: {self.codes} code(s), {self.kept_parts} kept code set(s) "
                 f"({self.size_bytes} bytes)"
             )
-        return (
+        text = (
             f"wrote {self.file}: {self.sources} source(s), {self.codes} code(s), "
             f"{self.segments} coded segment(s), {self.coders} coder(s)"
-            f"{self._participants_text()}; kept optional parts: {self.kept_parts}, files: "
-            f"{self.kept_files} ({self.size_bytes} bytes)"
+        )
+        if self.participants:
+            text += f", {self.participants} participant(s)"
+        return text + (
+            f"; kept optional parts: {self.kept_parts}, files: {self.kept_files} "
+            f"({self.size_bytes} bytes)"
         )
 
 
