@@ -291,8 +291,8 @@ def _check_key(problems, where, column, key, seen: set, bad: str, noun: str, fix
 
 
 def _check_not_stored(problems, where, column, key, stored, noun: str, also: str = "") -> None:
-    """Without replace, a key already in the store is a problem (``also``: what else the
-    overwrite replaces)."""
+    """A key already in the store is a problem (checked when writing without replace;
+    ``also`` names what else the overwrite would replace)."""
     if key in stored:
         problems.add_at(
             where,
