@@ -313,3 +313,77 @@ def two_regions_store():
     regions = (SubjectRecord("northvale", "Northvale"), SubjectRecord("ostermark", "Ostermark"))
     write_batch(store, RecordBatch(subjects=regions))
     return store
+
+
+@pytest.fixture(scope="session")
+def focus_group_batch():
+    """A builder of a batch holding one focus group, by default held on 4 March 2026:
+    ``focus_group_batch(text, participants, title=..., key="fg-1", held_on=...,
+    source_fields={...}, **parts)`` gives the participants (ParticipantRecords), the source
+    (spoken by them, in their order; ``source_fields`` such as region go to its
+    SourceRecord) and the other parts of the batch given as keywords (turns, codes, coders,
+    segments, ...)."""
+    import datetime as dt
+
+    from scirocco_lab.evaluation.records import EvaluationBatch, SourceRecord
+
+    def build(
+        text,
+        participants,
+        *,
+        title="Focus group",
+        key="fg-1",
+        held_on=dt.date(2026, 3, 4),
+        source_fields=None,
+        **parts,
+    ):
+        source = SourceRecord(
+            key,
+            title,
+            "focus_group",
+            held_on,
+            text,
+            participants=tuple(person.pseudonym for person in participants),
+            **(source_fields or {}),
+        )
+        return EvaluationBatch(participants=tuple(participants), sources=(source,), **parts)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def write_two_speaker_focus_group(focus_group_batch):
+    """A writer of one focus group 'fg' in which participants A and B (B with a stored
+    identity) speak: ``write(store, said, spans, title=...)`` runs the utterances of
+    ``said`` ((speaker, words) pairs) together as the text, one turn each, and codes the
+    ranges ``spans(turns)`` gives ((start, end) pairs) with code 'c' by 'coder'."""
+    from scirocco_lab.evaluation.records import (
+        CodeRecord,
+        CoderRecord,
+        ParticipantRecord,
+        SegmentRecord,
+        TurnRecord,
+    )
+    from scirocco_lab.evaluation.store import write_evaluation
+
+    def write(store, said, spans, *, title="FG", b_name="Bea Secret"):
+        turns, start = [], 0
+        for number, (speaker, words) in enumerate(said, start=1):
+            turns.append(TurnRecord("fg", number, start, start + len(words), speaker=speaker))
+            start += len(words)
+        batch = focus_group_batch(
+            "".join(words for _, words in said),
+            (ParticipantRecord("A"), ParticipantRecord("B", full_name=b_name)),
+            title=title,
+            key="fg",
+            held_on=None,
+            turns=tuple(turns),
+            codes=(CodeRecord("c", "Code"),),
+            coders=(CoderRecord("coder"),),
+            segments=tuple(
+                SegmentRecord("fg", "c", "coder", start, end) for start, end in spans(turns)
+            ),
+        )
+        write_evaluation(store, batch)
+
+    return write

@@ -149,6 +149,33 @@ def _dimension_keys(value: object) -> tuple[str, ...]:
     return tuple(str(part) for part in value)
 
 
+def _grouped(frame: pd.DataFrame, keys: list[str], **aggregates) -> pd.DataFrame:
+    """One row per group of ``keys``, in the order groups first appear, a missing key value
+    being a group of its own; ``aggregates`` as for ``DataFrame.agg`` (name=(column, how))."""
+    return frame.groupby(keys, sort=False, dropna=False).agg(**aggregates).reset_index()
+
+
+def _count_missing(scores: pd.Series) -> int:
+    return int(scores.isna().sum())
+
+
+# A code's counts: segments, and the sources, speakers and coders they come from.
+_CODE_COUNTS = {
+    "n_segments": ("source", "size"),
+    "n_sources": ("source", "nunique"),
+    "n_speakers": ("speaker", "nunique"),
+    "n_coders": ("coder", "nunique"),
+}
+# An item's description and how many answered it, for every per-item questionnaire table.
+_ITEM_COUNTS = {
+    "position": ("position", "first"),
+    "wording": ("wording", "first"),
+    "reverse_scored": ("reverse_scored", "first"),
+    "n": ("score", "count"),
+    "n_missing": ("score", _count_missing),
+}
+
+
 def _check_by(frame: pd.DataFrame, by: str | Sequence[str] | None, source: str) -> list[str]:
     columns = [] if by is None else [by] if isinstance(by, str) else list(by)
     require_columns(frame, columns, source)
@@ -206,17 +233,8 @@ def code_frequencies(
             code=[(code, *ancestors.get(code, ())) for code in frame["code"]]
         ).explode("code")
     keys = ["code", *by_columns]
-    counts = (
-        frame.groupby(keys, dropna=False, sort=False)
-        .agg(
-            n_segments=("source", "size"),
-            n_sources=("source", "nunique"),
-            n_speakers=("speaker", "nunique"),
-            n_coders=("coder", "nunique"),
-        )
-        .reset_index()
-    )
-    count_columns = ["n_segments", "n_sources", "n_speakers", "n_coders"]
+    counts = _grouped(frame, keys, **_CODE_COUNTS)
+    count_columns = list(_CODE_COUNTS)
     if codes is None:
         counts = counts.assign(_total=counts.groupby("code")["n_segments"].transform("sum"))
         counts = counts.sort_values(
@@ -1157,29 +1175,33 @@ def _scored(
         meta = meta.assign(reverse_scored=False)
     merged = responses.merge(meta, on=["questionnaire", "item"], how="left", indicator=True)
     problems = []
+
+    def add_problems(rows: pd.Series, field: str, message, fix: str) -> None:
+        """A problem for each row of ``rows`` (a mask), on the row's ``field``; ``message``
+        says it for a row's position."""
+        for position in np.flatnonzero(rows.to_numpy()):
+            value = merged.iloc[position][field]
+            problems.append(
+                InputProblem("responses", int(position) + 2, field, value, message(position), fix)
+            )
+
     values = pd.to_numeric(merged["value"], errors="coerce")
     lows = merged["questionnaire"].map(lambda q: scales[q][0])
     highs = merged["questionnaire"].map(lambda q: scales[q][1])
-    for position in np.flatnonzero((merged["_merge"] == "left_only").to_numpy()):
-        row = merged.iloc[position]
-        problems.append(
-            InputProblem(
-                "responses", int(position) + 2, "item", row["item"],
-                f"item is not in questionnaire {row['questionnaire']!r}'s items",
-                "add the item to the questionnaire or correct the key",
-            )
-        )  # fmt: skip
+    add_problems(
+        merged["_merge"] == "left_only",
+        "item",
+        lambda at: f"item is not in questionnaire {merged['questionnaire'].iloc[at]!r}'s items",
+        "add the item to the questionnaire or correct the key",
+    )
     bad = values.notna() & ((values != np.round(values)) | (values < lows) | (values > highs))
     bad |= values.isna() & merged["value"].notna() & (merged["value"].astype(str).str.strip() != "")
-    for position in np.flatnonzero(bad.to_numpy()):
-        row = merged.iloc[position]
-        problems.append(
-            InputProblem(
-                "responses", int(position) + 2, "value", row["value"],
-                f"not a whole number on the scale {lows.iloc[position]}..{highs.iloc[position]}",
-                "correct the answer or leave it empty for a missing answer",
-            )
-        )  # fmt: skip
+    add_problems(
+        bad,
+        "value",
+        lambda at: f"not a whole number on the scale {lows.iloc[at]}..{highs.iloc[at]}",
+        "correct the answer or leave it empty for a missing answer",
+    )
     if problems:
         raise DataValidationError(problems, outcome="nothing was computed")
     reversed_ = merged["reverse_scored"].fillna(False).astype(bool)
@@ -1232,14 +1254,7 @@ def item_distributions(
     scored, scales = _scored(responses, items, scale, by_columns, reverse)
     keys = ["questionnaire", "item", *by_columns]
     meta_columns = ["position", "wording", "reverse_scored"]
-    groups = scored.groupby(keys, sort=False, dropna=False).agg(
-        position=("position", "first"),
-        wording=("wording", "first"),
-        reverse_scored=("reverse_scored", "first"),
-        n=("score", "count"),
-        n_missing=("score", lambda s: int(s.isna().sum())),
-    )
-    groups = groups.reset_index()
+    groups = _grouped(scored, keys, **_ITEM_COUNTS)
     points = pd.DataFrame(
         [
             {"questionnaire": q, "value": v, "label": labels[v - low]}
@@ -1318,21 +1333,15 @@ def likert_summary(
         .where(answered & ((high - low) % 2 == 0)),
     )
     keys = ["questionnaire", "item", *by_columns]
-    summary = (
-        scored.groupby(keys, sort=False, dropna=False)
-        .agg(
-            position=("position", "first"),
-            wording=("wording", "first"),
-            reverse_scored=("reverse_scored", "first"),
-            n=("score", "count"),
-            n_missing=("score", lambda s: int(s.isna().sum())),
-            median=("score", "median"),
-            mean=("score", "mean"),
-            pct_agree=("_agree", "mean"),
-            pct_neutral=("_neutral", "mean"),
-            pct_disagree=("_disagree", "mean"),
-        )
-        .reset_index()
+    summary = _grouped(
+        scored,
+        keys,
+        **_ITEM_COUNTS,
+        median=("score", "median"),
+        mean=("score", "mean"),
+        pct_agree=("_agree", "mean"),
+        pct_neutral=("_neutral", "mean"),
+        pct_disagree=("_disagree", "mean"),
     )
     for column in ("pct_agree", "pct_neutral", "pct_disagree"):
         summary[column] = summary[column].astype(float) * 100

@@ -203,56 +203,39 @@ def validate_rules(
             problems.append(
                 _problem(source, row, "unit", rule.unit, "unknown unit", "write sentence or turn")
             )
-        if not rule.pattern or not rule.pattern.strip():
-            problems.append(
-                _problem(
-                    source, row, "pattern", rule.pattern, "empty pattern", "give a keyword or regex"
-                )
-            )
-        elif rule.kind in RULE_KINDS:
-            if rule.kind == "keyword" and not rule.pattern.replace("*", "").strip():
-                problems.append(
-                    _problem(
-                        source,
-                        row,
-                        "pattern",
-                        rule.pattern,
-                        "a keyword of wildcards only matches every word",
-                        "add letters, e.g. integrat*",
-                    )
-                )
-                continue
-            try:
-                compiled = rule_pattern(rule)
-            except re.error as exc:
-                problems.append(
-                    _problem(
-                        source,
-                        row,
-                        "pattern",
-                        rule.pattern,
-                        f"not a valid regular expression: {exc}",
-                        "correct the expression (Python re syntax), or use kind keyword",
-                    )
-                )
-                continue
-            if compiled.search("") is not None:
-                problems.append(
-                    _problem(
-                        source,
-                        row,
-                        "pattern",
-                        rule.pattern,
-                        "the expression matches empty text, so it would propose everything",
-                        "make it require at least one character (e.g. + instead of *)",
-                    )
-                )
+        fault = _pattern_fault(rule)
+        if fault is not None:
+            problems.append(_problem(source, row, "pattern", rule.pattern, *fault))
         checked.append(
             AutoCodeRule(code, rule.kind, rule.pattern, rule.unit, bool(rule.case_sensitive))
         )
     if problems:
         raise DataValidationError(problems)
     return tuple(checked)
+
+
+def _pattern_fault(rule: AutoCodeRule) -> tuple[str, str] | None:
+    """What is wrong with a rule's pattern (message, fix), or None; a pattern of an unknown
+    kind is not checked further (the kind's own problem is reported)."""
+    if not rule.pattern or not rule.pattern.strip():
+        return "empty pattern", "give a keyword or regex"
+    if rule.kind not in RULE_KINDS:
+        return None
+    if rule.kind == "keyword" and not rule.pattern.replace("*", "").strip():
+        return "a keyword of wildcards only matches every word", "add letters, e.g. integrat*"
+    try:
+        compiled = rule_pattern(rule)
+    except re.error as exc:
+        return (
+            f"not a valid regular expression: {exc}",
+            "correct the expression (Python re syntax), or use kind keyword",
+        )
+    if compiled.search("") is not None:
+        return (
+            "the expression matches empty text, so it would propose everything",
+            "make it require at least one character (e.g. + instead of *)",
+        )
+    return None
 
 
 def _flag(value, source: str, row: int | None, problems: list[InputProblem]) -> bool:

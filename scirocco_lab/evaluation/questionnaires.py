@@ -529,54 +529,41 @@ def import_questionnaire(
     store,
     path: str | Path,
     *,
-    items: str | Path | None = None,
-    scale: str | Path | tuple[int, int] | None = None,
-    labels: Sequence[str] | str | None = None,
     questionnaire: str | None = None,
-    title: str | None = None,
-    activity: str = "study_visit",
-    region: str | None = None,
-    programme: str | None = None,
-    held_on: dt.date | None = None,
     replace: bool = False,
+    **options,
 ) -> Questionnaire:
-    """Read a form (:func:`read_questionnaire`) and write it in one transaction.
+    """Read a form (:func:`read_questionnaire`, which takes the other keyword ``options``:
+    items, scale, labels, title, activity, region, programme, held_on) and write it in one
+    transaction.
 
     Values off the scale, unknown regions and a questionnaire key already in the store
     (unless ``replace``) are reported with the rest; nothing is written then.
     """
-    from scirocco_lab.evaluation.store import dimension_keys, write_evaluation_in
-    from scirocco_lab.store.ledger import check_reimport, record_file_import
+    from scirocco_lab.evaluation.store import write_file_import
+    from scirocco_lab.store.ledger import check_reimport
 
     digest, earlier = check_reimport(
         store, "questionnaire", path, replace=replace, noun="questionnaire"
     )
     if questionnaire is None:
         questionnaire = earlier  # --replace: the same file replaces what it made before
-    form = read_questionnaire(
-        path,
-        items=items,
-        scale=scale,
-        labels=labels,
-        questionnaire=questionnaire,
-        title=title,
-        activity=activity,
-        region=region,
-        programme=programme,
-        held_on=held_on,
-    )
+    form = read_questionnaire(path, questionnaire=questionnaire, **options)
     batch = EvaluationBatch(
         questionnaires=(form.questionnaire,),
         items=form.items,
         responses=form.responses,
         source=str(path),
     )
-    dimensions = dimension_keys(store)
-    key = form.questionnaire.questionnaire
-    with store.transaction() as connection:
-        write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
-        record_file_import(
-            connection, "questionnaire", digest, key, path, table="questionnaires",
-            counts={"items": len(form.items), "responses": len(form.responses)},
-        )  # fmt: skip
+    write_file_import(
+        store,
+        batch,
+        kind="questionnaire",
+        digest=digest,
+        record=form.questionnaire.questionnaire,
+        path=path,
+        table="questionnaires",
+        counts={"items": len(form.items), "responses": len(form.responses)},
+        replace=replace,
+    )
     return form

@@ -277,6 +277,59 @@ def _bad_key(value) -> bool:
 _KEY_FIX = f"use a non-empty key without surrounding spaces, at most {MAX_KEY} characters"
 
 
+def _check_key(problems, where, column, key, seen: set, bad: str, noun: str, fix: str) -> bool:
+    """Whether ``key`` is usable; a bad key, or one already ``seen`` in the batch, is a
+    problem (``bad`` names the key, ``noun`` the record, ``fix`` says how to tell twins
+    apart)."""
+    if _bad_key(key):
+        problems.add_at(where, column, key, f"bad {bad}", _KEY_FIX)
+        return False
+    if key in seen:
+        problems.add_at(where, column, key, f"the same {noun} appears twice", fix)
+    seen.add(key)
+    return True
+
+
+def _check_not_stored(problems, where, column, key, stored, noun: str, also: str = "") -> None:
+    """A key already in the store is a problem (checked when writing without replace;
+    ``also`` names what else the overwrite would replace)."""
+    if key in stored:
+        problems.add_at(
+            where,
+            column,
+            key,
+            f"a {noun} with this key is already in the store",
+            f"choose another key, or write with replace (CLI: --replace) to overwrite it{also}",
+        )
+
+
+def _check_guid(problems, where, guid, owner, given: dict, stored: Mapping, noun: str) -> None:
+    """A guid given twice in the batch, or stored for a record other than ``owner``, is a
+    problem; ``given`` collects the batch's guids (guid -> owner)."""
+    if guid is None:
+        return
+    stored_owner = stored.get(guid)
+    if guid in given or (stored_owner is not None and stored_owner != owner):
+        problems.add_at(
+            where,
+            "guid",
+            guid,
+            f"another {noun} already has this guid",
+            "leave the guid empty to get a new one",
+        )
+    given[guid] = owner
+
+
+def _check_choice(problems, where, column, value, choices: tuple, message: str) -> None:
+    if value not in choices:
+        problems.add_at(where, column, value, message, f"use one of {', '.join(choices)}")
+
+
+def _check_named(problems, where, column, value, message: str, fix: str) -> None:
+    if not value or not str(value).strip():
+        problems.add_at(where, column, value, message, fix)
+
+
 def validate_evaluation(
     batch: EvaluationBatch,
     context: EvaluationContext,
@@ -316,19 +369,16 @@ def _check_region(problems, provenance, region, context: EvaluationContext) -> N
 def _check_participants(batch, context, problems) -> None:
     seen: set[str] = set()
     for record in batch.participants:
-        if _bad_key(record.pseudonym):
-            problems.add_at(
-                record.provenance, "pseudonym", record.pseudonym, "bad pseudonym", _KEY_FIX
-            )
-        elif record.pseudonym in seen:
-            problems.add_at(
-                record.provenance,
-                "pseudonym",
-                record.pseudonym,
-                "the same participant appears twice",
-                "keep one, or give the second person another pseudonym",
-            )
-        seen.add(record.pseudonym)
+        _check_key(
+            problems,
+            record.provenance,
+            "pseudonym",
+            record.pseudonym,
+            seen,
+            "pseudonym",
+            "participant",
+            "keep one, or give the second person another pseudonym",
+        )
         _check_region(problems, record.provenance, record.region, context)
 
 
@@ -339,45 +389,39 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
     guids: dict[str, str] = {}
     for record in batch.sources:
         where = record.provenance
-        if _bad_key(record.source):
-            problems.add_at(where, "source", record.source, "bad source key", _KEY_FIX)
+        if not _check_key(
+            problems,
+            where,
+            "source",
+            record.source,
+            seen,
+            "source key",
+            "source",
+            "give each source its own key",
+        ):
             continue
-        if record.source in seen:
-            problems.add_at(
+        if not replace:
+            _check_not_stored(
+                problems,
                 where,
                 "source",
                 record.source,
-                "the same source appears twice",
-                "give each source its own key",
-            )
-        seen.add(record.source)
-        if record.source in context.source_lengths and not replace:
-            problems.add_at(
-                where,
+                context.source_lengths,
                 "source",
-                record.source,
-                "a source with this key is already in the store",
-                "choose another key, or write with replace (CLI: --replace) to overwrite it "
-                "and its coded segments",
+                " and its coded segments",
             )
-        if not record.title or not str(record.title).strip():
-            problems.add_at(where, "title", record.title, "a source needs a title", "add a title")
-        if record.activity not in ACTIVITIES:
-            problems.add_at(
-                where,
-                "activity",
-                record.activity,
-                "unknown activity",
-                f"use one of {', '.join(ACTIVITIES)}",
-            )
-        if record.original_format not in SOURCE_FORMATS:
-            problems.add_at(
-                where,
-                "original_format",
-                record.original_format,
-                "unknown source format",
-                f"use one of {', '.join(SOURCE_FORMATS)}",
-            )
+        _check_named(
+            problems, where, "title", record.title, "a source needs a title", "add a title"
+        )
+        _check_choice(problems, where, "activity", record.activity, ACTIVITIES, "unknown activity")
+        _check_choice(
+            problems,
+            where,
+            "original_format",
+            record.original_format,
+            SOURCE_FORMATS,
+            "unknown source format",
+        )
         if record.held_on is not None and not isinstance(record.held_on, dt.date):
             problems.add_at(
                 where, "held_on", record.held_on, "not a date", "give a date as YYYY-MM-DD"
@@ -414,17 +458,9 @@ def _check_sources(batch, context, problems, replace) -> dict[str, int]:
                 "a participant is listed twice",
                 "list each participant once",
             )
-        if record.guid is not None:
-            owner = context.source_guids.get(record.guid)
-            if record.guid in guids or (owner is not None and owner != record.source):
-                problems.add_at(
-                    where,
-                    "guid",
-                    record.guid,
-                    "another source already has this guid",
-                    "leave the guid empty to get a new one",
-                )
-            guids[record.guid] = record.source
+        _check_guid(
+            problems, where, record.guid, record.source, guids, context.source_guids, "source"
+        )
     return lengths
 
 
@@ -500,17 +536,12 @@ def _check_codes(batch, context, problems) -> set[str]:
     guids: dict[str, str] = {}
     for record in batch.codes:
         where = record.provenance
-        if _bad_key(record.code):
-            problems.add_at(where, "code", record.code, "bad code key", _KEY_FIX)
+        if not _check_key(
+            problems, where, "code", record.code, seen, "code key", "code", "keep one of them"
+        ):
             continue
-        if record.code in seen:
-            problems.add_at(
-                where, "code", record.code, "the same code appears twice", "keep one of them"
-            )
-        seen.add(record.code)
         parents[record.code] = record.parent
-        if not record.name or not str(record.name).strip():
-            problems.add_at(where, "name", record.name, "a code needs a name", "add a name")
+        _check_named(problems, where, "name", record.name, "a code needs a name", "add a name")
         if record.colour is not None and not _COLOUR.match(str(record.colour)):
             problems.add_at(
                 where,
@@ -538,17 +569,7 @@ def _check_codes(batch, context, problems) -> set[str]:
                     "an empty framework category",
                     "remove it or name it",
                 )
-        if record.guid is not None:
-            owner = context.code_guids.get(record.guid)
-            if record.guid in guids or (owner is not None and owner != record.code):
-                problems.add_at(
-                    where,
-                    "guid",
-                    record.guid,
-                    "another code already has this guid",
-                    "leave the guid empty to get a new one",
-                )
-            guids[record.guid] = record.code
+        _check_guid(problems, where, record.guid, record.code, guids, context.code_guids, "code")
     for record in batch.codes:
         if record.parent is None or _bad_key(record.code):
             continue
@@ -583,36 +604,22 @@ def _check_coders(batch, context, problems) -> set[str]:
     seen: set[str] = set()
     guids: dict[str, str] = {}
     for record in batch.coders:
-        if _bad_key(record.coder):
-            problems.add_at(record.provenance, "coder", record.coder, "bad coder name", _KEY_FIX)
-            continue
-        if record.coder in seen:
-            problems.add_at(
-                record.provenance,
-                "coder",
-                record.coder,
-                "the same coder appears twice",
-                "keep one of them",
+        where = record.provenance
+        if _check_key(
+            problems, where, "coder", record.coder, seen, "coder name", "coder", "keep one of them"
+        ):
+            _check_guid(
+                problems, where, record.guid, record.coder, guids, context.coder_guids, "coder"
             )
-        seen.add(record.coder)
-        if record.guid is not None:
-            owner = context.coder_guids.get(record.guid)
-            if record.guid in guids or (owner is not None and owner != record.coder):
-                problems.add_at(
-                    record.provenance,
-                    "guid",
-                    record.guid,
-                    "another coder already has this guid",
-                    "leave the guid empty to get a new one",
-                )
-            guids[record.guid] = record.coder
     return set(context.coders) | seen
 
 
 def _check_segments(batch, context, lengths, code_keys, coders, problems, replace) -> None:
     replaced = {s.source for s in batch.sources} if replace else set()
     seen: set[tuple] = set()
-    guids: set[str] = set()
+    guids: dict[str, None] = {}
+    # A replaced source's segments are deleted first, so their guids are free again.
+    taken = {g: source for g, source in context.segment_guids.items() if source not in replaced}
     for record in batch.segments:
         where = record.provenance
         length = lengths.get(record.source)
@@ -654,14 +661,9 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
                 "unknown coder",
                 "add the coder first (a CoderRecord) or correct the name",
             )
-        if record.origin not in SEGMENT_ORIGINS:
-            problems.add_at(
-                where,
-                "origin",
-                record.origin,
-                "unknown segment origin",
-                f"use one of {', '.join(SEGMENT_ORIGINS)}",
-            )
+        _check_choice(
+            problems, where, "origin", record.origin, SEGMENT_ORIGINS, "unknown segment origin"
+        )
         if record.coded_at is not None and not isinstance(record.coded_at, dt.datetime):
             problems.add_at(
                 where, "coded_at", record.coded_at, "not a date and time", "give a datetime"
@@ -677,18 +679,8 @@ def _check_segments(batch, context, lengths, code_keys, coders, problems, replac
                 "drop the duplicate",
             )
         seen.add(key)
-        if record.guid is not None:
-            # A replaced source's segments are deleted first, so their guids are free again.
-            stored_on = context.segment_guids.get(record.guid)
-            if record.guid in guids or (stored_on is not None and stored_on not in replaced):
-                problems.add_at(
-                    where,
-                    "guid",
-                    record.guid,
-                    "another segment already has this guid",
-                    "leave the guid empty to get a new one",
-                )
-            guids.add(record.guid)
+        # No owner: a guid stored on any segment not being replaced is taken.
+        _check_guid(problems, where, record.guid, None, guids, taken, "segment")
 
 
 def _check_questionnaires(batch, context, problems, replace) -> None:
@@ -698,40 +690,30 @@ def _check_questionnaires(batch, context, problems, replace) -> None:
     seen: set[str] = set()
     for record in batch.questionnaires:
         where = record.provenance
-        if _bad_key(record.questionnaire):
-            problems.add_at(
-                where, "questionnaire", record.questionnaire, "bad questionnaire key", _KEY_FIX
-            )
+        if not _check_key(
+            problems,
+            where,
+            "questionnaire",
+            record.questionnaire,
+            seen,
+            "questionnaire key",
+            "questionnaire",
+            "give each questionnaire its own key",
+        ):
             continue
-        if record.questionnaire in seen:
-            problems.add_at(
+        if not replace:
+            _check_not_stored(
+                problems,
                 where,
                 "questionnaire",
                 record.questionnaire,
-                "the same questionnaire appears twice",
-                "give each questionnaire its own key",
-            )
-        seen.add(record.questionnaire)
-        if record.questionnaire in context.questionnaires and not replace:
-            problems.add_at(
-                where,
+                context.questionnaires,
                 "questionnaire",
-                record.questionnaire,
-                "a questionnaire with this key is already in the store",
-                "choose another key, or write with replace (CLI: --replace) to overwrite it",
             )
-        if not record.title or not str(record.title).strip():
-            problems.add_at(
-                where, "title", record.title, "a questionnaire needs a title", "add a title"
-            )
-        if record.activity not in ACTIVITIES:
-            problems.add_at(
-                where,
-                "activity",
-                record.activity,
-                "unknown activity",
-                f"use one of {', '.join(ACTIVITIES)}",
-            )
+        _check_named(
+            problems, where, "title", record.title, "a questionnaire needs a title", "add a title"
+        )
+        _check_choice(problems, where, "activity", record.activity, ACTIVITIES, "unknown activity")
         _check_region(problems, where, record.region, context)
         good_scale = (
             isinstance(record.scale_min, int)

@@ -12,6 +12,7 @@ categories, scale labels) are Python tuples. Participants' real names appear onl
 ``participants_frame(store, include_identities=True)``.
 
 >>> import datetime as dt
+>>> from scirocco_lab.evaluation.records import SourceRecord
 >>> from scirocco_lab.store import open_store
 >>> store = open_store("sqlite://")
 >>> batch = EvaluationBatch(
@@ -47,19 +48,13 @@ from scirocco_lab.evaluation.records import (
     CoderRecord,
     EvaluationBatch,
     EvaluationContext,
-    ItemRecord,
-    ParticipantRecord,
-    QuestionnaireRecord,
-    ResponseRecord,
     SegmentRecord,
-    SourceRecord,
-    TurnRecord,
     validate_evaluation,
 )
 from scirocco_lab.instruments import DEFAULT_INSTRUMENT, Instrument, load_instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.store import Store, resolve_instrument, schema
-from scirocco_lab.store.ledger import audit
+from scirocco_lab.store.ledger import audit, record_file_import
 
 __all__ = [
     "CODER_COLUMNS",
@@ -72,17 +67,7 @@ __all__ = [
     "SEGMENT_COLUMNS",
     "SOURCE_COLUMNS",
     "TURN_COLUMNS",
-    "CodeRecord",
-    "CoderRecord",
-    "EvaluationBatch",
     "EvaluationSummary",
-    "ItemRecord",
-    "ParticipantRecord",
-    "QuestionnaireRecord",
-    "ResponseRecord",
-    "SegmentRecord",
-    "SourceRecord",
-    "TurnRecord",
     "add_coders",
     "add_segments",
     "coders_frame",
@@ -101,6 +86,7 @@ __all__ = [
     "turns_frame",
     "write_evaluation",
     "write_evaluation_in",
+    "write_file_import",
 ]
 
 PARTICIPANT_COLUMNS = ["pseudonym", "group", "role", "organisation", "region", "synthetic"]
@@ -166,6 +152,10 @@ ITEM_COLUMNS = ["questionnaire", "item", "position", "wording", "reverse_scored"
 RESPONSE_COLUMNS = ["questionnaire", "respondent", "group", "region", "item", "value", "label"]
 
 _CHUNK = 500  # stay under SQL parameter limits in IN (...) lists
+# Fields kept in the columns of the same names, in both the records and the tables.
+_DESCRIBED = ("title", "activity", "region", "programme", "held_on")
+_SOURCE_FIELDS = (*_DESCRIBED, "language", "original_format", "text", "synthetic")
+_QUESTIONNAIRE_FIELDS = (*_DESCRIBED, "scale_min", "scale_max", "synthetic")
 
 
 @dataclass(frozen=True)
@@ -227,6 +217,21 @@ def _loads(text) -> tuple[str, ...]:
 def _chunks(values: Sequence) -> Iterable[Sequence]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
+
+
+def _fields(record, *names: str) -> dict:
+    """The record's fields ``names``, for the columns of the same names."""
+    return {name: getattr(record, name) for name in names}
+
+
+def _insert(connection: Connection, table, **values) -> int:
+    """Insert one row; returns its new id."""
+    return connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+
+
+def _insert_rows(connection: Connection, table, rows: list[dict]) -> None:
+    if rows:  # an executemany of no rows is an error
+        connection.execute(table.insert(), rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -383,6 +388,29 @@ def write_evaluation_in(
     return _write(connection, batch, replace=replace)
 
 
+def write_file_import(
+    store: Store,
+    batch: EvaluationBatch,
+    *,
+    kind: str,
+    digest: str | None,
+    record: str,
+    path,
+    table: str,
+    counts: dict[str, int],
+    replace: bool = False,
+) -> EvaluationSummary:
+    """Write what an import read from the file at ``path`` (a transcript, a questionnaire)
+    and, in the same transaction, remember the file (``digest`` from
+    :func:`~scirocco_lab.store.ledger.check_reimport`) and append the audit row naming
+    ``record`` with ``counts``; on any problem nothing is written."""
+    dimensions = _dimension_keys(store, None)
+    with store.transaction() as connection:
+        summary = write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
+        record_file_import(connection, kind, digest, record, path, table=table, counts=counts)
+    return summary
+
+
 def dimension_keys(store: Store, instrument: str | Instrument | None = None) -> frozenset[str]:
     """The dimension keys codes may link to: ``instrument``'s, or by default those of the
     bundled default instrument and of every instrument kept in the store."""
@@ -428,32 +456,23 @@ def _write_participants(connection, batch, now, counts) -> dict[str, int]:
     for source in batch.sources:
         wanted.update(source.participants)
     ids = _ids(connection, table, table.c.pseudonym, wanted)
-    added = 0
-    for record in batch.participants:
-        if record.pseudonym in ids:
-            continue
-        result = connection.execute(
-            table.insert().values(
-                pseudonym=record.pseudonym,
-                participant_group=record.group,
-                role=record.role,
-                organisation=record.organisation,
-                region=record.region,
-                synthetic=record.synthetic,
-                created_at=now,
-            )
+    new = [record for record in batch.participants if record.pseudonym not in ids]
+    for record in new:
+        ids[record.pseudonym] = _insert(
+            connection,
+            table,
+            participant_group=record.group,
+            created_at=now,
+            **_fields(record, "pseudonym", "role", "organisation", "region", "synthetic"),
         )
-        ids[record.pseudonym] = result.inserted_primary_key[0]
-        added += 1
         if record.full_name or record.email:
-            connection.execute(
-                t.participant_identities.insert().values(
-                    participant_id=ids[record.pseudonym],
-                    full_name=record.full_name,
-                    email=record.email,
-                )
+            _insert(
+                connection,
+                t.participant_identities,
+                participant_id=ids[record.pseudonym],
+                **_fields(record, "full_name", "email"),
             )
-    counts["participants"] = added
+    counts["participants"] = len(new)
     return ids
 
 
@@ -470,9 +489,7 @@ def _write_codes(connection, batch, now, counts, *, replace: bool) -> dict[str, 
     written: list[CodeRecord] = []
     for record in batch.codes:
         values = {
-            "name": record.name,
-            "description": record.description,
-            "colour": record.colour,
+            **_fields(record, "name", "description", "colour"),
             "dimensions": _dumps(record.dimensions),
             "categories": _dumps(record.categories),
         }
@@ -485,16 +502,15 @@ def _write_codes(connection, batch, now, counts, *, replace: bool) -> dict[str, 
             updated += 1
         else:
             next_position += 1
-            result = connection.execute(
-                table.insert().values(
-                    key=record.code,
-                    guid=record.guid or _new_guid(),
-                    position=next_position,
-                    created_at=now,
-                    **values,
-                )
+            ids[record.code] = _insert(
+                connection,
+                table,
+                key=record.code,
+                guid=record.guid or _new_guid(),
+                position=next_position,
+                created_at=now,
+                **values,
             )
-            ids[record.code] = result.inserted_primary_key[0]
             added += 1
         written.append(record)
     # Parents last: a child may come before its parent in the batch.
@@ -510,24 +526,15 @@ def _write_codes(connection, batch, now, counts, *, replace: bool) -> dict[str, 
 
 def _write_coders(connection, batch, counts) -> dict[str, int]:
     table = t.evaluation_coders
-    ids = _ids(
-        connection,
-        table,
-        table.c.name,
-        {c.coder for c in batch.coders} | {s.coder for s in batch.segments},
-    )
-    added = 0
-    for record in batch.coders:
-        if record.coder in ids:
-            continue
-        result = connection.execute(
-            table.insert().values(
-                name=record.coder, guid=record.guid or _new_guid(), synthetic=record.synthetic
-            )
+    wanted = {c.coder for c in batch.coders} | {s.coder for s in batch.segments}
+    ids = _ids(connection, table, table.c.name, wanted)
+    new = [record for record in batch.coders if record.coder not in ids]
+    for record in new:
+        guid = record.guid or _new_guid()
+        ids[record.coder] = _insert(
+            connection, table, name=record.coder, guid=guid, synthetic=record.synthetic
         )
-        ids[record.coder] = result.inserted_primary_key[0]
-        added += 1
-    counts["coders"] = added
+    counts["coders"] = len(new)
     return ids
 
 
@@ -560,23 +567,14 @@ def _write_sources(connection, batch, now, counts, participant_ids) -> dict[str,
     for record in batch.sources:
         # A replaced source keeps its guid unless a new one is given (lossless round trips).
         guid = record.guid or old_guids.get(existing.get(record.source)) or _new_guid()
-        result = connection.execute(
-            table.insert().values(
-                key=record.source,
-                guid=guid,
-                title=record.title,
-                activity=record.activity,
-                region=record.region,
-                programme=record.programme,
-                held_on=record.held_on,
-                language=record.language,
-                original_format=record.original_format,
-                text=record.text,
-                synthetic=record.synthetic,
-                created_at=now,
-            )
+        ids[record.source] = _insert(
+            connection,
+            table,
+            key=record.source,
+            guid=guid,
+            created_at=now,
+            **_fields(record, *_SOURCE_FIELDS),
         )
-        ids[record.source] = result.inserted_primary_key[0]
         links = [
             {
                 "source_id": ids[record.source],
@@ -585,21 +583,16 @@ def _write_sources(connection, batch, now, counts, participant_ids) -> dict[str,
             }
             for position, pseudonym in enumerate(record.participants, start=1)
         ]
-        if links:
-            connection.execute(t.evaluation_source_participants.insert(), links)
+        _insert_rows(connection, t.evaluation_source_participants, links)
     turn_rows = [
         {
             "source_id": ids[turn.source],
-            "turn": turn.turn,
-            "speaker": turn.speaker,
-            "start_char": turn.start_char,
-            "end_char": turn.end_char,
             "started_at": None if turn.started_at is None else float(turn.started_at),
+            **_fields(turn, "turn", "speaker", "start_char", "end_char"),
         }
         for turn in batch.turns
     ]
-    if turn_rows:
-        connection.execute(t.evaluation_turns.insert(), turn_rows)
+    _insert_rows(connection, t.evaluation_turns, turn_rows)
     counts["sources"] = len(batch.sources) - len(existing)
     counts["sources_replaced"] = len(existing)
     return ids
@@ -612,20 +605,17 @@ def _write_segments(connection, batch, now, source_ids, code_ids, coder_ids) -> 
         coded_at = record.coded_at or now
         if coded_at.tzinfo is not None:
             coded_at = coded_at.astimezone(dt.UTC)
-        result = connection.execute(
-            t.coded_segments.insert().values(
-                guid=record.guid or _new_guid(),
-                source_id=source_ids[record.source],
-                code_id=code_ids[record.code],
-                coder_id=coder_ids[record.coder],
-                start_char=record.start_char,
-                end_char=record.end_char,
-                coded_at=coded_at,
-                origin=record.origin,
-                memo=record.memo,
-            )
+        segment_id = _insert(
+            connection,
+            t.coded_segments,
+            guid=record.guid or _new_guid(),
+            source_id=source_ids[record.source],
+            code_id=code_ids[record.code],
+            coder_id=coder_ids[record.coder],
+            coded_at=coded_at,
+            **_fields(record, "start_char", "end_char", "origin", "memo"),
         )
-        new_ids.append(result.inserted_primary_key[0])
+        new_ids.append(segment_id)
     return new_ids
 
 
@@ -638,47 +628,33 @@ def _write_questionnaires(connection, batch, now, counts) -> None:
         connection.execute(table.delete().where(table.c.id == old_id))
     new_ids: dict[str, int] = {}
     for record in batch.questionnaires:
-        result = connection.execute(
-            table.insert().values(
-                key=record.questionnaire,
-                title=record.title,
-                activity=record.activity,
-                region=record.region,
-                programme=record.programme,
-                held_on=record.held_on,
-                scale_min=record.scale_min,
-                scale_max=record.scale_max,
-                scale_labels=_dumps(record.scale_labels),
-                synthetic=record.synthetic,
-                created_at=now,
-            )
+        new_ids[record.questionnaire] = _insert(
+            connection,
+            table,
+            key=record.questionnaire,
+            scale_labels=_dumps(record.scale_labels),
+            created_at=now,
+            **_fields(record, *_QUESTIONNAIRE_FIELDS),
         )
-        new_ids[record.questionnaire] = result.inserted_primary_key[0]
     items = [
         {
             "questionnaire_id": new_ids[item.questionnaire],
-            "item": item.item,
-            "position": item.position,
-            "wording": item.wording,
             "reverse_scored": bool(item.reverse_scored),
+            **_fields(item, "item", "position", "wording"),
         }
         for item in batch.items
     ]
-    if items:
-        connection.execute(t.questionnaire_items.insert(), items)
+    _insert_rows(connection, t.questionnaire_items, items)
     responses = [
         {
             "questionnaire_id": new_ids[response.questionnaire],
-            "respondent": response.respondent,
             "respondent_group": response.group,
-            "region": response.region,
-            "item": response.item,
             "value": _float_or_none(response.value),
+            **_fields(response, "respondent", "region", "item"),
         }
         for response in batch.responses
     ]
-    if responses:
-        connection.execute(t.questionnaire_responses.insert(), responses)
+    _insert_rows(connection, t.questionnaire_responses, responses)
     counts["questionnaires"] = len(batch.questionnaires) - len(ids)
     counts["questionnaires_replaced"] = len(ids)
 
@@ -765,6 +741,19 @@ def _rows(store: Store, statement) -> list:
         return connection.execute(statement).all()
 
 
+def _described_rows(store: Store, table, before: Sequence, after: Sequence, **filters) -> list:
+    """The rows of sources or questionnaires, by date then key: key, ``before``, the
+    describing columns (title .. held_on), ``after``, synthetic; where each filter given
+    (column name = value, None: no filter) holds."""
+    statement = select(
+        table.c.key, *before, *(table.c[name] for name in _DESCRIBED), *after, table.c.synthetic
+    ).order_by(table.c.held_on, table.c.key)
+    for name, value in filters.items():
+        if value is not None:
+            statement = statement.where(table.c[name] == value)
+    return _rows(store, statement)
+
+
 def _frame(rows, columns: Sequence[str]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
@@ -821,25 +810,15 @@ def sources_frame(
     activity, region, programme, held_on (``datetime.date``), language, original_format,
     participants (tuple of pseudonyms), text_length (characters), synthetic."""
     s = t.evaluation_sources
-    statement = select(
-        s.c.key,
-        s.c.guid,
-        s.c.title,
-        s.c.activity,
-        s.c.region,
-        s.c.programme,
-        s.c.held_on,
-        s.c.language,
-        s.c.original_format,
-        s.c.key.label("participants"),
-        func.length(s.c.text),
-        s.c.synthetic,
-    ).order_by(s.c.held_on, s.c.key)
-    if region is not None:
-        statement = statement.where(s.c.region == region)
-    if activity is not None:
-        statement = statement.where(s.c.activity == activity)
-    frame = _frame(_rows(store, statement), SOURCE_COLUMNS)
+    rows = _described_rows(
+        store,
+        s,
+        (s.c.guid,),
+        (s.c.language, s.c.original_format, s.c.key.label("participants"), func.length(s.c.text)),
+        region=region,
+        activity=activity,
+    )
+    frame = _frame(rows, SOURCE_COLUMNS)
     links = _source_participants(store)
     frame["participants"] = [links.get(key, ()) for key in frame["source"]]
     frame["text_length"] = frame["text_length"].astype(int)
@@ -1060,21 +1039,10 @@ def questionnaires_frame(store: Store, *, region: str | None = None) -> pd.DataF
     """Questionnaires: questionnaire, title, activity, region, programme, held_on
     (``datetime.date``), scale_min, scale_max, scale_labels (tuple, low -> high), synthetic."""
     q = t.questionnaires
-    statement = select(
-        q.c.key,
-        q.c.title,
-        q.c.activity,
-        q.c.region,
-        q.c.programme,
-        q.c.held_on,
-        q.c.scale_min,
-        q.c.scale_max,
-        q.c.scale_labels,
-        q.c.synthetic,
-    ).order_by(q.c.held_on, q.c.key)
-    if region is not None:
-        statement = statement.where(q.c.region == region)
-    frame = _frame(_rows(store, statement), QUESTIONNAIRE_COLUMNS)
+    rows = _described_rows(
+        store, q, (), (q.c.scale_min, q.c.scale_max, q.c.scale_labels), region=region
+    )
+    frame = _frame(rows, QUESTIONNAIRE_COLUMNS)
     frame["scale_labels"] = [_loads(text) for text in frame["scale_labels"]]
     frame["synthetic"] = frame["synthetic"].astype(bool)
     return frame

@@ -796,24 +796,21 @@ def import_transcript(
     region: str | None,
     activity: str,
     held_on: dt.date | None,
-    title: str | None = None,
     source: str | None = None,
-    programme: str | None = None,
-    language: str | None = "en",
-    speaker_map: str | Path | Mapping | Iterable[SpeakerEntry] | None = None,
-    pseudonym_prefix: str | None = None,
-    keep_labels: Sequence[str] = DEFAULT_LABELS,
     replace: bool = False,
+    **options,
 ) -> Transcript:
-    """Read a transcript and write it (source, turns, participants) in one transaction.
+    """Read a transcript (:func:`read_transcript`, which takes the other keyword ``options``:
+    title, programme, language, speaker_map, pseudonym_prefix, keep_labels) and write it
+    (source, turns, participants) in one transaction.
 
     Without ``source``, the key is :func:`default_source_key`, with ``-2``, ``-3``, ...
     added when the store already holds it. Unknown region or activity, or a key already in
     the store (unless ``replace``): :class:`DataValidationError` naming the file, nothing
     written. Returns the records written.
     """
-    from scirocco_lab.evaluation.store import dimension_keys, sources_frame, write_evaluation_in
-    from scirocco_lab.store.ledger import check_reimport, record_file_import
+    from scirocco_lab.evaluation.store import sources_frame, write_file_import
+    from scirocco_lab.store.ledger import check_reimport
 
     digest, earlier = check_reimport(store, "transcript", path, replace=replace, noun="source")
     key = source if source is not None else earlier  # --replace: the same file replaces its own
@@ -825,17 +822,7 @@ def import_transcript(
             number += 1
             key = f"{base}-{number}"
     transcript = read_transcript(
-        path,
-        activity=activity,
-        held_on=held_on,
-        region=region,
-        programme=programme,
-        title=title,
-        source=key,
-        language=language,
-        speaker_map=speaker_map,
-        pseudonym_prefix=pseudonym_prefix,
-        keep_labels=keep_labels,
+        path, activity=activity, held_on=held_on, region=region, source=key, **options
     )
     batch = EvaluationBatch(
         participants=transcript.participants,
@@ -843,11 +830,15 @@ def import_transcript(
         turns=transcript.turns,
         source=str(path),
     )
-    dimensions = dimension_keys(store)
-    with store.transaction() as connection:
-        write_evaluation_in(connection, batch, dimensions=dimensions, replace=replace)
-        record_file_import(
-            connection, "transcript", digest, key, path, table="evaluation_sources",
-            counts={"turns": len(transcript.turns), "participants": len(transcript.participants)},
-        )  # fmt: skip
+    write_file_import(
+        store,
+        batch,
+        kind="transcript",
+        digest=digest,
+        record=key,
+        path=path,
+        table="evaluation_sources",
+        counts={"turns": len(transcript.turns), "participants": len(transcript.participants)},
+        replace=replace,
+    )
     return transcript

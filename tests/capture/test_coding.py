@@ -1,7 +1,5 @@
 """The coding panel without a browser: set values, click, and check what the store holds."""
 
-import datetime as dt
-
 import papermill
 import pytest
 
@@ -11,9 +9,7 @@ from scirocco_lab.errors import NotFoundError
 from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
-    EvaluationBatch,
     ParticipantRecord,
-    SourceRecord,
     TurnRecord,
 )
 from scirocco_lab.evaluation.store import segments_frame, write_evaluation
@@ -32,24 +28,15 @@ def _turn(number, speaker, utterance):
 
 
 @pytest.fixture
-def store(tmp_path):
+def store(tmp_path, focus_group_batch):
     store = open_store(str(tmp_path / "store.db"))
     write_evaluation(
         store,
-        EvaluationBatch(
-            participants=(
+        focus_group_batch(
+            TEXT,
+            (
                 ParticipantRecord("FG-P01", group="clinician", full_name="Secret Person One"),
                 ParticipantRecord("FG-P02", group="manager", full_name="Secret Person Two"),
-            ),
-            sources=(
-                SourceRecord(
-                    "fg-1",
-                    "Focus group",
-                    "focus_group",
-                    dt.date(2026, 3, 4),
-                    TEXT,
-                    participants=("FG-P01", "FG-P02"),
-                ),
             ),
             turns=(
                 _turn(

@@ -342,3 +342,53 @@ def producer_project():
 def taguette_codebook():
     """``taguette_codebook(folder) -> path`` of a Taguette-style .qdc with an empty Sets."""
     return build_taguette_codebook
+
+
+@pytest.fixture(scope="session")
+def items_frame():
+    """A builder of a questionnaire-items frame (the columns of ``questionnaire_items_frame``):
+    ``items_frame(questionnaire, {item: wording, ...}, reversed=(item, ...))``, the items
+    positioned in the order given."""
+    import pandas as pd
+
+    def build(questionnaire: str, wordings: dict[str, str], reversed=()):
+        return pd.DataFrame(
+            {
+                "questionnaire": questionnaire,
+                "item": list(wordings),
+                "position": list(range(1, len(wordings) + 1)),
+                "wording": list(wordings.values()),
+                "reverse_scored": [item in reversed for item in wordings],
+            }
+        )
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def visit_questionnaire():
+    """A builder of a study-visit questionnaire held on 5 March 2026, as batch parts:
+    ``visit_questionnaire(key, title, labels, {item: wording}, answers, reversed=(item, ...),
+    **fields)`` gives ``questionnaires``, ``items`` (positioned in order) and ``responses``
+    (``answers``: (respondent, item, value, group) each) for an ``EvaluationBatch``; the
+    scale runs from 1 to the number of ``labels``; ``fields`` (region, ...) go to the
+    QuestionnaireRecord."""
+    import datetime as dt
+
+    from scirocco_lab.evaluation.records import ItemRecord, QuestionnaireRecord, ResponseRecord
+
+    def build(key, title, labels, wordings, answers, *, reversed=(), **fields):
+        form = QuestionnaireRecord(
+            key, title, "study_visit", dt.date(2026, 3, 5), 1, len(labels), labels, **fields
+        )
+        items = tuple(
+            ItemRecord(key, item, position, wording, reverse_scored=item in reversed)
+            for position, (item, wording) in enumerate(wordings.items(), start=1)
+        )
+        responses = tuple(
+            ResponseRecord(key, respondent, item, value, group=group)
+            for respondent, item, value, group in answers
+        )
+        return {"questionnaires": (form,), "items": items, "responses": responses}
+
+    return build

@@ -542,15 +542,13 @@ def test_joint_display_html_escapes_all_text():
 # --------------------------------------------------------------------------------------------
 # Questionnaires
 
-ITEMS = pd.DataFrame(
-    {
-        "questionnaire": "visit",
-        "item": ["useful", "waste"],
-        "position": [1, 2],
-        "wording": ["The visit was useful", "The visit was a waste of time"],
-        "reverse_scored": [False, True],
-    }
-)
+
+@pytest.fixture
+def items(items_frame):
+    wordings = {"useful": "The visit was useful", "waste": "The visit was a waste of time"}
+    return items_frame("visit", wordings, reversed=("waste",))
+
+
 SCALE = pd.DataFrame(
     {
         "questionnaire": ["visit"],
@@ -576,8 +574,8 @@ GROUPS = ["clinician", "clinician", "manager", "manager"]
 RESPONSES = responses_frame({"useful": [5, 4, 4, np.nan], "waste": [1, 1, 2, 5]}, GROUPS)
 
 
-def test_item_distributions_reverse_reverse_scored_items():
-    result = item_distributions(RESPONSES, ITEMS, scale=SCALE)
+def test_item_distributions_reverse_reverse_scored_items(items):
+    result = item_distributions(RESPONSES, items, scale=SCALE)
     waste = result[result["item"] == "waste"].set_index("value")
     # Answers 1, 1, 2, 5 to a reverse-scored item count as 5, 5, 4, 1.
     assert waste["count"].tolist() == [1, 0, 0, 1, 2]
@@ -586,8 +584,8 @@ def test_item_distributions_reverse_reverse_scored_items():
     assert waste.loc[5, "wording"] == "The visit was a waste of time"
 
 
-def test_item_distributions_list_every_scale_point_per_group_with_percent_of_answers():
-    result = item_distributions(RESPONSES, ITEMS, by="group", scale=SCALE)
+def test_item_distributions_list_every_scale_point_per_group_with_percent_of_answers(items):
+    result = item_distributions(RESPONSES, items, by="group", scale=SCALE)
     useful = result[(result["item"] == "useful") & (result["group"] == "manager")]
     assert useful["value"].tolist() == [1, 2, 3, 4, 5]
     assert useful["count"].tolist() == [0, 0, 0, 1, 0]
@@ -595,8 +593,8 @@ def test_item_distributions_list_every_scale_point_per_group_with_percent_of_ans
     assert useful["n"].iloc[0] == 1 and useful["n_missing"].iloc[0] == 1
 
 
-def test_likert_summary_reports_top_and_bottom_two_after_reversal():
-    result = likert_summary(RESPONSES, ITEMS, scale=SCALE).set_index("item")
+def test_likert_summary_reports_top_and_bottom_two_after_reversal(items):
+    result = likert_summary(RESPONSES, items, scale=SCALE).set_index("item")
     assert result.loc["useful", ["n", "n_missing", "median", "pct_agree"]].tolist() == [
         3, 1, 4.0, 100.0
     ]  # fmt: skip
@@ -607,18 +605,18 @@ def test_likert_summary_reports_top_and_bottom_two_after_reversal():
     assert result.loc["waste", "mean"] == pytest.approx(3.75)
 
 
-def test_answers_off_the_scale_are_rejected_with_their_row():
+def test_answers_off_the_scale_are_rejected_with_their_row(items):
     bad = RESPONSES.copy()
     bad.loc[1, "value"] = 7
     with pytest.raises(DataValidationError, match="row 3"):
-        item_distributions(bad, ITEMS, scale=SCALE)
+        item_distributions(bad, items, scale=SCALE)
 
 
-def test_scale_is_inferred_from_answers_and_labels_when_not_given():
+def test_scale_is_inferred_from_answers_and_labels_when_not_given(items):
     responses = RESPONSES.assign(
         label=RESPONSES["value"].map({1: "No", 2: "Hardly", 4: "Mostly", 5: "Yes"})
     )
-    result = item_distributions(responses, ITEMS)
+    result = item_distributions(responses, items)
     assert result["value"].drop_duplicates().tolist() == [1, 2, 3, 4, 5]
     assert result.drop_duplicates("value")["label"].tolist() == [
         "No",

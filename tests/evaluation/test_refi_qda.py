@@ -19,10 +19,8 @@ from scirocco_lab.evaluation import tables as q
 from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
-    EvaluationBatch,
     ParticipantRecord,
     SegmentRecord,
-    SourceRecord,
 )
 from scirocco_lab.evaluation.refi_qda import (
     QdaCode,
@@ -78,31 +76,22 @@ def _span(word: str) -> tuple[int, int]:
     return start, start + len(word)
 
 
-def _filled_store():
+@pytest.fixture
+def filled_store(focus_group_batch):
     """A store with participants, a source, a two-level codebook, two coders, segments."""
     store = _store()
     at = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
     trust, funding = _span("trust the partners"), _span("funding is hard")
-    batch = EvaluationBatch(
-        participants=(
+    batch = focus_group_batch(
+        TEXT,
+        (
             ParticipantRecord(
                 "FG-northvale-P01", group="clinician", region="northvale", full_name="Jane Realname"
             ),
             ParticipantRecord("FG-northvale-P02", group="manager", email="p02@example.org"),
         ),
-        sources=(
-            SourceRecord(
-                "fg-1",
-                "Focus group 1",
-                "focus_group",
-                dt.date(2026, 3, 4),
-                TEXT,
-                region="northvale",
-                programme="kt-1",
-                participants=("FG-northvale-P01", "FG-northvale-P02"),
-                synthetic=True,
-            ),
-        ),
+        title="Focus group 1",
+        source_fields={"region": "northvale", "programme": "kt-1", "synthetic": True},
         turns=tuple(  # as if from captions: the turns start at 0, 4.5 and 9 seconds
             replace(turn, started_at=4.5 * number)
             for number, turn in enumerate(turns_from_text(TEXT, "fg-1"))
@@ -273,14 +262,14 @@ def test_atlas_small_project_exports_again_with_its_guids(tmp_path):
 # --- validation of written files ----------------------------------------------------------
 
 
-def test_exported_project_validates_against_the_schema(tmp_path):
-    export_qdpx(_filled_store(), tmp_path / "out.qdpx")
+def test_exported_project_validates_against_the_schema(tmp_path, filled_store):
+    export_qdpx(filled_store, tmp_path / "out.qdpx")
     root = etree.fromstring(_qde(tmp_path / "out.qdpx"))
     assert project_schema().validate(root), project_schema().error_log
 
 
-def test_exported_codebook_validates_against_the_codebook_schema(tmp_path):
-    export_qdc(_filled_store(), tmp_path / "codes.qdc")
+def test_exported_codebook_validates_against_the_codebook_schema(tmp_path, filled_store):
+    export_qdc(filled_store, tmp_path / "codes.qdc")
     root = etree.parse(str(tmp_path / "codes.qdc")).getroot()
     assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
     assert codebook_schema().validate(root), codebook_schema().error_log
@@ -367,8 +356,8 @@ def test_malformed_codebook_is_refused(tmp_path):
 # --- store -> .qdpx -> fresh store ----------------------------------------------------------
 
 
-def test_store_to_qdpx_to_fresh_store_is_lossless(tmp_path):
-    store = _filled_store()
+def test_store_to_qdpx_to_fresh_store_is_lossless(tmp_path, filled_store):
+    store = filled_store
     export_qdpx(store, tmp_path / "out.qdpx")
     fresh = _store()
     summary = import_qdpx(fresh, tmp_path / "out.qdpx")
@@ -386,8 +375,8 @@ def test_store_to_qdpx_to_fresh_store_is_lossless(tmp_path):
     )  # guid, source, code, coder, range, time, memo, origin (manual, auto), turn, ...
 
 
-def test_a_second_export_writes_the_same_file(tmp_path):
-    store = _filled_store()
+def test_a_second_export_writes_the_same_file(tmp_path, filled_store):
+    store = filled_store
     export_qdpx(store, tmp_path / "first.qdpx")
     fresh = _store()
     import_qdpx(fresh, tmp_path / "first.qdpx")
@@ -395,8 +384,8 @@ def test_a_second_export_writes_the_same_file(tmp_path):
     assert _qde(tmp_path / "second.qdpx") == _qde(tmp_path / "first.qdpx")
 
 
-def test_export_of_one_region_holds_only_its_sources(tmp_path):
-    store = _filled_store()
+def test_export_of_one_region_holds_only_its_sources(tmp_path, filled_store):
+    store = filled_store
     summary = export_qdpx(store, tmp_path / "ostermark.qdpx", region="ostermark")
     assert (summary.sources, summary.segments, summary.coders) == (0, 0, 0)
     assert summary.codes == 3  # the codebook is shared
@@ -463,8 +452,8 @@ def test_byte_order_mark_is_not_part_of_the_text(tmp_path):
 # --- codebooks ----------------------------------------------------------------------------
 
 
-def test_qdc_round_trip_keeps_the_codebook(tmp_path):
-    store = _filled_store()
+def test_qdc_round_trip_keeps_the_codebook(tmp_path, filled_store):
+    store = filled_store
     summary = export_qdc(store, tmp_path / "codes.qdc")
     assert summary.codes == 3
     fresh = _store()
@@ -519,16 +508,16 @@ def test_cli_reports_a_malformed_file_with_exit_code_2(tmp_path, capsys):
     assert "not a .qdpx file" in capsys.readouterr().err
 
 
-def test_real_names_stay_out_of_an_export_by_default(tmp_path):
-    store = _filled_store()
+def test_real_names_stay_out_of_an_export_by_default(tmp_path, filled_store):
+    store = filled_store
     export_qdpx(store, tmp_path / "out.qdpx")
     text = _qde(tmp_path / "out.qdpx").decode()
     assert "Jane Realname" not in text and "p02@example.org" not in text
     assert "FG-northvale-P01" in text
 
 
-def test_real_names_go_into_an_export_when_asked(tmp_path):
-    store = _filled_store()
+def test_real_names_go_into_an_export_when_asked(tmp_path, filled_store):
+    store = filled_store
     export_qdpx(store, tmp_path / "out.qdpx", include_identities=True)
     fresh = _store()
     import_qdpx(fresh, tmp_path / "out.qdpx")

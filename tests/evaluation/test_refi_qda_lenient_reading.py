@@ -260,29 +260,31 @@ def test_lenient_import_exports_a_file_that_needs_no_leniency(base, tmp_path):
 # --- codebooks -------------------------------------------------------------------------------
 
 
-def test_codebook_with_empty_sets_is_read_with_a_warning(tmp_path):
+def _codebook(tmp_path, sets: str, ns: str = "urn:QDA-XML:codebook:1.0"):
     path = tmp_path / "codes.qdc"
-    path.write_text(CODEBOOK.format(ns="urn:QDA-XML:codebook:1.0", sets="<Sets/>"))
-    codebook = read_qdc(path)
+    path.write_text(CODEBOOK.format(ns=ns, sets=sets))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("ns", "sets", "warning"),
+    [
+        ("urn:QDA-XML:codebook:1.0", "<Sets/>", "empty <Sets> removed"),
+        ("urn:QDA-XML:project:1.0", "", "project namespace"),
+    ],
+    ids=["codebook_with_empty_sets", "codebook_in_the_project_namespace"],
+)
+def test_codebook_deviation_is_read_as_a_codebook_with_a_warning(tmp_path, ns, sets, warning):
+    codebook = read_qdc(_codebook(tmp_path, sets, ns))
     assert [code.name for code in codebook.codes] == ["Trust"]
-    assert "empty <Sets> removed" in codebook.warnings[0]
+    assert warning in codebook.warnings[0]
 
 
 def test_codebook_schema_error_gives_a_codebook_fix(tmp_path):
-    path = tmp_path / "codes.qdc"
-    path.write_text(CODEBOOK.format(ns="urn:QDA-XML:codebook:1.0", sets="<Sets><Bad/></Sets>"))
     with pytest.raises(FileFormatError) as caught:
-        read_qdc(path)
+        read_qdc(_codebook(tmp_path, "<Sets><Bad/></Sets>"))
     assert "codebook export, .qdc" in str(caught.value)
     assert ".qdpx" not in str(caught.value)
-
-
-def test_codebook_in_the_project_namespace_is_read_as_a_codebook(tmp_path):
-    path = tmp_path / "codes.qdc"
-    path.write_text(CODEBOOK.format(ns="urn:QDA-XML:project:1.0", sets=""))
-    codebook = read_qdc(path)
-    assert [code.name for code in codebook.codes] == ["Trust"]
-    assert "project namespace" in codebook.warnings[0]
 
 
 def test_codebook_set_listing_an_unknown_code_keeps_the_known_ones(tmp_path):
@@ -291,9 +293,7 @@ def test_codebook_set_listing_an_unknown_code_keeps_the_known_ones(tmp_path):
         '<MemberCode guid="A182CD3A-D83C-4D8C-BC80-26D9103EC6D6"/>'
         '<MemberCode guid="C182CD3A-D83C-4D8C-BC80-26D9103EC6D6"/></Set></Sets>'
     )
-    path = tmp_path / "codes.qdc"
-    path.write_text(CODEBOOK.format(ns="urn:QDA-XML:codebook:1.0", sets=sets))
-    codebook = read_qdc(path)
+    codebook = read_qdc(_codebook(tmp_path, sets))
     assert codebook.sets[0].member_codes == ("A182CD3A-D83C-4D8C-BC80-26D9103EC6D6",)
     assert "set 'Group'" in codebook.warnings[0] and "C182CD3A" in codebook.warnings[0]
 

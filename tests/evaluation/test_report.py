@@ -1,6 +1,5 @@
 """The evaluation report: its data, escaped HTML pieces, report tasks and one full render."""
 
-import datetime as dt
 import re
 
 import nbformat
@@ -20,10 +19,7 @@ from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
     EvaluationBatch,
-    ItemRecord,
     ParticipantRecord,
-    QuestionnaireRecord,
-    ResponseRecord,
     SegmentRecord,
     SourceRecord,
     TurnRecord,
@@ -43,6 +39,7 @@ from scirocco_lab.reports.engine import PACKAGE_TEMPLATES, render_report
 from scirocco_lab.store import open_store
 
 TEMPLATE = PACKAGE_TEMPLATES / "evaluation.ipynb"
+ANSWERS = [(5, "a"), (4, "a"), (2, "b")]  # (value, group) of the respondents R0, R1, R2
 HOSTILE = '<script>alert("x")</script>'
 UTTERANCES = [
     ("VL-P01", f"Funding was the hard part {HOSTILE} and the budget ran out in spring."),
@@ -73,7 +70,7 @@ def _segment(coder, code, turn, words=None):
 
 
 @pytest.fixture
-def store():
+def store(focus_group_batch, visit_questionnaire):
     exchange = load_instrument()
     store = open_store("sqlite://")
     write_batch(
@@ -99,23 +96,15 @@ def store():
     dimension = exchange.dimension_keys[0]  # the code "money" is linked to it
     write_evaluation(
         store,
-        EvaluationBatch(
-            participants=(
+        focus_group_batch(
+            text,
+            (
                 ParticipantRecord("VL-P01", group="clinician", full_name="Secret Person"),
                 ParticipantRecord("VL-P02", group="manager"),
             ),
-            sources=(
-                SourceRecord(
-                    "vl-fg",
-                    f"Focus group {HOSTILE}",
-                    "focus_group",
-                    dt.date(2026, 3, 4),
-                    text,
-                    region="vale",
-                    participants=("VL-P01", "VL-P02"),
-                    synthetic=True,
-                ),
-            ),
+            title=f"Focus group {HOSTILE}",
+            key="vl-fg",
+            source_fields={"region": "vale", "synthetic": True},
             turns=tuple(turns),
             codes=(
                 CodeRecord("money", "Money", dimensions=(dimension,)),
@@ -129,23 +118,14 @@ def store():
                 _segment("coder-A", "money", 3),
                 _segment("coder-B", "trust", 3, "built trust between us all"),
             ),
-            questionnaires=(
-                QuestionnaireRecord(
-                    "vl-q",
-                    "Study visit",
-                    "study_visit",
-                    dt.date(2026, 3, 5),
-                    1,
-                    5,
-                    ("disagree", "rather disagree", "neutral", "rather agree", "agree"),
-                    region="vale",
-                    synthetic=True,
-                ),
-            ),
-            items=(ItemRecord("vl-q", "useful", 1, f"The visit was useful {HOSTILE}"),),
-            responses=tuple(
-                ResponseRecord("vl-q", f"R{n}", "useful", value, group=group)
-                for n, (value, group) in enumerate([(5, "a"), (4, "a"), (2, "b")])
+            **visit_questionnaire(
+                "vl-q",
+                "Study visit",
+                ("disagree", "rather disagree", "neutral", "rather agree", "agree"),
+                {"useful": f"The visit was useful {HOSTILE}"},
+                [(f"R{n}", "useful", value, group) for n, (value, group) in enumerate(ANSWERS)],
+                region="vale",
+                synthetic=True,
             ),
         ),
     )
@@ -261,7 +241,7 @@ def test_template_has_one_parameters_cell():
         assert f"{name} =" in tagged[0].source
 
 
-def test_group_chart_pools_items_with_reverse_scored_ones_reversed():
+def test_group_chart_pools_items_with_reverse_scored_ones_reversed(items_frame):
     import pandas as pd
 
     from scirocco_lab.evaluation.report import _pooled_items
@@ -275,15 +255,7 @@ def test_group_chart_pools_items_with_reverse_scored_ones_reversed():
             "value": [5.0, 2.0],
         }
     )
-    items = pd.DataFrame(
-        {
-            "questionnaire": "q",
-            "item": ["useful", "too-long"],
-            "position": [1, 2],
-            "wording": ["Useful", "Too long"],
-            "reverse_scored": [False, True],
-        }
-    )
+    items = items_frame("q", {"useful": "Useful", "too-long": "Too long"}, reversed=("too-long",))
     pooled, pooled_items = _pooled_items(answers, items, 1, 5)
     assert pooled["value"].tolist() == [5.0, 4.0]
     assert set(pooled["item"]) == {"all-items"} == set(pooled_items["item"])

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -13,12 +14,8 @@ from scirocco_lab.evaluation.records import (
     CodeRecord,
     CoderRecord,
     EvaluationBatch,
-    ItemRecord,
     ParticipantRecord,
-    QuestionnaireRecord,
-    ResponseRecord,
     SegmentRecord,
-    SourceRecord,
     TurnRecord,
 )
 from scirocco_lab.evaluation.store import (
@@ -65,44 +62,43 @@ def _turns(source="fg-1"):
     )
 
 
-def small_batch(**overrides):
-    parts = dict(
-        participants=(
-            ParticipantRecord(
-                "NV-P01",
-                group="clinician",
-                region="northvale",
-                full_name="Ada Realname",
-                email="ada@example.org",
+@pytest.fixture
+def small_batch(focus_group_batch):
+    """A builder of the test batch; keywords replace its parts."""
+
+    def build(**overrides):
+        batch = focus_group_batch(
+            TEXT,
+            (
+                ParticipantRecord(
+                    "NV-P01",
+                    group="clinician",
+                    region="northvale",
+                    full_name="Ada Realname",
+                    email="ada@example.org",
+                ),
+                ParticipantRecord("NV-P02", group="manager", region="northvale"),
             ),
-            ParticipantRecord("NV-P02", group="manager", region="northvale"),
-        ),
-        sources=(
-            SourceRecord(
-                "fg-1",
-                "Focus group after the study visit",
-                "focus_group",
-                dt.date(2026, 3, 4),
-                TEXT,
-                region="northvale",
-                participants=("NV-P01", "NV-P02"),
+            title="Focus group after the study visit",
+            source_fields={"region": "northvale"},
+            turns=_turns(),
+            codes=(
+                CodeRecord(
+                    "barriers", "Barriers", dimensions=("funding",), categories=("context",)
+                ),
+                CodeRecord("funding-gap", "Funding gap", parent="barriers", colour="#aa3300"),
+                CodeRecord("learning", "Knowledge acquisition"),
             ),
-        ),
-        turns=_turns(),
-        codes=(
-            CodeRecord("barriers", "Barriers", dimensions=("funding",), categories=("context",)),
-            CodeRecord("funding-gap", "Funding gap", parent="barriers", colour="#aa3300"),
-            CodeRecord("learning", "Knowledge acquisition"),
-        ),
-        coders=(CoderRecord("coder-A"), CoderRecord("coder-B")),
-        segments=(
-            SegmentRecord("fg-1", "learning", "coder-A", 5, 31),
-            SegmentRecord("fg-1", "funding-gap", "coder-B", TEXT.index("Funding."), len(TEXT)),
-        ),
-        source="test batch",
-    )
-    parts.update(overrides)
-    return EvaluationBatch(**parts)
+            coders=(CoderRecord("coder-A"), CoderRecord("coder-B")),
+            segments=(
+                SegmentRecord("fg-1", "learning", "coder-A", 5, 31),
+                SegmentRecord("fg-1", "funding-gap", "coder-B", TEXT.index("Funding."), len(TEXT)),
+            ),
+            source="test batch",
+        )
+        return replace(batch, **overrides)
+
+    return build
 
 
 @pytest.fixture
@@ -112,7 +108,7 @@ def store():
     return store
 
 
-def test_write_evaluation_counts_what_it_wrote(store):
+def test_write_evaluation_counts_what_it_wrote(store, small_batch):
     summary = write_evaluation(store, small_batch())
     assert (summary.participants_added, summary.sources_added, summary.turns_written) == (2, 1, 3)
     assert (summary.codes_added, summary.coders_added, summary.segments_added) == (3, 2, 2)
@@ -137,7 +133,7 @@ def test_frames_have_the_contract_columns_when_empty():
         assert frame.columns.tolist() == columns, name
 
 
-def test_frames_have_the_contract_columns_when_filled(store):
+def test_frames_have_the_contract_columns_when_filled(store, small_batch):
     write_evaluation(store, small_batch())
     assert sources_frame(store).columns.tolist() == SOURCE_COLUMNS
     assert turns_frame(store).columns.tolist() == TURN_COLUMNS
@@ -159,7 +155,7 @@ def test_contract_column_lists_are_exact():
     ]
 
 
-def test_sources_frame_lists_participants_and_text_length(store):
+def test_sources_frame_lists_participants_and_text_length(store, small_batch):
     write_evaluation(store, small_batch())
     row = sources_frame(store).iloc[0]
     assert row["participants"] == ("NV-P01", "NV-P02")
@@ -168,18 +164,18 @@ def test_sources_frame_lists_participants_and_text_length(store):
     assert len(row["guid"]) == 36
 
 
-def test_source_text_returns_the_full_text(store):
+def test_source_text_returns_the_full_text(store, small_batch):
     write_evaluation(store, small_batch())
     assert source_text(store, "fg-1") == TEXT
 
 
-def test_source_text_of_unknown_source_names_known_ones(store):
+def test_source_text_of_unknown_source_names_known_ones(store, small_batch):
     write_evaluation(store, small_batch())
     with pytest.raises(NotFoundError, match="fg-1"):
         source_text(store, "nope")
 
 
-def test_turns_frame_derives_utterances(store):
+def test_turns_frame_derives_utterances(store, small_batch):
     write_evaluation(store, small_batch())
     turns = turns_frame(store)
     assert turns["text"].tolist() == [
@@ -191,7 +187,7 @@ def test_turns_frame_derives_utterances(store):
     assert math.isnan(turns["started_at"].iloc[1])
 
 
-def test_segments_frame_derives_text_turn_speaker_and_group(store):
+def test_segments_frame_derives_text_turn_speaker_and_group(store, small_batch):
     write_evaluation(store, small_batch())
     segments = segments_frame(store)
     first = segments.iloc[0]
@@ -207,7 +203,7 @@ def test_segments_frame_derives_text_turn_speaker_and_group(store):
     assert str(segments["coded_at"].dt.tz) == "UTC"
 
 
-def test_segment_starting_on_a_speaker_label_belongs_to_that_turn(store):
+def test_segment_starting_on_a_speaker_label_belongs_to_that_turn(store, small_batch):
     write_evaluation(store, small_batch())
     start = TEXT.index("P02:")
     add_segments(store, [SegmentRecord("fg-1", "barriers", "coder-A", start, len(TEXT))])
@@ -215,14 +211,14 @@ def test_segment_starting_on_a_speaker_label_belongs_to_that_turn(store):
     assert segment["turn"] == 3
 
 
-def test_segments_frame_filters(store):
+def test_segments_frame_filters(store, small_batch):
     write_evaluation(store, small_batch())
     assert segments_frame(store, coder="coder-B")["code"].tolist() == ["funding-gap"]
     assert segments_frame(store, code="learning")["coder"].tolist() == ["coder-A"]
     assert segments_frame(store, source="other").empty
 
 
-def test_codes_frame_orders_parents_first_with_paths(store):
+def test_codes_frame_orders_parents_first_with_paths(store, small_batch):
     write_evaluation(store, small_batch())
     codes = codes_frame(store)
     assert codes["code"].tolist() == ["barriers", "funding-gap", "learning"]
@@ -232,7 +228,7 @@ def test_codes_frame_orders_parents_first_with_paths(store):
     assert codes.iloc[1]["parent"] == "barriers"
 
 
-def test_real_names_only_with_include_identities(store):
+def test_real_names_only_with_include_identities(store, small_batch):
     write_evaluation(store, small_batch())
     plain = participants_frame(store)
     assert "Ada Realname" not in plain.to_string()
@@ -241,14 +237,14 @@ def test_real_names_only_with_include_identities(store):
     assert named.set_index("pseudonym").loc["NV-P01", "full_name"] == "Ada Realname"
 
 
-def test_segment_outside_the_text_writes_nothing(store):
+def test_segment_outside_the_text_writes_nothing(store, small_batch):
     batch = small_batch(segments=(SegmentRecord("fg-1", "learning", "coder-A", 10, 10_000),))
     with pytest.raises(DataValidationError, match="inside the text"):
         write_evaluation(store, batch)
     assert evaluation_counts(store)["sources"] == 0
 
 
-def test_unknown_code_coder_and_source_are_named(store):
+def test_unknown_code_coder_and_source_are_named(store, small_batch):
     write_evaluation(store, small_batch())
     with pytest.raises(DataValidationError) as error:
         add_segments(store, [SegmentRecord("fg-9", "nocode", "coder-Z", 0, 3)])
@@ -256,7 +252,7 @@ def test_unknown_code_coder_and_source_are_named(store):
     assert "fg-9" in message and "nocode" in message and "coder-Z" in message
 
 
-def test_unknown_region_and_dimension_are_refused(store):
+def test_unknown_region_and_dimension_are_refused(store, small_batch):
     batch = small_batch(
         participants=(ParticipantRecord("X-1", region="atlantis"),),
         sources=(),
@@ -277,19 +273,19 @@ def test_code_cycle_is_refused(store):
         write_evaluation(store, batch)
 
 
-def test_overlapping_turns_are_refused(store):
+def test_overlapping_turns_are_refused(store, small_batch):
     turns = (TurnRecord("fg-1", 1, 0, 20), TurnRecord("fg-1", 2, 10, 30))
     with pytest.raises(DataValidationError, match="overlaps"):
         write_evaluation(store, small_batch(turns=turns, segments=()))
 
 
-def test_existing_source_is_an_error_without_replace(store):
+def test_existing_source_is_an_error_without_replace(store, small_batch):
     write_evaluation(store, small_batch())
     with pytest.raises(DataValidationError, match="already in the store"):
         write_evaluation(store, small_batch(segments=()))
 
 
-def test_replace_keeps_guid_and_drops_old_segments(store):
+def test_replace_keeps_guid_and_drops_old_segments(store, small_batch):
     write_evaluation(store, small_batch())
     guid = sources_frame(store)["guid"].iloc[0]
     summary = write_evaluation(store, small_batch(segments=()), replace=True)
@@ -299,7 +295,7 @@ def test_replace_keeps_guid_and_drops_old_segments(store):
     assert len(turns_frame(store)) == 3
 
 
-def test_replace_may_rewrite_segments_with_their_stored_guids(store):
+def test_replace_may_rewrite_segments_with_their_stored_guids(store, small_batch):
     guid = "5f0c2a9e-7b3d-4c1e-8a6f-9d2b4e1c7a30"
     segment = SegmentRecord("fg-1", "learning", "coder-A", 5, 31, guid=guid)
     write_evaluation(store, small_batch(segments=(segment,)))
@@ -307,7 +303,7 @@ def test_replace_may_rewrite_segments_with_their_stored_guids(store):
     assert segments_frame(store)["guid"].tolist() == [guid]
 
 
-def test_stored_segment_guid_is_refused_when_its_source_is_not_replaced(store):
+def test_stored_segment_guid_is_refused_when_its_source_is_not_replaced(store, small_batch):
     guid = "5f0c2a9e-7b3d-4c1e-8a6f-9d2b4e1c7a30"
     write_evaluation(
         store,
@@ -317,13 +313,13 @@ def test_stored_segment_guid_is_refused_when_its_source_is_not_replaced(store):
         add_segments(store, [SegmentRecord("fg-1", "barriers", "coder-B", 0, 3, guid=guid)])
 
 
-def test_duplicate_segment_is_refused(store):
+def test_duplicate_segment_is_refused(store, small_batch):
     write_evaluation(store, small_batch())
     with pytest.raises(DataValidationError, match="already applied"):
         add_segments(store, [SegmentRecord("fg-1", "learning", "coder-A", 5, 31)])
 
 
-def test_add_and_remove_segments(store):
+def test_add_and_remove_segments(store, small_batch):
     write_evaluation(store, small_batch())
     ids = add_segments(store, [SegmentRecord("fg-1", "barriers", "coder-A", 0, 3, origin="auto")])
     assert segments_frame(store, code="barriers")["segment_id"].tolist() == ids
@@ -331,7 +327,7 @@ def test_add_and_remove_segments(store):
     assert segments_frame(store, code="barriers").empty
 
 
-def test_remove_unknown_segment_removes_nothing(store):
+def test_remove_unknown_segment_removes_nothing(store, small_batch):
     write_evaluation(store, small_batch())
     first = int(segments_frame(store)["segment_id"].iloc[0])
     with pytest.raises(NotFoundError, match="999"):
@@ -339,7 +335,7 @@ def test_remove_unknown_segment_removes_nothing(store):
     assert len(segments_frame(store)) == 2
 
 
-def test_save_codes_updates_existing_codes(store):
+def test_save_codes_updates_existing_codes(store, small_batch):
     write_evaluation(store, small_batch())
     save_codes(store, [CodeRecord("learning", "Learning", description="new wording")])
     codes = codes_frame(store).set_index("code")
@@ -353,39 +349,37 @@ def test_given_guids_are_kept(store):
     assert coders_frame(store)["guid"].tolist() == [guid]
 
 
-def questionnaire_batch(value=4.0):
-    return EvaluationBatch(
-        questionnaires=(
-            QuestionnaireRecord(
+@pytest.fixture
+def questionnaire_batch(visit_questionnaire):
+    """A builder of a batch of one questionnaire whose third answer is ``value``."""
+
+    def build(value=4.0):
+        return EvaluationBatch(
+            **visit_questionnaire(
                 "sv-sat",
                 "Study visit satisfaction",
-                "study_visit",
-                dt.date(2026, 3, 5),
-                1,
-                3,
                 ("Disagree", "Neutral", "Agree"),
+                {"useful": "The visit was useful.", "long": "The visit was too long."},
+                [
+                    ("R01", "useful", 3.0, "clinician"),
+                    ("R01", "long", None, "clinician"),
+                    ("R02", "useful", value, "manager"),
+                ],
+                reversed=("long",),
                 region="northvale",
-            ),
-        ),
-        items=(
-            ItemRecord("sv-sat", "useful", 1, "The visit was useful."),
-            ItemRecord("sv-sat", "long", 2, "The visit was too long.", reverse_scored=True),
-        ),
-        responses=(
-            ResponseRecord("sv-sat", "R01", "useful", 3.0, group="clinician"),
-            ResponseRecord("sv-sat", "R01", "long", None, group="clinician"),
-            ResponseRecord("sv-sat", "R02", "useful", value, group="manager"),
-        ),
-    )
+            )
+        )
+
+    return build
 
 
-def test_questionnaire_value_outside_scale_writes_nothing(store):
+def test_questionnaire_value_outside_scale_writes_nothing(store, questionnaire_batch):
     with pytest.raises(DataValidationError, match=r"outside the scale 1\.\.3"):
         write_evaluation(store, questionnaire_batch(value=4.0))
     assert questionnaires_frame(store).empty
 
 
-def test_responses_frame_labels_and_regions(store):
+def test_responses_frame_labels_and_regions(store, questionnaire_batch):
     write_evaluation(store, questionnaire_batch(value=2.0))
     responses = responses_frame(store)
     assert responses["label"].iloc[[0, 2]].tolist() == ["Agree", "Neutral"]

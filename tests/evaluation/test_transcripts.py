@@ -169,18 +169,6 @@ Let me answer it.
 """
 
 
-def test_vtt_voice_tags_merge_consecutive_cues(tmp_path):
-    path = tmp_path / "webinar.vtt"
-    path.write_text(VTT, encoding="utf-8")
-    transcript = read_transcript(path, source="w")
-    assert _speaker_texts(transcript) == [
-        ("Moderator", "Welcome to the webinar."),
-        ("w-P01", "I have a question about the pooled budget & its rules."),
-        ("Moderator", "Good question. Let me answer it."),
-    ]
-    assert [t.started_at for t in transcript.turns] == [1.0, 4.5, 11.0]
-
-
 SRT = """1
 00:00:01,000 --> 00:00:03,000
 Facilitator: Shall we start?
@@ -195,15 +183,40 @@ changed how I see discharge.
 """
 
 
-def test_srt_name_prefix_and_continuation_cues(tmp_path):
-    path = tmp_path / "debrief.srt"
-    path.write_text(SRT, encoding="utf-8")
-    transcript = read_transcript(path, source="d")
-    assert _speaker_texts(transcript) == [
-        ("Facilitator", "Shall we start?"),
-        ("d-P01", "Yes. The visit changed how I see discharge."),
-    ]
-    assert transcript.turns[1].started_at == 3.5
+CAPTIONS = {
+    # name: (file, its text, source key, (speaker, utterance) per turn, turn start times)
+    "vtt_voice_tags_merge_consecutive_cues": (
+        "webinar.vtt",
+        VTT,
+        "w",
+        [
+            ("Moderator", "Welcome to the webinar."),
+            ("w-P01", "I have a question about the pooled budget & its rules."),
+            ("Moderator", "Good question. Let me answer it."),
+        ],
+        [1.0, 4.5, 11.0],
+    ),
+    "srt_name_prefix_and_continuation_cues": (
+        "debrief.srt",
+        SRT,
+        "d",
+        [
+            ("Facilitator", "Shall we start?"),
+            ("d-P01", "Yes. The visit changed how I see discharge."),
+        ],
+        [1.0, 3.5],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CAPTIONS)
+def test_caption_cues_become_turns(tmp_path, name):
+    file_name, text, source, said, started = CAPTIONS[name]
+    path = tmp_path / file_name
+    path.write_text(text, encoding="utf-8")
+    transcript = read_transcript(path, source=source)
+    assert _speaker_texts(transcript) == said
+    assert [t.started_at for t in transcript.turns] == started
 
 
 def test_speaker_map_csv_gives_pseudonyms_and_groups(tmp_path, txt_file):
@@ -247,52 +260,48 @@ def test_turns_from_text_keeps_unlabelled_opening_paragraph():
     ]
 
 
-def test_vtt_without_header_names_file_and_line(tmp_path):
-    path = tmp_path / "nohead.vtt"
-    path.write_text("00:00:01.000 --> 00:00:02.000\nHi\n", encoding="utf-8")
-    with pytest.raises(FileFormatError, match=r"nohead\.vtt, line 1: .*WEBVTT"):
-        read_transcript(path)
+@pytest.fixture(
+    params=[
+        ("nohead.vtt", "00:00:01.000 --> 00:00:02.000\nHi\n", r"nohead\.vtt, line 1: .*WEBVTT"),
+        (
+            "broken.srt",
+            SRT.replace("00:00:03,500 --> 00:00:06,000", "00:00:3,5 -> 6"),
+            r"broken\.srt, line 6: cue 2 has no timing line",
+        ),
+        (
+            "bad.vtt",
+            VTT.replace("00:00:08.000 --> 00:00:10.000", "00:08 --> 00:10"),
+            r"bad\.vtt, line 9: broken timing line",
+        ),
+        ("broken.docx", b"this is not a zip file", r"broken\.docx.*save it as \.docx"),
+        ("empty.txt", "\n\n   \n", "no transcript text"),
+        ("latin.txt", "Ada: ok\nBram: caf\xe9\n".encode("latin-1"), r"latin\.txt, line 2: .*UTF-8"),
+        ("notes.pdf", b"%PDF", r"\.txt \(UTF-8\), \.docx, \.vtt or \.srt"),
+    ],
+    ids=[
+        "vtt_without_header_names_file_and_line",
+        "srt_with_broken_timing_line_names_the_line",
+        "vtt_with_mangled_arrow_line_names_the_line",
+        "unreadable_docx_is_a_file_format_error",
+        "empty_transcript_is_refused",
+        "text_that_is_not_utf8_names_the_line",
+        "unknown_suffix_is_refused",
+    ],
+)
+def bad_transcript(request, tmp_path):
+    """A malformed transcript file and what its one message must say."""
+    name, content, message = request.param
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path, message
 
 
-def test_srt_with_broken_timing_line_names_the_line(tmp_path):
-    path = tmp_path / "broken.srt"
-    path.write_text(SRT.replace("00:00:03,500 --> 00:00:06,000", "00:00:3,5 -> 6"), "utf-8")
-    with pytest.raises(FileFormatError, match=r"broken\.srt, line 6: cue 2 has no timing line"):
-        read_transcript(path)
-
-
-def test_vtt_with_mangled_arrow_line_names_the_line(tmp_path):
-    path = tmp_path / "bad.vtt"
-    path.write_text(VTT.replace("00:00:08.000 --> 00:00:10.000", "00:08 --> 00:10"), "utf-8")
-    with pytest.raises(FileFormatError, match=r"bad\.vtt, line 9: broken timing line"):
-        read_transcript(path)
-
-
-def test_unreadable_docx_is_a_file_format_error(tmp_path):
-    path = tmp_path / "broken.docx"
-    path.write_bytes(b"this is not a zip file")
-    with pytest.raises(FileFormatError, match=r"broken\.docx.*save it as \.docx"):
-        read_transcript(path)
-
-
-def test_empty_transcript_is_refused(tmp_path):
-    path = tmp_path / "empty.txt"
-    path.write_text("\n\n   \n", encoding="utf-8")
-    with pytest.raises(FileFormatError, match="no transcript text"):
-        read_transcript(path)
-
-
-def test_text_that_is_not_utf8_names_the_line(tmp_path):
-    path = tmp_path / "latin.txt"
-    path.write_bytes("Ada: ok\nBram: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(FileFormatError, match=r"latin\.txt, line 2: .*UTF-8"):
-        read_transcript(path)
-
-
-def test_unknown_suffix_is_refused(tmp_path):
-    path = tmp_path / "notes.pdf"
-    path.write_bytes(b"%PDF")
-    with pytest.raises(FileFormatError, match=r"\.txt \(UTF-8\), \.docx, \.vtt or \.srt"):
+def test_malformed_transcript_is_a_file_format_error_naming_the_place(bad_transcript):
+    path, message = bad_transcript
+    with pytest.raises(FileFormatError, match=message):
         read_transcript(path)
 
 

@@ -201,54 +201,31 @@ def test_plan_counts_match_what_forget_removes(demo_copy_url):
     assert len(segments_frame(store)) == segments - plan.as_dict()["coded_segments"]
 
 
-def _tiny_transcript(store):
-    from scirocco_lab.evaluation.records import (
-        CodeRecord,
-        CoderRecord,
-        EvaluationBatch,
-        ParticipantRecord,
-        SegmentRecord,
-        SourceRecord,
-        TurnRecord,
-    )
-    from scirocco_lab.evaluation.store import write_evaluation
-
-    said = [
-        ("A", "Hello all."),
-        ("B", "x"),
-        ("A", "Short."),
-        ("B", "A long answer " * 6),
-        ("A", "End."),
-    ]
-    text = "".join(words for _, words in said)
-    turns, start = [], 0
-    for number, (speaker, words) in enumerate(said, start=1):
-        turns.append(TurnRecord("fg", number, start, start + len(words), speaker=speaker))
-        start += len(words)
+def _tiny_spans(turns):
     b_second = turns[3]
-    segments = [
-        SegmentRecord("fg", "c", "coder", 0, 5),  # "Hello": before, kept as is
-        SegmentRecord("fg", "c", "coder", 6, 13),  # "all.xSh": across a removed turn
-        SegmentRecord("fg", "c", "coder", turns[2].start_char, turns[2].end_char),  # A's "Short."
-        SegmentRecord("fg", "c", "coder", b_second.start_char + 2, b_second.start_char + 6),
-        SegmentRecord("fg", "c", "coder", turns[4].start_char, turns[4].end_char),  # A's "End."
+    return [
+        (0, 5),  # "Hello": before, kept as is
+        (6, 13),  # "all.xSh": across a removed turn
+        (turns[2].start_char, turns[2].end_char),  # A's "Short."
+        (b_second.start_char + 2, b_second.start_char + 6),
+        (turns[4].start_char, turns[4].end_char),  # A's "End."
     ]
-    write_evaluation(
-        store,
-        EvaluationBatch(
-            participants=(ParticipantRecord("A"), ParticipantRecord("B", full_name="Bea Secret")),
-            sources=(SourceRecord("fg", "FG", "focus_group", None, text, participants=("A", "B")),),
-            turns=tuple(turns),
-            codes=(CodeRecord("c", "Code"),),
-            coders=(CoderRecord("coder"),),
-            segments=tuple(segments),
-        ),
-    )
 
 
-def test_offsets_shift_around_turns_shorter_and_longer_than_the_placeholder(store_url):
+TINY_SAID = [
+    ("A", "Hello all."),
+    ("B", "x"),
+    ("A", "Short."),
+    ("B", "A long answer " * 6),
+    ("A", "End."),
+]
+
+
+def test_offsets_shift_around_turns_shorter_and_longer_than_the_placeholder(
+    store_url, write_two_speaker_focus_group
+):
     store = open_store(store_url)  # SQLite and PostgreSQL
-    _tiny_transcript(store)
+    write_two_speaker_focus_group(store, TINY_SAID, _tiny_spans)
     forget_person(store, "B", contributions=True)
     turns = turns_frame(store)
     assert turns["text"].tolist() == ["Hello all.", REMOVED_TEXT, "Short.", REMOVED_TEXT, "End."]

@@ -92,47 +92,24 @@ def test_forget_run_to_the_end_removes_everything(demo_file, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def long_transcript(tmp_path_factory):
+def long_transcript(tmp_path_factory, write_two_speaker_focus_group):
     """One focus group of 12 000 turns, half of them by participant B, each of B's turns
     coded: erasing B takes a moment (most of a second), long enough to be killed midway."""
-    from scirocco_lab.evaluation.records import (
-        CodeRecord,
-        CoderRecord,
-        EvaluationBatch,
-        ParticipantRecord,
-        SegmentRecord,
-        SourceRecord,
-        TurnRecord,
-    )
-    from scirocco_lab.evaluation.store import write_evaluation
-
     path = tmp_path_factory.mktemp("erasure-long") / "long.db"
     store = open_store(f"sqlite:///{path}")
-    turns, parts, start = [], [], 0
-    for number in range(1, 12_001):
-        words = f"Turn {number} is about shared care records and pooled budgets. "
-        speaker = "B" if number % 2 else "A"
-        turns.append(TurnRecord("fg", number, start, start + len(words), speaker=speaker))
-        parts.append(words)
-        start += len(words)
-    write_evaluation(
+    said = [
+        (
+            "B" if number % 2 else "A",
+            f"Turn {number} is about shared care records and pooled budgets. ",
+        )
+        for number in range(1, 12_001)
+    ]
+    write_two_speaker_focus_group(
         store,
-        EvaluationBatch(
-            participants=(ParticipantRecord("A"), ParticipantRecord("B", full_name="B Secret")),
-            sources=(
-                SourceRecord(
-                    "fg", "Long", "focus_group", None, "".join(parts), participants=("A", "B")
-                ),
-            ),
-            turns=tuple(turns),
-            codes=(CodeRecord("c", "Code"),),
-            coders=(CoderRecord("coder"),),
-            segments=tuple(
-                SegmentRecord("fg", "c", "coder", t.start_char, t.start_char + 4)
-                for t in turns
-                if t.speaker == "B"
-            ),
-        ),
+        said,
+        lambda turns: [(t.start_char, t.start_char + 4) for t in turns if t.speaker == "B"],
+        title="Long",
+        b_name="B Secret",
     )
     store.engine.dispose()
     return path

@@ -75,18 +75,28 @@ def _extra_attributes(element: etree._Element, known: set[str]) -> tuple[tuple[s
     )
 
 
-def _read_code(element: etree._Element) -> QdaCode:
+def _read_children(element: etree._Element, readers: dict) -> tuple[str | None, list[str]]:
+    """Walk an element's children: a Description gives the description (None without
+    one), a child whose name ``readers`` has goes to its reader, any other is kept
+    verbatim. Returns the description and the kept children's XML."""
     description = None
-    children: list[QdaCode] = []
     kept: list[str] = []
     for child in child_elements(element):
         name = local_name(child)
         if name == "Description":
             description = child.text or ""
-        elif name == "Code":
-            children.append(_read_code(child))
+        elif name in readers:
+            readers[name](child)
         else:
             kept.append(fragment_xml(child))
+    return description, kept
+
+
+def _read_code(element: etree._Element) -> QdaCode:
+    children: list[QdaCode] = []
+    description, kept = _read_children(
+        element, {"Code": lambda child: children.append(_read_code(child))}
+    )
     return QdaCode(
         guid=element.get("guid"),
         name=element.get("name"),
@@ -99,14 +109,12 @@ def _read_code(element: etree._Element) -> QdaCode:
 
 
 def _read_set(element: etree._Element) -> QdaSet:
-    description = None
     members: dict[str, list[str]] = {"MemberCode": [], "MemberSource": [], "MemberNote": []}
-    for child in child_elements(element):
-        name = local_name(child)
-        if name == "Description":
-            description = child.text or ""
-        elif name in members:
-            members[name].append(child.get("targetGUID") or child.get("guid"))
+
+    def member(child: etree._Element) -> None:
+        members[local_name(child)].append(child.get("targetGUID") or child.get("guid"))
+
+    description, _other = _read_children(element, dict.fromkeys(members, member))
     return QdaSet(
         guid=element.get("guid"),
         name=element.get("name"),
@@ -190,17 +198,10 @@ def _read_selection(
             f"(a selection needs 0 <= start < end <= length). Fix: {FIX_EXPORT}; the "
             "positions must count Unicode characters of the plain text."
         )
-    description = None
     codings: list[QdaCoding] = []
-    kept: list[str] = []
-    for child in child_elements(element):
-        name = local_name(child)
-        if name == "Description":
-            description = child.text or ""
-        elif name == "Coding":
-            codings.append(_read_coding(child, where))
-        else:
-            kept.append(fragment_xml(child))
+    description, kept = _read_children(
+        element, {"Coding": lambda child: codings.append(_read_coding(child, where))}
+    )
     known = {"guid", "name", "startPosition", "endPosition", "creatingUser", "creationDateTime"}
     return QdaSelection(
         guid=element.get("guid"),
@@ -354,40 +355,32 @@ def _internal_path(member: str) -> str:
 
 
 def _read_text_source(
-    element: etree._Element,
-    archive: zipfile.ZipFile,
-    names: dict[str, str],
-    where: str,
-    warnings: list[str],
-) -> tuple[QdaTextSource, str | None]:
-    """A TextSource and the zip member its text came from (None when inline)."""
+    element: etree._Element, text: str, member: str | None, where: str
+) -> QdaTextSource:
+    """A TextSource whose ``text`` (from :func:`_source_text`) came from the zip ``member``
+    (None when inline)."""
     line = element.sourceline
     label = _source_label(element)
-    text, member = _source_text(element, archive, names, where, warnings)
-    description = None
     selections: list[QdaSelection] = []
     kept_selections: list[str] = []
-    kept: list[str] = []
-    for child in child_elements(element):
-        name = local_name(child)
-        if name == "Description":
-            description = child.text or ""
-        elif name == "PlainTextContent":
-            continue
-        elif name == "PlainTextSelection":
-            selection = _read_selection(child, len(text), where, label)
-            if selection.codings:
-                selections.append(selection)
-            else:
-                kept_selections.append(fragment_xml(child))
+
+    def read_selection(child: etree._Element) -> None:
+        selection = _read_selection(child, len(text), where, label)
+        if selection.codings:
+            selections.append(selection)
         else:
-            kept.append(fragment_xml(child))
+            kept_selections.append(fragment_xml(child))
+
+    description, kept = _read_children(
+        element,
+        {"PlainTextContent": lambda _child: None, "PlainTextSelection": read_selection},
+    )
     # The path is written back as internal://; an inline source's dangling one is dropped.
     known = {"guid", "name", "creatingUser", "creationDateTime", "plainTextPath"}
     path = element.get("plainTextPath")
     if member is not None:
         path = path if path and path.startswith(INTERNAL_PREFIX) else _internal_path(member)
-    source = QdaTextSource(
+    return QdaTextSource(
         guid=element.get("guid"),
         text=text,
         name=element.get("name"),
@@ -400,7 +393,6 @@ def _read_text_source(
         kept_selections=tuple(kept_selections),
         kept=tuple(kept),
     )
-    return source, member
 
 
 def _check_internal_files(
@@ -580,8 +572,8 @@ def _read_project(
             for source in child_elements(section):
                 kind = local_name(source)
                 if kind == "TextSource":
-                    text_source, member = _read_text_source(source, archive, names, where, warnings)
-                    sources.append(text_source)
+                    text, member = _source_text(source, archive, names, where, warnings)
+                    sources.append(_read_text_source(source, text, member, where))
                     if member is not None:
                         text_members.add(member)
                 else:

@@ -5,6 +5,7 @@ transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -21,6 +22,7 @@ from scirocco_lab.evaluation.refi_qda.model import (
     FIELD_OF_VARIABLE,
     KEYS_SET_NAME,
     WORKBENCH_NOTE_NAME,
+    QdaCodebook,
     QdaFile,
     QdaImportSummary,
     QdaPart,
@@ -575,11 +577,7 @@ def _map_project(
     summary = QdaImportSummary(
         file=where,
         kind="qdpx",
-        sources=len(sources),
-        codes=len(code_records),
-        segments=len(segments),
-        coders=len(coder_records),
-        participants=len(participants),
+        **_read_counts(batch),
         kept_parts=len(parts),
         kept_files=len(project.files),
         empty_sources=sum(1 for source in sources if not source.text),
@@ -604,6 +602,12 @@ def _map_project(
     )
 
 
+def _read_counts(batch) -> dict[str, int]:
+    """The summary's counts of what the file gave: the batch's records of each kind."""
+    kinds = ("sources", "codes", "segments", "coders", "participants")
+    return {kind: len(getattr(batch, kind)) for kind in kinds}
+
+
 def _part_guid(part: QdaPart) -> str | None:
     return etree.fromstring(part.xml, xml_parser()).get("guid")
 
@@ -614,20 +618,21 @@ def _part_guid(part: QdaPart) -> str | None:
 def _write_mapped(
     store,
     mapped: _Mapped,
+    path: str | Path,
+    read: QdaProject | QdaCodebook,
     *,
-    kind: str,
-    file_name: str,
     region: str | None,
     replace: bool,
-    project: QdaProject | None,
-    origin: str | None,
     dimensions: frozenset[str],
-):
-    """Validate the batch and write it, the kept parts and files in ONE transaction."""
+) -> QdaImportSummary:
+    """Validate the batch and write it, the kept parts and files in ONE transaction; the
+    summary with what was added."""
     from scirocco_lab.evaluation import store as evaluation_store
     from scirocco_lab.evaluation import tables as q
 
     now = utc_now()
+    kind, file_name, origin = mapped.summary.kind, Path(path).name, read.origin
+    project = read if isinstance(read, QdaProject) else None
     with store.transaction() as connection:
         # The qda_* rows go in the same transaction: nothing lands if anything fails.
         written = evaluation_store.write_evaluation_in(
@@ -676,7 +681,9 @@ def _write_mapped(
             counts={**written.counts, "kept_parts": len(mapped.parts), "files": len(mapped.files)},
             file=file_name,
         )
-    return written
+    return dataclasses.replace(
+        mapped.summary, codes_added=written.codes_added, coders_added=written.coders_added
+    )
 
 
 def _write_extras(connection, extras, project_id: int) -> None:
@@ -751,22 +758,9 @@ def import_qdpx(
         replace_sources=replace,
         dimensions=dimensions,
     )
-    written = _write_mapped(
-        store,
-        mapped,
-        kind="qdpx",
-        file_name=Path(path).name,
-        region=region,
-        replace=replace,
-        project=project,
-        origin=project.origin,
-        dimensions=dimensions,
+    return _write_mapped(
+        store, mapped, path, project, region=region, replace=replace, dimensions=dimensions
     )
-    return _with_written(mapped.summary, written)
-
-
-def _with_written(summary: QdaImportSummary, written) -> QdaImportSummary:
-    return replace(summary, codes_added=written.codes_added, coders_added=written.coders_added)
 
 
 def import_qdc(
@@ -811,15 +805,6 @@ def import_qdc(
             warnings=codebook.warnings,
         ),
     )
-    written = _write_mapped(
-        store,
-        mapped,
-        kind="qdc",
-        file_name=Path(path).name,
-        region=None,
-        replace=replace,
-        project=None,
-        origin=codebook.origin,
-        dimensions=dimensions,
+    return _write_mapped(
+        store, mapped, path, codebook, region=None, replace=replace, dimensions=dimensions
     )
-    return _with_written(mapped.summary, written)

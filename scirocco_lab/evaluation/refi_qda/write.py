@@ -103,30 +103,36 @@ def _write_set(parent: etree._Element, ns: str, code_set: QdaSet) -> None:
             sub_element(element, ns, tag, targetGUID=member)
 
 
-def _write_selection(parent: etree._Element, selection: QdaSelection) -> None:
+def _authored_element(parent: etree._Element, tag: str, item, **attributes) -> etree._Element:
+    """The project element ``tag`` of a selection, coding or text source: its guid, name,
+    ``attributes``, creating user and time, then the attributes it kept, and its
+    Description."""
     element = sub_element(
         parent,
         PROJECT_PREFIX,
+        tag,
+        guid=item.guid,
+        name=getattr(item, "name", None),
+        **attributes,
+        creatingUser=item.creating_user,
+        creationDateTime=format_datetime(item.created_at),
+    )
+    for key, value in getattr(item, "attributes", ()):
+        element.set(key, value)
+    _text_element(element, PROJECT_PREFIX, "Description", getattr(item, "description", None))
+    return element
+
+
+def _write_selection(parent: etree._Element, selection: QdaSelection) -> None:
+    element = _authored_element(
+        parent,
         "PlainTextSelection",
-        guid=selection.guid,
-        name=selection.name,
+        selection,
         startPosition=str(selection.start),
         endPosition=str(selection.end),
-        creatingUser=selection.creating_user,
-        creationDateTime=format_datetime(selection.created_at),
     )
-    for key, value in selection.attributes:
-        element.set(key, value)
-    _text_element(element, PROJECT_PREFIX, "Description", selection.description)
     for coding in selection.codings:
-        coding_element = sub_element(
-            element,
-            PROJECT_PREFIX,
-            "Coding",
-            guid=coding.guid,
-            creatingUser=coding.creating_user,
-            creationDateTime=format_datetime(coding.created_at),
-        )
+        coding_element = _authored_element(element, "Coding", coding)
         sub_element(coding_element, PROJECT_PREFIX, "CodeRef", targetGUID=coding.code_guid)
         _append_fragments(coding_element, coding.kept)
     _append_fragments(element, selection.kept)
@@ -137,19 +143,7 @@ def _internal_member(path: str) -> str:
 
 
 def _write_text_source(parent: etree._Element, source: QdaTextSource) -> None:
-    element = sub_element(
-        parent,
-        PROJECT_PREFIX,
-        "TextSource",
-        guid=source.guid,
-        name=source.name,
-        plainTextPath=source.plain_text_path,
-        creatingUser=source.creating_user,
-        creationDateTime=format_datetime(source.created_at),
-    )
-    for key, value in source.attributes:
-        element.set(key, value)
-    _text_element(element, PROJECT_PREFIX, "Description", source.description)
+    element = _authored_element(parent, "TextSource", source, plainTextPath=source.plain_text_path)
     if source.plain_text_path is None:
         sub_element(element, PROJECT_PREFIX, "PlainTextContent").text = source.text
     # Coded and uncoded selections in position order, as tools write them.
