@@ -51,7 +51,7 @@ np.float64(2.0)
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -70,11 +70,13 @@ __all__ = [
     "cluster_order",
     "complementarity",
     "complementarity_matrix",
+    "explain_pairing",
     "focus_dimensions",
     "focus_mask",
     "level_table",
     "pairing_reasons",
     "programme_pairing",
+    "rank_candidates",
     "rank_partners",
 ]
 
@@ -364,7 +366,16 @@ def _region_rows(
     return rows
 
 
-def _ranked(rows: list[dict], focus_names: str) -> pd.DataFrame:
+def rank_candidates(rows: list[dict], focus_names: str) -> pd.DataFrame:
+    """Partner rows (regions' and good practices') ranked by the module's ranking rule, with
+    ``rank`` and ``focus_dimensions`` added: :func:`rank_partners`' result.
+
+    >>> rows = [{"candidate": c, "candidate_kind": "region", "owner": None,
+    ...          "complementarity": v, "dimensions_ahead": 1, "strength_in_focus": 3.0,
+    ...          "context_fit": 0.5, "reason": ""} for c, v in (("a", 1.0), ("b", 2.0))]
+    >>> rank_candidates(rows, "Funding")[["rank", "candidate"]].values.tolist()
+    [[1, 'b'], [2, 'a']]
+    """
     if not rows:
         return pd.DataFrame(columns=_PARTNER_COLUMNS)
     out = pd.DataFrame(rows)
@@ -466,7 +477,7 @@ def rank_partners(
                     "reason": reason,
                 }
             )
-    return _ranked(rows, focus_names)
+    return rank_candidates(rows, focus_names)
 
 
 def best_partners(
@@ -633,11 +644,6 @@ def pairing_reasons(
     >>> pairs.loc["a", "reason"].split(" (the")[0]
     'b is ahead in Funding (+3), Evaluation Methods (+3) but is paired with c'
     """
-    names = dict(names or {})
-
-    def name(key: object) -> str:
-        return str(names.get(key, key))
-
     table = level_table(profiles, instrument)
     width = float(instrument.scale_max - instrument.scale_min)
     values = table.to_numpy(dtype=float)
@@ -653,6 +659,28 @@ def pairing_reasons(
         return _region_reason(
             keys, dimension_names, indicators["ahead"][i, j], indicators["diff"][i, j], fit
         )
+
+    return explain_pairing(pairing, matrix, region_reason, names=names)
+
+
+def explain_pairing(
+    pairing: pd.DataFrame,
+    matrix: pd.DataFrame,
+    region_reason: Callable[[object, object], str],
+    *,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`pairing_reasons` with the reason why one region is a candidate for another
+    given as ``region_reason(receiving, candidate)`` ("" for none).
+
+    >>> m = pd.DataFrame([[np.nan, 3.0], [1.0, np.nan]], index=["a", "b"], columns=["a", "b"])
+    >>> explain_pairing(programme_pairing(m), m, lambda r, c: f"{c} helps {r}")["reason"].tolist()
+    ['Best partner: b helps a', 'Best partner: a helps b']
+    """
+    names = dict(names or {})
+
+    def name(key: object) -> str:
+        return str(names.get(key, key))
 
     coached_by: dict[object, list[object]] = {}
     for receiving, transferring in zip(
