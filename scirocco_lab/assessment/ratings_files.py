@@ -239,6 +239,32 @@ class _Head:
             self.kind, self.subject, self.instrument, self.round, self.mode, self.assessor
         )
 
+    def record(self, ratings: Iterable[RatingRecord], origin: Origin) -> AssessmentRecord:
+        """The assessment these fields head ("submitted" when the status is empty)."""
+        fields = {name: getattr(self, name) for name in _HEAD_FIELDS}
+        return AssessmentRecord(
+            **fields, status=self.status or "submitted", ratings=tuple(ratings), origin=origin
+        )
+
+
+#: The fields of a row's head that an AssessmentRecord takes as they are.
+_HEAD_FIELDS = (
+    "kind",
+    "subject",
+    "instrument",
+    "round",
+    "mode",
+    "assessor",
+    "assessed_on",
+    "notes",
+)
+
+
+#: Head fields a long layout's assessment takes from the first row that fills them in.
+_FIRST_OF_GROUP = ("status", "assessed_on", "notes", "assessor")
+#: What :meth:`_Parser._remember` keeps besides a created record's fields.
+_NOT_FIELDS = ("marked", "row", "rows")
+
 
 @dataclass
 class _Group:
@@ -589,31 +615,8 @@ class _Parser:
         else:
             assessments = self._parse_wide(dimension_columns)
         self.raise_if_any()
-        subjects = tuple(
-            SubjectRecord(
-                key=key,
-                name=info["name"],
-                kind=info["kind"],
-                country=info["country"],
-                owner=info["owner"],
-                synthetic=info["marked"],
-                origin=Origin(self.src, info["row"], "level"),
-            )
-            for key, info in self.subjects.items()
-        )
-        assessors = tuple(
-            AssessorRecord(
-                pseudonym=key,
-                role=info["role"],
-                sector=info["sector"],
-                organisation=info["organisation"],
-                full_name=info["full_name"],
-                email=info["email"],
-                synthetic=info["marked"],
-                origin=Origin(self.src, info["row"], "level"),
-            )
-            for key, info in self.assessors.items()
-        )
+        subjects = self._created(SubjectRecord, "key", self.subjects)
+        assessors = self._created(AssessorRecord, "pseudonym", self.assessors)
         ratings = sum(len(a.ratings) for a in assessments)
         notes = [
             f"read {len(assessments)} assessment(s) and {ratings} rating(s) from "
@@ -632,6 +635,19 @@ class _Parser:
             assessments=tuple(assessments),
             source=self.src,
             notes=tuple(notes),
+        )
+
+    def _created(self, record_type: type, key_field: str, found: dict[str, dict[str, Any]]):
+        """The subjects or assessors the optional columns create (``found`` as
+        :meth:`_remember` keeps them: the record's fields, ``marked`` and rows)."""
+        return tuple(
+            record_type(
+                **{key_field: key},
+                **{name: value for name, value in info.items() if name not in _NOT_FIELDS},
+                synthetic=info["marked"],
+                origin=Origin(self.src, info["row"], "level"),
+            )
+            for key, info in found.items()
         )
 
     def _parse_long(self) -> list[AssessmentRecord]:
@@ -672,7 +688,7 @@ class _Parser:
             group = groups.get(head.key)
             if group is None:
                 group = groups[head.key] = _Group(head=head)
-            for name in ("status", "assessed_on", "notes", "assessor"):
+            for name in _FIRST_OF_GROUP:
                 value = getattr(head, name)
                 if value is None:
                     continue
@@ -692,19 +708,9 @@ class _Parser:
             group.head.marked = group.head.marked or head.marked
             group.ratings.append(rating)
         return [
-            AssessmentRecord(
-                kind=group.head.kind,
-                subject=group.head.subject,
-                instrument=group.head.instrument,
-                round=group.head.round,
-                mode=group.head.mode,
-                assessor=_first(group, "assessor"),
-                status=_first(group, "status") or "submitted",
-                assessed_on=_first(group, "assessed_on"),
-                notes=_first(group, "notes"),
-                ratings=tuple(group.ratings),
-                origin=Origin(self.src, group.head.row, "level"),
-            )
+            _replace_fields(
+                group.head, **{name: _first(group, name) for name in _FIRST_OF_GROUP}
+            ).record(group.ratings, Origin(self.src, group.head.row, "level"))
             for group in groups.values()
         ]
 
@@ -724,21 +730,7 @@ class _Parser:
             if head is None:
                 continue
             self.extras(row, cells, head)
-            assessments.append(
-                AssessmentRecord(
-                    kind=head.kind,
-                    subject=head.subject,
-                    instrument=head.instrument,
-                    round=head.round,
-                    mode=head.mode,
-                    assessor=head.assessor,
-                    status=head.status or "submitted",
-                    assessed_on=head.assessed_on,
-                    notes=head.notes,
-                    ratings=tuple(ratings),
-                    origin=Origin(self.src, row, "level"),
-                )
-            )
+            assessments.append(head.record(ratings, Origin(self.src, row, "level")))
         return assessments
 
 
