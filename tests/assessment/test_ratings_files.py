@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import openpyxl
 import pandas as pd
@@ -23,6 +24,7 @@ from scirocco_lab.assessment.records import (
     SubjectRecord,
 )
 from scirocco_lab.assessment.store import (
+    RATING_COLUMNS,
     add_assessors,
     add_subjects,
     assessments_frame,
@@ -37,20 +39,11 @@ INSTRUMENT = "scirocco-exchange"
 KEYS = load_instrument(INSTRUMENT).dimension_keys
 MARK = "Synthetic demo data"
 HEADER = "subject,kind,assessor,dimension,level\n"
+#: The ratings frame's columns but the id and a rating's texts: what a levels-only file keeps.
 LEVELS_ONLY = [
-    "kind",
-    "subject",
-    "subject_name",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
-    "synthetic",
-    "dimension",
-    "level",
-    "dont_know",
+    column
+    for column in RATING_COLUMNS
+    if column not in ("assessment_id", "justification", "confidence", "features")
 ]
 
 
@@ -105,11 +98,9 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
         },
         KEYS[1]: {"justification": "=SUM(A1:A3) is what the board said", "confidence": "low"},
     }
+    northvale = partial(AssessmentRecord, "HS", "northvale", INSTRUMENT)
     return (
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
+        northvale(
             1,
             "individual",
             "NV-01",
@@ -118,19 +109,8 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
             notes="Delphi round 1",
             ratings=_full([2, 3, "dk", 1, 0, 5, 4, 2, 2, 3, 1, 2], **first),
         ),
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
-            1,
-            "individual",
-            "NV-02",
-            ratings=_full([1, 2, 2, 1, 1, 4, 3, "dk", 2, 2, 1, 3]),
-        ),
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
+        northvale(1, "individual", "NV-02", ratings=_full([1, 2, 2, 1, 1, 4, 3, "dk", 2, 2, 1, 3])),
+        northvale(
             1,
             "consensus",
             None,
@@ -138,10 +118,7 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
             dt.date(2025, 4, 2),
             ratings=_full([2, 2, 2, 1, 1, 4, 3, 2, 2, 2, 1, 2]),
         ),
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
+        northvale(
             2,
             "individual",
             "NV-01",
