@@ -10,32 +10,30 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from scirocco_lab.assessment.scoring import region_profile
 from scirocco_lab.comparison.twinning import (
-    FOCUS_ALL,
-    FOCUS_WEAKNESSES,
     SIMILAR_CONTEXT_FIT,
     complementarity,
-    explain_pairing,
     focus_dimensions,
     level_table,
+    partner_row,
     rank_candidates,
 )
-from scirocco_lab.errors import ConfigurationError, NotFoundError
+from scirocco_lab.errors import NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.display import format_number
 
 __all__ = [
     "complementarity_matrix",
-    "pairing_reasons",
     "programme_partners",
     "rank_partners",
     "region_profiles",
+    "region_reasons",
 ]
 
 
@@ -50,29 +48,16 @@ def _check_region(region: str, table: pd.DataFrame, role: str) -> None:
         raise NotFoundError(f"no profile for {role} region '{region}'")
 
 
-def complementarity_matrix(
-    profiles: pd.DataFrame,
-    instrument: Instrument,
-    *,
-    focus: str = FOCUS_WEAKNESSES,
-    count: int = 3,
-) -> pd.DataFrame:
-    """:func:`scirocco_lab.comparison.twinning.complementarity_matrix` as it was: one
-    receiving region x transferring region cell at a time."""
-    if focus not in (FOCUS_WEAKNESSES, FOCUS_ALL):
-        raise ConfigurationError(
-            f"focus must be '{FOCUS_WEAKNESSES}' or '{FOCUS_ALL}', not {focus!r}"
-        )
+def complementarity_matrix(profiles: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """:func:`scirocco_lab.comparison.twinning.complementarity_matrix` as it was, for what
+    the benchmark times (each receiving region's focus its weaknesses): one receiving region
+    x transferring region cell at a time."""
     table = level_table(profiles, instrument)
     regions = list(table.index)
     matrix = pd.DataFrame(np.nan, index=regions, columns=regions, dtype=float)
     for receiving_region in regions:
         receiving_levels = table.loc[receiving_region]
-        dimensions = (
-            instrument.dimension_keys
-            if focus == FOCUS_ALL
-            else focus_dimensions(receiving_levels, instrument, count=count)
-        )
+        dimensions = focus_dimensions(receiving_levels, instrument)
         for transferring_region in regions:
             if transferring_region != receiving_region:
                 matrix.loc[receiving_region, transferring_region] = complementarity(
@@ -95,11 +80,7 @@ def _join_ahead(ahead: pd.Series, names: Mapping[str, str]) -> str:
 
 
 def rank_partners(
-    profiles: pd.DataFrame,
-    instrument: Instrument,
-    receiving_region: str,
-    *,
-    count: int = 3,
+    profiles: pd.DataFrame, instrument: Instrument, receiving_region: str
 ) -> pd.DataFrame:
     """:func:`scirocco_lab.comparison.twinning.rank_partners` as it was, for what the
     benchmark times (candidate regions, focus on the receiver's weaknesses): one pair at a
@@ -107,7 +88,7 @@ def rank_partners(
     table = level_table(profiles, instrument)
     _check_region(receiving_region, table, "receiving")
     receiving_levels = table.loc[receiving_region]
-    focus = focus_dimensions(receiving_levels, instrument, count=count)
+    focus = focus_dimensions(receiving_levels, instrument)
     rest = [key for key in instrument.dimension_keys if key not in focus]
     names = instrument.dimension_names
     width = float(instrument.scale_max - instrument.scale_min)
@@ -131,41 +112,29 @@ def rank_partners(
             if not math.isnan(fit)
             else "; no other dimensions to compare"
         )
+        strength = float(levels[list(focus)].mean())
         rows.append(
-            {
-                "candidate": candidate,
-                "candidate_kind": "region",
-                "owner": None,
-                "complementarity": float(ahead.sum()),
-                "dimensions_ahead": len(ahead),
-                "strength_in_focus": float(levels[list(focus)].mean()),
-                "context_fit": fit,
-                "reason": reason,
-            }
+            partner_row(
+                candidate, "region", None, float(ahead.sum()), len(ahead), strength, fit, reason
+            )
         )
     return rank_candidates(rows, focus_names)
 
 
-def pairing_reasons(
-    pairing: pd.DataFrame,
-    matrix: pd.DataFrame,
-    profiles: pd.DataFrame,
-    instrument: Instrument,
-    *,
-    names: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """:func:`scirocco_lab.comparison.twinning.pairing_reasons` as it was: each pair's
-    reasons read from its receiving region's full :func:`rank_partners` ranking."""
+def region_reasons(profiles: pd.DataFrame, instrument: Instrument) -> Callable[[str, str], str]:
+    """The reasons :func:`scirocco_lab.comparison.twinning.pairing_reasons` gave, as it was:
+    ``reason(receiving, candidate)`` read from the receiving region's full
+    :func:`rank_partners` ranking (for :func:`scirocco_lab.comparison.twinning.explain_pairing`)."""
 
     @functools.cache
-    def reasons(receiving: object) -> pd.Series:
+    def reasons(receiving: str) -> pd.Series:
         # One full ranking per receiving region, as before (a pairing names each once).
         return rank_partners(profiles, instrument, receiving).set_index("candidate")["reason"]
 
-    def region_reason(receiving: object, candidate: object) -> str:
+    def reason(receiving: str, candidate: str) -> str:
         return reasons(receiving).get(candidate, "")
 
-    return explain_pairing(pairing, matrix, region_reason, names=names)
+    return reason
 
 
 def programme_partners(profiles: pd.DataFrame, instrument: Instrument, keys) -> pd.DataFrame:

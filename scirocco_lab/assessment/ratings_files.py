@@ -400,6 +400,15 @@ class _Parser:
         # An apostrophe our exports put before =, +, -, @ is not part of the text.
         return restore_cell(cells[index]) if index is not None and index < len(cells) else None
 
+    def required(
+        self, row: int, cells: list[str | None], name: str, fix: str, *, needed: bool = True
+    ) -> str | None:
+        """The cell of column ``name``; empty, a problem when ``needed``."""
+        value = self.get(cells, name)
+        if value is None and needed:
+            self.problem(row, name, None, f"the {name} is empty", fix)
+        return value
+
     def flag(self, row: int, column: str, text: str | None) -> bool | None:
         if text is None:
             return False
@@ -413,24 +422,12 @@ class _Parser:
 
     def head(self, row: int, cells: list[str | None]) -> _Head | None:
         before = len(self.problems)
-        subject = self.get(cells, "subject")
-        if subject is None:
-            self.problem(
-                row,
-                "subject",
-                None,
-                "the subject is empty",
-                "fill in the key of the region or good practice assessed",
-            )
-        kind_text = self.get(cells, "kind")
-        if kind_text is None:
-            self.problem(
-                row,
-                "kind",
-                None,
-                "the kind is empty",
-                "use HS (health and care system) or GP (good practice requirements)",
-            )
+        subject = self.required(
+            row, cells, "subject", "fill in the key of the region or good practice assessed"
+        )
+        kind_text = self.required(
+            row, cells, "kind", "use HS (health and care system) or GP (good practice requirements)"
+        )
         instrument = self.get(cells, "instrument") or self.default_instrument
         round_text = self.get(cells, "round")
         round_number = 1
@@ -447,15 +444,13 @@ class _Parser:
             else:
                 round_number = parsed
         mode = (self.get(cells, "mode") or "individual").lower()
-        assessor = self.get(cells, "assessor")
-        if assessor is None and mode == "individual":
-            self.problem(
-                row,
-                "assessor",
-                None,
-                "the assessor is empty",
-                "fill in the assessor's pseudonym, or set mode to consensus",
-            )
+        assessor = self.required(
+            row,
+            cells,
+            "assessor",
+            "fill in the assessor's pseudonym, or set mode to consensus",
+            needed=mode == "individual",
+        )
         status = self.get(cells, "status")
         date_text = self.get(cells, "assessed_on")
         assessed_on = None
@@ -654,15 +649,9 @@ class _Parser:
         groups: dict[str, _Group] = {}
         for row, cells in self.table.rows:
             head = self.head(row, cells)
-            dimension = self.get(cells, "dimension")
-            if dimension is None:
-                self.problem(
-                    row,
-                    "dimension",
-                    None,
-                    "the dimension is empty",
-                    "fill in the dimension key, e.g. readiness_to_change",
-                )
+            dimension = self.required(
+                row, cells, "dimension", "fill in the dimension key, e.g. readiness_to_change"
+            )
             confidence = self.get(cells, "confidence")
             features = tuple(
                 part.strip()

@@ -75,6 +75,7 @@ __all__ = [
     "focus_mask",
     "level_table",
     "pairing_reasons",
+    "partner_row",
     "programme_pairing",
     "rank_candidates",
     "rank_partners",
@@ -335,6 +336,34 @@ _PARTNER_COLUMNS = [
 ]
 
 
+def partner_row(
+    candidate: str,
+    kind: str,
+    owner: str | None,
+    complementarity: float,
+    dimensions_ahead: int,
+    strength_in_focus: float,
+    context_fit: float,
+    reason: str,
+) -> dict:
+    """One candidate's row of :func:`rank_partners` before it is ranked
+    (:func:`rank_candidates` adds ``rank`` and ``focus_dimensions``).
+
+    >>> partner_row("b", "region", None, 2.0, 1, 4.0, 0.9, "Ahead in Funding (+2)")["reason"]
+    'Ahead in Funding (+2)'
+    """
+    return {
+        "candidate": candidate,
+        "candidate_kind": kind,
+        "owner": owner,
+        "complementarity": complementarity,
+        "dimensions_ahead": dimensions_ahead,
+        "strength_in_focus": strength_in_focus,
+        "context_fit": context_fit,
+        "reason": reason,
+    }
+
+
 def _region_rows(
     table: pd.DataFrame,
     instrument: Instrument,
@@ -349,19 +378,20 @@ def _region_rows(
     rows = []
     for j in candidates:
         fit = float(indicators["context_fit"][row, j])
+        reason = _region_reason(
+            keys, names, indicators["ahead"][row, j], indicators["diff"][row, j], fit
+        )
         rows.append(
-            {
-                "candidate": table.index[j],
-                "candidate_kind": "region",
-                "owner": None,
-                "complementarity": float(indicators["complementarity"][row, j]),
-                "dimensions_ahead": int(indicators["dimensions_ahead"][row, j]),
-                "strength_in_focus": float(indicators["strength_in_focus"][row, j]),
-                "context_fit": fit,
-                "reason": _region_reason(
-                    keys, names, indicators["ahead"][row, j], indicators["diff"][row, j], fit
-                ),
-            }
+            partner_row(
+                table.index[j],
+                "region",
+                None,
+                float(indicators["complementarity"][row, j]),
+                int(indicators["dimensions_ahead"][row, j]),
+                float(indicators["strength_in_focus"][row, j]),
+                fit,
+                reason,
+            )
         )
     return rows
 
@@ -465,17 +495,18 @@ def rank_partners(
                 reason += f"; you already meet {met} of {len(both)} other requirements"
             if owner:
                 reason += f"; owner: {owner}"
+            strength = float(required[list(focus)].mean())
             rows.append(
-                {
-                    "candidate": str(practice),
-                    "candidate_kind": "good practice",
-                    "owner": owner,
-                    "complementarity": float(ahead.sum()),
-                    "dimensions_ahead": len(ahead),
-                    "strength_in_focus": float(required[list(focus)].mean()),
-                    "context_fit": fit,
-                    "reason": reason,
-                }
+                partner_row(
+                    str(practice),
+                    "good practice",
+                    owner,
+                    float(ahead.sum()),
+                    len(ahead),
+                    strength,
+                    fit,
+                    reason,
+                )
             )
     return rank_candidates(rows, focus_names)
 
