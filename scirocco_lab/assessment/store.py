@@ -181,6 +181,41 @@ def _existing_assessments(connection: Connection, keys: set[str]) -> dict[str, i
     return found
 
 
+#: What the subjects and the assessors tables take of a record: the columns that hold the
+#: record's field of that name (the first is the key), and the columns that hold the id of
+#: the subject a field names.
+_SUBJECT_ROW = (
+    ("key", "kind", "name", "country", "description", "synthetic"),
+    "owner_id",
+    "owner",
+)
+_ASSESSOR_ROW = (
+    ("pseudonym", "role", "sector", "organisation", "synthetic"),
+    "home_subject_id",
+    "home_subject",
+)
+
+
+def _insert_missing(
+    connection: Connection, table, records: Iterable, ids, columns, subject_ids, now
+):
+    """Insert each record whose key is not in ``ids`` yet, as ``columns`` say (above);
+    ``ids`` gains the new ids in turn (a good practice can name a region inserted just
+    before). Returns the records inserted, with their ids."""
+    fields, link_column, link_field = columns
+    added = []
+    for record in records:
+        key = getattr(record, fields[0])
+        if key in ids:
+            continue
+        values = {name: getattr(record, name) for name in fields}
+        values[link_column] = subject_ids.get(getattr(record, link_field))
+        inserted = connection.execute(table.insert().values(**values, created_at=now))
+        ids[key] = inserted.inserted_primary_key[0]
+        added.append((record, ids[key]))
+    return added
+
+
 def _write(
     connection: Connection,
     batch: RecordBatch,
@@ -190,42 +225,16 @@ def _write(
     existing: dict[str, int],
 ) -> WriteSummary:
     now = utc_now()
-    subjects_added = assessors_added = replaced = ratings_written = 0
+    replaced = ratings_written = 0
     # Good practices name their owner region, so regions go in first.
-    for subject in sorted(batch.subjects, key=lambda s: s.kind != "system"):
-        if subject.key in subject_ids:
-            continue
-        result = connection.execute(
-            schema.subjects.insert().values(
-                key=subject.key,
-                kind=subject.kind,
-                name=subject.name,
-                country=subject.country,
-                owner_id=subject_ids.get(subject.owner) if subject.owner else None,
-                description=subject.description,
-                synthetic=subject.synthetic,
-                created_at=now,
-            )
-        )
-        subject_ids[subject.key] = result.inserted_primary_key[0]
-        subjects_added += 1
-    for assessor in batch.assessors:
-        if assessor.pseudonym in assessor_ids:
-            continue
-        result = connection.execute(
-            schema.assessors.insert().values(
-                pseudonym=assessor.pseudonym,
-                role=assessor.role,
-                sector=assessor.sector,
-                organisation=assessor.organisation,
-                home_subject_id=subject_ids.get(assessor.home_subject),
-                synthetic=assessor.synthetic,
-                created_at=now,
-            )
-        )
-        assessor_id = result.inserted_primary_key[0]
-        assessor_ids[assessor.pseudonym] = assessor_id
-        assessors_added += 1
+    regions_first = sorted(batch.subjects, key=lambda s: s.kind != "system")
+    subjects = _insert_missing(
+        connection, schema.subjects, regions_first, subject_ids, _SUBJECT_ROW, subject_ids, now
+    )
+    assessors = _insert_missing(
+        connection, schema.assessors, batch.assessors, assessor_ids, _ASSESSOR_ROW, subject_ids, now
+    )
+    for assessor, assessor_id in assessors:
         if assessor.full_name or assessor.email:
             connection.execute(
                 schema.assessor_identities.insert().values(
@@ -281,8 +290,8 @@ def _write(
         connection.execute(tables.ratings.insert(), rating_rows)
         ratings_written = len(rating_rows)
     return WriteSummary(
-        subjects_added=subjects_added,
-        assessors_added=assessors_added,
+        subjects_added=len(subjects),
+        assessors_added=len(assessors),
         assessments_added=len(batch.assessments) - replaced,
         assessments_replaced=replaced,
         ratings_written=ratings_written,
