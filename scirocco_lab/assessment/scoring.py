@@ -35,12 +35,8 @@ __all__ = [
     "subject_profiles",
 ]
 
-PROFILE_COLUMNS = [
-    "subject",
-    "round",
-    "dimension",
-    "dimension_number",
-    "dimension_name",
+#: The statistics of a dimension's individual ratings, in both profiles.
+_RATING_STATISTICS = [
     "n_rated",
     "n_dont_know",
     "median",
@@ -49,6 +45,14 @@ PROFILE_COLUMNS = [
     "iqr",
     "distribution",
     "delphi_label",
+]
+PROFILE_COLUMNS = [
+    "subject",
+    "round",
+    "dimension",
+    "dimension_number",
+    "dimension_name",
+    *_RATING_STATISTICS,
 ]
 
 
@@ -209,14 +213,7 @@ def subject_profiles(
         "consensus_level",
         "consensus_round",
         "individual_round",
-        "n_rated",
-        "n_dont_know",
-        "median",
-        "q1",
-        "q3",
-        "iqr",
-        "distribution",
-        "delphi_label",
+        *_RATING_STATISTICS,
     ]
     return out[columns]
 
