@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -60,6 +60,15 @@ _LABEL_KINDS = ("summary", "official", "adapted")
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
+def _found(items: Sequence[Any], attribute: str, value: object, missing: Callable[[], str]):
+    """The first of ``items`` whose ``attribute`` is ``value``; none: ``InstrumentError``
+    with the message ``missing()`` (built only then)."""
+    for item in items:
+        if getattr(item, attribute) == value:
+            return item
+    raise InstrumentError(missing())
+
+
 @dataclass(frozen=True)
 class Level:
     """One level of a dimension's scale."""
@@ -87,12 +96,14 @@ class Dimension:
 
     def level(self, number: int) -> Level:
         """The level with this number (``InstrumentError`` if the scale has none)."""
-        for candidate in self.levels:
-            if candidate.number == number:
-                return candidate
-        raise InstrumentError(
-            f"dimension '{self.key}' has no level {number}; "
-            f"levels are {self.levels[0].number}..{self.levels[-1].number}"
+        return _found(
+            self.levels,
+            "number",
+            number,
+            lambda: (
+                f"dimension '{self.key}' has no level {number}; "
+                f"levels are {self.levels[0].number}..{self.levels[-1].number}"
+            ),
         )
 
 
@@ -135,12 +146,14 @@ class Instrument:
 
     def dimension(self, key: str) -> Dimension:
         """The dimension with this key; the error lists the keys that exist."""
-        for dimension in self.dimensions:
-            if dimension.key == key:
-                return dimension
-        raise InstrumentError(
-            f"instrument '{self.id}' has no dimension '{key}'. "
-            f"Use one of: {', '.join(self.dimension_keys)}"
+        return _found(
+            self.dimensions,
+            "key",
+            key,
+            lambda: (
+                f"instrument '{self.id}' has no dimension '{key}'. "
+                f"Use one of: {', '.join(self.dimension_keys)}"
+            ),
         )
 
     def levels_table(self):
