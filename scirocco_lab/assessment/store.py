@@ -357,18 +357,16 @@ def _assessment_select():
 
 def _filter(statement, *, subject, kind, mode, round_number, status, instrument):
     a, s = tables.assessments, schema.subjects
-    if subject is not None:
-        statement = statement.where(s.c.key == subject)
-    if kind is not None:
-        statement = statement.where(a.c.kind == kind)
-    if mode is not None:
-        statement = statement.where(a.c.mode == mode)
-    if round_number is not None:
-        statement = statement.where(a.c.round == round_number)
-    if status is not None:
-        statement = statement.where(a.c.status == status)
-    if instrument is not None:
-        statement = statement.where(a.c.instrument_id == instrument)
+    for column, value in (
+        (s.c.key, subject),
+        (a.c.kind, kind),
+        (a.c.mode, mode),
+        (a.c.round, round_number),
+        (a.c.status, status),
+        (a.c.instrument_id, instrument),
+    ):
+        if value is not None:  # None: not filtered on
+            statement = statement.where(column == value)
     return statement
 
 

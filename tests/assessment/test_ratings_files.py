@@ -463,17 +463,33 @@ def test_parse_problems_of_every_row_are_collected(tmp_path):
     ]
 
 
-def test_conflicting_assessment_fields_across_rows_are_reported(tmp_path):
-    path = _write(
-        tmp_path,
+#: Two rows that disagree on one value: the file, its text, the problem and its column.
+CONFLICTS = {
+    "assessment field": (
         "mixed.csv",
         "subject,kind,assessor,status,dimension,level\n"
         "northvale,HS,NV-01,draft,funding,3\n"
         "northvale,HS,NV-01,submitted,capacity_building,3\n",
-    )
-    with pytest.raises(DataValidationError, match="differs from row 2") as caught:
-        read_ratings_file(path)
-    assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, "status")
+        "differs from row 2",
+        "status",
+    ),
+    "subject column": (
+        "names.csv",
+        "subject,subject_name,kind,assessor,dimension,level\n"
+        "eastmoor,Eastmoor,HS,EM-01,funding,2\n"
+        "eastmoor,East Moor,HS,EM-01,capacity_building,2\n",
+        "another subject_name on row 2",
+        "subject_name",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFLICTS))
+def test_conflicting_values_across_rows_are_reported_at_the_later_row(tmp_path, case):
+    name, text, match, column = CONFLICTS[case]
+    with pytest.raises(DataValidationError, match=match) as caught:
+        read_ratings_file(_write(tmp_path, name, text))
+    assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, column)
 
 
 def test_unknown_column_is_reported(tmp_path):
@@ -635,19 +651,6 @@ def test_an_instrument_file_serves_rows_without_an_instrument_cell(tmp_path):
     frame = ratings_frame(store)
     assert set(frame["instrument"]) == {"mini"}
     assert frame["dimension"].tolist() == ["readiness_to_change", "structure_and_governance"]
-
-
-def test_conflicting_subject_columns_are_reported(tmp_path):
-    path = _write(
-        tmp_path,
-        "names.csv",
-        "subject,subject_name,kind,assessor,dimension,level\n"
-        "eastmoor,Eastmoor,HS,EM-01,funding,2\n"
-        "eastmoor,East Moor,HS,EM-01,capacity_building,2\n",
-    )
-    with pytest.raises(DataValidationError, match="another subject_name on row 2") as caught:
-        read_ratings_file(path)
-    assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, "subject_name")
 
 
 @pytest.mark.parametrize("written", ["1e0", "3.0000001", "2.5", "3.0"])
