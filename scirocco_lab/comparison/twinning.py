@@ -58,6 +58,7 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from scirocco_lab.assessment.scoring import strengths_and_weaknesses
+from scirocco_lab.comparison.gaps import check_regions
 from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.display import format_number
@@ -598,12 +599,7 @@ def programme_pairing(
         ("receiving", receivers, matrix.index),
         ("transferring", coaches, matrix.columns),
     ):
-        unknown = [r for r in chosen if r not in known]
-        if unknown:
-            raise NotFoundError(
-                f"unknown {role} region(s): {', '.join(map(str, unknown))}. "
-                f"Regions in the matrix: {', '.join(map(str, known))}."
-            )
+        check_regions(chosen, known, f"unknown {role} region(s):", "Regions in the matrix")
     if not receivers:
         raise ConfigurationError("no receiving regions to pair")
     if len(receivers) > capacity * len(coaches):
