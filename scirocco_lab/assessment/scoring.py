@@ -28,6 +28,7 @@ from scirocco_lab.instruments import Instrument
 
 __all__ = [
     "PROFILE_COLUMNS",
+    "RATING_STATISTICS",
     "consensus_profile",
     "individual_profile",
     "region_profile",
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 #: The statistics of a dimension's individual ratings, in both profiles.
-_RATING_STATISTICS = [
+RATING_STATISTICS = [
     "n_rated",
     "n_dont_know",
     "median",
@@ -52,7 +53,7 @@ PROFILE_COLUMNS = [
     "dimension",
     "dimension_number",
     "dimension_name",
-    *_RATING_STATISTICS,
+    *RATING_STATISTICS,
 ]
 
 
@@ -213,7 +214,7 @@ def subject_profiles(
         "consensus_level",
         "consensus_round",
         "individual_round",
-        *_RATING_STATISTICS,
+        *RATING_STATISTICS,
     ]
     return out[columns]
 
