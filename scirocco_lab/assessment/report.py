@@ -265,6 +265,42 @@ HEADINGS = {
 }
 
 
+#: The columns of the Delphi, movement and longitudinal tables, in order.
+_DELPHI_TABLE = (
+    "dimension_name",
+    "n_rated",
+    "n_dont_know",
+    "median",
+    "iqr",
+    "pct_at_median",
+    "pct_in_agreement",
+    "distribution",
+    "delphi_label",
+)
+_MOVEMENT_TABLE = (
+    "dimension_name",
+    "round_from",
+    "round_to",
+    "median_from",
+    "median_to",
+    "iqr_change",
+    "pct_in_agreement_change",
+    "direction",
+    "stable",
+)
+_LONGITUDINAL_TABLE = (
+    "dimension_name",
+    "from_label",
+    "occasion_label",
+    "level_before",
+    "level",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+    "how",
+)
+
+
 def _headed(*columns: str) -> dict[str, str]:
     """These columns with their :data:`HEADINGS`, for :func:`table_html`."""
     return {column: HEADINGS[column] for column in columns}
@@ -312,18 +348,7 @@ def delphi_table_html(delphi: pd.DataFrame) -> str:
         return "<p>No individual ratings yet.</p>"
     latest = delphi[delphi["round"] == delphi["round"].max()]
     return f"<p>Round {int(latest['round'].iloc[0])}.</p>" + table_html(
-        latest,
-        columns=_headed(
-            "dimension_name",
-            "n_rated",
-            "n_dont_know",
-            "median",
-            "iqr",
-            "pct_at_median",
-            "pct_in_agreement",
-            "distribution",
-            "delphi_label",
-        ),
+        latest, columns=_headed(*_DELPHI_TABLE)
     )
 
 
@@ -331,20 +356,7 @@ def movement_html(movement: pd.DataFrame) -> str:
     """Round-to-round movement of median, IQR and agreement, or a note when one round."""
     if movement.empty:
         return "<p>One Delphi round so far: nothing to compare.</p>"
-    return table_html(
-        movement,
-        columns=_headed(
-            "dimension_name",
-            "round_from",
-            "round_to",
-            "median_from",
-            "median_to",
-            "iqr_change",
-            "pct_in_agreement_change",
-            "direction",
-            "stable",
-        ),
-    )
+    return table_html(movement, columns=_headed(*_MOVEMENT_TABLE))
 
 
 def agreement_html(agreement: pd.DataFrame) -> str:
@@ -382,20 +394,7 @@ def longitudinal_html(frame: pd.DataFrame) -> str:
             for walk, note in zip(walk_notes, changes["change_note"], strict=True)
         ],
     )
-    return table_html(
-        shown,
-        columns=_headed(
-            "dimension_name",
-            "from_label",
-            "occasion_label",
-            "level_before",
-            "level",
-            "change",
-            "change_ci_low",
-            "change_ci_high",
-            "how",
-        ),
-    )
+    return table_html(shown, columns=_headed(*_LONGITUDINAL_TABLE))
 
 
 def discussion_html(discussion: pd.DataFrame) -> str:
