@@ -355,7 +355,8 @@ def _assessment_select():
     )
 
 
-def _filter(statement, *, subject, kind, mode, round_number, status, instrument):
+def _filter(statement, subject, kind, mode, round_number, status, instrument):
+    """``statement`` restricted to the values given (None: any)."""
     a, s = tables.assessments, schema.subjects
     for column, value in (
         (s.c.key, subject),
@@ -382,13 +383,7 @@ def assessments_frame(
 ) -> pd.DataFrame:
     """One row per assessment (no ratings), filtered by any of the keyword arguments."""
     statement = _filter(
-        _assessment_select(),
-        subject=subject,
-        kind=kind,
-        mode=mode,
-        round_number=round,
-        status=status,
-        instrument=instrument,
+        _assessment_select(), subject, kind, mode, round, status, instrument
     ).order_by(tables.assessments.c.id)
     return read_frame(store, statement)
 
@@ -414,7 +409,7 @@ def ratings_frame(
     ['assessment_id', 'kind', 'subject', 'subject_name']
     """
     r = tables.ratings
-    statement = _filter(
+    with_ratings = (
         _assessment_select()
         .add_columns(
             r.c.dimension_key.label("dimension"),
@@ -424,14 +419,11 @@ def ratings_frame(
             r.c.confidence,
             r.c.features,
         )
-        .join(r, r.c.assessment_id == tables.assessments.c.id),
-        subject=subject,
-        kind=kind,
-        mode=mode,
-        round_number=round,
-        status=status,
-        instrument=instrument,
-    ).order_by(tables.assessments.c.id, r.c.dimension_key)
+        .join(r, r.c.assessment_id == tables.assessments.c.id)
+    )
+    statement = _filter(with_ratings, subject, kind, mode, round, status, instrument).order_by(
+        tables.assessments.c.id, r.c.dimension_key
+    )
     frame = read_frame(store, statement)
     if frame.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in RATING_COLUMNS})
@@ -462,18 +454,14 @@ def rated_subjects(
     ()
     """
     a, s, r = tables.assessments, schema.subjects, tables.ratings
-    statement = _filter(
+    rated = (
         select(s.c.key)
         .distinct()
         .select_from(a.join(s, s.c.id == a.c.subject_id))
-        .where(exists().where(r.c.assessment_id == a.c.id)),
-        subject=None,
-        kind=kind,
-        mode=None,
-        round_number=None,
-        status=status,
-        instrument=instrument,
-    ).order_by(s.c.key)
+        .where(exists().where(r.c.assessment_id == a.c.id))
+    )
+    # Any subject, mode and round.
+    statement = _filter(rated, None, kind, None, None, status, instrument).order_by(s.c.key)
     with store.engine.connect() as connection:
         return tuple(connection.execute(statement).scalars())
 
