@@ -169,6 +169,15 @@ _SUBJECT_OF_KIND = {
     ),
 }
 
+#: The fix for an assessment that names a subject, assessor or instrument nobody knows.
+_UNKNOWN_FIX = {
+    "subject": "add the region or good practice first (subjects file or "
+    "`scirocco-lab subjects add`), or correct the key",
+    "assessor": "add the assessor (assessors file or the assessor columns) or "
+    "correct the pseudonym",
+    "instrument": "use a bundled instrument id or load your instrument file first",
+}
+
 #: A problem found at a record's origin: origin, column, value, message, fix.
 _Add = Callable[[Origin | None, str | None, object, str, str], None]
 
@@ -194,6 +203,11 @@ def validate_batch(
         # A record without an origin is reported under the batch's source.
         where = origin or Origin(batch.source)
         problems.append(InputProblem(where.source, where.row, column, value, message, fix))
+
+    def unknown(assessment: AssessmentRecord, name: str) -> None:
+        # An assessment names a subject, assessor or instrument that nobody knows.
+        value = getattr(assessment, name)
+        add(assessment.origin, name, value, f"unknown {name}", _UNKNOWN_FIX[name])
 
     subject_kinds = dict(known_subjects or {})
     for subject in batch.subjects:
@@ -251,14 +265,7 @@ def validate_batch(
         subject_kind = subject_kinds.get(assessment.subject)
         required = _SUBJECT_OF_KIND.get(assessment.kind)
         if subject_kind is None:
-            add(
-                origin,
-                "subject",
-                assessment.subject,
-                "unknown subject",
-                "add the region or good practice first (subjects file or "
-                "`scirocco-lab subjects add`), or correct the key",
-            )
+            unknown(assessment, "subject")
         elif required is not None and subject_kind != required[0]:
             add(origin, "subject", assessment.subject, *required[1:])
         if assessment.mode == "individual" and not assessment.assessor:
@@ -270,14 +277,7 @@ def validate_batch(
                 "fill in the assessor's pseudonym",
             )
         elif assessment.assessor and assessment.assessor not in assessors:
-            add(
-                origin,
-                "assessor",
-                assessment.assessor,
-                "unknown assessor",
-                "add the assessor (assessors file or the assessor columns) or "
-                "correct the pseudonym",
-            )
+            unknown(assessment, "assessor")
         key = assessment.key
         if key in seen:
             first = seen[key]
@@ -294,13 +294,7 @@ def validate_batch(
             )
         instrument = instruments.get(assessment.instrument)
         if instrument is None:
-            add(
-                origin,
-                "instrument",
-                assessment.instrument,
-                "unknown instrument",
-                "use a bundled instrument id or load your instrument file first",
-            )
+            unknown(assessment, "instrument")
             continue
         _validate_ratings(assessment, instrument, add)
     return problems

@@ -183,6 +183,15 @@ def _write(tmp_path, name: str, text: str):
     return path
 
 
+def _eastmoor_file(tmp_path, level_of=lambda key: 2):
+    """A file whose columns create the region Eastmoor (Calmaria) and its assessor EM-01."""
+    rows = "".join(
+        f"eastmoor,Eastmoor,Calmaria,HS,EM-01,nurse,{key},{level_of(key)}\n" for key in KEYS
+    )
+    header = "subject,subject_name,country,kind,assessor,role,dimension,level\n"
+    return _write(tmp_path, "new.csv", header + rows)
+
+
 def _complete_csv(level_of=lambda key: 3, assessor: str = "NV-02", round_number: int = 3) -> str:
     rows = "".join(
         f"northvale,HS,{assessor},{round_number},{key},{level_of(key)}\n" for key in KEYS
@@ -336,13 +345,7 @@ def test_empty_level_with_dont_know_column_is_dont_know(tmp_path):
 
 def test_subjects_and_assessors_are_created_from_optional_columns(tmp_path):
     store = open_store(str(tmp_path / "new.db"))
-    rows = "".join(f"eastmoor,Eastmoor,Calmaria,HS,EM-01,nurse,{key},2\n" for key in KEYS)
-    path = _write(
-        tmp_path,
-        "new.csv",
-        "subject,subject_name,country,kind,assessor,role,dimension,level\n" + rows,
-    )
-    summary = import_ratings(store, path)
+    summary = import_ratings(store, _eastmoor_file(tmp_path))
     assert (summary.subjects_added, summary.assessors_added) == (1, 1)
     assert subjects_frame(store).loc[0, ["key", "kind", "country"]].tolist() == [
         "eastmoor",
@@ -403,15 +406,8 @@ def test_duplicate_rows_write_nothing(store, tmp_path):
 
 def test_a_bad_row_also_stops_new_subjects_and_assessors(tmp_path):
     store = open_store(str(tmp_path / "new.db"))
-    rows = "".join(f"eastmoor,Eastmoor,HS,EM-01,nurse,{key},2\n" for key in KEYS)
-    path = _write(
-        tmp_path,
-        "new.csv",
-        "subject,subject_name,kind,assessor,role,dimension,level\n"
-        + rows.replace("funding,2", "funding,9"),
-    )
     with pytest.raises(DataValidationError):
-        import_ratings(store, path)
+        import_ratings(store, _eastmoor_file(tmp_path, lambda key: 9 if key == "funding" else 2))
     assert subjects_frame(store).empty and assessors_frame(store).empty
 
 
