@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -60,13 +60,13 @@ _LABEL_KINDS = ("summary", "official", "adapted")
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def _found(items: Sequence[Any], attribute: str, value: object, missing: Callable[[], str]):
+def _found(items: Sequence[Any], attribute: str, value: object, missing: str):
     """The first of ``items`` whose ``attribute`` is ``value``; none: ``InstrumentError``
-    with the message ``missing()`` (built only then)."""
+    with the message ``missing``."""
     for item in items:
         if getattr(item, attribute) == value:
             return item
-    raise InstrumentError(missing())
+    raise InstrumentError(missing)
 
 
 @dataclass(frozen=True)
@@ -96,15 +96,9 @@ class Dimension:
 
     def level(self, number: int) -> Level:
         """The level with this number (``InstrumentError`` if the scale has none)."""
-        return _found(
-            self.levels,
-            "number",
-            number,
-            lambda: (
-                f"dimension '{self.key}' has no level {number}; "
-                f"levels are {self.levels[0].number}..{self.levels[-1].number}"
-            ),
-        )
+        scale = f"{self.levels[0].number}..{self.levels[-1].number}"
+        missing = f"dimension '{self.key}' has no level {number}; levels are {scale}"
+        return _found(self.levels, "number", number, missing)
 
 
 @dataclass(frozen=True)
@@ -146,15 +140,9 @@ class Instrument:
 
     def dimension(self, key: str) -> Dimension:
         """The dimension with this key; the error lists the keys that exist."""
-        return _found(
-            self.dimensions,
-            "key",
-            key,
-            lambda: (
-                f"instrument '{self.id}' has no dimension '{key}'. "
-                f"Use one of: {', '.join(self.dimension_keys)}"
-            ),
-        )
+        known = ", ".join(self.dimension_keys)
+        missing = f"instrument '{self.id}' has no dimension '{key}'. Use one of: {known}"
+        return _found(self.dimensions, "key", key, missing)
 
     def levels_table(self):
         """Tidy table of every level: one row per dimension x level.
