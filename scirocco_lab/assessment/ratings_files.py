@@ -57,7 +57,7 @@ from scirocco_lab.assessment.records import (
     SubjectRecord,
     assessment_key,
 )
-from scirocco_lab.assessment.store import WriteSummary, write_batch
+from scirocco_lab.assessment.store import ASSESSMENT_FIELDS, WriteSummary, write_batch
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -102,16 +102,7 @@ DONT_KNOW = "dk"
 DATA_NOTE_COLUMN = "data_note"
 
 #: Columns describing the assessment, in both layouts (``notes`` is optional).
-ASSESSMENT_COLUMNS = (
-    "subject",
-    "kind",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
-)
+ASSESSMENT_COLUMNS = ("subject", "kind", *ASSESSMENT_FIELDS)
 #: Columns of one rating, long layout only.
 RATING_COLUMNS = ("dimension", "level", "justification", "confidence", "features")
 #: Optional columns that create a subject missing from the store (``subject_name`` required).
@@ -247,17 +238,9 @@ class _Head:
         )
 
 
-#: The fields of a row's head that an AssessmentRecord takes as they are.
-_HEAD_FIELDS = (
-    "kind",
-    "subject",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "assessed_on",
-    "notes",
-)
+#: The fields of a row's head that an AssessmentRecord takes as they are (an empty status
+#: is "submitted").
+_HEAD_FIELDS = ("kind", "subject", *(f for f in ASSESSMENT_FIELDS if f != "status"), "notes")
 
 
 #: Head fields a long layout's assessment takes from the first row that fills them in.

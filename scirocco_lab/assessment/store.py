@@ -46,6 +46,7 @@ from scirocco_lab.store.ledger import audit
 from scirocco_lab.store.people import read_frame
 
 __all__ = [
+    "ASSESSMENT_FIELDS",
     "RATING_COLUMNS",
     "WriteSummary",
     "add_assessors",
@@ -58,17 +59,15 @@ __all__ = [
 ]
 
 
+#: What an assessment is besides its kind and subject, in the record's order: the columns
+#: of :func:`ratings_frame` and of a ratings file name them so.
+ASSESSMENT_FIELDS = ("instrument", "round", "mode", "assessor", "status", "assessed_on")
 RATING_COLUMNS = [
     "assessment_id",
     "kind",
     "subject",
     "subject_name",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
+    *ASSESSMENT_FIELDS,
     "synthetic",
     "dimension",
     "level",
