@@ -26,6 +26,7 @@ Methods, choices and references: ``docs/statistics.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -225,6 +226,21 @@ def agreement_table(
         [*by, item],
     )
 
+    # Every coefficient with its settings; those asked for are computed in this order.
+    settings = {
+        "krippendorff_alpha": partial(
+            krippendorff_alpha,
+            metric=tuple(alpha_metrics),
+            confidence=confidence,
+            n_boot=n_boot,
+            seed=seed,
+        ),
+        "fleiss_kappa": partial(fleiss_kappa, listwise=listwise),
+        "icc": partial(icc, confidence=confidence, listwise=listwise),
+        "percent_agreement": partial(percent_agreement, tolerance=tuple(agreement_tolerances)),
+        "cronbach_alpha": partial(cronbach_alpha, confidence=confidence),
+    }
+    chosen = [coefficient for name, coefficient in settings.items() if name in coefficients]
     order = np.argsort(group_codes, kind="stable")
     boundaries = np.flatnonzero(np.diff(group_codes[order])) + 1
     pieces = []
@@ -232,32 +248,7 @@ def agreement_table(
         if rows.size == 0:
             continue
         matrix = _dense_matrix(unit_codes[rows], rater_codes[rows], levels[rows])
-        results = []
-        if "krippendorff_alpha" in coefficients:
-            results.append(
-                krippendorff_alpha(
-                    matrix,
-                    metric=tuple(alpha_metrics),
-                    confidence=confidence,
-                    n_boot=n_boot,
-                    seed=seed,
-                    small_sample=small_sample,
-                )
-            )
-        if "fleiss_kappa" in coefficients:
-            results.append(fleiss_kappa(matrix, listwise=listwise, small_sample=small_sample))
-        if "icc" in coefficients:
-            results.append(
-                icc(matrix, confidence=confidence, listwise=listwise, small_sample=small_sample)
-            )
-        if "percent_agreement" in coefficients:
-            results.append(
-                percent_agreement(
-                    matrix, tolerance=tuple(agreement_tolerances), small_sample=small_sample
-                )
-            )
-        if "cronbach_alpha" in coefficients:
-            results.append(cronbach_alpha(matrix, confidence=confidence, small_sample=small_sample))
+        results = [coefficient(matrix, small_sample=small_sample) for coefficient in chosen]
         piece = pd.concat(results, ignore_index=True) if results else _empty_result()
         first = rows[0]
         for position, column in enumerate(by):
