@@ -131,7 +131,9 @@ if sys.argv[3] == "reference":
     profiles = ref.region_profiles(ratings, instrument)
     matrix = ref.complementarity_matrix(profiles, instrument)
     partners = ref.programme_partners(profiles, instrument, sorted(set(profiles["subject"])))
-    reasons = ref.pairing_reasons(twinning.programme_pairing(matrix), matrix, profiles, instrument)
+    reasons = twinning.explain_pairing(
+        twinning.programme_pairing(matrix), matrix, ref.region_reasons(profiles, instrument)
+    )
 else:
     profiles = gaps.region_profiles(ratings, instrument)
     matrix = twinning.complementarity_matrix(profiles, instrument)

@@ -26,6 +26,7 @@ Methods, choices and references: ``docs/statistics.md``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -225,6 +226,21 @@ def agreement_table(
         [*by, item],
     )
 
+    # Every coefficient with its settings; those asked for are computed in this order.
+    settings = {
+        "krippendorff_alpha": partial(
+            krippendorff_alpha,
+            metric=tuple(alpha_metrics),
+            confidence=confidence,
+            n_boot=n_boot,
+            seed=seed,
+        ),
+        "fleiss_kappa": partial(fleiss_kappa, listwise=listwise),
+        "icc": partial(icc, confidence=confidence, listwise=listwise),
+        "percent_agreement": partial(percent_agreement, tolerance=tuple(agreement_tolerances)),
+        "cronbach_alpha": partial(cronbach_alpha, confidence=confidence),
+    }
+    chosen = [coefficient for name, coefficient in settings.items() if name in coefficients]
     order = np.argsort(group_codes, kind="stable")
     boundaries = np.flatnonzero(np.diff(group_codes[order])) + 1
     pieces = []
@@ -232,32 +248,7 @@ def agreement_table(
         if rows.size == 0:
             continue
         matrix = _dense_matrix(unit_codes[rows], rater_codes[rows], levels[rows])
-        results = []
-        if "krippendorff_alpha" in coefficients:
-            results.append(
-                krippendorff_alpha(
-                    matrix,
-                    metric=tuple(alpha_metrics),
-                    confidence=confidence,
-                    n_boot=n_boot,
-                    seed=seed,
-                    small_sample=small_sample,
-                )
-            )
-        if "fleiss_kappa" in coefficients:
-            results.append(fleiss_kappa(matrix, listwise=listwise, small_sample=small_sample))
-        if "icc" in coefficients:
-            results.append(
-                icc(matrix, confidence=confidence, listwise=listwise, small_sample=small_sample)
-            )
-        if "percent_agreement" in coefficients:
-            results.append(
-                percent_agreement(
-                    matrix, tolerance=tuple(agreement_tolerances), small_sample=small_sample
-                )
-            )
-        if "cronbach_alpha" in coefficients:
-            results.append(cronbach_alpha(matrix, confidence=confidence, small_sample=small_sample))
+        results = [coefficient(matrix, small_sample=small_sample) for coefficient in chosen]
         piece = pd.concat(results, ignore_index=True) if results else _empty_result()
         first = rows[0]
         for position, column in enumerate(by):
@@ -310,12 +301,8 @@ def krippendorff_alpha(
     values = _as_matrix(matrix)
 
     # counts[u, c]: how many raters gave value c to unit u, over pairable units only.
-    pairable = np.sum(~np.isnan(values), axis=1) >= 2
-    kept = values[pairable]
-    observed = kept[~np.isnan(kept)]
-    categories = np.unique(observed)
-    n_raters = int(np.sum(np.any(~np.isnan(kept), axis=0)))
-    n_units = int(kept.shape[0])
+    kept, n_raters, n_units = _pairable(values)
+    categories = np.unique(kept[~np.isnan(kept)])
     counts = (
         np.stack([np.sum(kept == value, axis=1) for value in categories], axis=1).astype(float)
         if categories.size
@@ -346,18 +333,9 @@ def krippendorff_alpha(
             note = f"percentile bootstrap over units, {n_boot} resamples, seed {seed}"
         if not np.isfinite(value):
             note = "not estimable: fewer than two pairable values or no variation"
+        ci = (ci_low, ci_high)
         rows.append(
-            _row(
-                "krippendorff_alpha",
-                name,
-                value,
-                ci_low,
-                ci_high,
-                n_raters,
-                n_units,
-                note,
-                small_sample,
-            )
+            _row("krippendorff_alpha", name, value, n_raters, n_units, note, small_sample, ci)
         )
     return _result_frame(rows)
 
@@ -399,9 +377,7 @@ def fleiss_kappa(
             value = float(statsmodels_fleiss_kappa(table, method="fleiss"))
     if not np.isfinite(value):
         note = _join(note, "not estimable: needs 2+ raters and 2+ categories on complete units")
-    row = _row(
-        "fleiss_kappa", "nominal", value, np.nan, np.nan, n_raters, n_units, note, small_sample
-    )
+    row = _row("fleiss_kappa", "nominal", value, n_raters, n_units, note, small_sample)
     return _result_frame([row])
 
 
@@ -437,7 +413,7 @@ def icc(
     if not all(np.isfinite(estimates[form][0]) for form in ICC_FORMS):
         note = _join(note, "not estimable: needs 2+ units and 2+ raters with variation")
     rows = [
-        _row("icc", form, value, low, high, k, n, note, small_sample)
+        _row("icc", form, value, k, n, note, small_sample, (low, high))
         for form, (value, low, high) in estimates.items()
     ]
     return _result_frame(rows)
@@ -465,10 +441,7 @@ def percent_agreement(
     if any(not t >= 0 for t in tolerances):
         raise ConfigurationError(f"tolerance must be >= 0, got {tolerance!r}.")
     values = _as_matrix(matrix)
-    pairable = np.sum(~np.isnan(values), axis=1) >= 2
-    kept = values[pairable]
-    n_units = int(kept.shape[0])
-    n_raters = int(np.sum(np.any(~np.isnan(kept), axis=0)))
+    kept, n_raters, n_units = _pairable(values)
     difference = np.abs(kept[:, :, None] - kept[:, None, :])  # NaN where either is missing
     upper = np.triu(np.ones(kept.shape[1], dtype=bool), k=1)
     n_pairs = np.sum(~np.isnan(difference) & upper, axis=(1, 2))
@@ -479,17 +452,7 @@ def percent_agreement(
         variant = "exact" if tol == 0 else f"within {tol:g}"
         note = "" if n_units else "not estimable: no unit has two ratings"
         rows.append(
-            _row(
-                "percent_agreement",
-                variant,
-                value,
-                np.nan,
-                np.nan,
-                n_raters,
-                n_units,
-                note,
-                small_sample,
-            )
+            _row("percent_agreement", variant, value, n_raters, n_units, note, small_sample)
         )
     return _result_frame(rows)
 
@@ -529,7 +492,7 @@ def cronbach_alpha(
     if not np.isfinite(value):
         note = _join(note, "not estimable: needs 2+ items and 2+ cases with variation")
     # Units here are the cases (assessors) and "raters" the items, as the formula uses them.
-    row = _row("cronbach_alpha", "raw", value, low, high, n, k, note, small_sample)
+    row = _row("cronbach_alpha", "raw", value, n, k, note, small_sample, (low, high))
     return _result_frame([row])
 
 
@@ -838,16 +801,21 @@ def _dense_matrix(
     return matrix
 
 
+def _pairable(values: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """The units (rows) with two or more ratings, and how many raters and units they hold."""
+    kept = values[np.sum(~np.isnan(values), axis=1) >= 2]
+    return kept, int(np.sum(np.any(~np.isnan(kept), axis=0))), int(kept.shape[0])
+
+
 def _row(
     coefficient: str,
     variant: str,
     value: float,
-    ci_low: float,
-    ci_high: float,
     n_raters: int,
     n_units: int,
     note: str,
     small_sample: SmallSample,
+    ci: tuple[float, float] = (np.nan, np.nan),
 ) -> dict[str, object]:
     # The reading is the benchmark band, followed by the small-sample warning when the value
     # rests on too few units or raters to be read at face value.
@@ -859,8 +827,8 @@ def _row(
         "coefficient": coefficient,
         "variant": variant,
         "value": float(value),
-        "ci_low": float(ci_low),
-        "ci_high": float(ci_high),
+        "ci_low": float(ci[0]),
+        "ci_high": float(ci[1]),
         "n_raters": int(n_raters),
         "n_units": int(n_units),
         "reading": reading,

@@ -93,6 +93,11 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int | np.integer) and not isinstance(value, bool)
 
 
+def _check_count(name: str, value: object, fix: str = "") -> None:
+    if not _is_int(value) or value < 1:
+        raise ConfigurationError(f"{name} must be a whole number >= 1, got {value!r}.{fix}")
+
+
 @dataclass(frozen=True)
 class DelphiRule:
     """Parameters of the SCIROCCO Delphi consensus rule; defaults reproduce the paper.
@@ -165,31 +170,22 @@ class DelphiRule:
                 "outside_proportion (a share of rated answers). Fix: e.g. "
                 "DelphiRule(outside_threshold=None, outside_proportion=4/12)."
             )
-        if self.outside_threshold is not None and (
-            not _is_int(self.outside_threshold) or self.outside_threshold < 1
-        ):
-            raise ConfigurationError(
-                f"outside_threshold must be a whole number >= 1, got {self.outside_threshold!r}."
-                " Fix: pass e.g. outside_threshold=4."
+        if self.outside_threshold is not None:
+            _check_count(
+                "outside_threshold", self.outside_threshold, " Fix: pass e.g. outside_threshold=4."
             )
         if self.outside_proportion is not None and not 0 < self.outside_proportion <= 1:
             raise ConfigurationError(
                 f"outside_proportion must be in (0, 1], got {self.outside_proportion!r}. "
                 "Fix: pass a share such as 4/12."
             )
-        if not _is_int(self.region_width) or self.region_width < 1:
-            raise ConfigurationError(
-                f"region_width must be a whole number >= 1, got {self.region_width!r}."
-            )
+        _check_count("region_width", self.region_width)
         if self.region_placement == "centred" and self.region_width % 2 == 0:
             raise ConfigurationError(
                 f"region_width={self.region_width} cannot be centred on a median. Fix: use an "
                 "odd width, or region_placement='best' for even widths."
             )
-        if not _is_int(self.min_rated) or self.min_rated < 1:
-            raise ConfigurationError(
-                f"min_rated must be a whole number >= 1, got {self.min_rated!r}."
-            )
+        _check_count("min_rated", self.min_rated)
         low, high = self.scale
         if not (_is_int(low) and _is_int(high) and low < high):
             raise ConfigurationError(

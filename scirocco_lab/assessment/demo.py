@@ -30,8 +30,9 @@ instrument still gets regions that differ, biased raters and plausible texts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -50,7 +51,7 @@ from scirocco_lab.instruments import (
     load_instrument,
 )
 
-__all__ = ["DEMO_MARK", "DEMO_SEED", "DEMO_SOURCE", "generate_demo"]
+__all__ = ["DEMO_MARK", "DEMO_SEED", "DEMO_SOURCE", "demo_notes", "generate_demo"]
 
 #: The label every table, figure and report made from demo data shows.
 DEMO_MARK = "Synthetic demo data"
@@ -1004,6 +1005,8 @@ def _region(
     contested = [int(i) for i in rng.choice(mid_scale, size=contested_count, replace=False)]
 
     assessments: list[AssessmentRecord] = []
+    # Individual and submitted unless said otherwise (the record's defaults).
+    assessment = partial(AssessmentRecord, "HS", spec.key, instrument.id)
     round_start = dt.date(2025, 2, 3) + dt.timedelta(days=21 * order + int(rng.integers(7)))
     active = list(range(len(panel)))
     rows = _first_round_levels(rng, panel, latent, contested, scale)
@@ -1035,14 +1038,9 @@ def _region(
             assessed_on = round_start + dt.timedelta(days=int(rng.integers(19)))
             last_dates.append(assessed_on)
             assessments.append(
-                AssessmentRecord(
-                    kind="HS",
-                    subject=spec.key,
-                    instrument=instrument.id,
+                assessment(
                     round=round_number,
-                    mode="individual",
                     assessor=panel[i].record.pseudonym,
-                    status="submitted",
                     assessed_on=assessed_on,
                     notes=note,
                     ratings=_individual_ratings(
@@ -1059,12 +1057,8 @@ def _region(
     if spec.leaves_draft and spec.rounds > 1 and dropouts:
         quitter = dropouts[0]
         assessments.append(
-            AssessmentRecord(
-                kind="HS",
-                subject=spec.key,
-                instrument=instrument.id,
+            assessment(
                 round=spec.rounds,
-                mode="individual",
                 assessor=panel[quitter].record.pseudonym,
                 status="draft",
                 assessed_on=round_start + dt.timedelta(days=int(rng.integers(10))),
@@ -1074,14 +1068,9 @@ def _region(
         )
     last_rows = [rows[i] for i in active]
     assessments.append(
-        AssessmentRecord(
-            kind="HS",
-            subject=spec.key,
-            instrument=instrument.id,
+        assessment(
             round=spec.rounds,
             mode="consensus",
-            assessor=None,
-            status="submitted",
             assessed_on=max(last_dates) + dt.timedelta(days=7 + int(rng.integers(15))),
             notes=f"Consensus workshop after round {spec.rounds}; {len(active)} panel members",
             ratings=_consensus_ratings(rng, instrument, scale, last_rows, latent, spec.rounds),
@@ -1104,6 +1093,34 @@ _V3_PANEL = 6  # members of today's panel who also took part in the v3 assessmen
 def _consensus_levels(result: _RegionResult) -> dict[str, int | None]:
     workshop = next(a for a in reversed(result.assessments) if a.mode == "consensus")
     return {rating.dimension: rating.level for rating in workshop.ratings}
+
+
+def _median_consensus(
+    records: Sequence[AssessmentRecord],
+    keys: Sequence[str],
+    scale: _Scale,
+    assessed_on: dt.date,
+    notes: str,
+    justify: Callable[[str, int | None], str],
+) -> AssessmentRecord:
+    """The workshop consensus of these individual assessments (one subject, instrument and
+    round): each dimension at the panel's median level, ``justify(key, level)`` its text."""
+    levels = {
+        key: scale.level(np.median([r.ratings[i].level for r in records]))
+        for i, key in enumerate(keys)
+    }
+    ratings = tuple(
+        RatingRecord(key, level=levels[key], justification=justify(key, levels[key]))
+        for key in keys
+    )
+    return replace(
+        records[0],
+        mode="consensus",
+        assessor=None,
+        assessed_on=assessed_on,
+        notes=notes,
+        ratings=ratings,
+    )
 
 
 def _earlier_v3(
@@ -1136,40 +1153,24 @@ def _earlier_v3(
         )
         records.append(
             AssessmentRecord(
-                kind="HS",
-                subject=result.subject.key,
-                instrument=v3.id,
-                round=1,
-                mode="individual",
+                "HS",
+                result.subject.key,
+                v3.id,
                 assessor=panelist.record.pseudonym,
-                status="submitted",
                 assessed_on=start + dt.timedelta(days=int(rng.integers(14))),
                 notes=f"Earlier assessment with SCIROCCO v3 ({year})",
                 ratings=ratings,
             )
         )
-    levels = {
-        key: scale.level(np.median([r.ratings[i].level for r in records]))
-        for i, key in enumerate(v3.dimension_keys)
-    }
     records.append(
-        AssessmentRecord(
-            kind="HS",
-            subject=result.subject.key,
-            instrument=v3.id,
-            round=1,
-            mode="consensus",
-            status="submitted",
-            assessed_on=start + dt.timedelta(days=30),
-            notes=f"Consensus of the {year} SCIROCCO v3 assessment",
-            ratings=tuple(
-                RatingRecord(
-                    key,
-                    level=levels[key],
-                    justification=f"Workshop agreed level {levels[key]} in the {year} "
-                    "SCIROCCO v3 assessment.",
-                )
-                for key in v3.dimension_keys
+        _median_consensus(
+            records,
+            v3.dimension_keys,
+            scale,
+            start + dt.timedelta(days=30),
+            f"Consensus of the {year} SCIROCCO v3 assessment",
+            lambda key, level: (
+                f"Workshop agreed level {level} in the {year} SCIROCCO v3 assessment."
             ),
         )
     )
@@ -1207,40 +1208,26 @@ def _later_year(
         )
         records.append(
             AssessmentRecord(
-                kind="HS",
-                subject=result.subject.key,
-                instrument=exchange.id,
+                "HS",
+                result.subject.key,
+                exchange.id,
                 round=last + 1,
-                mode="individual",
                 assessor=pseudonym,
-                status="submitted",
                 assessed_on=start + dt.timedelta(days=int(rng.integers(19))),
                 notes="Reassessment one year later",
                 ratings=ratings,
             )
         )
-    levels = {
-        key: scale.level(np.median([r.ratings[i].level for r in records]))
-        for i, key in enumerate(keys)
-    }
     records.append(
-        AssessmentRecord(
-            kind="HS",
-            subject=result.subject.key,
-            instrument=exchange.id,
-            round=last + 1,
-            mode="consensus",
-            status="submitted",
-            assessed_on=max(r.assessed_on for r in records) + dt.timedelta(days=10),
-            notes=f"Consensus workshop of the 2026 reassessment; {len(records)} panel members",
-            ratings=tuple(
-                RatingRecord(
-                    key,
-                    level=levels[key],
-                    justification=f"Workshop agreed level {levels[key]} in the 2026 "
-                    "reassessment" + (" after a split panel." if key in split else "."),
-                )
-                for key in keys
+        _median_consensus(
+            records,
+            keys,
+            scale,
+            max(r.assessed_on for r in records) + dt.timedelta(days=10),
+            f"Consensus workshop of the 2026 reassessment; {len(records)} panel members",
+            lambda key, level: (
+                f"Workshop agreed level {level} in the 2026 reassessment"
+                + (" after a split panel." if key in split else ".")
             ),
         )
     )
@@ -1338,6 +1325,7 @@ def _practice(
             )
         )
     assessments = []
+    assessment = partial(AssessmentRecord, "GP", spec.key, instrument.id)
     for number, rater in enumerate(raters):
         ratings = []
         for index, dimension in enumerate(instrument.dimensions):
@@ -1360,27 +1348,15 @@ def _practice(
                 )
             )
         assessments.append(
-            AssessmentRecord(
-                kind="GP",
-                subject=spec.key,
-                instrument=instrument.id,
-                round=1,
-                mode="individual",
+            assessment(
                 assessor=owner.panel[int(rater)].record.pseudonym,
-                status="submitted",
                 assessed_on=start + dt.timedelta(days=int(rng.integers(8))),
                 ratings=tuple(ratings),
             )
         )
     assessments.append(
-        AssessmentRecord(
-            kind="GP",
-            subject=spec.key,
-            instrument=instrument.id,
-            round=1,
+        assessment(
             mode="consensus",
-            assessor=None,
-            status="submitted",
             assessed_on=start + dt.timedelta(days=10 + int(rng.integers(5))),
             notes="Requirements agreed with the practice team",
             ratings=tuple(consensus_ratings),
@@ -1391,6 +1367,15 @@ def _practice(
 
 # ---------------------------------------------------------------------------------------
 # Public API
+
+
+def demo_notes(fictional: str, generated_by: str) -> tuple[str, ...]:
+    """The notes of a demo batch: the demo mark, what is fictional and what made it.
+
+    >>> demo_notes("regions", "generate_demo(seed=1)")[1:]
+    ('Fictional regions.', 'Generated by generate_demo(seed=1).')
+    """
+    return (DEMO_MARK, f"Fictional {fictional}.", f"Generated by {generated_by}.")
 
 
 def generate_demo(seed: int = DEMO_SEED, *, instrument: Instrument | None = None) -> RecordBatch:
@@ -1447,11 +1432,10 @@ def generate_demo(seed: int = DEMO_SEED, *, instrument: Instrument | None = None
         assessors=tuple(assessors),
         assessments=tuple(assessments),
         source=DEMO_SOURCE,
-        notes=(
-            DEMO_MARK,
-            "Fictional regions, countries, organisations and people; any resemblance to "
-            "real ones is coincidental.",
-            f"Generated by scirocco_lab.assessment.demo.generate_demo(seed={seed}) "
-            f"for instrument '{instrument.id}'.",
+        notes=demo_notes(
+            "regions, countries, organisations and people; any resemblance to real ones is "
+            "coincidental",
+            f"scirocco_lab.assessment.demo.generate_demo(seed={seed}) for instrument "
+            f"'{instrument.id}'",
         ),
     )

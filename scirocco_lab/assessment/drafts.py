@@ -39,7 +39,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -140,11 +140,7 @@ def build_assessment(
         if not _is_empty(rating)
     )
     return AssessmentRecord(
-        kind=target.kind,
-        subject=target.subject,
-        instrument=target.instrument,
-        round=target.round,
-        mode=target.mode,
+        **asdict(target),  # kind, subject, instrument, round and mode
         assessor=assessor if target.mode == "individual" else None,
         status=status,
         notes=notes,
@@ -365,6 +361,28 @@ def _conflict(record: AssessmentRecord) -> DraftConflictError:
     )
 
 
+def _save(
+    store: Store,
+    record: AssessmentRecord,
+    instrument: Instrument,
+    expected_revision: int | None,
+    action: str,
+) -> SavedAssessment:
+    """Replace the stored assessment with ``record`` (status set) under the write lock,
+    if its revision is still ``expected_revision``."""
+    revisions: list[int] = []
+    with write_lock(store):
+        save_assessment(
+            store,
+            record,
+            instrument=instrument,
+            replace=True,
+            guard=_guard(record, expected_revision, revisions),
+            action=action,
+        )
+    return SavedAssessment(record.key, record.status, len(record.ratings), revisions[-1])
+
+
 def save_draft(
     store: Store,
     record: AssessmentRecord,
@@ -381,17 +399,7 @@ def save_draft(
     """
     draft = replace(record, status="draft")
     instrument = instrument or resolve_instrument(store, record.instrument)
-    revisions: list[int] = []
-    with write_lock(store):
-        save_assessment(
-            store,
-            draft,
-            instrument=instrument,
-            replace=True,
-            guard=_guard(draft, expected_revision, revisions),
-            action="save draft",
-        )
-    return SavedAssessment(draft.key, "draft", len(draft.ratings), revisions[-1])
+    return _save(store, draft, instrument, expected_revision, "save draft")
 
 
 def submit_assessment(
@@ -425,15 +433,6 @@ def submit_assessment(
                 for key in missing
             ]
         )
-    revisions: list[int] = []
-    with write_lock(store):
-        save_assessment(
-            store,
-            submitted,
-            instrument=instrument,
-            replace=True,
-            guard=_guard(submitted, expected_revision, revisions),
-            # A workshop's consensus is recorded by the same submit as a person's ratings.
-            action="record consensus" if submitted.mode == "consensus" else "submit",
-        )
-    return SavedAssessment(submitted.key, "submitted", len(submitted.ratings), revisions[-1])
+    # A workshop's consensus is recorded by the same submit as a person's ratings.
+    action = "record consensus" if submitted.mode == "consensus" else "submit"
+    return _save(store, submitted, instrument, expected_revision, action)

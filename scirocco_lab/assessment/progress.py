@@ -4,14 +4,25 @@ invited and has not started, and the spread of the submitted levels per dimensio
 Pseudonyms only, never names. The facilitator's page and notebook view show it
 (:mod:`scirocco_lab.capture.facilitator`).
 
->>> from scirocco_lab.assessment.store import add_subjects
+A round with one participant's draft (one dimension of twelve answered) and nothing
+submitted yet:
+
+>>> from scirocco_lab.assessment.drafts import save_draft
+>>> from scirocco_lab.assessment.records import (
+...     AssessmentRecord, AssessorRecord, RatingRecord, SubjectRecord)
+>>> from scirocco_lab.assessment.store import add_assessors, add_subjects
 >>> from scirocco_lab.store import open_store
->>> from scirocco_lab.assessment.records import SubjectRecord
 >>> store = open_store("sqlite://")
 >>> _ = add_subjects(store, [SubjectRecord("northvale", "Northvale")])
+>>> _ = add_assessors(store, [AssessorRecord("NV-01")])
+>>> draft = AssessmentRecord("HS", "northvale", "scirocco-exchange", assessor="NV-01",
+...     ratings=(RatingRecord("funding", level=3),))
+>>> _ = save_draft(store, draft)
 >>> status = workshop_status(store, "northvale", round=1)
->>> status.submitted, status.drafts, len(status.spread)
-((), (), 12)
+>>> status.submitted, [(d.assessor, d.answered, d.total) for d in status.drafts]
+((), [('NV-01', 1, 12)])
+>>> len(status.spread)
+12
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from scirocco_lab.assessment.records import (
     SubjectRecord,
     assessment_key,
 )
-from scirocco_lab.assessment.store import WriteSummary, write_batch
+from scirocco_lab.assessment.store import ASSESSMENT_FIELDS, WriteSummary, write_batch
 from scirocco_lab.errors import (
     ConfigurationError,
     DataValidationError,
@@ -102,16 +102,7 @@ DONT_KNOW = "dk"
 DATA_NOTE_COLUMN = "data_note"
 
 #: Columns describing the assessment, in both layouts (``notes`` is optional).
-ASSESSMENT_COLUMNS = (
-    "subject",
-    "kind",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
-)
+ASSESSMENT_COLUMNS = ("subject", "kind", *ASSESSMENT_FIELDS)
 #: Columns of one rating, long layout only.
 RATING_COLUMNS = ("dimension", "level", "justification", "confidence", "features")
 #: Optional columns that create a subject missing from the store (``subject_name`` required).
@@ -238,6 +229,24 @@ class _Head:
         return assessment_key(
             self.kind, self.subject, self.instrument, self.round, self.mode, self.assessor
         )
+
+    def record(self, ratings: Iterable[RatingRecord], origin: Origin) -> AssessmentRecord:
+        """The assessment these fields head ("submitted" when the status is empty)."""
+        fields = {name: getattr(self, name) for name in _HEAD_FIELDS}
+        return AssessmentRecord(
+            **fields, status=self.status or "submitted", ratings=tuple(ratings), origin=origin
+        )
+
+
+#: The fields of a row's head that an AssessmentRecord takes as they are (an empty status
+#: is "submitted").
+_HEAD_FIELDS = ("kind", "subject", *(f for f in ASSESSMENT_FIELDS if f != "status"), "notes")
+
+
+#: Head fields a long layout's assessment takes from the first row that fills them in.
+_FIRST_OF_GROUP = ("status", "assessed_on", "notes", "assessor")
+#: What :meth:`_Parser._remember` keeps besides a created record's fields.
+_NOT_FIELDS = ("marked", "row", "rows")
 
 
 @dataclass
@@ -374,6 +383,15 @@ class _Parser:
         # An apostrophe our exports put before =, +, -, @ is not part of the text.
         return restore_cell(cells[index]) if index is not None and index < len(cells) else None
 
+    def required(
+        self, row: int, cells: list[str | None], name: str, fix: str, *, needed: bool = True
+    ) -> str | None:
+        """The cell of column ``name``; empty, a problem when ``needed``."""
+        value = self.get(cells, name)
+        if value is None and needed:
+            self.problem(row, name, None, f"the {name} is empty", fix)
+        return value
+
     def flag(self, row: int, column: str, text: str | None) -> bool | None:
         if text is None:
             return False
@@ -387,24 +405,12 @@ class _Parser:
 
     def head(self, row: int, cells: list[str | None]) -> _Head | None:
         before = len(self.problems)
-        subject = self.get(cells, "subject")
-        if subject is None:
-            self.problem(
-                row,
-                "subject",
-                None,
-                "the subject is empty",
-                "fill in the key of the region or good practice assessed",
-            )
-        kind_text = self.get(cells, "kind")
-        if kind_text is None:
-            self.problem(
-                row,
-                "kind",
-                None,
-                "the kind is empty",
-                "use HS (health and care system) or GP (good practice requirements)",
-            )
+        subject = self.required(
+            row, cells, "subject", "fill in the key of the region or good practice assessed"
+        )
+        kind_text = self.required(
+            row, cells, "kind", "use HS (health and care system) or GP (good practice requirements)"
+        )
         instrument = self.get(cells, "instrument") or self.default_instrument
         round_text = self.get(cells, "round")
         round_number = 1
@@ -421,15 +427,13 @@ class _Parser:
             else:
                 round_number = parsed
         mode = (self.get(cells, "mode") or "individual").lower()
-        assessor = self.get(cells, "assessor")
-        if assessor is None and mode == "individual":
-            self.problem(
-                row,
-                "assessor",
-                None,
-                "the assessor is empty",
-                "fill in the assessor's pseudonym, or set mode to consensus",
-            )
+        assessor = self.required(
+            row,
+            cells,
+            "assessor",
+            "fill in the assessor's pseudonym, or set mode to consensus",
+            needed=mode == "individual",
+        )
         status = self.get(cells, "status")
         date_text = self.get(cells, "assessed_on")
         assessed_on = None
@@ -589,31 +593,8 @@ class _Parser:
         else:
             assessments = self._parse_wide(dimension_columns)
         self.raise_if_any()
-        subjects = tuple(
-            SubjectRecord(
-                key=key,
-                name=info["name"],
-                kind=info["kind"],
-                country=info["country"],
-                owner=info["owner"],
-                synthetic=info["marked"],
-                origin=Origin(self.src, info["row"], "level"),
-            )
-            for key, info in self.subjects.items()
-        )
-        assessors = tuple(
-            AssessorRecord(
-                pseudonym=key,
-                role=info["role"],
-                sector=info["sector"],
-                organisation=info["organisation"],
-                full_name=info["full_name"],
-                email=info["email"],
-                synthetic=info["marked"],
-                origin=Origin(self.src, info["row"], "level"),
-            )
-            for key, info in self.assessors.items()
-        )
+        subjects = self._created(SubjectRecord, "key", self.subjects)
+        assessors = self._created(AssessorRecord, "pseudonym", self.assessors)
         ratings = sum(len(a.ratings) for a in assessments)
         notes = [
             f"read {len(assessments)} assessment(s) and {ratings} rating(s) from "
@@ -634,19 +615,26 @@ class _Parser:
             notes=tuple(notes),
         )
 
+    def _created(self, record_type: type, key_field: str, found: dict[str, dict[str, Any]]):
+        """The subjects or assessors the optional columns create (``found`` as
+        :meth:`_remember` keeps them: the record's fields, ``marked`` and rows)."""
+        return tuple(
+            record_type(
+                **{key_field: key},
+                **{name: value for name, value in info.items() if name not in _NOT_FIELDS},
+                synthetic=info["marked"],
+                origin=Origin(self.src, info["row"], "level"),
+            )
+            for key, info in found.items()
+        )
+
     def _parse_long(self) -> list[AssessmentRecord]:
         groups: dict[str, _Group] = {}
         for row, cells in self.table.rows:
             head = self.head(row, cells)
-            dimension = self.get(cells, "dimension")
-            if dimension is None:
-                self.problem(
-                    row,
-                    "dimension",
-                    None,
-                    "the dimension is empty",
-                    "fill in the dimension key, e.g. readiness_to_change",
-                )
+            dimension = self.required(
+                row, cells, "dimension", "fill in the dimension key, e.g. readiness_to_change"
+            )
             confidence = self.get(cells, "confidence")
             features = tuple(
                 part.strip()
@@ -672,7 +660,7 @@ class _Parser:
             group = groups.get(head.key)
             if group is None:
                 group = groups[head.key] = _Group(head=head)
-            for name in ("status", "assessed_on", "notes", "assessor"):
+            for name in _FIRST_OF_GROUP:
                 value = getattr(head, name)
                 if value is None:
                     continue
@@ -692,19 +680,9 @@ class _Parser:
             group.head.marked = group.head.marked or head.marked
             group.ratings.append(rating)
         return [
-            AssessmentRecord(
-                kind=group.head.kind,
-                subject=group.head.subject,
-                instrument=group.head.instrument,
-                round=group.head.round,
-                mode=group.head.mode,
-                assessor=_first(group, "assessor"),
-                status=_first(group, "status") or "submitted",
-                assessed_on=_first(group, "assessed_on"),
-                notes=_first(group, "notes"),
-                ratings=tuple(group.ratings),
-                origin=Origin(self.src, group.head.row, "level"),
-            )
+            _replace_fields(
+                group.head, **{name: _first(group, name) for name in _FIRST_OF_GROUP}
+            ).record(group.ratings, Origin(self.src, group.head.row, "level"))
             for group in groups.values()
         ]
 
@@ -724,21 +702,7 @@ class _Parser:
             if head is None:
                 continue
             self.extras(row, cells, head)
-            assessments.append(
-                AssessmentRecord(
-                    kind=head.kind,
-                    subject=head.subject,
-                    instrument=head.instrument,
-                    round=head.round,
-                    mode=head.mode,
-                    assessor=head.assessor,
-                    status=head.status or "submitted",
-                    assessed_on=head.assessed_on,
-                    notes=head.notes,
-                    ratings=tuple(ratings),
-                    origin=Origin(self.src, row, "level"),
-                )
-            )
+            assessments.append(head.record(ratings, Origin(self.src, row, "level")))
         return assessments
 
 

@@ -8,7 +8,7 @@ validation here means a CSV row, an Excel row and a widget field are checked by 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scirocco_lab.errors import InputProblem
@@ -143,9 +143,43 @@ class RecordBatch:
         return sum(len(assessment.ratings) for assessment in self.assessments)
 
 
-def _problem(origin: Origin | None, fallback: str, column: str | None, value, message, fix):
-    origin = origin or Origin(fallback)
-    return InputProblem(origin.source, origin.row, column, value, message, fix)
+#: The checks of an assessment's enumerated fields, in the order they are made: field,
+#: allowed values, message, fix.
+_CHOICES = (
+    (
+        "kind",
+        ASSESSMENT_KINDS,
+        "unknown assessment kind",
+        "use HS (health and care system) or GP (good practice requirements)",
+    ),
+    ("mode", MODES, "unknown mode", "use individual or consensus"),
+    ("status", STATUSES, "unknown status", "use draft or submitted"),
+)
+#: The subject kind each assessment kind must be of: kind, subject kind, message, fix.
+_SUBJECT_OF_KIND = {
+    "GP": (
+        "good_practice",
+        "a GP assessment must be of a good practice",
+        "use kind HS for a region, or name a good practice",
+    ),
+    "HS": (
+        "system",
+        "an HS assessment must be of a health and care system",
+        "use kind GP for a good practice, or name a region",
+    ),
+}
+
+#: The fix for an assessment that names a subject, assessor or instrument nobody knows.
+_UNKNOWN_FIX = {
+    "subject": "add the region or good practice first (subjects file or "
+    "`scirocco-lab subjects add`), or correct the key",
+    "assessor": "add the assessor (assessors file or the assessor columns) or "
+    "correct the pseudonym",
+    "instrument": "use a bundled instrument id or load your instrument file first",
+}
+
+#: A problem found at a record's origin: origin, column, value, message, fix.
+_Add = Callable[[Origin | None, str | None, object, str, str], None]
 
 
 def validate_batch(
@@ -164,302 +198,179 @@ def validate_batch(
     ``replace``). Returns an empty list when the batch can be written.
     """
     problems: list[InputProblem] = []
-    src = batch.source
+
+    def add(origin: Origin | None, column: str | None, value, message: str, fix: str) -> None:
+        # A record without an origin is reported under the batch's source.
+        where = origin or Origin(batch.source)
+        problems.append(InputProblem(where.source, where.row, column, value, message, fix))
+
+    def unknown(assessment: AssessmentRecord, name: str) -> None:
+        # An assessment names a subject, assessor or instrument that nobody knows.
+        value = getattr(assessment, name)
+        add(assessment.origin, name, value, f"unknown {name}", _UNKNOWN_FIX[name])
+
     subject_kinds = dict(known_subjects or {})
     for subject in batch.subjects:
         if not subject.key or not subject.name:
-            problems.append(
-                _problem(
-                    subject.origin,
-                    src,
-                    "subject",
-                    subject.key,
-                    "a subject needs a key and a name",
-                    "fill in both",
-                )
+            add(
+                subject.origin,
+                "subject",
+                subject.key,
+                "a subject needs a key and a name",
+                "fill in both",
             )
         if subject.kind not in SUBJECT_KINDS:
-            problems.append(
-                _problem(
-                    subject.origin,
-                    src,
-                    "kind",
-                    subject.kind,
-                    "unknown subject kind",
-                    f"use one of {', '.join(SUBJECT_KINDS)}",
-                )
+            add(
+                subject.origin,
+                "kind",
+                subject.kind,
+                "unknown subject kind",
+                f"use one of {', '.join(SUBJECT_KINDS)}",
             )
         subject_kinds.setdefault(subject.key, subject.kind)
     for subject in batch.subjects:
         if subject.owner and subject.owner not in subject_kinds:
-            problems.append(
-                _problem(
-                    subject.origin,
-                    src,
-                    "owner",
-                    subject.owner,
-                    "the owner region is not in the store or the file",
-                    "add the owner region first or correct its key",
-                )
+            add(
+                subject.origin,
+                "owner",
+                subject.owner,
+                "the owner region is not in the store or the file",
+                "add the owner region first or correct its key",
             )
     assessors = set(known_assessors) | {a.pseudonym for a in batch.assessors}
     for assessor in batch.assessors:
         if not assessor.pseudonym or not assessor.pseudonym.strip():
-            problems.append(
-                _problem(
-                    assessor.origin,
-                    src,
-                    "assessor",
-                    assessor.pseudonym,
-                    "an assessor needs a pseudonym",
-                    "give each assessor a code",
-                )
+            add(
+                assessor.origin,
+                "assessor",
+                assessor.pseudonym,
+                "an assessor needs a pseudonym",
+                "give each assessor a code",
             )
     existing = set(existing_assessments)
     seen: dict[str, Origin | None] = {}
     for assessment in batch.assessments:
         origin = assessment.origin
-        if assessment.kind not in ASSESSMENT_KINDS:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "kind",
-                    assessment.kind,
-                    "unknown assessment kind",
-                    "use HS (health and care system) or GP (good practice requirements)",
-                )
-            )
-        if assessment.mode not in MODES:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "mode",
-                    assessment.mode,
-                    "unknown mode",
-                    "use individual or consensus",
-                )
-            )
-        if assessment.status not in STATUSES:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "status",
-                    assessment.status,
-                    "unknown status",
-                    "use draft or submitted",
-                )
-            )
+        for name, allowed, message, fix in _CHOICES:
+            if getattr(assessment, name) not in allowed:
+                add(origin, name, getattr(assessment, name), message, fix)
         if not isinstance(assessment.round, int) or assessment.round < 1:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "round",
-                    assessment.round,
-                    "round must be 1 or more",
-                    "number Delphi rounds 1, 2, 3, ...",
-                )
+            add(
+                origin,
+                "round",
+                assessment.round,
+                "round must be 1 or more",
+                "number Delphi rounds 1, 2, 3, ...",
             )
         subject_kind = subject_kinds.get(assessment.subject)
+        required = _SUBJECT_OF_KIND.get(assessment.kind)
         if subject_kind is None:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "subject",
-                    assessment.subject,
-                    "unknown subject",
-                    "add the region or good practice first (subjects file or "
-                    "`scirocco-lab subjects add`), or correct the key",
-                )
-            )
-        elif assessment.kind == "GP" and subject_kind != "good_practice":
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "subject",
-                    assessment.subject,
-                    "a GP assessment must be of a good practice",
-                    "use kind HS for a region, or name a good practice",
-                )
-            )
-        elif assessment.kind == "HS" and subject_kind != "system":
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "subject",
-                    assessment.subject,
-                    "an HS assessment must be of a health and care system",
-                    "use kind GP for a good practice, or name a region",
-                )
-            )
+            unknown(assessment, "subject")
+        elif required is not None and subject_kind != required[0]:
+            add(origin, "subject", assessment.subject, *required[1:])
         if assessment.mode == "individual" and not assessment.assessor:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "assessor",
-                    None,
-                    "an individual assessment needs an assessor",
-                    "fill in the assessor's pseudonym",
-                )
+            add(
+                origin,
+                "assessor",
+                None,
+                "an individual assessment needs an assessor",
+                "fill in the assessor's pseudonym",
             )
         elif assessment.assessor and assessment.assessor not in assessors:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "assessor",
-                    assessment.assessor,
-                    "unknown assessor",
-                    "add the assessor (assessors file or the assessor columns) or "
-                    "correct the pseudonym",
-                )
-            )
+            unknown(assessment, "assessor")
         key = assessment.key
         if key in seen:
             first = seen[key]
             where = f" (first at row {first.row})" if first and first.row else ""
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    None,
-                    key,
-                    f"the same assessment appears twice{where}",
-                    "keep one of them",
-                )
-            )
+            add(origin, None, key, f"the same assessment appears twice{where}", "keep one of them")
         seen[key] = origin
         if key in existing and not replace:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    None,
-                    key,
-                    "this assessment is already in the store",
-                    "remove these rows, or write with replace (CLI: import --replace) to "
-                    "overwrite it",
-                )
+            add(
+                origin,
+                None,
+                key,
+                "this assessment is already in the store",
+                "remove these rows, or write with replace (CLI: import --replace) to overwrite it",
             )
         instrument = instruments.get(assessment.instrument)
         if instrument is None:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "instrument",
-                    assessment.instrument,
-                    "unknown instrument",
-                    "use a bundled instrument id or load your instrument file first",
-                )
-            )
+            unknown(assessment, "instrument")
             continue
-        problems.extend(_validate_ratings(assessment, instrument, src))
+        _validate_ratings(assessment, instrument, add)
     return problems
 
 
-def _validate_ratings(assessment: AssessmentRecord, instrument: Instrument, src: str):
-    problems: list[InputProblem] = []
+def _validate_ratings(assessment: AssessmentRecord, instrument: Instrument, add: _Add) -> None:
     valid_keys = set(instrument.dimension_keys)
     seen_dimensions: set[str] = set()
     for rating in assessment.ratings:
         origin = rating.origin or assessment.origin
         if rating.dimension not in valid_keys:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    # In a wide file the dimension is a column of its own.
-                    origin.level_column
-                    if origin and origin.level_column != "level"
-                    else "dimension",
-                    rating.dimension,
-                    f"unknown dimension for instrument '{instrument.id}'",
-                    f"use one of: {', '.join(instrument.dimension_keys)}",
-                )
+            add(
+                origin,
+                # In a wide file the dimension is a column of its own.
+                origin.level_column if origin and origin.level_column != "level" else "dimension",
+                rating.dimension,
+                f"unknown dimension for instrument '{instrument.id}'",
+                f"use one of: {', '.join(instrument.dimension_keys)}",
             )
             continue
         if rating.dimension in seen_dimensions:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "dimension",
-                    rating.dimension,
-                    "this dimension is rated twice in one assessment",
-                    "keep one row",
-                )
+            add(
+                origin,
+                "dimension",
+                rating.dimension,
+                "this dimension is rated twice in one assessment",
+                "keep one row",
             )
         seen_dimensions.add(rating.dimension)
         level_column = origin.level_column if origin else "level"
         if rating.dont_know and rating.level is not None:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    level_column,
-                    rating.level,
-                    "a rating cannot be both a level and don't-know",
-                    "keep one",
-                )
+            add(
+                origin,
+                level_column,
+                rating.level,
+                "a rating cannot be both a level and don't-know",
+                "keep one",
             )
         elif rating.level is not None and not (
             instrument.scale_min <= rating.level <= instrument.scale_max
         ):
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    level_column,
-                    rating.level,
-                    f"level outside the scale {instrument.scale_min}..{instrument.scale_max}",
-                    f"use a whole number from {instrument.scale_min} to "
-                    f"{instrument.scale_max}, or dk for don't know",
-                )
+            add(
+                origin,
+                level_column,
+                rating.level,
+                f"level outside the scale {instrument.scale_min}..{instrument.scale_max}",
+                f"use a whole number from {instrument.scale_min} to "
+                f"{instrument.scale_max}, or dk for don't know",
             )
         if rating.confidence is not None and rating.confidence not in CONFIDENCE_LEVELS:
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "confidence",
-                    rating.confidence,
-                    "unknown confidence",
-                    f"use one of {', '.join(CONFIDENCE_LEVELS)} or leave it empty",
-                )
+            add(
+                origin,
+                "confidence",
+                rating.confidence,
+                "unknown confidence",
+                f"use one of {', '.join(CONFIDENCE_LEVELS)} or leave it empty",
             )
         for name, text in (
             ("justification", rating.justification),
             *(("features", feature) for feature in rating.features),
         ):
             if text is not None and len(text) > MAX_TEXT:
-                problems.append(
-                    _problem(
-                        origin,
-                        src,
-                        name,
-                        f"{text[:30]}...",
-                        f"text longer than {MAX_TEXT} characters ({len(text)})",
-                        "shorten it or move detail to the notes",
-                    )
+                add(
+                    origin,
+                    name,
+                    f"{text[:30]}...",
+                    f"text longer than {MAX_TEXT} characters ({len(text)})",
+                    "shorten it or move detail to the notes",
                 )
         if rating.features and assessment.kind != "GP":
-            problems.append(
-                _problem(
-                    origin,
-                    src,
-                    "features",
-                    "; ".join(rating.features),
-                    "features belong to good-practice (GP) assessments",
-                    "leave features empty for HS assessments",
-                )
+            add(
+                origin,
+                "features",
+                "; ".join(rating.features),
+                "features belong to good-practice (GP) assessments",
+                "leave features empty for HS assessments",
             )
     if assessment.status == "submitted":
         missing = [
@@ -471,14 +382,10 @@ def _validate_ratings(assessment: AssessmentRecord, instrument: Instrument, src:
             )
         ]
         if missing:
-            problems.append(
-                _problem(
-                    assessment.origin,
-                    src,
-                    "dimension",
-                    ", ".join(missing),
-                    "a submitted assessment must rate every dimension (a level or don't-know)",
-                    "add the missing dimensions, or import it with status draft",
-                )
+            add(
+                assessment.origin,
+                "dimension",
+                ", ".join(missing),
+                "a submitted assessment must rate every dimension (a level or don't-know)",
+                "add the missing dimensions, or import it with status draft",
             )
-    return problems

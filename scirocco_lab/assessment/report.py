@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.assessment.agreement import agreement_table
+from scirocco_lab.assessment.agreement import AGREEMENT_COLUMNS, agreement_table
 from scirocco_lab.assessment.consensus import (
     DelphiRule,
     delphi_table,
@@ -27,7 +27,11 @@ from scirocco_lab.assessment.plots import (
     radar_chart,
     rating_distribution_chart,
 )
-from scirocco_lab.assessment.scoring import region_profile, strengths_and_weaknesses
+from scirocco_lab.assessment.scoring import (
+    RATING_STATISTICS,
+    region_profile,
+    strengths_and_weaknesses,
+)
 from scirocco_lab.assessment.store import ratings_frame
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument, in_instrument_order, load_crosswalk
@@ -39,6 +43,7 @@ from scirocco_lab.stats.reliability import coefficient_name
 from scirocco_lab.store import Store, get_subject, resolve_instrument
 
 __all__ = [
+    "HEADINGS",
     "REPORT_KINDS",
     "RegionReportData",
     "agreement_html",
@@ -217,21 +222,102 @@ def _in_instrument_order(frame: pd.DataFrame, instrument: Instrument) -> pd.Data
     return in_instrument_order(named, instrument, by=by)
 
 
+#: The heading of every column the region report's tables show (one wording per column).
+HEADINGS = {
+    "dimension_number": "#",
+    "dimension_name": "Dimension",
+    "consensus_level": "Agreed level (workshop)",
+    "n_rated": "n rated",
+    "n_dont_know": "Don't know",
+    "median": "Median",
+    "q1": "Q1",
+    "q3": "Q3",
+    "iqr": "IQR",
+    "pct_at_median": "% at median",
+    "pct_in_agreement": "% in agreement",
+    "distribution": "Distribution",
+    "delphi_label": "Delphi label (from the median)",
+    "round_from": "From round",
+    "round_to": "To round",
+    "median_from": "Median before",
+    "median_to": "Median after",
+    "iqr_change": "IQR change",
+    "pct_in_agreement_change": "Agreement change (points)",
+    "direction": "Direction",
+    "stable": "Stable",
+    "coefficient": "Coefficient",
+    "variant": "Variant",
+    "value": "Value",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "n_raters": "Raters",
+    "n_units": "Dimensions",
+    "reading": "Reading",
+    "note": "Note",
+    "from_label": "From",
+    "occasion_label": "To",
+    "level_before": "Level before",
+    "level": "Level after",
+    "change": "Change",
+    "change_ci_low": "95% interval low",
+    "change_ci_high": "95% interval high",
+    "how": "How to read it",
+}
+
+
+#: The columns of the Delphi, movement and longitudinal tables, in order.
+_DELPHI_TABLE = (
+    "dimension_name",
+    "n_rated",
+    "n_dont_know",
+    "median",
+    "iqr",
+    "pct_at_median",
+    "pct_in_agreement",
+    "distribution",
+    "delphi_label",
+)
+_MOVEMENT_TABLE = (
+    "dimension_name",
+    "round_from",
+    "round_to",
+    "median_from",
+    "median_to",
+    "iqr_change",
+    "pct_in_agreement_change",
+    "direction",
+    "stable",
+)
+_LONGITUDINAL_TABLE = (
+    "dimension_name",
+    "from_label",
+    "occasion_label",
+    "level_before",
+    "level",
+    "change",
+    "change_ci_low",
+    "change_ci_high",
+    "how",
+)
+
+
+def _headed(*columns: str) -> dict[str, str]:
+    """These columns with their :data:`HEADINGS`, for :func:`table_html`."""
+    return {column: HEADINGS[column] for column in columns}
+
+
 def profile_table_html(profile: pd.DataFrame) -> str:
     """The region profile: consensus level next to the individual statistics."""
     return table_html(
         profile,
-        columns={
-            "dimension_number": "#",
-            "dimension_name": "Dimension",
-            "consensus_level": "Agreed level (workshop)",
-            "n_rated": "n rated",
-            "n_dont_know": "Don't know",
-            "median": "Median",
-            "q1": "Q1",
-            "q3": "Q3",
-            "iqr": "IQR",
-        },
+        # The statistics of the ratings but their distribution and its Delphi label (the
+        # Delphi table shows both).
+        columns=_headed(
+            "dimension_number",
+            "dimension_name",
+            "consensus_level",
+            *(c for c in RATING_STATISTICS if c not in ("distribution", "delphi_label")),
+        ),
     )
 
 
@@ -262,18 +348,7 @@ def delphi_table_html(delphi: pd.DataFrame) -> str:
         return "<p>No individual ratings yet.</p>"
     latest = delphi[delphi["round"] == delphi["round"].max()]
     return f"<p>Round {int(latest['round'].iloc[0])}.</p>" + table_html(
-        latest,
-        columns={
-            "dimension_name": "Dimension",
-            "n_rated": "n rated",
-            "n_dont_know": "Don't know",
-            "median": "Median",
-            "iqr": "IQR",
-            "pct_at_median": "% at median",
-            "pct_in_agreement": "% in agreement",
-            "distribution": "Distribution",
-            "delphi_label": "Delphi label (from the median)",
-        },
+        latest, columns=_headed(*_DELPHI_TABLE)
     )
 
 
@@ -281,20 +356,7 @@ def movement_html(movement: pd.DataFrame) -> str:
     """Round-to-round movement of median, IQR and agreement, or a note when one round."""
     if movement.empty:
         return "<p>One Delphi round so far: nothing to compare.</p>"
-    return table_html(
-        movement,
-        columns={
-            "dimension_name": "Dimension",
-            "round_from": "From round",
-            "round_to": "To round",
-            "median_from": "Median before",
-            "median_to": "Median after",
-            "iqr_change": "IQR change",
-            "pct_in_agreement_change": "Agreement change (points)",
-            "direction": "Direction",
-            "stable": "Stable",
-        },
-    )
+    return table_html(movement, columns=_headed(*_MOVEMENT_TABLE))
 
 
 def agreement_html(agreement: pd.DataFrame) -> str:
@@ -304,17 +366,7 @@ def agreement_html(agreement: pd.DataFrame) -> str:
     shown = agreement.assign(coefficient=agreement["coefficient"].map(coefficient_name))
     return table_html(
         shown,
-        columns={
-            "coefficient": "Coefficient",
-            "variant": "Variant",
-            "value": "Value",
-            "ci_low": "95% CI low",
-            "ci_high": "95% CI high",
-            "n_raters": "Raters",
-            "n_units": "Dimensions",
-            "reading": "Reading",
-            "note": "Note",
-        },
+        columns=_headed(*AGREEMENT_COLUMNS),
         decimals=2,
     )
 
@@ -342,20 +394,7 @@ def longitudinal_html(frame: pd.DataFrame) -> str:
             for walk, note in zip(walk_notes, changes["change_note"], strict=True)
         ],
     )
-    return table_html(
-        shown,
-        columns={
-            "dimension_name": "Dimension",
-            "from_label": "From",
-            "occasion_label": "To",
-            "level_before": "Level before",
-            "level": "Level after",
-            "change": "Change",
-            "change_ci_low": "95% interval low",
-            "change_ci_high": "95% interval high",
-            "how": "How to read it",
-        },
-    )
+    return table_html(shown, columns=_headed(*_LONGITUDINAL_TABLE))
 
 
 def discussion_html(discussion: pd.DataFrame) -> str:

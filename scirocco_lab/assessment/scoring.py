@@ -28,6 +28,7 @@ from scirocco_lab.instruments import Instrument
 
 __all__ = [
     "PROFILE_COLUMNS",
+    "RATING_STATISTICS",
     "consensus_profile",
     "individual_profile",
     "region_profile",
@@ -35,12 +36,8 @@ __all__ = [
     "subject_profiles",
 ]
 
-PROFILE_COLUMNS = [
-    "subject",
-    "round",
-    "dimension",
-    "dimension_number",
-    "dimension_name",
+#: The statistics of a dimension's individual ratings, in both profiles.
+RATING_STATISTICS = [
     "n_rated",
     "n_dont_know",
     "median",
@@ -49,6 +46,14 @@ PROFILE_COLUMNS = [
     "iqr",
     "distribution",
     "delphi_label",
+]
+PROFILE_COLUMNS = [
+    "subject",
+    "round",
+    "dimension",
+    "dimension_number",
+    "dimension_name",
+    *RATING_STATISTICS,
 ]
 
 
@@ -209,14 +214,7 @@ def subject_profiles(
         "consensus_level",
         "consensus_round",
         "individual_round",
-        "n_rated",
-        "n_dont_know",
-        "median",
-        "q1",
-        "q3",
-        "iqr",
-        "distribution",
-        "delphi_label",
+        *RATING_STATISTICS,
     ]
     return out[columns]
 

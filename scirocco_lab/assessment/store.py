@@ -46,6 +46,7 @@ from scirocco_lab.store.ledger import audit
 from scirocco_lab.store.people import read_frame
 
 __all__ = [
+    "ASSESSMENT_FIELDS",
     "RATING_COLUMNS",
     "WriteSummary",
     "add_assessors",
@@ -58,17 +59,15 @@ __all__ = [
 ]
 
 
+#: What an assessment is besides its kind and subject, in the record's order: the columns
+#: of :func:`ratings_frame` and of a ratings file name them so.
+ASSESSMENT_FIELDS = ("instrument", "round", "mode", "assessor", "status", "assessed_on")
 RATING_COLUMNS = [
     "assessment_id",
     "kind",
     "subject",
     "subject_name",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
+    *ASSESSMENT_FIELDS,
     "synthetic",
     "dimension",
     "level",
@@ -181,6 +180,41 @@ def _existing_assessments(connection: Connection, keys: set[str]) -> dict[str, i
     return found
 
 
+#: What the subjects and the assessors tables take of a record: the columns that hold the
+#: record's field of that name (the first is the key), and the columns that hold the id of
+#: the subject a field names.
+_SUBJECT_ROW = (
+    ("key", "kind", "name", "country", "description", "synthetic"),
+    "owner_id",
+    "owner",
+)
+_ASSESSOR_ROW = (
+    ("pseudonym", "role", "sector", "organisation", "synthetic"),
+    "home_subject_id",
+    "home_subject",
+)
+
+
+def _insert_missing(
+    connection: Connection, table, records: Iterable, ids, columns, subject_ids, now
+):
+    """Insert each record whose key is not in ``ids`` yet, as ``columns`` say (above);
+    ``ids`` gains the new ids in turn (a good practice can name a region inserted just
+    before). Returns the records inserted, with their ids."""
+    fields, link_column, link_field = columns
+    added = []
+    for record in records:
+        key = getattr(record, fields[0])
+        if key in ids:
+            continue
+        values = {name: getattr(record, name) for name in fields}
+        values[link_column] = subject_ids.get(getattr(record, link_field))
+        inserted = connection.execute(table.insert().values(**values, created_at=now))
+        ids[key] = inserted.inserted_primary_key[0]
+        added.append((record, ids[key]))
+    return added
+
+
 def _write(
     connection: Connection,
     batch: RecordBatch,
@@ -190,42 +224,16 @@ def _write(
     existing: dict[str, int],
 ) -> WriteSummary:
     now = utc_now()
-    subjects_added = assessors_added = replaced = ratings_written = 0
+    replaced = ratings_written = 0
     # Good practices name their owner region, so regions go in first.
-    for subject in sorted(batch.subjects, key=lambda s: s.kind != "system"):
-        if subject.key in subject_ids:
-            continue
-        result = connection.execute(
-            schema.subjects.insert().values(
-                key=subject.key,
-                kind=subject.kind,
-                name=subject.name,
-                country=subject.country,
-                owner_id=subject_ids.get(subject.owner) if subject.owner else None,
-                description=subject.description,
-                synthetic=subject.synthetic,
-                created_at=now,
-            )
-        )
-        subject_ids[subject.key] = result.inserted_primary_key[0]
-        subjects_added += 1
-    for assessor in batch.assessors:
-        if assessor.pseudonym in assessor_ids:
-            continue
-        result = connection.execute(
-            schema.assessors.insert().values(
-                pseudonym=assessor.pseudonym,
-                role=assessor.role,
-                sector=assessor.sector,
-                organisation=assessor.organisation,
-                home_subject_id=subject_ids.get(assessor.home_subject),
-                synthetic=assessor.synthetic,
-                created_at=now,
-            )
-        )
-        assessor_id = result.inserted_primary_key[0]
-        assessor_ids[assessor.pseudonym] = assessor_id
-        assessors_added += 1
+    regions_first = sorted(batch.subjects, key=lambda s: s.kind != "system")
+    subjects = _insert_missing(
+        connection, schema.subjects, regions_first, subject_ids, _SUBJECT_ROW, subject_ids, now
+    )
+    assessors = _insert_missing(
+        connection, schema.assessors, batch.assessors, assessor_ids, _ASSESSOR_ROW, subject_ids, now
+    )
+    for assessor, assessor_id in assessors:
         if assessor.full_name or assessor.email:
             connection.execute(
                 schema.assessor_identities.insert().values(
@@ -281,8 +289,8 @@ def _write(
         connection.execute(tables.ratings.insert(), rating_rows)
         ratings_written = len(rating_rows)
     return WriteSummary(
-        subjects_added=subjects_added,
-        assessors_added=assessors_added,
+        subjects_added=len(subjects),
+        assessors_added=len(assessors),
         assessments_added=len(batch.assessments) - replaced,
         assessments_replaced=replaced,
         ratings_written=ratings_written,
@@ -346,20 +354,19 @@ def _assessment_select():
     )
 
 
-def _filter(statement, *, subject, kind, mode, round_number, status, instrument):
+def _filter(statement, subject, kind, mode, round_number, status, instrument):
+    """``statement`` restricted to the values given (None: any)."""
     a, s = tables.assessments, schema.subjects
-    if subject is not None:
-        statement = statement.where(s.c.key == subject)
-    if kind is not None:
-        statement = statement.where(a.c.kind == kind)
-    if mode is not None:
-        statement = statement.where(a.c.mode == mode)
-    if round_number is not None:
-        statement = statement.where(a.c.round == round_number)
-    if status is not None:
-        statement = statement.where(a.c.status == status)
-    if instrument is not None:
-        statement = statement.where(a.c.instrument_id == instrument)
+    for column, value in (
+        (s.c.key, subject),
+        (a.c.kind, kind),
+        (a.c.mode, mode),
+        (a.c.round, round_number),
+        (a.c.status, status),
+        (a.c.instrument_id, instrument),
+    ):
+        if value is not None:  # None: not filtered on
+            statement = statement.where(column == value)
     return statement
 
 
@@ -375,13 +382,7 @@ def assessments_frame(
 ) -> pd.DataFrame:
     """One row per assessment (no ratings), filtered by any of the keyword arguments."""
     statement = _filter(
-        _assessment_select(),
-        subject=subject,
-        kind=kind,
-        mode=mode,
-        round_number=round,
-        status=status,
-        instrument=instrument,
+        _assessment_select(), subject, kind, mode, round, status, instrument
     ).order_by(tables.assessments.c.id)
     return read_frame(store, statement)
 
@@ -407,7 +408,7 @@ def ratings_frame(
     ['assessment_id', 'kind', 'subject', 'subject_name']
     """
     r = tables.ratings
-    statement = _filter(
+    with_ratings = (
         _assessment_select()
         .add_columns(
             r.c.dimension_key.label("dimension"),
@@ -417,14 +418,11 @@ def ratings_frame(
             r.c.confidence,
             r.c.features,
         )
-        .join(r, r.c.assessment_id == tables.assessments.c.id),
-        subject=subject,
-        kind=kind,
-        mode=mode,
-        round_number=round,
-        status=status,
-        instrument=instrument,
-    ).order_by(tables.assessments.c.id, r.c.dimension_key)
+        .join(r, r.c.assessment_id == tables.assessments.c.id)
+    )
+    statement = _filter(with_ratings, subject, kind, mode, round, status, instrument).order_by(
+        tables.assessments.c.id, r.c.dimension_key
+    )
     frame = read_frame(store, statement)
     if frame.empty:
         return pd.DataFrame({name: pd.Series(dtype=object) for name in RATING_COLUMNS})
@@ -455,18 +453,14 @@ def rated_subjects(
     ()
     """
     a, s, r = tables.assessments, schema.subjects, tables.ratings
-    statement = _filter(
+    rated = (
         select(s.c.key)
         .distinct()
         .select_from(a.join(s, s.c.id == a.c.subject_id))
-        .where(exists().where(r.c.assessment_id == a.c.id)),
-        subject=None,
-        kind=kind,
-        mode=None,
-        round_number=None,
-        status=status,
-        instrument=instrument,
-    ).order_by(s.c.key)
+        .where(exists().where(r.c.assessment_id == a.c.id))
+    )
+    # Any subject, mode and round.
+    statement = _filter(rated, None, kind, None, None, status, instrument).order_by(s.c.key)
     with store.engine.connect() as connection:
         return tuple(connection.execute(statement).scalars())
 

@@ -68,6 +68,7 @@ __all__ = [
     "STATUS_MEETS",
     "STATUS_SHORT",
     "STATUS_UNKNOWN",
+    "check_regions",
     "compare_across_instruments",
     "compare_over_time",
     "compare_regions",
@@ -164,6 +165,23 @@ def _levels_by_dimension(
     return pd.to_numeric(series, errors="coerce").astype(float).reindex(instrument.dimension_keys)
 
 
+def check_regions(chosen: Sequence, known: Sequence, unknown_are: str, known_are: str) -> None:
+    """Raise :class:`NotFoundError` when a region of ``chosen`` is not in ``known``, naming
+    them and every known one.
+
+    >>> check_regions(["a", "x"], ["a", "b"], "no ratings for region(s)", "Regions with ratings")
+    Traceback (most recent call last):
+    ...
+    scirocco_lab.errors.NotFoundError: no ratings for region(s) x. Regions with ratings: a, b.
+    """
+    unknown = [region for region in chosen if region not in known]
+    if unknown:
+        raise NotFoundError(
+            f"{unknown_are} {', '.join(map(str, unknown))}. "
+            f"{known_are}: {', '.join(map(str, known)) or 'none'}."
+        )
+
+
 def region_profiles(
     ratings: pd.DataFrame, instrument: Instrument, regions: Sequence[str] | None = None
 ) -> pd.DataFrame:
@@ -182,12 +200,7 @@ def region_profiles(
     require_columns(ratings, ["subject", "round", "dimension", "level"], "ratings")
     available = sorted(map(str, pd.unique(ratings["subject"].dropna())))
     chosen = list(regions) if regions is not None else available
-    unknown = [r for r in chosen if r not in available]
-    if unknown:
-        raise NotFoundError(
-            f"no ratings for region(s) {', '.join(unknown)}. "
-            f"Regions with ratings: {', '.join(available) or 'none'}."
-        )
+    check_regions(chosen, available, "no ratings for region(s)", "Regions with ratings")
     if not chosen:
         return region_profile(ratings.iloc[0:0], instrument, "").iloc[0:0]
     return subject_profiles(ratings, instrument, chosen)

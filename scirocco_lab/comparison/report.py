@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -166,6 +167,17 @@ class ComparisonReportData:
         )
 
 
+#: The half of a :class:`ComparisonReportData` that a comparison with another region, or
+#: with a good practice, does not have.
+_NO_PRACTICE = dict.fromkeys(("practice", "requirements", "gaps", "summary"))
+_NO_OTHER_REGION = dict.fromkeys(("other", "comparison"))
+
+
+def _stamp(store: Store) -> dict[str, object]:
+    """Which store a report's data was read from, and when (every report shows both)."""
+    return {"store_label": store.label, "generated_at": utc_now(whole_seconds=True)}
+
+
 def comparison_report_data(
     store: Store,
     region: str,
@@ -207,6 +219,15 @@ def comparison_report_data(
         )
     else:
         ranking = pd.DataFrame(columns=["rank", "practice", "practice_name", "owner", "verdict"])
+    # What both kinds of comparison show; each adds its own half.
+    report = partial(
+        ComparisonReportData,
+        region=region_subject,
+        instrument=chosen,
+        readiness=readiness,
+        ranking=ranking,
+        **_stamp(store),
+    )
     chosen_by_rank = False
     if not other_region and not practice:
         candidates = ranking[ranking["owner"] != region]
@@ -220,20 +241,13 @@ def comparison_report_data(
         practice_subject = _subject(subjects, practice, "good_practice", "good practice")
         requirements = practice_requirements(gp_ratings, chosen, practice)
         gaps = practice_gaps(readiness, requirements, chosen, feasibility=feasibility)
-        return ComparisonReportData(
-            region=region_subject,
-            instrument=chosen,
-            readiness=readiness,
+        return report(
+            **_NO_OTHER_REGION,
             practice=practice_subject,
             requirements=requirements,
             gaps=gaps,
             summary=gap_summary(gaps),
-            ranking=ranking,
-            other=None,
-            comparison=None,
             practice_chosen_by_rank=chosen_by_rank,
-            store_label=store.label,
-            generated_at=utc_now(whole_seconds=True),
         )
     other_subject = _subject(subjects, other_region, "system", "region")
     if other_region == region:
@@ -242,20 +256,11 @@ def comparison_report_data(
             "use scirocco_lab.comparison.gaps.compare_over_time"
         )
     other = region_profiles(hs_ratings, chosen, [other_region])
-    return ComparisonReportData(
-        region=region_subject,
-        instrument=chosen,
-        readiness=readiness,
-        practice=None,
-        requirements=None,
-        gaps=None,
-        summary=None,
-        ranking=ranking,
+    return report(
+        **_NO_PRACTICE,
         other=other_subject,
         comparison=compare_regions(readiness, other, chosen),
         practice_chosen_by_rank=False,
-        store_label=store.label,
-        generated_at=utc_now(whole_seconds=True),
     )
 
 
@@ -495,8 +500,7 @@ def twinning_report_data(
         pairing_problem=problem,
         receiving_region=receiving_region,
         partners=partners,
-        store_label=store.label,
-        generated_at=utc_now(whole_seconds=True),
+        **_stamp(store),
         best=best,
     )
 

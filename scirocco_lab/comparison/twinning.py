@@ -51,13 +51,14 @@ np.float64(2.0)
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from scirocco_lab.assessment.scoring import strengths_and_weaknesses
+from scirocco_lab.comparison.gaps import check_regions
 from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem, NotFoundError
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.display import format_number
@@ -70,11 +71,14 @@ __all__ = [
     "cluster_order",
     "complementarity",
     "complementarity_matrix",
+    "explain_pairing",
     "focus_dimensions",
     "focus_mask",
     "level_table",
     "pairing_reasons",
+    "partner_row",
     "programme_pairing",
+    "rank_candidates",
     "rank_partners",
 ]
 
@@ -333,6 +337,34 @@ _PARTNER_COLUMNS = [
 ]
 
 
+def partner_row(
+    candidate: str,
+    kind: str,
+    owner: str | None,
+    complementarity: float,
+    dimensions_ahead: int,
+    strength_in_focus: float,
+    context_fit: float,
+    reason: str,
+) -> dict:
+    """One candidate's row of :func:`rank_partners` before it is ranked
+    (:func:`rank_candidates` adds ``rank`` and ``focus_dimensions``).
+
+    >>> partner_row("b", "region", None, 2.0, 1, 4.0, 0.9, "Ahead in Funding (+2)")["reason"]
+    'Ahead in Funding (+2)'
+    """
+    return {
+        "candidate": candidate,
+        "candidate_kind": kind,
+        "owner": owner,
+        "complementarity": complementarity,
+        "dimensions_ahead": dimensions_ahead,
+        "strength_in_focus": strength_in_focus,
+        "context_fit": context_fit,
+        "reason": reason,
+    }
+
+
 def _region_rows(
     table: pd.DataFrame,
     instrument: Instrument,
@@ -347,24 +379,34 @@ def _region_rows(
     rows = []
     for j in candidates:
         fit = float(indicators["context_fit"][row, j])
+        reason = _region_reason(
+            keys, names, indicators["ahead"][row, j], indicators["diff"][row, j], fit
+        )
         rows.append(
-            {
-                "candidate": table.index[j],
-                "candidate_kind": "region",
-                "owner": None,
-                "complementarity": float(indicators["complementarity"][row, j]),
-                "dimensions_ahead": int(indicators["dimensions_ahead"][row, j]),
-                "strength_in_focus": float(indicators["strength_in_focus"][row, j]),
-                "context_fit": fit,
-                "reason": _region_reason(
-                    keys, names, indicators["ahead"][row, j], indicators["diff"][row, j], fit
-                ),
-            }
+            partner_row(
+                table.index[j],
+                "region",
+                None,
+                float(indicators["complementarity"][row, j]),
+                int(indicators["dimensions_ahead"][row, j]),
+                float(indicators["strength_in_focus"][row, j]),
+                fit,
+                reason,
+            )
         )
     return rows
 
 
-def _ranked(rows: list[dict], focus_names: str) -> pd.DataFrame:
+def rank_candidates(rows: list[dict], focus_names: str) -> pd.DataFrame:
+    """Partner rows (regions' and good practices') ranked by the module's ranking rule, with
+    ``rank`` and ``focus_dimensions`` added: :func:`rank_partners`' result.
+
+    >>> rows = [{"candidate": c, "candidate_kind": "region", "owner": None,
+    ...          "complementarity": v, "dimensions_ahead": 1, "strength_in_focus": 3.0,
+    ...          "context_fit": 0.5, "reason": ""} for c, v in (("a", 1.0), ("b", 2.0))]
+    >>> rank_candidates(rows, "Funding")[["rank", "candidate"]].values.tolist()
+    [[1, 'b'], [2, 'a']]
+    """
     if not rows:
         return pd.DataFrame(columns=_PARTNER_COLUMNS)
     out = pd.DataFrame(rows)
@@ -454,19 +496,20 @@ def rank_partners(
                 reason += f"; you already meet {met} of {len(both)} other requirements"
             if owner:
                 reason += f"; owner: {owner}"
+            strength = float(required[list(focus)].mean())
             rows.append(
-                {
-                    "candidate": str(practice),
-                    "candidate_kind": "good practice",
-                    "owner": owner,
-                    "complementarity": float(ahead.sum()),
-                    "dimensions_ahead": len(ahead),
-                    "strength_in_focus": float(required[list(focus)].mean()),
-                    "context_fit": fit,
-                    "reason": reason,
-                }
+                partner_row(
+                    str(practice),
+                    "good practice",
+                    owner,
+                    float(ahead.sum()),
+                    len(ahead),
+                    strength,
+                    fit,
+                    reason,
+                )
             )
-    return _ranked(rows, focus_names)
+    return rank_candidates(rows, focus_names)
 
 
 def best_partners(
@@ -556,12 +599,7 @@ def programme_pairing(
         ("receiving", receivers, matrix.index),
         ("transferring", coaches, matrix.columns),
     ):
-        unknown = [r for r in chosen if r not in known]
-        if unknown:
-            raise NotFoundError(
-                f"unknown {role} region(s): {', '.join(map(str, unknown))}. "
-                f"Regions in the matrix: {', '.join(map(str, known))}."
-            )
+        check_regions(chosen, known, f"unknown {role} region(s):", "Regions in the matrix")
     if not receivers:
         raise ConfigurationError("no receiving regions to pair")
     if len(receivers) > capacity * len(coaches):
@@ -633,11 +671,6 @@ def pairing_reasons(
     >>> pairs.loc["a", "reason"].split(" (the")[0]
     'b is ahead in Funding (+3), Evaluation Methods (+3) but is paired with c'
     """
-    names = dict(names or {})
-
-    def name(key: object) -> str:
-        return str(names.get(key, key))
-
     table = level_table(profiles, instrument)
     width = float(instrument.scale_max - instrument.scale_min)
     values = table.to_numpy(dtype=float)
@@ -653,6 +686,28 @@ def pairing_reasons(
         return _region_reason(
             keys, dimension_names, indicators["ahead"][i, j], indicators["diff"][i, j], fit
         )
+
+    return explain_pairing(pairing, matrix, region_reason, names=names)
+
+
+def explain_pairing(
+    pairing: pd.DataFrame,
+    matrix: pd.DataFrame,
+    region_reason: Callable[[object, object], str],
+    *,
+    names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """:func:`pairing_reasons` with the reason why one region is a candidate for another
+    given as ``region_reason(receiving, candidate)`` ("" for none).
+
+    >>> m = pd.DataFrame([[np.nan, 3.0], [1.0, np.nan]], index=["a", "b"], columns=["a", "b"])
+    >>> explain_pairing(programme_pairing(m), m, lambda r, c: f"{c} helps {r}")["reason"].tolist()
+    ['Best partner: b helps a', 'Best partner: a helps b']
+    """
+    names = dict(names or {})
+
+    def name(key: object) -> str:
+        return str(names.get(key, key))
 
     coached_by: dict[object, list[object]] = {}
     for receiving, transferring in zip(

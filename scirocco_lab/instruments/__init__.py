@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -60,6 +60,15 @@ _LABEL_KINDS = ("summary", "official", "adapted")
 _SUFFIXES = (".yaml", ".yml", ".json")
 
 
+def _found(items: Sequence[Any], attribute: str, value: object, missing: str):
+    """The first of ``items`` whose ``attribute`` is ``value``; none: ``InstrumentError``
+    with the message ``missing``."""
+    for item in items:
+        if getattr(item, attribute) == value:
+            return item
+    raise InstrumentError(missing)
+
+
 @dataclass(frozen=True)
 class Level:
     """One level of a dimension's scale."""
@@ -87,13 +96,9 @@ class Dimension:
 
     def level(self, number: int) -> Level:
         """The level with this number (``InstrumentError`` if the scale has none)."""
-        for candidate in self.levels:
-            if candidate.number == number:
-                return candidate
-        raise InstrumentError(
-            f"dimension '{self.key}' has no level {number}; "
-            f"levels are {self.levels[0].number}..{self.levels[-1].number}"
-        )
+        scale = f"{self.levels[0].number}..{self.levels[-1].number}"
+        missing = f"dimension '{self.key}' has no level {number}; levels are {scale}"
+        return _found(self.levels, "number", number, missing)
 
 
 @dataclass(frozen=True)
@@ -135,13 +140,9 @@ class Instrument:
 
     def dimension(self, key: str) -> Dimension:
         """The dimension with this key; the error lists the keys that exist."""
-        for dimension in self.dimensions:
-            if dimension.key == key:
-                return dimension
-        raise InstrumentError(
-            f"instrument '{self.id}' has no dimension '{key}'. "
-            f"Use one of: {', '.join(self.dimension_keys)}"
-        )
+        known = ", ".join(self.dimension_keys)
+        missing = f"instrument '{self.id}' has no dimension '{key}'. Use one of: {known}"
+        return _found(self.dimensions, "key", key, missing)
 
     def levels_table(self):
         """Tidy table of every level: one row per dimension x level.

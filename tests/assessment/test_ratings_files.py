@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import openpyxl
 import pandas as pd
@@ -23,6 +24,7 @@ from scirocco_lab.assessment.records import (
     SubjectRecord,
 )
 from scirocco_lab.assessment.store import (
+    RATING_COLUMNS,
     add_assessors,
     add_subjects,
     assessments_frame,
@@ -37,20 +39,11 @@ INSTRUMENT = "scirocco-exchange"
 KEYS = load_instrument(INSTRUMENT).dimension_keys
 MARK = "Synthetic demo data"
 HEADER = "subject,kind,assessor,dimension,level\n"
+#: The ratings frame's columns but the id and a rating's texts: what a levels-only file keeps.
 LEVELS_ONLY = [
-    "kind",
-    "subject",
-    "subject_name",
-    "instrument",
-    "round",
-    "mode",
-    "assessor",
-    "status",
-    "assessed_on",
-    "synthetic",
-    "dimension",
-    "level",
-    "dont_know",
+    column
+    for column in RATING_COLUMNS
+    if column not in ("assessment_id", "justification", "confidence", "features")
 ]
 
 
@@ -105,11 +98,9 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
         },
         KEYS[1]: {"justification": "=SUM(A1:A3) is what the board said", "confidence": "low"},
     }
+    northvale = partial(AssessmentRecord, "HS", "northvale", INSTRUMENT)
     return (
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
+        northvale(
             1,
             "individual",
             "NV-01",
@@ -118,19 +109,8 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
             notes="Delphi round 1",
             ratings=_full([2, 3, "dk", 1, 0, 5, 4, 2, 2, 3, 1, 2], **first),
         ),
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
-            1,
-            "individual",
-            "NV-02",
-            ratings=_full([1, 2, 2, 1, 1, 4, 3, "dk", 2, 2, 1, 3]),
-        ),
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
+        northvale(1, "individual", "NV-02", ratings=_full([1, 2, 2, 1, 1, 4, 3, "dk", 2, 2, 1, 3])),
+        northvale(
             1,
             "consensus",
             None,
@@ -138,10 +118,7 @@ def _assessments() -> tuple[AssessmentRecord, ...]:
             dt.date(2025, 4, 2),
             ratings=_full([2, 2, 2, 1, 1, 4, 3, 2, 2, 2, 1, 2]),
         ),
-        AssessmentRecord(
-            "HS",
-            "northvale",
-            INSTRUMENT,
+        northvale(
             2,
             "individual",
             "NV-01",
@@ -204,6 +181,15 @@ def _write(tmp_path, name: str, text: str):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _eastmoor_file(tmp_path, level_of=lambda key: 2):
+    """A file whose columns create the region Eastmoor (Calmaria) and its assessor EM-01."""
+    rows = "".join(
+        f"eastmoor,Eastmoor,Calmaria,HS,EM-01,nurse,{key},{level_of(key)}\n" for key in KEYS
+    )
+    header = "subject,subject_name,country,kind,assessor,role,dimension,level\n"
+    return _write(tmp_path, "new.csv", header + rows)
 
 
 def _complete_csv(level_of=lambda key: 3, assessor: str = "NV-02", round_number: int = 3) -> str:
@@ -359,13 +345,7 @@ def test_empty_level_with_dont_know_column_is_dont_know(tmp_path):
 
 def test_subjects_and_assessors_are_created_from_optional_columns(tmp_path):
     store = open_store(str(tmp_path / "new.db"))
-    rows = "".join(f"eastmoor,Eastmoor,Calmaria,HS,EM-01,nurse,{key},2\n" for key in KEYS)
-    path = _write(
-        tmp_path,
-        "new.csv",
-        "subject,subject_name,country,kind,assessor,role,dimension,level\n" + rows,
-    )
-    summary = import_ratings(store, path)
+    summary = import_ratings(store, _eastmoor_file(tmp_path))
     assert (summary.subjects_added, summary.assessors_added) == (1, 1)
     assert subjects_frame(store).loc[0, ["key", "kind", "country"]].tolist() == [
         "eastmoor",
@@ -426,15 +406,8 @@ def test_duplicate_rows_write_nothing(store, tmp_path):
 
 def test_a_bad_row_also_stops_new_subjects_and_assessors(tmp_path):
     store = open_store(str(tmp_path / "new.db"))
-    rows = "".join(f"eastmoor,Eastmoor,HS,EM-01,nurse,{key},2\n" for key in KEYS)
-    path = _write(
-        tmp_path,
-        "new.csv",
-        "subject,subject_name,kind,assessor,role,dimension,level\n"
-        + rows.replace("funding,2", "funding,9"),
-    )
     with pytest.raises(DataValidationError):
-        import_ratings(store, path)
+        import_ratings(store, _eastmoor_file(tmp_path, lambda key: 9 if key == "funding" else 2))
     assert subjects_frame(store).empty and assessors_frame(store).empty
 
 
@@ -486,17 +459,33 @@ def test_parse_problems_of_every_row_are_collected(tmp_path):
     ]
 
 
-def test_conflicting_assessment_fields_across_rows_are_reported(tmp_path):
-    path = _write(
-        tmp_path,
+#: Two rows that disagree on one value: the file, its text, the problem and its column.
+CONFLICTS = {
+    "assessment field": (
         "mixed.csv",
         "subject,kind,assessor,status,dimension,level\n"
         "northvale,HS,NV-01,draft,funding,3\n"
         "northvale,HS,NV-01,submitted,capacity_building,3\n",
-    )
-    with pytest.raises(DataValidationError, match="differs from row 2") as caught:
-        read_ratings_file(path)
-    assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, "status")
+        "differs from row 2",
+        "status",
+    ),
+    "subject column": (
+        "names.csv",
+        "subject,subject_name,kind,assessor,dimension,level\n"
+        "eastmoor,Eastmoor,HS,EM-01,funding,2\n"
+        "eastmoor,East Moor,HS,EM-01,capacity_building,2\n",
+        "another subject_name on row 2",
+        "subject_name",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONFLICTS))
+def test_conflicting_values_across_rows_are_reported_at_the_later_row(tmp_path, case):
+    name, text, match, column = CONFLICTS[case]
+    with pytest.raises(DataValidationError, match=match) as caught:
+        read_ratings_file(_write(tmp_path, name, text))
+    assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, column)
 
 
 def test_unknown_column_is_reported(tmp_path):
@@ -658,19 +647,6 @@ def test_an_instrument_file_serves_rows_without_an_instrument_cell(tmp_path):
     frame = ratings_frame(store)
     assert set(frame["instrument"]) == {"mini"}
     assert frame["dimension"].tolist() == ["readiness_to_change", "structure_and_governance"]
-
-
-def test_conflicting_subject_columns_are_reported(tmp_path):
-    path = _write(
-        tmp_path,
-        "names.csv",
-        "subject,subject_name,kind,assessor,dimension,level\n"
-        "eastmoor,Eastmoor,HS,EM-01,funding,2\n"
-        "eastmoor,East Moor,HS,EM-01,capacity_building,2\n",
-    )
-    with pytest.raises(DataValidationError, match="another subject_name on row 2") as caught:
-        read_ratings_file(path)
-    assert (caught.value.problems[0].row, caught.value.problems[0].field) == (3, "subject_name")
 
 
 @pytest.mark.parametrize("written", ["1e0", "3.0000001", "2.5", "3.0"])

@@ -15,6 +15,13 @@ from scirocco_lab.instruments import (
 )
 
 
+def error_of(load, *args, **kwargs) -> str:
+    """The message of the InstrumentError that ``load(*args, **kwargs)`` raises."""
+    with pytest.raises(InstrumentError) as caught:
+        load(*args, **kwargs)
+    return str(caught.value)
+
+
 def small_instrument(**overrides):
     data = {
         "format": "scirocco-lab/instrument@1",
@@ -160,9 +167,7 @@ def test_level_outside_scale_names_the_entry(tmp_path):
     data["dimensions"][2]["levels"] = [{"level": 7, "label": "Too high"}]
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with pytest.raises(InstrumentError) as caught:
-        load_instrument(path)
-    message = str(caught.value)
+    message = error_of(load_instrument, path)
     assert "bad.yaml" in message
     assert "dimensions[2] (dim_3).levels[0]" in message
     assert "outside the scale 0..5" in message
@@ -178,10 +183,9 @@ def test_duplicate_dimension_key_is_reported():
 def test_all_problems_reported_at_once():
     data = small_instrument(scale={"min": 5, "max": 0})
     del data["dimensions"][0]["objective"]
-    with pytest.raises(InstrumentError) as caught:
-        instrument_from_mapping(data, origin="many.yaml")
-    assert "scale" in str(caught.value)
-    assert "objective is missing" in str(caught.value)
+    message = error_of(instrument_from_mapping, data, origin="many.yaml")
+    assert "scale" in message
+    assert "objective is missing" in message
 
 
 def test_unknown_dimension_lists_valid_keys():
@@ -256,9 +260,7 @@ def test_user_crosswalk_problems_are_listed_together(tmp_path):
         ],
         to_instrument="scirocco-nine",
     )
-    with pytest.raises(InstrumentError) as caught:
-        load_crosswalk(path)
-    message = str(caught.value)
+    message = error_of(load_crosswalk, path)
     assert "malformed cross-walk file (3 problem(s))" in message
     assert "unknown instrument 'scirocco-nine'" in message
     assert "'finance' is not a dimension of scirocco-v3" in message
@@ -275,10 +277,9 @@ def test_missing_crosswalk_file_says_what_to_give(tmp_path):
 def test_wrong_argument_type_gives_a_short_message():
     from scirocco_lab.instruments import load_crosswalk
 
-    with pytest.raises(InstrumentError) as caught:
-        load_crosswalk(["scirocco-v3"], "scirocco-exchange")
-    assert str(caught.value).startswith("from_instrument must be an instrument id")
-    assert len(str(caught.value)) < 200
+    message = error_of(load_crosswalk, ["scirocco-v3"], "scirocco-exchange")
+    assert message.startswith("from_instrument must be an instrument id")
+    assert len(message) < 200
 
 
 def test_instruments_are_accepted_for_their_ids():
