@@ -186,9 +186,18 @@ class ProblemCollector:
             raise DataValidationError(self.items, outcome=outcome)
 
 
-def require_columns(frame, columns, source: str) -> None:
+def require_columns(frame, columns, source: str, *, fix: str | None = None) -> None:
     """Raise :class:`DataValidationError` naming every column of ``columns`` that ``frame``
-    (a pandas DataFrame) lacks, and the columns it has, so the fix is obvious."""
+    (a pandas DataFrame) lacks, and the columns it has, so the fix is obvious; ``fix`` says
+    where such a frame comes from when that is the better advice.
+
+    >>> import pandas as pd
+    >>> try:
+    ...     require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], "profiles", fix="pass x")
+    ... except DataValidationError as error:
+    ...     print(error.problems[0])
+    profiles, column 'b': column is missing. Fix: pass x
+    """
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         present = ", ".join(map(str, frame.columns)) or "none"
@@ -200,7 +209,8 @@ def require_columns(frame, columns, source: str) -> None:
                     field=column,
                     value=None,
                     message="column is missing",
-                    fix=f"add the column, or pass the name your data uses (columns present: "
+                    fix=fix
+                    or f"add the column, or pass the name your data uses (columns present: "
                     f"{present})",
                 )
                 for column in missing

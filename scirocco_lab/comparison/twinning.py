@@ -59,7 +59,11 @@ from scipy.optimize import linear_sum_assignment
 
 from scirocco_lab.assessment.scoring import strengths_and_weaknesses
 from scirocco_lab.comparison.gaps import check_regions
-from scirocco_lab.errors import ConfigurationError, DataValidationError, InputProblem, NotFoundError
+from scirocco_lab.errors import (
+    ConfigurationError,
+    NotFoundError,
+    require_columns,
+)
 from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.display import format_number
 
@@ -92,22 +96,13 @@ SIMILAR_CONTEXT_FIT = 0.75
 def level_table(profiles: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Profiles as a wide table: one row per region (``subject``), one column per dimension
     in the instrument's order. Unknown dimension keys raise :class:`InstrumentError`."""
-    missing = [c for c in ("subject", "dimension", "level") if c not in profiles.columns]
-    if missing:
-        raise DataValidationError(
-            [
-                InputProblem(
-                    "profiles",
-                    None,
-                    column,
-                    None,
-                    "required column missing",
-                    "pass profiles with columns subject, dimension, level "
-                    "(e.g. scirocco_lab.comparison.gaps.region_profiles)",
-                )
-                for column in missing
-            ]
-        )
+    require_columns(
+        profiles,
+        ("subject", "dimension", "level"),
+        "profiles",
+        fix="pass profiles with columns subject, dimension, level "
+        "(e.g. scirocco_lab.comparison.gaps.region_profiles)",
+    )
     for key in pd.unique(profiles["dimension"]):
         instrument.dimension(str(key))  # the error names the valid keys
     table = profiles.drop_duplicates(["subject", "dimension"], keep="last").pivot(

@@ -43,6 +43,7 @@ from scirocco_lab.errors import (
     FileFormatError,
     InputProblem,
     NotFoundError,
+    require_columns,
 )
 from scirocco_lab.io.strict_yaml import describe_yaml_error, load_yaml
 from scirocco_lab.store import Store
@@ -426,21 +427,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def _turn_units(sources) -> pd.DataFrame:
     """Turns (source, turn, start_char, text) from a turns frame, or lines of plain texts."""
     if isinstance(sources, pd.DataFrame):
-        missing = [c for c in ("source", "start_char", "text") if c not in sources.columns]
-        if missing:
-            raise DataValidationError(
-                [
-                    InputProblem(
-                        "turns",
-                        None,
-                        column,
-                        None,
-                        "column missing",
-                        "pass turns_frame(store) or a mapping {source: text}",
-                    )
-                    for column in missing
-                ]
-            )
+        require_columns(
+            sources,
+            ("source", "start_char", "text"),
+            "turns",
+            fix="pass turns_frame(store) or a mapping {source: text}",
+        )
         turns = sources.copy()
         if "turn" not in turns.columns:
             turns["turn"] = None

@@ -21,7 +21,12 @@ from scirocco_lab.comparison.twinning import (
     programme_pairing,
     rank_partners,
 )
-from scirocco_lab.errors import ConfigurationError, InstrumentError, NotFoundError
+from scirocco_lab.errors import (
+    ConfigurationError,
+    DataValidationError,
+    InstrumentError,
+    NotFoundError,
+)
 from scirocco_lab.reports.engine import PACKAGE_TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -406,3 +411,9 @@ def test_best_partners_are_the_head_of_each_regions_ranking(exchange, seed):
         ignore_index=True,
     )
     pd.testing.assert_frame_equal(best, expected, check_dtype=False)
+
+
+def test_profiles_without_a_level_column_name_the_function_that_makes_them(exchange):
+    profiles = pd.DataFrame({"subject": ["a"], "dimension": ["funding"]})
+    with pytest.raises(DataValidationError, match=r"column 'level'.*gaps\.region_profiles"):
+        complementarity_matrix(profiles, exchange)

@@ -219,3 +219,9 @@ def test_accepting_an_unknown_index_writes_nothing(store):
     with pytest.raises(NotFoundError, match="no proposal with index 7"):
         accept_proposals(store, proposals, [0, 7], "C1")
     assert segments_frame(store).empty
+
+
+def test_a_turns_frame_without_its_text_column_says_where_turns_come_from():
+    turns = pd.DataFrame({"source": ["s1"], "start_char": [0]})
+    with pytest.raises(DataValidationError, match=r"column 'text'.*turns_frame\(store\)"):
+        propose_segments(turns, [AutoCodeRule("integration", "keyword", "integrat*")])
