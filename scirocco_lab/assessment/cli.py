@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import add_flag, add_format, add_raw_values, keywords, print_frame
 
 __all__ = ["register"]
 
@@ -87,11 +87,7 @@ def _cmd_import(args) -> int:
         print(f"imported REDCap records from {args.file}: {summary}")
         return 0
     summary = import_ratings(
-        open_store(args.store),
-        args.file,
-        layout=args.layout,
-        replace=args.replace,
-        sheet=args.sheet,
+        open_store(args.store), args.file, **keywords(args, "layout", "replace", "sheet")
     )
     print(f"imported from {args.file}: {summary}")
     return 0
@@ -104,14 +100,10 @@ def _cmd_export(args) -> int:
     rows = export_ratings(
         open_store(args.store, create=False),
         args.file,
-        layout=args.layout,
-        subject=args.subject,
-        kind=args.kind,
-        mode=args.mode,
-        round=args.round,
         status=None if args.status == "any" else args.status,
-        include_identities=args.include_identities,
-        raw_values=args.raw_values,
+        **keywords(
+            args, "layout", "subject", "kind", "mode", "round", "include_identities", "raw_values"
+        ),
     )
     print(f"wrote {rows} row(s) to {args.file}")
     if args.include_identities:
@@ -191,16 +183,19 @@ def _checked(compute, frame, problems, source: str, skip_bad_rows: bool, *, from
     return result
 
 
+def _number(kind, text: str, message: str):
+    """``kind(text)`` (int or float), or an argparse usage error saying ``message``."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(message) from None
+
+
 def _whole_number(minimum: int):
     """An argparse type: a whole number >= minimum, with a one-line message otherwise."""
 
     def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"'{text}' is not a whole number (give e.g. {max(minimum, 1)})"
-            ) from None
+        value = _number(int, text, f"'{text}' is not a whole number (give e.g. {max(minimum, 1)})")
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
         return value
@@ -210,12 +205,7 @@ def _whole_number(minimum: int):
 
 def _share(text: str) -> float:
     """An argparse type: a share in (0, 1], with a one-line message otherwise."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a number; give a share such as 0.33 (4 of 12)"
-        ) from None
+    value = _number(float, text, f"'{text}' is not a number; give a share such as 0.33 (4 of 12)")
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"{value} is not a share in (0, 1]; e.g. 0.33")
     return value
@@ -419,9 +409,7 @@ def register(commands) -> None:
         metavar="DICT.csv",
         help="FILE is a REDCap records export (raw data); this is its data dictionary",
     )
-    importing.add_argument(
-        "--replace", action="store_true", help="overwrite assessments that are already in the store"
-    )
+    add_flag(importing, "--replace", "overwrite assessments that are already in the store")
     importing.set_defaults(handler=_cmd_import)
 
     exporting = commands.add_parser(
@@ -434,17 +422,12 @@ def register(commands) -> None:
     exporting.add_argument("--mode", choices=("individual", "consensus"), default=None)
     exporting.add_argument("--round", type=int, default=None)
     exporting.add_argument("--status", choices=("submitted", "draft", "any"), default="submitted")
-    exporting.add_argument(
+    add_flag(
+        exporting,
         "--include-identities",
-        action="store_true",
-        help="add assessors' names and e-mails (personal data; default: pseudonyms only)",
+        "add assessors' names and e-mails (personal data; default: pseudonyms only)",
     )
-    exporting.add_argument(
-        "--raw-values",
-        action="store_true",
-        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
-        "spreadsheet never runs it as a formula)",
-    )
+    add_raw_values(exporting)
     exporting.set_defaults(handler=_cmd_export)
 
     profile = commands.add_parser("profile", help="a region's profile per dimension")
