@@ -8,7 +8,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_flag, add_format, add_raw_values, keywords, print_frame
+from scirocco_lab.cli.output import (
+    add_flag,
+    add_format,
+    add_group,
+    add_raw_values,
+    keywords,
+    print_frame,
+)
 
 __all__ = ["register"]
 
@@ -363,8 +370,7 @@ def _cmd_longitudinal(args) -> int:
 
 def register(commands) -> None:
     """Add this domain's commands to the ``scirocco-lab`` parser's subcommands."""
-    instruments = commands.add_parser("instruments", help="list or show instruments")
-    instrument_commands = instruments.add_subparsers(dest="instruments_command", required=True)
+    instrument_commands = add_group(commands, "instruments", help="list or show instruments")
     listing = instrument_commands.add_parser("list", help="bundled and configured instruments")
     add_format(listing)
     listing.set_defaults(handler=_cmd_instruments_list)
@@ -381,8 +387,7 @@ def register(commands) -> None:
     redcap.add_argument("--language", default=None, help="language code, e.g. en or nl")
     redcap.set_defaults(handler=_cmd_instruments_redcap)
 
-    subjects = commands.add_parser("subjects", help="regions and good practices")
-    subject_commands = subjects.add_subparsers(dest="subjects_command", required=True)
+    subject_commands = add_group(commands, "subjects", help="regions and good practices")
     listing = subject_commands.add_parser("list", help="list regions and good practices")
     listing.add_argument("--kind", choices=("all", "regions", "practices"), default="all")
     add_format(listing)
@@ -391,7 +396,7 @@ def register(commands) -> None:
     add.add_argument("key", help="short stable key, e.g. northvale")
     add.add_argument("--name", required=True)
     add.add_argument("--country")
-    add.add_argument("--good-practice", action="store_true", help="a good practice, not a region")
+    add_flag(add, "--good-practice", "a good practice, not a region")
     add.add_argument("--owner", help="key of the region that owns the good practice")
     add.add_argument("--description")
     add.set_defaults(handler=_cmd_subjects_add)
@@ -463,10 +468,10 @@ def register(commands) -> None:
             default="scirocco-exchange",
             help="ratings made with this instrument (store; default scirocco-exchange)",
         )
-        statistics.add_argument(
+        add_flag(
+            statistics,
             "--skip-bad-rows",
-            action="store_true",
-            help="compute from the good rows and list the bad ones (default: refuse the file)",
+            "compute from the good rows and list the bad ones (default: refuse the file)",
         )
         if name == "consensus":
             statistics.add_argument(
@@ -474,10 +479,10 @@ def register(commands) -> None:
                 choices=("delphi-scirocco", "percent-agreement", "iqr"),
                 default="delphi-scirocco",
             )
-            statistics.add_argument(
+            add_flag(
+                statistics,
                 "--movement",
-                action="store_true",
-                help="print the round-to-round movement of median, IQR and agreement instead",
+                "print the round-to-round movement of median, IQR and agreement instead",
             )
             statistics.add_argument(
                 "--outside-proportion",
