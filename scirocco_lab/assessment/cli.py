@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from scirocco_lab.cli.output import (
+    add_file_option,
     add_flag,
     add_format,
     add_group,
@@ -407,12 +408,11 @@ def register(commands) -> None:
     importing.add_argument("file", type=Path)
     importing.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
     importing.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
-    importing.add_argument(
+    add_file_option(
+        importing,
         "--redcap-dictionary",
-        type=Path,
-        default=None,
+        "FILE is a REDCap records export (raw data); this is its data dictionary",
         metavar="DICT.csv",
-        help="FILE is a REDCap records export (raw data); this is its data dictionary",
     )
     add_flag(importing, "--replace", "overwrite assessments that are already in the store")
     importing.set_defaults(handler=_cmd_import)
@@ -453,11 +453,10 @@ def register(commands) -> None:
         statistics = commands.add_parser(name, help=summary, description=summary)
         source = statistics.add_mutually_exclusive_group()
         source.add_argument("--region", default=None, help="one region from the store")
-        source.add_argument(
+        add_file_option(
+            source,
             "--file",
-            type=Path,
-            default=None,
-            help="CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
+            "CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
             "optional round and subject",
         )
         statistics.add_argument(
@@ -492,11 +491,10 @@ def register(commands) -> None:
                 help="Split when at least this share of ratings lies outside the 3-point "
                 "region (default: the published count, 4 of 12)",
             )
-            statistics.add_argument(
+            add_file_option(
+                statistics,
                 "--out",
-                type=Path,
-                default=None,
-                help="write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
+                "write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
             )
         if name == "agreement":
             # The names only (numpy): the agreement module imports scipy and pandas.
@@ -521,11 +519,10 @@ def register(commands) -> None:
                 required=True,
                 help="assessor attribute to group by, e.g. role, sector, organisation",
             )
-            statistics.add_argument(
+            add_file_option(
+                statistics,
                 "--assessors",
-                type=Path,
-                default=None,
-                help="with --file: CSV/Excel of assessors (assessor column plus attributes)",
+                "with --file: CSV/Excel of assessors (assessor column plus attributes)",
             )
             statistics.add_argument(
                 "--p-adjust",
@@ -544,11 +541,10 @@ def register(commands) -> None:
     history.add_argument(
         "--instrument", default="scirocco-exchange", help="the instrument to show it on"
     )
-    history.add_argument(
+    add_file_option(
+        history,
         "--crosswalk",
-        type=Path,
-        default=None,
-        help="your own cross-walk file from an earlier instrument (default: the bundled one)",
+        "your own cross-walk file from an earlier instrument (default: the bundled one)",
     )
     history.add_argument(
         "--n-boot", type=_whole_number(0), default=1000, help="bootstrap resamples (default 1000)"

@@ -16,9 +16,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 __all__ = [
     "add_command",
+    "add_file_option",
     "add_flag",
     "add_format",
     "add_group",
@@ -113,6 +115,17 @@ def add_flag(parser: argparse.ArgumentParser, name: str, help: str) -> None:
     (True, False)
     """
     parser.add_argument(name, action="store_true", help=help)
+
+
+def add_file_option(parser, name: str, help: str, *, metavar: str | None = None) -> None:
+    """An optional file: ``args.<name>`` a :class:`~pathlib.Path`, or None when not given.
+
+    >>> parser = argparse.ArgumentParser(prog="x")
+    >>> add_file_option(parser, "--crosswalk", "your own cross-walk file")
+    >>> parser.parse_args(["--crosswalk", "walk.yaml"]).crosswalk, parser.parse_args([]).crosswalk
+    (PosixPath('walk.yaml'), None)
+    """
+    parser.add_argument(name, type=Path, default=None, metavar=metavar, help=help)
 
 
 def add_raw_values(parser: argparse.ArgumentParser) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from scirocco_lab.cli.output import (
     add_command,
+    add_file_option,
     add_flag,
     add_format,
     add_group,
@@ -258,12 +259,11 @@ def register(commands) -> None:
     )
     importing.add_argument("--programme", default=None, help="knowledge-transfer programme key")
     importing.add_argument("--language", default="en", help="language code (default en)")
-    importing.add_argument(
+    add_file_option(
+        importing,
         "--speaker-map",
-        type=Path,
-        default=None,
+        "CSV with columns name, pseudonym, group, role, organisation",
         metavar="CSV",
-        help="CSV with columns name, pseudonym, group, role, organisation",
     )
     add_flag(importing, "--replace", "replace a source with the same key")
     listing = add_command(
@@ -290,9 +290,7 @@ def register(commands) -> None:
         "variable labels are the wording and value labels the scale. See docs/evaluation.md.",
     )
     importing.add_argument("file", type=Path, help="responses: .csv, .xlsx, .sav or .dta")
-    importing.add_argument(
-        "--items", type=Path, default=None, help="items CSV: item, wording, reverse_scored"
-    )
+    add_file_option(importing, "--items", "items CSV: item, wording, reverse_scored")
     importing.add_argument(
         "--scale", default=None, help="e.g. 1-5, or a scale CSV with columns value, label"
     )

@@ -64,23 +64,34 @@ _REQUIRED = ("kind", "scope", "reads")
 
 @dataclass(frozen=True)
 class CustomTasks:
-    """The tasks of a declared kind: one report per region (``scope`` "region") or one for
-    the programme; a :data:`~scirocco_lab.reports.registry.TaskBuilder`."""
+    """The tasks of a template run once per region (``scope`` "region") or once for the
+    programme; a :data:`~scirocco_lab.reports.registry.TaskBuilder`. A kind declared in
+    ``reports.yaml`` is one; so is the shipped region profile
+    (:data:`scirocco_lab.assessment.report.region_tasks`).
+
+    Per-region reports go to ``OUT/FOLDER/REGION.html`` (``folder``; default
+    ``custom/KIND``). A ``kind`` of "" leaves the tasks' kind to the registry (a shipped
+    kind, named where it is declared).
+
+    >>> profiles = CustomTasks("", "region_profile", "maturity profile", "region",
+    ...                        "Region reports", folder="regions")
+    >>> profiles.output(Path("out"), "vale").as_posix()
+    'out/regions/vale.html'
+    """
 
     kind: str
     template: str
     title: str
     scope: str
     group: str
+    folder: str | None = None
 
     def output(self, out_dir: Path, region: str | None) -> Path:
         """Where a report of this kind is written."""
         folder = out_dir / "custom"
-        return (
-            folder / f"{self.kind}.html"
-            if region is None
-            else folder / self.kind / f"{region}.html"
-        )
+        if region is None:
+            return folder / f"{self.kind}.html"
+        return (out_dir / self.folder if self.folder else folder / self.kind) / f"{region}.html"
 
     def __call__(
         self,
