@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, add_raw_values, print_frame
+from scirocco_lab.cli.output import add_format, add_group, add_raw_values, print_frame
 
 __all__ = ["register"]
 
@@ -220,10 +220,9 @@ def register(commands) -> None:
     """Add the ``plan`` and ``assets`` commands to the top-level sub-parsers."""
     from scirocco_lab.planning.records import ASSET_KINDS
 
-    plan = commands.add_parser(
-        "plan", help="knowledge-transfer programmes, coaching programmes and action plans"
+    plan_commands = add_group(
+        commands, "plan", help="knowledge-transfer programmes, coaching programmes and action plans"
     )
-    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
 
     listing = plan_commands.add_parser("list", help="programmes and action plans in the store")
     listing.add_argument("--region", default=None, help="only those this region takes part in")
@@ -248,8 +247,7 @@ def register(commands) -> None:
     add_raw_values(export)
     export.set_defaults(handler=_cmd_plan_export)
 
-    assets = commands.add_parser("assets", help="the capacity-building asset catalogue")
-    asset_commands = assets.add_subparsers(dest="assets_command", required=True)
+    asset_commands = add_group(commands, "assets", help="the capacity-building asset catalogue")
     search = asset_commands.add_parser(
         "search",
         help="find tools, guidelines, good practices, trainings and experts",
