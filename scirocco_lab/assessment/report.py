@@ -411,10 +411,8 @@ def discussion_html(discussion: pd.DataFrame) -> str:
 #: order (by key), each region once however the regions were named: the shipped template
 #: run per region, like a per-region kind of a user's template folder.
 region_tasks = CustomTasks(
-    kind="",
     template="region_profile",
     title="maturity profile",
-    scope="region",
     group="Region reports",
     folder="regions",
 )
