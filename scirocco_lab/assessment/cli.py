@@ -8,7 +8,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import (
+    add_file_option,
+    add_flag,
+    add_format,
+    add_group,
+    add_raw_values,
+    keywords,
+    print_frame,
+)
 
 __all__ = ["register"]
 
@@ -87,11 +95,7 @@ def _cmd_import(args) -> int:
         print(f"imported REDCap records from {args.file}: {summary}")
         return 0
     summary = import_ratings(
-        open_store(args.store),
-        args.file,
-        layout=args.layout,
-        replace=args.replace,
-        sheet=args.sheet,
+        open_store(args.store), args.file, **keywords(args, "layout", "replace", "sheet")
     )
     print(f"imported from {args.file}: {summary}")
     return 0
@@ -104,14 +108,10 @@ def _cmd_export(args) -> int:
     rows = export_ratings(
         open_store(args.store, create=False),
         args.file,
-        layout=args.layout,
-        subject=args.subject,
-        kind=args.kind,
-        mode=args.mode,
-        round=args.round,
         status=None if args.status == "any" else args.status,
-        include_identities=args.include_identities,
-        raw_values=args.raw_values,
+        **keywords(
+            args, "layout", "subject", "kind", "mode", "round", "include_identities", "raw_values"
+        ),
     )
     print(f"wrote {rows} row(s) to {args.file}")
     if args.include_identities:
@@ -191,16 +191,19 @@ def _checked(compute, frame, problems, source: str, skip_bad_rows: bool, *, from
     return result
 
 
+def _number(kind, text: str, message: str):
+    """``kind(text)`` (int or float), or an argparse usage error saying ``message``."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(message) from None
+
+
 def _whole_number(minimum: int):
     """An argparse type: a whole number >= minimum, with a one-line message otherwise."""
 
     def convert(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"'{text}' is not a whole number (give e.g. {max(minimum, 1)})"
-            ) from None
+        value = _number(int, text, f"'{text}' is not a whole number (give e.g. {max(minimum, 1)})")
         if value < minimum:
             raise argparse.ArgumentTypeError(f"{value} is below {minimum}")
         return value
@@ -210,12 +213,7 @@ def _whole_number(minimum: int):
 
 def _share(text: str) -> float:
     """An argparse type: a share in (0, 1], with a one-line message otherwise."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a number; give a share such as 0.33 (4 of 12)"
-        ) from None
+    value = _number(float, text, f"'{text}' is not a number; give a share such as 0.33 (4 of 12)")
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"{value} is not a share in (0, 1]; e.g. 0.33")
     return value
@@ -373,8 +371,7 @@ def _cmd_longitudinal(args) -> int:
 
 def register(commands) -> None:
     """Add this domain's commands to the ``scirocco-lab`` parser's subcommands."""
-    instruments = commands.add_parser("instruments", help="list or show instruments")
-    instrument_commands = instruments.add_subparsers(dest="instruments_command", required=True)
+    instrument_commands = add_group(commands, "instruments", help="list or show instruments")
     listing = instrument_commands.add_parser("list", help="bundled and configured instruments")
     add_format(listing)
     listing.set_defaults(handler=_cmd_instruments_list)
@@ -391,8 +388,7 @@ def register(commands) -> None:
     redcap.add_argument("--language", default=None, help="language code, e.g. en or nl")
     redcap.set_defaults(handler=_cmd_instruments_redcap)
 
-    subjects = commands.add_parser("subjects", help="regions and good practices")
-    subject_commands = subjects.add_subparsers(dest="subjects_command", required=True)
+    subject_commands = add_group(commands, "subjects", help="regions and good practices")
     listing = subject_commands.add_parser("list", help="list regions and good practices")
     listing.add_argument("--kind", choices=("all", "regions", "practices"), default="all")
     add_format(listing)
@@ -401,7 +397,7 @@ def register(commands) -> None:
     add.add_argument("key", help="short stable key, e.g. northvale")
     add.add_argument("--name", required=True)
     add.add_argument("--country")
-    add.add_argument("--good-practice", action="store_true", help="a good practice, not a region")
+    add_flag(add, "--good-practice", "a good practice, not a region")
     add.add_argument("--owner", help="key of the region that owns the good practice")
     add.add_argument("--description")
     add.set_defaults(handler=_cmd_subjects_add)
@@ -412,16 +408,13 @@ def register(commands) -> None:
     importing.add_argument("file", type=Path)
     importing.add_argument("--layout", choices=("auto", "long", "wide"), default="auto")
     importing.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
-    importing.add_argument(
+    add_file_option(
+        importing,
         "--redcap-dictionary",
-        type=Path,
-        default=None,
+        "FILE is a REDCap records export (raw data); this is its data dictionary",
         metavar="DICT.csv",
-        help="FILE is a REDCap records export (raw data); this is its data dictionary",
     )
-    importing.add_argument(
-        "--replace", action="store_true", help="overwrite assessments that are already in the store"
-    )
+    add_flag(importing, "--replace", "overwrite assessments that are already in the store")
     importing.set_defaults(handler=_cmd_import)
 
     exporting = commands.add_parser(
@@ -434,17 +427,12 @@ def register(commands) -> None:
     exporting.add_argument("--mode", choices=("individual", "consensus"), default=None)
     exporting.add_argument("--round", type=int, default=None)
     exporting.add_argument("--status", choices=("submitted", "draft", "any"), default="submitted")
-    exporting.add_argument(
+    add_flag(
+        exporting,
         "--include-identities",
-        action="store_true",
-        help="add assessors' names and e-mails (personal data; default: pseudonyms only)",
+        "add assessors' names and e-mails (personal data; default: pseudonyms only)",
     )
-    exporting.add_argument(
-        "--raw-values",
-        action="store_true",
-        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
-        "spreadsheet never runs it as a formula)",
-    )
+    add_raw_values(exporting)
     exporting.set_defaults(handler=_cmd_export)
 
     profile = commands.add_parser("profile", help="a region's profile per dimension")
@@ -465,11 +453,10 @@ def register(commands) -> None:
         statistics = commands.add_parser(name, help=summary, description=summary)
         source = statistics.add_mutually_exclusive_group()
         source.add_argument("--region", default=None, help="one region from the store")
-        source.add_argument(
+        add_file_option(
+            source,
             "--file",
-            type=Path,
-            default=None,
-            help="CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
+            "CSV/Excel of individual ratings: assessor, dimension (or unit), rating, "
             "optional round and subject",
         )
         statistics.add_argument(
@@ -480,10 +467,10 @@ def register(commands) -> None:
             default="scirocco-exchange",
             help="ratings made with this instrument (store; default scirocco-exchange)",
         )
-        statistics.add_argument(
+        add_flag(
+            statistics,
             "--skip-bad-rows",
-            action="store_true",
-            help="compute from the good rows and list the bad ones (default: refuse the file)",
+            "compute from the good rows and list the bad ones (default: refuse the file)",
         )
         if name == "consensus":
             statistics.add_argument(
@@ -491,10 +478,10 @@ def register(commands) -> None:
                 choices=("delphi-scirocco", "percent-agreement", "iqr"),
                 default="delphi-scirocco",
             )
-            statistics.add_argument(
+            add_flag(
+                statistics,
                 "--movement",
-                action="store_true",
-                help="print the round-to-round movement of median, IQR and agreement instead",
+                "print the round-to-round movement of median, IQR and agreement instead",
             )
             statistics.add_argument(
                 "--outside-proportion",
@@ -504,11 +491,10 @@ def register(commands) -> None:
                 help="Split when at least this share of ratings lies outside the 3-point "
                 "region (default: the published count, 4 of 12)",
             )
-            statistics.add_argument(
+            add_file_option(
+                statistics,
                 "--out",
-                type=Path,
-                default=None,
-                help="write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
+                "write the table to a .csv, SPSS .sav or Stata .dta file (labelled)",
             )
         if name == "agreement":
             # The names only (numpy): the agreement module imports scipy and pandas.
@@ -533,11 +519,10 @@ def register(commands) -> None:
                 required=True,
                 help="assessor attribute to group by, e.g. role, sector, organisation",
             )
-            statistics.add_argument(
+            add_file_option(
+                statistics,
                 "--assessors",
-                type=Path,
-                default=None,
-                help="with --file: CSV/Excel of assessors (assessor column plus attributes)",
+                "with --file: CSV/Excel of assessors (assessor column plus attributes)",
             )
             statistics.add_argument(
                 "--p-adjust",
@@ -556,11 +541,10 @@ def register(commands) -> None:
     history.add_argument(
         "--instrument", default="scirocco-exchange", help="the instrument to show it on"
     )
-    history.add_argument(
+    add_file_option(
+        history,
         "--crosswalk",
-        type=Path,
-        default=None,
-        help="your own cross-walk file from an earlier instrument (default: the bundled one)",
+        "your own cross-walk file from an earlier instrument (default: the bundled one)",
     )
     history.add_argument(
         "--n-boot", type=_whole_number(0), default=1000, help="bootstrap resamples (default 1000)"

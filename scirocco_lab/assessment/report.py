@@ -8,9 +8,7 @@ piece of user text is escaped. Demo data is marked on every page and figure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -38,7 +36,8 @@ from scirocco_lab.instruments import Instrument, in_instrument_order, load_cross
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
-from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
+from scirocco_lab.reports.custom import CustomTasks
+from scirocco_lab.reports.registry import ReportKind
 from scirocco_lab.stats.reliability import coefficient_name
 from scirocco_lab.store import Store, get_subject, resolve_instrument
 
@@ -408,29 +407,15 @@ def discussion_html(discussion: pd.DataFrame) -> str:
     return f"<ul>{items}</ul>"
 
 
-def region_tasks(
-    store_url: str,
-    out_dir: Path,
-    *,
-    regions: Sequence[str] | None = None,
-    instrument: str = "scirocco-exchange",
-) -> list[ReportTask]:
-    """One region-profile task per region in the store (or the regions named)."""
-    from scirocco_lab.store import open_store
-
-    # In the store's order (by key), each region once, however the regions were named.
-    systems = region_subjects(open_store(store_url, create=False), regions)
-    systems = systems[~systems.index.duplicated()].sort_index()
-    return [
-        ReportTask(
-            template="region_profile",
-            title=f"{row.name}: maturity profile",
-            parameters={"region": row.key, "store_url": store_url, "instrument": instrument},
-            output=out_dir / "regions" / f"{row.key}.html",
-            synthetic=bool(row.synthetic),
-        )
-        for row in systems.itertuples()
-    ]
+#: One region-profile task per region in the store (or the regions named), in the store's
+#: order (by key), each region once however the regions were named: the shipped template
+#: run per region, like a per-region kind of a user's template folder.
+region_tasks = CustomTasks(
+    template="region_profile",
+    title="maturity profile",
+    group="Region reports",
+    folder="regions",
+)
 
 
 REPORT_KINDS = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import add_flag, add_format, add_group, keywords, print_frame
 
 __all__ = ["register"]
 
@@ -16,18 +16,15 @@ __all__ = ["register"]
 def _cmd_serve(args) -> int:
     from scirocco_lab.capture.serve import ServeSettings, capture_notebook, serve
 
+    settings = keywords(
+        args, "host", "port", "store", "subject", "instrument", "round", "behind_proxy"
+    )
     return serve(
         ServeSettings(
             notebook=capture_notebook(),
-            host=args.host,
-            port=args.port,
-            store=args.store,
-            subject=args.subject,
-            instrument=args.instrument,
-            round=args.round,
-            behind_proxy=args.behind_proxy,
             cull_idle_seconds=args.cull_idle,
             max_kernels=args.max_kernels,
+            **settings,
         )
     )
 
@@ -82,10 +79,7 @@ def _cmd_invitations_revoke(args) -> int:
 
     count = revoke_invitations(
         open_store(args.store, create=False),
-        ids=args.ids,
-        subject=args.subject,
-        round=args.round,
-        assessor=args.assessor,
+        **keywords(args, "ids", "subject", "round", "assessor"),
     )
     print(f"{count} invitation(s) revoked; their links no longer sign anyone in.")
     return 0
@@ -112,10 +106,10 @@ def register(commands) -> None:
         "before using another)",
     )
     serving.add_argument("--port", type=int, default=8866, help="port (default 8866)")
-    serving.add_argument(
+    add_flag(
+        serving,
         "--behind-proxy",
-        action="store_true",
-        help="a reverse proxy on this machine terminates TLS and sets X-Real-IP and "
+        "a reverse proxy on this machine terminates TLS and sets X-Real-IP and "
         "X-Forwarded-Proto (trusted for rate limits and secure cookies)",
     )
     serving.add_argument(
@@ -130,10 +124,9 @@ def register(commands) -> None:
     )
     serving.set_defaults(handler=_cmd_serve)
 
-    invitations = commands.add_parser(
-        "invitations", help="personal sign-in links for the web app's participants"
+    actions = add_group(
+        commands, "invitations", help="personal sign-in links for the web app's participants"
     )
-    actions = invitations.add_subparsers(dest="invitations_command", required=True)
     create = actions.add_parser(
         "create", help="one personal link per participant: a CSV and a printable sheet"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import add_flag, add_format, add_group, keywords, print_frame
 
 __all__ = ["register"]
 
@@ -13,11 +13,7 @@ def _cmd_gaps(args) -> int:
 
     store = open_store(args.store, create=False)
     report = comparison_report_data(
-        store,
-        args.region,
-        practice=args.practice,
-        other_region=args.other_region,
-        instrument=args.instrument,
+        store, args.region, **keywords(args, "practice", "other_region", "instrument")
     )
     if report.gaps is None:
         print_frame(report.comparison, args.format)
@@ -39,8 +35,7 @@ def _cmd_twinning_rank(args) -> int:
         open_store(args.store, create=False),
         args.instrument,
         receiving_region=args.receiving,
-        dimensions=args.dimensions,
-        include_practices=args.include_practices,
+        **keywords(args, "dimensions", "include_practices"),
     )
     print_frame(report.partners.head(args.top), args.format)
     return 0
@@ -74,18 +69,19 @@ def register(commands) -> None:
     counterpart.add_argument(
         "--region", dest="other_region", default=None, metavar="OTHER", help="another region"
     )
-    gaps.add_argument(
+    add_flag(
+        gaps,
         "--summary",
-        action="store_true",
-        help="summary indicators instead of the per-dimension table (without --practice: "
+        "summary indicators instead of the per-dimension table (without --practice: "
         "every good practice ranked by readiness)",
     )
     gaps.add_argument("--instrument", default="scirocco-exchange")
     add_format(gaps)
     gaps.set_defaults(handler=_cmd_gaps)
 
-    twinning = commands.add_parser("twinning", help="twinning partners and programme pairing")
-    twinning_commands = twinning.add_subparsers(dest="twinning_command", required=True)
+    twinning_commands = add_group(
+        commands, "twinning", help="twinning partners and programme pairing"
+    )
     rank = twinning_commands.add_parser(
         "rank", help="candidate transferring regions (and good practices) for a receiving region"
     )
@@ -97,9 +93,7 @@ def register(commands) -> None:
         metavar="KEY",
         help="dimension keys to improve (default: the region's weakest)",
     )
-    rank.add_argument(
-        "--include-practices", action="store_true", help="rank good practices as well"
-    )
+    add_flag(rank, "--include-practices", "rank good practices as well")
     rank.add_argument("--top", type=int, default=10, help="show the best N (default 10)")
     rank.add_argument("--instrument", default="scirocco-exchange")
     add_format(rank)

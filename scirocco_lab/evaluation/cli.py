@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, date_argument, print_frame
+from scirocco_lab.cli.output import (
+    add_command,
+    add_file_option,
+    add_flag,
+    add_format,
+    add_group,
+    date_argument,
+    keywords,
+    print_frame,
+)
 from scirocco_lab.errors import ConfigurationError
 from scirocco_lab.evaluation.records import ACTIVITIES
 
@@ -24,14 +33,10 @@ def _cmd_transcripts_import(args) -> int:
     source, turns, participants = import_transcript(
         open_store(args.store),
         args.file,
-        region=args.region,
-        activity=args.activity,
         held_on=args.date,
-        title=args.title,
-        source=args.source,
-        programme=args.programme,
-        language=args.language,
-        speaker_map=args.speaker_map,
+        **keywords(
+            args, "region", "activity", "title", "source", "programme", "language", "speaker_map"
+        ),
         replace=args.replace,
     )
     print(
@@ -73,15 +78,9 @@ def _cmd_questionnaires_import(args) -> int:
     form, items, responses = import_questionnaire(
         open_store(args.store),
         args.file,
-        items=args.items,
-        scale=args.scale,
-        labels=args.labels,
         questionnaire=args.key,
-        title=args.title,
-        activity=args.activity,
-        region=args.region,
-        programme=args.programme,
         held_on=args.date,
+        **keywords(args, "items", "scale", "labels", "title", "activity", "region", "programme"),
         replace=args.replace,
     )
     respondents = len({response.respondent for response in responses})
@@ -164,13 +163,7 @@ def _cmd_qda_import(args) -> int:
             )
         summary = import_qdc(store, args.file, replace=args.replace)
     else:
-        summary = import_qdpx(
-            store,
-            args.file,
-            region=args.region,
-            activity=args.activity,
-            replace=args.replace,
-        )
+        summary = import_qdpx(store, args.file, **keywords(args, "region", "activity", "replace"))
     print(summary)
     for warning in summary.warnings:
         print(f"warning: {warning}")
@@ -204,10 +197,9 @@ def _cmd_qda_export(args) -> int:
 
 def _register_qda(commands) -> None:
     """`qda import|export`: REFI-QDA projects (.qdpx) and codebooks (.qdc), by suffix."""
-    qda = commands.add_parser(
-        "qda", help="exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA)"
+    qda_commands = add_group(
+        commands, "qda", help="exchange with NVivo, ATLAS.ti, MAXQDA, QualCoder (REFI-QDA)"
     )
-    qda_commands = qda.add_subparsers(dest="qda_command", required=True)
     reading = qda_commands.add_parser(
         "import", help="import a REFI-QDA project (.qdpx) or codebook (.qdc)"
     )
@@ -216,10 +208,10 @@ def _register_qda(commands) -> None:
     reading.add_argument(
         "--activity", default=None, choices=ACTIVITIES, help="activity of every imported source"
     )
-    reading.add_argument(
+    add_flag(
+        reading,
         "--replace",
-        action="store_true",
-        help="replace sources (with their coded segments) and codes already in the store",
+        "replace sources (with their coded segments) and codes already in the store",
     )
     reading.set_defaults(handler=_cmd_qda_import)
     writing = qda_commands.add_parser(
@@ -227,75 +219,78 @@ def _register_qda(commands) -> None:
     )
     writing.add_argument("file", help="the .qdpx or .qdc file to write")
     writing.add_argument("--region", default=None, help="only the sources of this region")
-    writing.add_argument(
+    add_flag(
+        writing,
         "--include-identities",
-        action="store_true",
-        help="also write participants' real names and e-mail addresses (personal data)",
+        "also write participants' real names and e-mail addresses (personal data)",
     )
     writing.set_defaults(handler=_cmd_qda_export)
+
+
+def _add_held(parser, what: str) -> None:
+    """Region, activity and date of an imported transcript or questionnaire (all required)."""
+    parser.add_argument("--region", required=True, help=what)
+    parser.add_argument("--activity", required=True, choices=ACTIVITIES)
+    parser.add_argument("--date", required=True, type=date_argument, help="YYYY-MM-DD")
 
 
 def register(commands) -> None:
     """Add the evaluation commands to the top-level sub-parsers."""
 
-    transcripts = commands.add_parser(
-        "transcripts", help="focus-group and interview transcripts (.txt, .docx, .vtt, .srt)"
+    transcript_commands = add_group(
+        commands,
+        "transcripts",
+        help="focus-group and interview transcripts (.txt, .docx, .vtt, .srt)",
     )
-    transcript_commands = transcripts.add_subparsers(dest="transcripts_command", required=True)
-    importing = transcript_commands.add_parser(
+    importing = add_command(
+        transcript_commands,
         "import",
+        _cmd_transcripts_import,
         help="import a transcript with its speaker turns, pseudonymised",
         description="Speakers are replaced by pseudonyms (from --speaker-map, else SOURCE-P01, "
         "...); their names are stored apart and never shown in reports. Names mentioned inside "
         "what people say are not detected. See docs/evaluation.md.",
     )
     importing.add_argument("file", type=Path, help="a .txt (UTF-8), .docx, .vtt or .srt file")
-    importing.add_argument("--region", required=True, help="region key, e.g. corvalla")
-    importing.add_argument("--activity", required=True, choices=ACTIVITIES)
-    importing.add_argument("--date", required=True, type=date_argument, help="YYYY-MM-DD")
+    _add_held(importing, "region key, e.g. corvalla")
     importing.add_argument("--title", default=None, help="default: the file name")
     importing.add_argument(
         "--source", default=None, help="source key (default: REGION-ACTIVITY-DATE)"
     )
     importing.add_argument("--programme", default=None, help="knowledge-transfer programme key")
     importing.add_argument("--language", default="en", help="language code (default en)")
-    importing.add_argument(
+    add_file_option(
+        importing,
         "--speaker-map",
-        type=Path,
-        default=None,
+        "CSV with columns name, pseudonym, group, role, organisation",
         metavar="CSV",
-        help="CSV with columns name, pseudonym, group, role, organisation",
     )
-    importing.add_argument(
-        "--replace", action="store_true", help="replace a source with the same key"
+    add_flag(importing, "--replace", "replace a source with the same key")
+    listing = add_command(
+        transcript_commands, "list", _cmd_transcripts_list, help="list the transcripts in the store"
     )
-    importing.set_defaults(handler=_cmd_transcripts_import)
-    listing = transcript_commands.add_parser("list", help="list the transcripts in the store")
     listing.add_argument("--region", default=None)
     listing.add_argument("--activity", default=None, choices=ACTIVITIES)
     add_format(listing)
-    listing.set_defaults(handler=_cmd_transcripts_list)
-    show = transcript_commands.add_parser("show", help="print a transcript's stored text")
+    show = add_command(
+        transcript_commands, "show", _cmd_transcripts_show, help="print a transcript's stored text"
+    )
     show.add_argument("source", help="source key (see transcripts list)")
-    show.set_defaults(handler=_cmd_transcripts_show)
 
-    questionnaires = commands.add_parser(
-        "questionnaires", help="Likert evaluation forms (CSV or Excel)"
+    questionnaire_commands = add_group(
+        commands, "questionnaires", help="Likert evaluation forms (CSV or Excel)"
     )
-    questionnaire_commands = questionnaires.add_subparsers(
-        dest="questionnaires_command", required=True
-    )
-    importing = questionnaire_commands.add_parser(
+    importing = add_command(
+        questionnaire_commands,
         "import",
+        _cmd_questionnaires_import,
         help="import a questionnaire's responses with its items and scale",
         description="An .xlsx workbook with sheets responses, items and scale, a responses "
         "CSV with --items and --scale (and --labels), or an SPSS .sav / Stata .dta file whose "
         "variable labels are the wording and value labels the scale. See docs/evaluation.md.",
     )
     importing.add_argument("file", type=Path, help="responses: .csv, .xlsx, .sav or .dta")
-    importing.add_argument(
-        "--items", type=Path, default=None, help="items CSV: item, wording, reverse_scored"
-    )
+    add_file_option(importing, "--items", "items CSV: item, wording, reverse_scored")
     importing.add_argument(
         "--scale", default=None, help="e.g. 1-5, or a scale CSV with columns value, label"
     )
@@ -304,30 +299,28 @@ def register(commands) -> None:
         default=None,
         help='scale labels low to high, comma-separated: "Strongly disagree,...,Strongly agree"',
     )
-    importing.add_argument("--region", required=True, help="region key")
-    importing.add_argument("--activity", required=True, choices=ACTIVITIES)
-    importing.add_argument("--date", required=True, type=date_argument, help="YYYY-MM-DD")
+    _add_held(importing, "region key")
     importing.add_argument("--key", default=None, help="questionnaire key (default: file name)")
     importing.add_argument("--title", default=None, help="default: the file name")
     importing.add_argument("--programme", default=None, help="knowledge-transfer programme key")
-    importing.add_argument(
-        "--replace", action="store_true", help="replace a questionnaire with the same key"
-    )
-    importing.set_defaults(handler=_cmd_questionnaires_import)
-    exporting = questionnaire_commands.add_parser(
-        "export", help="one questionnaire to SPSS (.sav) or Stata (.dta) with wording and scale"
+    add_flag(importing, "--replace", "replace a questionnaire with the same key")
+    exporting = add_command(
+        questionnaire_commands,
+        "export",
+        _cmd_questionnaires_export,
+        help="one questionnaire to SPSS (.sav) or Stata (.dta) with wording and scale",
     )
     exporting.add_argument("questionnaire", help="questionnaire key (questionnaires list)")
     exporting.add_argument("file", type=Path, help="a .sav or .dta path")
-    exporting.set_defaults(handler=_cmd_questionnaires_export)
-    listing = questionnaire_commands.add_parser("list", help="list the questionnaires")
+    listing = add_command(
+        questionnaire_commands, "list", _cmd_questionnaires_list, help="list the questionnaires"
+    )
     listing.add_argument("--region", default=None)
     add_format(listing)
-    listing.set_defaults(handler=_cmd_questionnaires_list)
 
-    codes = commands.add_parser("codes", help="the codebook of the qualitative analysis")
-    code_commands = codes.add_subparsers(dest="codes_command", required=True)
-    listing = code_commands.add_parser("list", help="codes with their paths and segment counts")
+    code_commands = add_group(commands, "codes", help="the codebook of the qualitative analysis")
+    listing = add_command(
+        code_commands, "list", _cmd_codes_list, help="codes with their paths and segment counts"
+    )
     add_format(listing)
-    listing.set_defaults(handler=_cmd_codes_list)
     _register_qda(commands)

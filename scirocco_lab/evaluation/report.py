@@ -6,7 +6,7 @@ the joint display of maturity scores and themes, quotes and coder agreement for 
 programme), and the ``*_html`` helpers turn results into HTML through
 :func:`scirocco_lab.assessment.report.table_html`, which escapes every piece of user text. Speakers
 appear by pseudonym only: no frame read here carries participants' identities.
-:func:`evaluation_tasks` lists the reports for ``scirocco-lab reports build``.
+:data:`evaluation_tasks` lists the reports for ``scirocco-lab reports build``.
 
 Coder agreement is computed on a documented unit (``agreement_unit``): ``"turn"`` (default:
 each speaker turn is a unit; a coder applied a code to a turn when one of their segments of
@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -55,7 +54,8 @@ from scirocco_lab.instruments import Instrument
 from scirocco_lab.io.clock import utc_now
 from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
-from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
+from scirocco_lab.reports.custom import CustomTasks
+from scirocco_lab.reports.registry import ReportKind
 from scirocco_lab.store import Store, resolve_instrument, subjects_frame
 
 __all__ = [
@@ -640,49 +640,21 @@ def agreement_reading(
 # Report tasks for `scirocco-lab reports build`
 
 
-def evaluation_tasks(
-    store_url: str,
-    out_dir: Path,
-    *,
-    regions: Sequence[str] | None = None,
-    instrument: str = "scirocco-exchange",
-) -> list[ReportTask]:
-    """One evaluation report per region (or the regions named) that has evaluation sources
-    or questionnaires; written to ``out_dir/evaluation/REGION.html``."""
-    from scirocco_lab.store import open_store
+def _evaluation_records(store: Store) -> tuple[tuple[pd.DataFrame, str], ...]:
+    """The sources and questionnaires an evaluation report shows, with their region column."""
+    return ((sources_frame(store), "region"), (questionnaires_frame(store), "region"))
 
-    store = open_store(store_url, create=False)
-    systems = region_subjects(store, regions)
-    sources = sources_frame(store)
-    questionnaires = questionnaires_frame(store)
-    tasks = []
-    for row in systems.itertuples(index=False):
-        own_sources = sources[sources["region"] == row.key]
-        own_questionnaires = questionnaires[questionnaires["region"] == row.key]
-        if own_sources.empty and own_questionnaires.empty:
-            continue
-        synthetic = (
-            bool(row.synthetic)
-            or bool(own_sources["synthetic"].astype(bool).any())
-            or bool(own_questionnaires["synthetic"].astype(bool).any())
-        )
-        tasks.append(
-            ReportTask(
-                template="evaluation",
-                title=f"{row.name}: evaluation",
-                parameters={
-                    "region": row.key,
-                    "store_url": store_url,
-                    "programme": None,
-                    "instrument": instrument,
-                    "agreement_unit": "turn",
-                },
-                output=out_dir / "evaluation" / f"{row.key}.html",
-                synthetic=synthetic,
-                group="Evaluation",
-            )
-        )
-    return tasks
+
+#: One evaluation report per region (or the regions named) that has evaluation sources or
+#: questionnaires; written to ``out_dir/evaluation/REGION.html``.
+evaluation_tasks = CustomTasks(
+    template="evaluation",
+    title="evaluation",
+    group="Evaluation",
+    folder="evaluation",
+    records=_evaluation_records,
+    parameters=(("programme", None), ("agreement_unit", "turn")),
+)
 
 
 REPORT_KINDS = (

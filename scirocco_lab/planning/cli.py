@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from scirocco_lab.cli.output import add_format, print_frame
+from scirocco_lab.cli.output import add_format, add_group, add_raw_values, print_frame
 
 __all__ = ["register"]
 
@@ -73,6 +73,36 @@ _NO_PLANS = (
 )
 
 
+def _listed(
+    frame,
+    record: str,
+    *,
+    key: str,
+    items,
+    region: str = "region",
+    partner: str | None = None,
+    status: str | None = "status",
+) -> list[dict]:
+    """The `plan list` rows of one kind of record: ``key``, ``region``, ``partner`` and
+    ``status`` name the frame's columns for them (None: left empty); ``items(row)`` counts
+    what the record holds."""
+    return [
+        {
+            "record": record,
+            "key": getattr(row, key),
+            "title": row.title,
+            "region": getattr(row, region),
+            "partner": None if partner is None else getattr(row, partner),
+            "start": row.start,
+            "end": row.end,
+            "status": None if status is None else getattr(row, status),
+            "items": items(row),
+            "synthetic": row.synthetic,
+        }
+        for row in frame.itertuples()
+    ]
+
+
 def _cmd_plan_list(args) -> int:
     import pandas as pd
 
@@ -89,49 +119,28 @@ def _cmd_plan_list(args) -> int:
     activity_counts = activities.groupby("programme").size() if len(activities) else {}
     session_counts = sessions.groupby("programme").size() if len(sessions) else {}
     rows = [
-        {
-            "record": "knowledge-transfer programme",
-            "key": row.programme,
-            "title": row.title,
-            "region": row.receiving_region,
-            "partner": row.transferring_region,
-            "start": row.start,
-            "end": row.end,
-            "status": row.status,
-            "items": f"{int(activity_counts.get(row.programme, 0))} activities",
-            "synthetic": row.synthetic,
-        }
-        for row in programmes.itertuples()
-    ]
-    rows += [
-        {
-            "record": "coaching programme",
-            "key": row.programme,
-            "title": row.title,
-            "region": row.region,
-            "partner": None,
-            "start": row.start,
-            "end": row.end,
-            "status": row.status,
-            "items": f"{int(session_counts.get(row.programme, 0))} sessions",
-            "synthetic": row.synthetic,
-        }
-        for row in coaching.itertuples()
-    ]
-    rows += [
-        {
-            "record": "action plan",
-            "key": row.plan,
-            "title": row.title,
-            "region": row.region,
-            "partner": row.programme,
-            "start": row.start,
-            "end": row.end,
-            "status": None,
-            "items": f"{row.actions} actions",
-            "synthetic": row.synthetic,
-        }
-        for row in plans.itertuples()
+        *_listed(
+            programmes,
+            "knowledge-transfer programme",
+            key="programme",
+            region="receiving_region",
+            partner="transferring_region",
+            items=lambda row: f"{int(activity_counts.get(row.programme, 0))} activities",
+        ),
+        *_listed(
+            coaching,
+            "coaching programme",
+            key="programme",
+            items=lambda row: f"{int(session_counts.get(row.programme, 0))} sessions",
+        ),
+        *_listed(
+            plans,
+            "action plan",
+            key="plan",
+            partner="programme",
+            status=None,
+            items=lambda row: f"{row.actions} actions",
+        ),
     ]
     frame = pd.DataFrame(rows, columns=_LIST_COLUMNS)
     _show(frame, args.format, _NO_PLANS)
@@ -211,10 +220,9 @@ def register(commands) -> None:
     """Add the ``plan`` and ``assets`` commands to the top-level sub-parsers."""
     from scirocco_lab.planning.records import ASSET_KINDS
 
-    plan = commands.add_parser(
-        "plan", help="knowledge-transfer programmes, coaching programmes and action plans"
+    plan_commands = add_group(
+        commands, "plan", help="knowledge-transfer programmes, coaching programmes and action plans"
     )
-    plan_commands = plan.add_subparsers(dest="plan_command", required=True)
 
     listing = plan_commands.add_parser("list", help="programmes and action plans in the store")
     listing.add_argument("--region", default=None, help="only those this region takes part in")
@@ -236,16 +244,10 @@ def register(commands) -> None:
     export.add_argument("plan", help="key of the action plan (see `scirocco-lab plan list`)")
     export.add_argument("--out", required=True, type=Path, metavar="FILE", help=".xlsx or .csv")
     export.add_argument("--instrument", default="scirocco-exchange", help="for the dimension names")
-    export.add_argument(
-        "--raw-values",
-        action="store_true",
-        help="write text beginning with = + - @ as stored (default: prefixed with ' so a "
-        "spreadsheet never runs it as a formula)",
-    )
+    add_raw_values(export)
     export.set_defaults(handler=_cmd_plan_export)
 
-    assets = commands.add_parser("assets", help="the capacity-building asset catalogue")
-    asset_commands = assets.add_subparsers(dest="assets_command", required=True)
+    asset_commands = add_group(commands, "assets", help="the capacity-building asset catalogue")
     search = asset_commands.add_parser(
         "search",
         help="find tools, guidelines, good practices, trainings and experts",

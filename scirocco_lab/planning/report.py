@@ -5,7 +5,7 @@ As in :mod:`scirocco_lab.assessment.report`: one call gathers what the report sh
 (:func:`programme_report_data`), the analysis (:func:`action_plan_status`) works on the tidy
 planning frames, and the ``*_html`` helpers turn results into HTML through
 :func:`scirocco_lab.assessment.report.table_html`, which escapes every piece of user text.
-:func:`programme_tasks` lists one report per region that has any planning record.
+:data:`programme_tasks` lists one report per region that has any planning record.
 
 >>> import datetime as dt
 >>> import pandas as pd
@@ -20,9 +20,8 @@ planning frames, and the ``*_html`` helpers turn results into HTML through
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -32,7 +31,8 @@ from scirocco_lab.io.html import escape_text as _e  # short: HTML f-strings
 from scirocco_lab.io.html import table_html
 from scirocco_lab.planning.records import ACTION_STATUSES
 from scirocco_lab.planning.timeline import timeline_chart, timeline_items
-from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
+from scirocco_lab.reports.custom import CustomTasks
+from scirocco_lab.reports.registry import ReportKind
 from scirocco_lab.store import Store, get_subject, resolve_instrument, subjects_frame
 
 __all__ = [
@@ -713,52 +713,28 @@ def programme_report_data(
 # Report tasks for `scirocco-lab reports build`
 
 
-def _planning_regions(store: Store) -> dict[str, bool]:
-    """Regions with any planning record -> whether any of those records is synthetic."""
+def _planning_records(store: Store) -> tuple[tuple[pd.DataFrame, str], ...]:
+    """The planning records a programme report shows, each with its region column."""
     from scirocco_lab.planning import store as planning
 
-    found: dict[str, bool] = {}
     programmes = planning.programmes_frame(store)
-    for frame, column in (
+    return (
         (programmes, "receiving_region"),
         (programmes, "transferring_region"),  # the coaching partner reports on it too
         (planning.coaching_programmes_frame(store), "region"),
         (planning.action_plans_frame(store), "region"),
-    ):
-        if frame.empty:
-            continue
-        for region, synthetic in zip(frame[column], frame["synthetic"], strict=True):
-            if region is not None and not pd.isna(region):
-                found[region] = found.get(region, False) or bool(synthetic)
-    return found
+    )
 
 
-def programme_tasks(
-    store_url: str,
-    out_dir: Path,
-    *,
-    regions: Sequence[str] | None = None,
-    instrument: str = "scirocco-exchange",
-) -> list[ReportTask]:
-    """One programme report per region (or the regions named) that has a knowledge-transfer
-    programme, a coaching programme or an action plan; regions without any give no task."""
-    from scirocco_lab.store import open_store
-
-    store = open_store(store_url, create=False)
-    systems = region_subjects(store, regions)
-    planned = _planning_regions(store)
-    return [
-        ReportTask(
-            template="programme",
-            title=f"{row.name}: programmes and action plan",
-            parameters={"region": row.key, "store_url": store_url, "instrument": instrument},
-            output=out_dir / "programmes" / f"{row.key}.html",
-            synthetic=bool(row.synthetic) or planned[row.key],
-            group="Programmes",
-        )
-        for row in systems.itertuples()
-        if row.key in planned
-    ]
+#: One programme report per region (or the regions named) that has a knowledge-transfer
+#: programme, a coaching programme or an action plan; regions without any give no task.
+programme_tasks = CustomTasks(
+    template="programme",
+    title="programmes and action plan",
+    group="Programmes",
+    folder="programmes",
+    records=_planning_records,
+)
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from scirocco_lab.cli.output import add_flag, add_group
+
 __all__ = ["DEFAULT_WORKERS", "register"]
 
 # Threads driving report kernels: one more than the cores, since each report waits for its
@@ -170,8 +172,7 @@ def _positive(text: str) -> int:
 
 def register(commands) -> None:
     """Add this domain's commands to the ``scirocco-lab`` parser's subcommands."""
-    reports = commands.add_parser("reports", help="build reports")
-    report_commands = reports.add_subparsers(dest="reports_command", required=True)
+    report_commands = add_group(commands, "reports", help="build reports")
     build = report_commands.add_parser(
         "build",
         help="build every region's reports (HTML); only those whose inputs changed",
@@ -193,12 +194,11 @@ def register(commands) -> None:
         default=DEFAULT_WORKERS,
         help=f"reports built at once (default {DEFAULT_WORKERS}: the cores plus one)",
     )
-    build.add_argument("--force", action="store_true", help="rebuild every report, changed or not")
-    build.add_argument(
+    add_flag(build, "--force", "rebuild every report, changed or not")
+    add_flag(
+        build,
         "--pdf",
-        action="store_true",
-        help="also a PDF beside each HTML report (Debian's chromium: "
-        "bash scripts/ensure-chromium.sh)",
+        "also a PDF beside each HTML report (Debian's chromium: bash scripts/ensure-chromium.sh)",
     )
     build.add_argument(
         "--scheduler",
@@ -214,7 +214,7 @@ def register(commands) -> None:
         help="your own report notebooks: DIR/NAME.ipynb replaces the shipped template NAME, "
         "DIR/reports.yaml declares new kinds (docs/reports.md)",
     )
-    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_flag(build, "--quiet", "no progress bar")
     build.set_defaults(handler=_cmd_reports_build)
     templates = report_commands.add_parser(
         "templates",

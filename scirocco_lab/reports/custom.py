@@ -20,7 +20,7 @@ The file is validated strictly: any problem is one :class:`ConfigurationError` n
 file, entry and field. A notebook in DIR that is neither a shipped template nor declared is
 not used; ``reports build`` warns about it (a misspelt override, most likely).
 
->>> spec = CustomTasks("quick", "quick", "Quick", "programme", "Custom reports")
+>>> spec = CustomTasks("quick", "Quick", "Custom reports", kind="quick", scope="programme")
 >>> spec.output(Path("out"), None).as_posix()
 'out/custom/quick.html'
 """
@@ -29,15 +29,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from scirocco_lab.errors import ConfigurationError
+from scirocco_lab.io.html import is_missing
 from scirocco_lab.io.strict_yaml import describe_yaml_error, load_yaml
 from scirocco_lab.reports.registry import ReportKind, ReportTask, region_subjects
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DECLARATIONS_FILE",
@@ -48,6 +53,7 @@ __all__ = [
     "TemplateFolder",
     "configured_template_folder",
     "load_template_folder",
+    "record_regions",
 ]
 
 DECLARATIONS_FILE = "reports.yaml"
@@ -64,23 +70,42 @@ _REQUIRED = ("kind", "scope", "reads")
 
 @dataclass(frozen=True)
 class CustomTasks:
-    """The tasks of a declared kind: one report per region (``scope`` "region") or one for
-    the programme; a :data:`~scirocco_lab.reports.registry.TaskBuilder`."""
+    """The tasks of a template run once per region (``scope`` "region") or once for the
+    programme; a :data:`~scirocco_lab.reports.registry.TaskBuilder`. A kind declared in
+    ``reports.yaml`` is one; so are the shipped per-region reports (the region profile,
+    programme and evaluation reports).
 
-    kind: str
+    Per-region reports: one per region of the store (or of the regions named), each region
+    once, in the store's order (by key), written to ``OUT/FOLDER/REGION.html`` (``folder``;
+    default ``custom/KIND``). With ``records``, only the regions that hold a domain's
+    records: ``records(store)`` gives the record frames, each with the column naming the
+    region a record concerns (and a ``synthetic`` column), and a report is synthetic when
+    its region or any of its records is. A report gets the parameters ``region``,
+    ``store_url``, ``instrument`` and ``parameters`` (name, value pairs). A ``kind`` of ""
+    (the default) leaves the tasks' kind to the registry (a shipped kind, named where it is
+    declared).
+
+    >>> profiles = CustomTasks("region_profile", "maturity profile", "Region reports",
+    ...                        folder="regions")
+    >>> profiles.output(Path("out"), "vale").as_posix()
+    'out/regions/vale.html'
+    """
+
     template: str
     title: str
-    scope: str
     group: str
+    kind: str = ""
+    scope: str = "region"
+    folder: str | None = None
+    records: Callable[..., Iterable[tuple[pd.DataFrame, str]]] | None = None
+    parameters: tuple[tuple[str, object], ...] = ()
 
     def output(self, out_dir: Path, region: str | None) -> Path:
         """Where a report of this kind is written."""
         folder = out_dir / "custom"
-        return (
-            folder / f"{self.kind}.html"
-            if region is None
-            else folder / self.kind / f"{region}.html"
-        )
+        if region is None:
+            return folder / f"{self.kind}.html"
+        return (out_dir / self.folder if self.folder else folder / self.kind) / f"{region}.html"
 
     def __call__(
         self,
@@ -92,9 +117,10 @@ class CustomTasks:
     ) -> list[ReportTask]:
         from scirocco_lab.store import open_store
 
-        systems = region_subjects(open_store(store_url, create=False), regions)
+        store = open_store(store_url, create=False)
+        systems = region_subjects(store, regions)
         systems = systems[~systems.index.duplicated()].sort_index()
-        base = {"store_url": store_url, "instrument": instrument}
+        base = {"store_url": store_url, "instrument": instrument, **dict(self.parameters)}
         if self.scope == "programme":
             if systems.empty:
                 return []
@@ -108,18 +134,39 @@ class CustomTasks:
                 kind=self.kind,
             )
             return [task]
+        found = None if self.records is None else record_regions(self.records(store))
         return [
             ReportTask(
                 template=self.template,
                 title=f"{row.name}: {self.title}",
                 parameters={"region": row.key, **base},
                 output=self.output(out_dir, row.key),
-                synthetic=bool(row.synthetic),
+                synthetic=bool(row.synthetic) or bool(found and found[row.key]),
                 group=self.group,
                 kind=self.kind,
             )
             for row in systems.itertuples()
+            if found is None or row.key in found
         ]
+
+
+def record_regions(records: Iterable[tuple[pd.DataFrame, str]]) -> dict[str, bool]:
+    """The regions that ``(frame, region column)`` records name -> whether any of their
+    records is synthetic (a missing region names none).
+
+    >>> import pandas as pd
+    >>> plans = pd.DataFrame({"region": ["vale", None, "vale"], "synthetic": [0, 1, 1]})
+    >>> record_regions([(plans, "region")])
+    {'vale': True}
+    """
+    found: dict[str, bool] = {}
+    for frame, column in records:
+        if frame.empty:
+            continue
+        for region, synthetic in zip(frame[column], frame["synthetic"], strict=True):
+            if not is_missing(region):
+                found[region] = found.get(region, False) or bool(synthetic)
+    return found
 
 
 @dataclass(frozen=True)

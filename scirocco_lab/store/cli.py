@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import argparse
 
-from scirocco_lab.cli.output import add_format, date_argument, print_frame
+from scirocco_lab.cli.output import (
+    add_command,
+    add_flag,
+    add_format,
+    add_group,
+    date_argument,
+    print_frame,
+    print_problems,
+)
 
 __all__ = ["register"]
 
@@ -89,11 +97,11 @@ def _cmd_store_check(args) -> int:
     store = open_store(args.store, create=False, any_revision=True)
     problems = integrity_problems(store)
     if problems:
-        print(f"store {store.display_url}: DAMAGED, {len(problems)} problem(s):")
-        for problem in problems[:20]:
-            print(f"  - {problem}")
-        print("Fix: restore it from a backup, or recover it with `sqlite3 FILE .recover`.")
-        return 2
+        return print_problems(
+            f"store {store.display_url}: DAMAGED, {len(problems)} problem(s):",
+            problems,
+            "Fix: restore it from a backup, or recover it with `sqlite3 FILE .recover`.",
+        )
     print(f"store {store.display_url}: healthy (integrity and foreign-key checks passed)")
     revision = store_revision(store)
     if revision != HEAD_REVISION:
@@ -105,11 +113,11 @@ def _cmd_store_check(args) -> int:
         return 0
     differences = schema_differences(store)
     if differences:
-        print(f"schema revision: {revision}, but its tables differ from it:")
-        for difference in differences[:20]:
-            print(f"  - {difference}")
-        print("Fix: restore the store from a backup; its tables were changed outside scirocco-lab.")
-        return 2
+        return print_problems(
+            f"schema revision: {revision}, but its tables differ from it:",
+            differences,
+            "Fix: restore the store from a backup; its tables were changed outside scirocco-lab.",
+        )
     print(f"schema revision: {revision} (the newest; tables match it)")
     return 0
 
@@ -212,86 +220,86 @@ def _cmd_demo_seed(args) -> int:
 
 def register(commands) -> None:
     """Add this domain's commands to the ``scirocco-lab`` parser's subcommands."""
-    store = commands.add_parser("store", help="create or describe the store")
-    store_commands = store.add_subparsers(dest="store_command", required=True)
-    init = store_commands.add_parser("init", help="create the store if it does not exist")
-    init.add_argument(
+    store_commands = add_group(commands, "store", help="create or describe the store")
+    init = add_command(
+        store_commands, "init", _cmd_store_init, help="create the store if it does not exist"
+    )
+    add_flag(
+        init,
         "--seed-demo-if-empty",
-        action="store_true",
-        help="add the synthetic demo data when the store holds nothing yet",
+        "add the synthetic demo data when the store holds nothing yet",
     )
     init.add_argument(
         "--title",
         default=None,
         help="how reports name the store (default: its file name); '' removes the title",
     )
-    init.set_defaults(handler=_cmd_store_init)
-    store_commands.add_parser("info", help="what the store holds").set_defaults(
-        handler=_cmd_store_info
+    add_command(store_commands, "info", _cmd_store_info, help="what the store holds")
+    add_command(
+        store_commands,
+        "check",
+        _cmd_store_check,
+        help="run the integrity check and say whether the store is healthy",
     )
-    store_commands.add_parser(
-        "check", help="run the integrity check and say whether the store is healthy"
-    ).set_defaults(handler=_cmd_store_check)
-    upgrading = store_commands.add_parser(
+    upgrading = add_command(
+        store_commands,
         "upgrade",
+        _cmd_store_upgrade,
         help="migrate an older store to this scirocco-lab's schema revision, in place, after "
         "a backup",
     )
     # --store here too (`store upgrade --store FILE`); SUPPRESS keeps the global one otherwise.
     upgrading.add_argument("--store", default=argparse.SUPPRESS, metavar="URL", help="the store")
-    upgrading.add_argument(
+    add_flag(
+        upgrading,
         "--no-backup",
-        action="store_true",
-        help="do not copy the store first (required for PostgreSQL: make a dump yourself)",
+        "do not copy the store first (required for PostgreSQL: make a dump yourself)",
     )
-    upgrading.set_defaults(handler=_cmd_store_upgrade)
 
-    auditing = commands.add_parser(
-        "audit", help="the audit trail: who wrote what, when, from which file (no identities)"
+    auditing = add_command(
+        commands,
+        "audit",
+        _cmd_audit,
+        help="the audit trail: who wrote what, when, from which file (no identities)",
     )
     auditing.add_argument("--since", type=date_argument, default=None, metavar="YYYY-MM-DD")
-    auditing.add_argument(
-        "--all-keys", action="store_true", help="every record key of each write, not the first 5"
-    )
+    add_flag(auditing, "--all-keys", "every record key of each write, not the first 5")
     add_format(auditing)
-    auditing.set_defaults(handler=_cmd_audit)
 
-    people = commands.add_parser(
-        "people", help="assessors and participants by pseudonym; the right to erasure"
+    people_commands = add_group(
+        commands, "people", help="assessors and participants by pseudonym; the right to erasure"
     )
-    people_commands = people.add_subparsers(dest="people_command", required=True)
-    listing = people_commands.add_parser(
-        "list", help="pseudonyms, their kind and whether an identity is stored (never shown)"
+    listing = add_command(
+        people_commands,
+        "list",
+        _cmd_people_list,
+        help="pseudonyms, their kind and whether an identity is stored (never shown)",
     )
     add_format(listing)
-    listing.set_defaults(handler=_cmd_people_list)
-    forget = people_commands.add_parser(
+    forget = add_command(
+        people_commands,
         "forget",
+        _cmd_people_forget,
         help="remove a person's identity (and with --ratings/--contributions their records)",
         description="Remove an assessor's or participant's identity (name, e-mail) in one "
         "transaction, after showing what will go and asking to confirm. Consensus results "
         "are a group's and stay.",
     )
     forget.add_argument("pseudonym", metavar="PSEUDONYM")
-    forget.add_argument(
-        "--ratings",
-        action="store_true",
-        help="an assessor: also their individual ratings, drafts and invitations",
+    add_flag(
+        forget, "--ratings", "an assessor: also their individual ratings, drafts and invitations"
     )
-    forget.add_argument(
+    add_flag(
+        forget,
         "--contributions",
-        action="store_true",
-        help="a participant: also their transcript turns (text replaced), the coded segments "
+        "a participant: also their transcript turns (text replaced), the coded segments "
         "on them and their questionnaire answers",
     )
-    forget.add_argument("--yes", action="store_true", help="do not ask to confirm (scripts)")
-    forget.set_defaults(handler=_cmd_people_forget)
+    add_flag(forget, "--yes", "do not ask to confirm (scripts)")
 
-    demo = commands.add_parser("demo", help="synthetic demo data")
-    demo_commands = demo.add_subparsers(dest="demo_command", required=True)
-    seed = demo_commands.add_parser("seed", help="write the synthetic demo data to the store")
-    seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    seed.add_argument(
-        "--replace", action="store_true", help="overwrite demo assessments already in the store"
+    demo_commands = add_group(commands, "demo", help="synthetic demo data")
+    seed = add_command(
+        demo_commands, "seed", _cmd_demo_seed, help="write the synthetic demo data to the store"
     )
-    seed.set_defaults(handler=_cmd_demo_seed)
+    seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    add_flag(seed, "--replace", "overwrite demo assessments already in the store")

@@ -13,6 +13,14 @@ def store_path(tmp_path):
     return str(tmp_path / "cli.db")
 
 
+@pytest.fixture
+def on_demo(capsys, store_path):
+    """``on_demo(*args)``: run a command on a fresh demo store (``store init
+    --seed-demo-if-empty`` first, as the test set-up); (status, stdout, stderr)."""
+    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+    return lambda *args: run(capsys, "--store", store_path, *args)
+
+
 def run(capsys, *args):
     status = main(list(args))
     captured = capsys.readouterr()
@@ -52,9 +60,8 @@ def test_store_path_from_environment(capsys, store_path, monkeypatch):
     assert status == 0 and store_path in out
 
 
-def test_profile_as_json(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(capsys, "--store", store_path, "profile", "northvale", "--format", "json")
+def test_profile_as_json(on_demo):
+    status, out, _ = on_demo("profile", "northvale", "--format", "json")
     rows = json.loads(out)
     assert status == 0 and len(rows) == 12
     assert {"dimension", "level", "median", "iqr", "n_dont_know"} <= set(rows[0])
@@ -169,37 +176,29 @@ def test_agreement_from_csv_gives_one_row_per_coefficient(capsys, tmp_path):
     assert ("krippendorff_alpha", "ordinal") in coefficients and ("icc", "ICC(2,1)") in coefficients
 
 
-def test_consensus_from_store_by_region(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(
-        capsys, "--store", store_path, "consensus", "--region", "northvale", "--format", "csv"
-    )
+def test_consensus_from_store_by_region(on_demo):
+    status, out, _ = on_demo("consensus", "--region", "northvale", "--format", "csv")
     assert status == 0
     assert out.splitlines()[0].startswith("subject,round,dimension,n_rated")
     assert {line.split(",")[1] for line in out.splitlines()[1:]} == {"1", "2", "3"}
 
 
-def test_gaps_ranks_good_practices_for_a_region(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(
-        capsys, "--store", store_path, "gaps", "northvale", "--summary", "--format", "json"
-    )
+def test_gaps_ranks_good_practices_for_a_region(on_demo):
+    status, out, _ = on_demo("gaps", "northvale", "--summary", "--format", "json")
     ranking = json.loads(out)
     assert status == 0 and len(ranking) == 6
     assert [row["rank"] for row in ranking] == sorted(row["rank"] for row in ranking)
 
 
-def test_twinning_pair_never_pairs_a_region_with_itself(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(capsys, "--store", store_path, "twinning", "pair", "--format", "json")
+def test_twinning_pair_never_pairs_a_region_with_itself(on_demo):
+    status, out, _ = on_demo("twinning", "pair", "--format", "json")
     pairs = json.loads(out)
     assert status == 0 and len(pairs) == 9
     assert all(p["receiving_region"] != p["transferring_region"] for p in pairs)
 
 
-def test_twinning_pair_prints_each_pairs_reason(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(capsys, "--store", store_path, "twinning", "pair", "--format", "json")
+def test_twinning_pair_prints_each_pairs_reason(on_demo):
+    status, out, _ = on_demo("twinning", "pair", "--format", "json")
     pairs = json.loads(out)
     assert status == 0
     for pair in pairs:
@@ -209,9 +208,8 @@ def test_twinning_pair_prints_each_pairs_reason(capsys, store_path):
             assert "but is paired with" in pair["reason"]
 
 
-def test_twinning_rank_unknown_region_is_a_clear_error(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, _, err = run(capsys, "--store", store_path, "twinning", "rank", "atlantis")
+def test_twinning_rank_unknown_region_is_a_clear_error(on_demo):
+    status, _, err = on_demo("twinning", "rank", "atlantis")
     assert status == 2 and "atlantis" in err
 
 
@@ -350,10 +348,9 @@ def test_subgroups_from_a_file_with_an_assessor_table(capsys, tmp_path):
     ]
 
 
-def test_subgroups_from_the_store_flags_groups_of_one(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(
-        capsys, "--store", store_path, "subgroups", "--region", "northvale", "--round", "1",
+def test_subgroups_from_the_store_flags_groups_of_one(on_demo):
+    status, out, _ = on_demo(
+        "subgroups", "--region", "northvale", "--round", "1",
         "--attribute", "role", "--format", "json",
     )  # fmt: skip
     rows = json.loads(out)
@@ -363,35 +360,24 @@ def test_subgroups_from_the_store_flags_groups_of_one(capsys, store_path):
     assert all("group(s) of one" in r["note"] for r in singles)
 
 
-def test_subgroups_unknown_attribute_names_the_known_ones(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, _, err = run(
-        capsys, "--store", store_path, "subgroups", "--region", "northvale",
-        "--attribute", "seniority",
-    )  # fmt: skip
+def test_subgroups_unknown_attribute_names_the_known_ones(on_demo):
+    status, _, err = on_demo("subgroups", "--region", "northvale", "--attribute", "seniority")
     assert status == 2
     assert "'role', 'sector'" in err and "Traceback" not in err
 
 
-def test_longitudinal_command_prints_the_tidy_frame(capsys, store_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(
-        capsys, "--store", store_path, "longitudinal", "northvale", "--n-boot", "50",
-        "--format", "json",
-    )  # fmt: skip
+def test_longitudinal_command_prints_the_tidy_frame(on_demo):
+    status, out, _ = on_demo("longitudinal", "northvale", "--n-boot", "50", "--format", "json")
     rows = json.loads(out)
     assert status == 0
     assert {"occasion", "level", "change", "change_ci_low", "crosswalk_relation"} <= set(rows[0])
     assert len(rows) % 12 == 0
 
 
-def test_longitudinal_with_a_broken_crosswalk_file_is_one_clear_error(capsys, store_path, tmp_path):
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
+def test_longitudinal_with_a_broken_crosswalk_file_is_one_clear_error(on_demo, tmp_path):
     walk = tmp_path / "walk.yaml"
     walk.write_text("format: nonsense\n", encoding="utf-8")
-    status, _, err = run(
-        capsys, "--store", store_path, "longitudinal", "northvale", "--crosswalk", str(walk)
-    )
+    status, _, err = on_demo("longitudinal", "northvale", "--crosswalk", str(walk))
     assert status == 2
     assert "malformed cross-walk file" in err and "Traceback" not in err
 
@@ -406,16 +392,15 @@ def test_wrong_argument_types_get_short_messages(capsys):
     assert "not a share in (0, 1]" in capsys.readouterr().err
 
 
-def test_statistics_from_the_store_keep_to_one_instrument(capsys, store_path):
+def test_statistics_from_the_store_keep_to_one_instrument(on_demo):
     # northvale also has an earlier SCIROCCO v3 round 1: it must not join the Exchange panel.
-    run(capsys, "--store", store_path, "store", "init", "--seed-demo-if-empty")
-    status, out, _ = run(
-        capsys, "--store", store_path, "agreement", "--region", "northvale", "--round", "1",
+    status, out, _ = on_demo(
+        "agreement", "--region", "northvale", "--round", "1",
         "--coefficient", "fleiss_kappa", "--format", "json",
     )  # fmt: skip
     assert status == 0 and json.loads(out)[0]["n_units"] <= 12
-    status, out, _ = run(
-        capsys, "--store", store_path, "consensus", "--region", "northvale", "--round", "1",
+    status, out, _ = on_demo(
+        "consensus", "--region", "northvale", "--round", "1",
         "--instrument", "scirocco-v3", "--format", "csv",
     )  # fmt: skip
     assert status == 0 and len(out.splitlines()) == 1 + 12

@@ -3,7 +3,6 @@
 import json
 import re
 
-import nbformat
 import papermill
 import pytest
 
@@ -12,21 +11,6 @@ from scirocco_lab.reports.kernels import ENGINE_NAME, template_process
 from scirocco_lab.reports.registry import ReportTask
 
 pytestmark = pytest.mark.slow
-
-
-def write_notebook(path, *cells, parameters="region = None"):
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    tagged = nbformat.v4.new_code_cell(parameters)
-    tagged.metadata["tags"] = ["parameters"]
-    notebook.cells = [tagged, *(nbformat.v4.new_code_cell(source) for source in cells)]
-    nbformat.write(notebook, path)
-    return path
 
 
 def run(path, **parameters):
@@ -46,7 +30,7 @@ def stdout_of(notebook, index=-1):
     return "".join(out.get("text", "") for out in outputs if out.output_type == "stream")
 
 
-def test_a_report_sees_nothing_another_report_left_behind(tmp_path):
+def test_a_report_sees_nothing_another_report_left_behind(tmp_path, write_notebook):
     polluter = write_notebook(
         tmp_path / "polluter.ipynb",
         "import json, os\nimport matplotlib\n"
@@ -65,20 +49,20 @@ def test_a_report_sees_nothing_another_report_left_behind(tmp_path):
     assert len({first_pid, second_pid, template_process().pid}) == 3
 
 
-def test_parameters_arrive_in_papermills_injected_cell(tmp_path):
+def test_parameters_arrive_in_papermills_injected_cell(tmp_path, write_notebook):
     notebook = run(write_notebook(tmp_path / "p.ipynb", "print(region.upper())"), region="vale")
     assert "injected-parameters" in notebook.cells[1].metadata["tags"]
     assert stdout_of(notebook).strip() == "VALE"
 
 
-def test_an_error_in_a_report_is_papermills_execution_error(tmp_path):
+def test_an_error_in_a_report_is_papermills_execution_error(tmp_path, write_notebook):
     path = write_notebook(tmp_path / "e.ipynb", "raise ValueError('deliberate 42')")
     with pytest.raises(papermill.PapermillExecutionError) as raised:
         run(path)
     assert raised.value.ename == "ValueError" and "deliberate 42" in raised.value.evalue
 
 
-def test_a_crashing_kernel_fails_only_its_own_report(tmp_path, monkeypatch):
+def test_a_crashing_kernel_fails_only_its_own_report(tmp_path, write_notebook, monkeypatch):
     templates = tmp_path / "templates"
     templates.mkdir()
     write_notebook(
@@ -98,7 +82,7 @@ def test_a_crashing_kernel_fails_only_its_own_report(tmp_path, monkeypatch):
     assert not (out / "bad.html").exists()
 
 
-def test_papermills_own_engine_gives_the_same_outputs(tmp_path, monkeypatch):
+def test_papermills_own_engine_gives_the_same_outputs(tmp_path, write_notebook, monkeypatch):
     templates = tmp_path / "templates"
     templates.mkdir()
     write_notebook(

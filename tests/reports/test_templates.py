@@ -4,7 +4,6 @@ builds fingerprint the user's templates too."""
 
 import textwrap
 
-import nbformat
 import pytest
 
 from scirocco_lab.cli import main
@@ -27,47 +26,46 @@ reports:
 """
 
 
-def write_notebook(path, source):
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    tagged = nbformat.v4.new_code_cell(PARAMETERS)
-    tagged.metadata["tags"] = ["parameters"]
-    notebook.cells = [tagged, nbformat.v4.new_code_cell(textwrap.dedent(source))]
-    nbformat.write(notebook, path)
+@pytest.fixture(scope="session")
+def write_template(write_notebook):
+    """``write_template(path, source)``: a user's report notebook taking the report parameters."""
+    return lambda path, source: write_notebook(path, textwrap.dedent(source), parameters=PARAMETERS)
 
 
-def template_folder(folder, declarations=DECLARATIONS):
-    folder.mkdir()
-    write_notebook(
-        folder / "region_profile.ipynb",
-        """
-        from IPython.display import HTML, display
-        display(HTML(f"<p>replaced profile of {region}</p>"))
-        """,
-    )
-    write_notebook(
-        folder / "quick.ipynb",
-        """
-        from IPython.display import HTML, display
-        display(HTML(f"<p>quick look at {region}</p>"))
-        """,
-    )
-    write_notebook(
-        folder / "census_notebook.ipynb",
-        """
-        from IPython.display import HTML, display
-        from scirocco_lab.store import open_store, subjects_frame
-        keys = sorted(subjects_frame(open_store(store_url, create=False))["key"])
-        display(HTML(f"<p>census: {' '.join(keys)}</p>"))
-        """,
-    )
-    (folder / "reports.yaml").write_text(declarations, encoding="utf-8")
-    return folder
+@pytest.fixture(scope="session")
+def template_folder(write_template):
+    """``template_folder(folder, declarations=DECLARATIONS)``: a template folder replacing
+    region_profile and holding the notebooks of the kinds quick and census."""
+
+    def make(folder, declarations=DECLARATIONS):
+        folder.mkdir()
+        write_template(
+            folder / "region_profile.ipynb",
+            """
+            from IPython.display import HTML, display
+            display(HTML(f"<p>replaced profile of {region}</p>"))
+            """,
+        )
+        write_template(
+            folder / "quick.ipynb",
+            """
+            from IPython.display import HTML, display
+            display(HTML(f"<p>quick look at {region}</p>"))
+            """,
+        )
+        write_template(
+            folder / "census_notebook.ipynb",
+            """
+            from IPython.display import HTML, display
+            from scirocco_lab.store import open_store, subjects_frame
+            keys = sorted(subjects_frame(open_store(store_url, create=False))["key"])
+            display(HTML(f"<p>census: {' '.join(keys)}</p>"))
+            """,
+        )
+        (folder / "reports.yaml").write_text(declarations, encoding="utf-8")
+        return folder
+
+    return make
 
 
 def build_with(url, out, templates, *extra):
@@ -76,7 +74,7 @@ def build_with(url, out, templates, *extra):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, seeded_store):
+def built(tmp_path_factory, seeded_store, template_folder):
     """One build of the small store (regions vale and empty) with the template folder:
     (store URL, output folder, template folder, exit status)."""
     root = tmp_path_factory.mktemp("custom")
@@ -116,14 +114,16 @@ def test_shipped_templates_not_replaced_still_run(built):
     assert (out / "twinning" / "programme.html").is_file()
 
 
-def test_changing_a_user_template_rebuilds_only_its_reports(tmp_path, seeded_store, capsys):
+def test_changing_a_user_template_rebuilds_only_its_reports(
+    tmp_path, seeded_store, capsys, template_folder, write_template
+):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     templates = template_folder(tmp_path / "templates")
     out = tmp_path / "out"
     assert build_with(url, out, templates) == 0
     assert build_with(url, out, templates) == 0
     assert "nothing to build" in capsys.readouterr().out
-    write_notebook(
+    write_template(
         templates / "quick.ipynb",
         """
         from IPython.display import HTML, display
@@ -137,7 +137,9 @@ def test_changing_a_user_template_rebuilds_only_its_reports(tmp_path, seeded_sto
     assert "second look at vale" in (out / "custom" / "quick" / "vale.html").read_text("utf-8")
 
 
-def test_a_build_without_the_folder_goes_back_to_the_shipped_templates(tmp_path, seeded_store):
+def test_a_build_without_the_folder_goes_back_to_the_shipped_templates(
+    tmp_path, seeded_store, template_folder
+):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     out = tmp_path / "out"
     assert build_with(url, out, template_folder(tmp_path / "templates")) == 0
@@ -190,7 +192,7 @@ def test_a_build_without_the_folder_goes_back_to_the_shipped_templates(tmp_path,
     ],
 )
 def test_a_bad_declaration_is_refused_naming_the_file_and_field(
-    tmp_path, seeded_store, capsys, declarations, named
+    tmp_path, seeded_store, capsys, template_folder, declarations, named
 ):
     url = seeded_store(tmp_path / "s.db", synthetic=True)
     templates = template_folder(tmp_path / "templates", declarations)
@@ -207,14 +209,16 @@ def test_a_missing_template_folder_is_refused(tmp_path, seeded_store, capsys):
     assert "absent: not a folder" in capsys.readouterr().err
 
 
-def test_a_notebook_neither_replacing_nor_declared_is_reported(tmp_path):
+def test_a_notebook_neither_replacing_nor_declared_is_reported(
+    tmp_path, template_folder, write_template
+):
     templates = template_folder(tmp_path / "templates", "reports: []\n")
-    write_notebook(templates / "region-profile.ipynb", "pass")
+    write_template(templates / "region-profile.ipynb", "pass")
     folder = load_template_folder(templates)
     assert folder.unused() == ("census_notebook", "quick", "region-profile")
 
 
-def test_declarations_are_validated_when_loaded(tmp_path):
+def test_declarations_are_validated_when_loaded(tmp_path, template_folder):
     templates = template_folder(tmp_path / "templates", "reports: [{kind: x}]\n")
     with pytest.raises(ConfigurationError, match="scope: missing"):
         load_template_folder(templates)

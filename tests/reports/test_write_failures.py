@@ -75,21 +75,25 @@ def test_an_output_folder_under_a_file_is_refused_before_any_report(
 
 
 @needs_mounts
-def test_a_read_only_output_folder_gives_one_message_and_no_files(tmp_path, demo_store_url):
+@pytest.mark.parametrize(
+    ("mount", "words"),
+    [
+        pytest.param(
+            "mount --bind {out} {out} && mount -o remount,bind,ro {out}",
+            ("Read-only file system",),
+            id="a-read-only-folder-gives-one-message-and-no-files",
+        ),
+        pytest.param(
+            # Room for the folder check but not for one whole report (each is hundreds of KB).
+            "mount -t tmpfs -o size=64k tmpfs {out}",
+            (".html", "No space left on device"),
+            id="a-full-disk-stops-the-batch-and-leaves-no-partial-file",
+        ),
+    ],
+)
+def test_an_output_folder_failing_mid_build(tmp_path, demo_store_url, mount, words):
     out = tmp_path / "reports"
     out.mkdir()
-    mount = f"mount --bind {out} {out} && mount -o remount,bind,ro {out}"
-    status, err, files = build_in_namespace(tmp_path, demo_store_url, mount, out)
-    assert_one_clear_message(status, err, str(out), "Read-only file system", "Fix:")
-    assert files == []
-
-
-@needs_mounts
-def test_a_full_disk_stops_the_batch_and_leaves_no_partial_file(tmp_path, demo_store_url):
-    out = tmp_path / "reports"
-    out.mkdir()
-    # Room for the folder check but not for one whole report (each is hundreds of KB).
-    mount = f"mount -t tmpfs -o size=64k tmpfs {out}"
-    status, err, files = build_in_namespace(tmp_path, demo_store_url, mount, out)
-    assert_one_clear_message(status, err, str(out), ".html", "No space left on device", "Fix:")
+    status, err, files = build_in_namespace(tmp_path, demo_store_url, mount.format(out=out), out)
+    assert_one_clear_message(status, err, str(out), *words, "Fix:")
     assert files == []  # no temporary file, no half report, no manifest
