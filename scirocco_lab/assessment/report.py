@@ -30,7 +30,7 @@ from scirocco_lab.assessment.scoring import (
     region_profile,
     strengths_and_weaknesses,
 )
-from scirocco_lab.assessment.store import ratings_frame
+from scirocco_lab.assessment.store import RATINGS_READS, ratings_frame
 from scirocco_lab.errors import SciroccoLabError
 from scirocco_lab.instruments import Instrument, in_instrument_order, load_crosswalk
 from scirocco_lab.io.clock import utc_now
@@ -424,7 +424,7 @@ REPORT_KINDS = (
         template="region_profile",
         group="Region reports",
         tasks=region_tasks,
-        reads=("store_meta", "subjects", "assessors", "assessments", "ratings", "instruments"),
+        reads=("store_meta", *RATINGS_READS),
         subject_parameters=("region",),
     ),
 )

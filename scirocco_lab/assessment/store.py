@@ -47,6 +47,7 @@ from scirocco_lab.store.people import read_frame
 
 __all__ = [
     "ASSESSMENT_FIELDS",
+    "RATINGS_READS",
     "RATING_COLUMNS",
     "WriteSummary",
     "add_assessors",
@@ -330,6 +331,12 @@ def add_assessors(store: Store, assessors: Iterable[AssessorRecord]) -> WriteSum
     return write_batch(
         store, RecordBatch(assessors=tuple(assessors), source="assessors"), action="add"
     )
+
+
+#: The store tables a report reads for its ratings: what :func:`ratings_frame` joins, and the
+#: instrument copy :func:`scirocco_lab.store.resolve_instrument` reads. Report kinds put it in
+#: their declared ``reads`` (the incremental build fingerprints those tables).
+RATINGS_READS = ("subjects", "assessors", "assessments", "ratings", "instruments")
 
 
 def _assessment_select():

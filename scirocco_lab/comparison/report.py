@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scirocco_lab.assessment.store import rated_subjects, ratings_frame
+from scirocco_lab.assessment.store import RATINGS_READS, rated_subjects, ratings_frame
 from scirocco_lab.comparison.gaps import (
     compare_regions,
     gap_summary,
@@ -676,15 +676,7 @@ REPORT_KINDS = (
         template="comparison",
         group="Comparisons",
         tasks=comparison_tasks,
-        reads=(
-            "store_meta",
-            "subjects",
-            "assessments",
-            "assessors",
-            "ratings",
-            "instruments",
-            "twinning_features",
-        ),
+        reads=("store_meta", *RATINGS_READS, "twinning_features"),
         depends_on=("region_profile",),
         # The region and the practice compared, and every good practice (the ranking).
         subject_parameters=("region", "practice", "other_region"),
@@ -695,7 +687,7 @@ REPORT_KINDS = (
         template="twinning",
         group="Twinning",
         tasks=twinning_tasks,
-        reads=("store_meta", "subjects", "assessments", "assessors", "ratings", "instruments"),
+        reads=("store_meta", *RATINGS_READS),
         programme_wide=True,
         depends_on=("region_profile",),
     ),

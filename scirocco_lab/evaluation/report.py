@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scirocco_lab.assessment.scoring import region_profile
-from scirocco_lab.assessment.store import ratings_frame
+from scirocco_lab.assessment.store import RATINGS_READS, ratings_frame
 from scirocco_lab.errors import ConfigurationError, NotFoundError
 from scirocco_lab.evaluation.analysis import (
     code_cooccurrence,
@@ -665,11 +665,7 @@ REPORT_KINDS = (
         tasks=evaluation_tasks,
         reads=(
             "store_meta",
-            "subjects",
-            "assessments",
-            "assessors",
-            "ratings",
-            "instruments",
+            *RATINGS_READS,
             "evaluation_participants",
             "evaluation_sources",
             "evaluation_source_participants",
