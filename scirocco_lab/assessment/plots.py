@@ -176,16 +176,11 @@ def longitudinal_chart(
         known = part[part["level"].notna()]
         ax.plot(known["occasion"], known["level"], color="#4c78a8", linewidth=1.6)
         ax.vlines(known["occasion"], known["q1"], known["q3"], color="#9ecae9", linewidth=5)
-        relation = (
-            known["crosswalk_relation"].fillna("").astype(str)
-            if "crosswalk_relation" in known
-            else pd.Series("", index=known.index)
-        )
+        relation = known.get("crosswalk_relation", pd.Series("", index=known.index)).fillna("")
+        markers = relation.isin(["merged", "split"]).map({True: "s", False: "o"})
+        faces = (relation != "").map({True: "white", False: "#4c78a8"})
         # One scatter per marker style, not one per point: each call costs a collection.
-        for (marker, face), points in known.groupby(
-            [relation.isin(["merged", "split"]).map({True: "s", False: "o"}),
-             (relation != "").map({True: "white", False: "#4c78a8"})]
-        ):  # fmt: skip
+        for (marker, face), points in known.groupby([markers, faces]):
             ax.scatter(
                 points["occasion"], points["level"], marker=marker, s=36, zorder=3,
                 facecolors=face, edgecolors="#4c78a8", linewidths=1.5,

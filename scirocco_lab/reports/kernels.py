@@ -300,9 +300,10 @@ class ForkKernelClient(AsyncKernelClient):
 
     jupyter_client's ``wait_for_ready`` ends only after 0.2 s of silence on IOPub, to flush
     the status messages of its ``kernel_info`` requests: a fifth of a report's time, spent
-    idle. Here it ends when the kernel has answered ``kernel_info`` on the shell channel and
-    reported itself idle for that request on IOPub, the last message the request causes; that
-    same message proves IOPub is connected, which is what the silence was waiting for.
+    idle. Here it first waits for IOPub to be connected (ipykernel's welcome message), then ends
+    when the kernel has answered ``kernel_info`` on the shell channel and reported itself idle
+    for that request on IOPub, the last message the request causes. A request whose status was
+    lost before IOPub connected is sent again, as jupyter_client does.
     """
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
